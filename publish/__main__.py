@@ -1,0 +1,5 @@
+"""`python -m publish` runs the planlod command line."""
+
+from .cli import main
+
+main()

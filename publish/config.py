@@ -1,0 +1,131 @@
+"""One frozen configuration for a run.
+
+Stage: config. Imports only `errors`.
+Precedence: command-line flag > `PLANLOD_*` environment variable > `[tool.planlod]` in pyproject.toml
+> default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+
+ENV_PREFIX = "PLANLOD_"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting of a run. Paths are absolute; `base_iri` ends with a slash."""
+
+    project_dir: Path
+    base_iri: str = "http://localhost:8000/"
+    data_dir: Path = Path("data")
+    ontology_dir: Path = Path("ontology")
+    shapes_dir: Path = Path("shapes")
+    site_dir: Path = Path("site")
+    out_dir: Path = Path("_site")
+    # Licence of the published data: an IRI. The data cannot know it; the deployment decides.
+    licence: str = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+    # Contact point for the catalogue record. Empty means "not configured": the record then has none.
+    contact_email: str = ""
+    contact_name: str = ""
+    # Where the SPARQL endpoint of `planlod serve` (or a production store) answers, relative to the base IRI
+    # or absolute. Empty: the catalogue lists no data service.
+    sparql_endpoint: str = "sparql"
+
+    @property
+    def settings(self) -> dict[str, str]:
+        """The settings as strings, for display."""
+        return {f.name: str(getattr(self, f.name)) for f in fields(self)}
+
+
+_PATH_FIELDS = {"data_dir", "ontology_dir", "shapes_dir", "site_dir", "out_dir"}
+_FIELD_NAMES = {f.name for f in fields(Config)} - {"project_dir"}
+
+
+def find_project_dir(start: Path) -> Path:
+    """The nearest folder at or above `start` with [tool.planlod] in its pyproject.toml, else `start`."""
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and "[tool.planlod]" in candidate.read_text(
+            encoding="utf-8", errors="replace"
+        ):
+            return folder
+    return start
+
+
+def _read_pyproject(project_dir: Path) -> dict[str, object]:
+    path = project_dir / "pyproject.toml"
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    table = document.get("tool", {}).get("planlod", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.planlod] must be a table")
+    unknown = sorted(set(table) - _FIELD_NAMES)
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown setting(s) in [tool.planlod]: {', '.join(unknown)}; "
+            f"known settings: {', '.join(sorted(_FIELD_NAMES))}"
+        )
+    return dict(table)
+
+
+def check_base_iri(value: str, origin: str) -> str:
+    """The base IRI if it is an absolute http(s) IRI ending in '/', without query or fragment."""
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ConfigError(f"{origin}: base_iri must be an absolute http(s) IRI, got {value!r}")
+    if parts.query or parts.fragment or "#" in value:
+        raise ConfigError(f"{origin}: base_iri must have no query string or fragment, got {value!r}")
+    if not value.endswith("/"):
+        raise ConfigError(f"{origin}: base_iri must end with '/', got {value!r} (try {value + '/'!r})")
+    return value
+
+
+def load_config(
+    project_dir: Path | None = None,
+    overrides: Mapping[str, object | None] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Merge defaults, pyproject.toml, environment and flag overrides into one Config."""
+    env = os.environ if environ is None else environ
+    if project_dir is None:
+        given = env.get(ENV_PREFIX + "PROJECT")
+        project_dir = Path(given) if given else find_project_dir(Path.cwd())
+    project_dir = project_dir.resolve()
+    values: dict[str, tuple[object, str]] = {}
+    for key, value in _read_pyproject(project_dir).items():
+        values[key] = (value, f"{project_dir / 'pyproject.toml'} [tool.planlod] {key}")
+    for name in _FIELD_NAMES:
+        if ENV_PREFIX + name.upper() in env:
+            values[name] = (
+                env[ENV_PREFIX + name.upper()],
+                f"environment variable {ENV_PREFIX}{name.upper()}",
+            )
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            values[name] = (value, f"option --{name.replace('_', '-')}")
+    kwargs: dict[str, object] = {}
+    for name, (value, origin) in values.items():
+        if not isinstance(value, str):
+            raise ConfigError(f"{origin}: must be a string, got {value!r}")
+        if name in _PATH_FIELDS:
+            kwargs[name] = (project_dir / value).resolve()
+        elif name == "base_iri":
+            kwargs[name] = check_base_iri(value, origin)
+        else:
+            kwargs[name] = value
+    for name in _PATH_FIELDS - set(kwargs):
+        kwargs[name] = (project_dir / getattr(Config, name)).resolve()
+    return Config(project_dir=project_dir, **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,166 @@
+"""Read the project's RDF files: data, ontology, reference vocabularies and shapes.
+
+Stage: load. Imports `config`, `errors`, `urls`; parses with pyoxigraph.
+Relative IRIs in every file resolve against the configured base IRI. Blank nodes get deterministic labels
+(file number and order of appearance) so that two loads of the same input are identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .config import Config
+from .errors import InputError, SyntaxProblem
+from .model import Subject, Term
+
+SH_NAMESPACE = ox.NamedNode("http://www.w3.org/ns/shacl#namespace")
+XSD_ANYURI = ox.NamedNode("http://www.w3.org/2001/XMLSchema#anyURI")
+
+FORMATS_BY_SUFFIX = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+
+
+class Role(Enum):
+    """What a file contributes to the site."""
+
+    DATA = "data"
+    ONTOLOGY = "ontology"
+    REFERENCE = "reference"
+    SHAPES = "shapes"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One parsed file: its path relative to the project, its role and its triples in file order."""
+
+    path: str
+    role: Role
+    triples: tuple[ox.Triple, ...]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Every parsed input file, in a fixed order (role, then path)."""
+
+    files: tuple[SourceFile, ...]
+
+    def triples(self, *roles: Role) -> Iterator[ox.Triple]:
+        """The triples of the files with the given roles."""
+        for source in self.files:
+            if source.role in roles:
+                yield from source.triples
+
+    def subject_files(self, *roles: Role) -> dict[Subject, str]:
+        """For each subject, the first file (of the given roles) that describes it."""
+        found: dict[Subject, str] = {}
+        for source in self.files:
+            if source.role in roles:
+                for triple in source.triples:
+                    found.setdefault(triple.subject, source.path)
+        return found
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _position(exc: SyntaxError) -> tuple[int | None, int | None, str]:
+    """Line, column and the parser's message without its own position prefix."""
+    message = exc.msg or str(exc)
+    if ": " in message and message.startswith("Parser error"):
+        message = message.split(": ", 1)[1]
+    return exc.lineno, exc.offset, message
+
+
+def _relabel(term: Term, labels: dict[str, ox.BlankNode], prefix: str) -> Term:
+    if isinstance(term, ox.BlankNode):
+        label = labels.get(term.value)
+        if label is None:
+            label = labels[term.value] = ox.BlankNode(f"{prefix}b{len(labels)}")
+        return label
+    return term
+
+
+def parse_file(path: Path, root: Path, role: Role, base_iri: str, number: int) -> SourceFile:
+    """Parse one Turtle or N-Triples file, raising SyntaxProblem with its line and column."""
+    shown = _relative(path, root)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        quads = list(ox.parse(content, FORMATS_BY_SUFFIX[path.suffix], base_iri=base_iri))
+    except SyntaxError as exc:
+        line, column, message = _position(exc)
+        raise SyntaxProblem(shown, line, column, message) from exc
+    labels: dict[str, ox.BlankNode] = {}
+    prefix = f"f{number}"
+    triples = []
+    for quad in quads:
+        subject = _relabel(quad.subject, labels, prefix)
+        obj = _relabel(quad.object, labels, prefix)
+        if quad.predicate == SH_NAMESPACE and isinstance(obj, ox.Literal) and "://" not in obj.value:
+            # A relative SHACL-SPARQL namespace declaration resolves against the base like any relative IRI.
+            obj = ox.Literal(base_iri + obj.value, datatype=XSD_ANYURI)
+        triples.append(ox.Triple(subject, quad.predicate, obj))  # type: ignore[arg-type]
+    return SourceFile(shown, role, tuple(triples))
+
+
+def rdf_files(folder: Path, recursive: bool) -> list[Path]:
+    """The Turtle and N-Triples files in a folder, sorted by path."""
+    pattern = "**/*" if recursive else "*"
+    return sorted(p for p in folder.glob(pattern) if p.is_file() and p.suffix in FORMATS_BY_SUFFIX)
+
+
+def _require_folder(folder: Path, what: str, root: Path) -> None:
+    if not folder.is_dir():
+        raise InputError(f"{_relative(folder, root)}: the {what} folder does not exist")
+
+
+def plan_inputs(config: Config) -> list[tuple[Path, Role]]:
+    """Every input file with its role, checking that the folders exist and hold RDF."""
+    root = config.project_dir
+    _require_folder(config.data_dir, "data", root)
+    _require_folder(config.ontology_dir, "ontology", root)
+    _require_folder(config.shapes_dir, "shapes", root)
+    data = rdf_files(config.data_dir, recursive=True)
+    if not data:
+        raise InputError(
+            f"{_relative(config.data_dir, root)}: the data folder holds no .ttl or .nt files; "
+            "put the plan's Turtle files there"
+        )
+    ontology = rdf_files(config.ontology_dir, recursive=False)
+    reference = rdf_files(config.ontology_dir / "reference", recursive=False)
+    shapes = rdf_files(config.shapes_dir, recursive=False)
+    if not ontology:
+        raise InputError(f"{_relative(config.ontology_dir, root)}: no ontology (.ttl) file found")
+    if not shapes:
+        raise InputError(f"{_relative(config.shapes_dir, root)}: no shapes (.ttl) file found")
+    planned: list[tuple[Path, Role]] = []
+    planned += [(p, Role.DATA) for p in data]
+    planned += [(p, Role.ONTOLOGY) for p in ontology]
+    planned += [(p, Role.REFERENCE) for p in reference]
+    planned += [(p, Role.SHAPES) for p in shapes]
+    return planned
+
+
+def load_sources(config: Config, inputs: Iterable[tuple[Path, Role]] | None = None) -> Sources:
+    """Parse every input file; the first unparsable file stops the load."""
+    planned = plan_inputs(config) if inputs is None else list(inputs)
+    files = tuple(
+        parse_file(path, config.project_dir, role, config.base_iri, number)
+        for number, (path, role) in enumerate(planned)
+    )
+    if not any(f.triples for f in files if f.role is Role.DATA):
+        raise InputError(
+            f"{_relative(config.data_dir, config.project_dir)}: the data files hold no triples; "
+            "the plan's data is empty"
+        )
+    return Sources(files)

@@ -1,0 +1,328 @@
+"""Check the data against the shapes with pySHACL and turn the report into findings.
+
+Stage: validate. Imports `load`, `model`, `urls`, `errors`; the only module that imports pyshacl.
+The data graph is the data, the triples derived from it, the ontology (so `sh:class` sees subclasses) and the
+reference vocabularies (so SDG links can be checked against the UN SDG KOS).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from pyshacl import validate as shacl_validate
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH, SKOS
+from rdflib.term import Node
+
+from .errors import InputError
+from .load import Role, Sources
+from .model import Term, Vocabulary, derived_triples
+from .urls import UrlPolicy
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name)
+_SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+def rdflib_term(term: Term) -> Node:
+    """The rdflib form of a pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise InputError(f"RDF-star triple terms are not supported: {term}")
+
+
+def to_rdflib(triples: Iterable[ox.Triple], graph: Graph | None = None) -> Graph:
+    """An rdflib graph holding the given pyoxigraph triples."""
+    graph = Graph() if graph is None else graph
+    cache: dict[Term, Node] = {}
+
+    def convert(term: Term) -> Node:
+        node = cache.get(term)
+        if node is None:
+            node = cache[term] = rdflib_term(term)
+        return node
+
+    add = graph.add
+    for t in triples:
+        add((convert(t.subject), convert(t.predicate), convert(t.object)))
+    return graph
+
+
+@dataclass(frozen=True)
+class WholeGraphConstraint:
+    """A SHACL-SPARQL constraint of a class-targeted shape, run once over the whole graph.
+
+    pySHACL parses and runs a SPARQL constraint once per focus node, which grows with the data. A SELECT
+    constraint whose shape targets classes gives the same results when `$this` is left unbound and joined with
+    the shape's targets, so planlod runs it once, on pyoxigraph, and adds its results to the report.
+    """
+
+    shape: Node
+    constraint: Node
+    query: str
+    severity: Node
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def _whole_graph_constraints(shapes: Graph) -> list[WholeGraphConstraint]:
+    found = []
+    for shape, constraint in shapes.subject_objects(SH.sparql):
+        select = shapes.value(constraint, SH.select)
+        targets = sorted(str(c) for c in shapes.objects(shape, SH.targetClass))
+        other_targets = any(
+            shapes.value(shape, p) is not None
+            for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+        )
+        if select is None or not targets or other_targets or not _WHERE.search(str(select)):
+            continue
+        prefixes = "".join(
+            f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
+            for source in shapes.objects(constraint, SH.prefixes)
+            for d in shapes.objects(source, SH.declare)
+        )
+        values = " ".join(f"<{c}>" for c in targets)
+        join = (
+            f" VALUES ?planlod_target {{ {values} }} "
+            "?this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?planlod_target . "
+        )
+        body = str(select).replace("$this", "?this")
+        match = _WHERE.search(body)
+        assert match is not None
+        query = prefixes + body[: match.end()] + join + body[match.end() :]
+        severity = shapes.value(shape, SH.severity) or SH.Violation
+        found.append(WholeGraphConstraint(shape, constraint, query, severity))
+    return found
+
+
+def _run_whole_graph(
+    constraints: list[WholeGraphConstraint], store: ox.Store, shapes: Graph, report: Graph
+) -> None:
+    """Run each constraint once and add its results to the SHACL report graph."""
+    (root,) = report.subjects(SH.conforms, None)
+    for c in constraints:
+        solutions = store.query(c.query)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        for row in solutions:
+            bound = {name: row[name] for name in names if row[name] is not None}
+            if "this" not in bound:
+                continue
+            result = BNode()
+            report.add((root, SH.result, result))
+            report.add((result, RDF.type, SH.ValidationResult))
+            report.add((result, SH.focusNode, rdflib_term(bound["this"])))
+            report.add((result, SH.resultSeverity, c.severity))
+            report.add((result, SH.sourceShape, c.shape))
+            report.add((result, SH.sourceConstraint, c.constraint))
+            report.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+            for key, predicate in (("path", SH.resultPath), ("value", SH.value)):
+                if key in bound:
+                    report.add((result, predicate, rdflib_term(bound[key])))
+            for template in shapes.objects(c.constraint, SH.message):
+                text = re.sub(
+                    r"\{[?$](\w+)\}",
+                    lambda m: bound[m.group(1)].value if m.group(1) in bound else m.group(0),  # noqa: B023
+                    str(template),
+                )
+                lang = template.language if isinstance(template, Literal) else None
+                report.add((result, SH.resultMessage, Literal(text, lang=lang)))
+            if c.severity == SH.Violation:
+                report.set((root, SH.conforms, Literal(False)))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result, ready to print."""
+
+    severity: str
+    file: str
+    focus: str
+    focus_short: str
+    focus_label: str
+    path: str
+    value: str
+    message: str
+    shape: str
+
+    def as_line(self) -> str:
+        """The one-line form the CLI prints."""
+        label = f" «{self.focus_label}»" if self.focus_label else ""
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{self.severity}: {self.file}: {self.focus_short}{label}: {self.path}: {self.message}{value}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of a validation: findings in a stable order, and the SHACL report graph."""
+
+    findings: tuple[Finding, ...]
+    graph: Graph
+    triples_checked: int
+    files_checked: int
+
+    @property
+    def violations(self) -> int:
+        """The number of violations."""
+        return sum(1 for f in self.findings if f.severity == "Violation")
+
+    @property
+    def warnings(self) -> int:
+        """The number of warnings."""
+        return sum(1 for f in self.findings if f.severity == "Warning")
+
+    @property
+    def conforms(self) -> bool:
+        """True when there is no violation (warnings allowed)."""
+        return self.violations == 0
+
+    def summary(self) -> str:
+        """One line: the counts."""
+        verdict = "the data conform" if self.conforms else "the data do not conform"
+        return (
+            f"{verdict}: {self.violations} violation(s), {self.warnings} warning(s); "
+            f"{self.triples_checked} triples in {self.files_checked} files checked"
+        )
+
+
+def _pick(values: list[Literal], lang: str) -> str:
+    for value in values:
+        if value.language == lang:
+            return str(value)
+    for value in values:
+        if value.language in (None, "en", "da"):
+            return str(value)
+    return str(values[0]) if values else ""
+
+
+def _message(report: Graph, result: Node, shapes: Graph, lang: str) -> str:
+    """The result's message in `lang`. SHACL-SPARQL messages come back without language tags, so those are
+    matched against the constraint's tagged templates."""
+    messages = [m for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal)]
+    if any(m.language for m in messages) or len(messages) < 2:
+        return _pick(messages, lang)
+    constraint = report.value(result, SH.sourceConstraint)
+    for template in shapes.objects(constraint, SH.message):
+        if isinstance(template, Literal) and template.language == lang:
+            pattern = re.compile(
+                ".*".join(re.escape(part) for part in re.split(r"\{[?$]\w+\}", str(template)))
+            )
+            for message in messages:
+                if pattern.fullmatch(str(message)):
+                    return str(message)
+    return _pick(messages, lang)
+
+
+def _label(graph: Graph, node: Node, lang: str) -> str:
+    for predicate in _LABEL_PREDICATES:
+        values = [o for o in graph.objects(node, predicate) if isinstance(o, Literal)]
+        if values:
+            text = " ".join(_pick(values, lang).split())
+            return text if len(text) <= 70 else text[:67] + "…"
+    return ""
+
+
+class _Namer:
+    """Short names for nodes in messages; blank nodes are named by the resource that points at them."""
+
+    def __init__(self, policy: UrlPolicy, graph: Graph) -> None:
+        self.policy = policy
+        self.graph = graph
+
+    def owner(self, node: Node) -> Node:
+        seen = set()
+        while isinstance(node, BNode) and node not in seen:
+            seen.add(node)
+            parent = next(iter(self.graph.subjects(None, node)), None)
+            if parent is None:
+                break
+            node = parent
+        return node
+
+    def short(self, node: Node | None) -> str:
+        if node is None:
+            return ""
+        if isinstance(node, URIRef):
+            return self.policy.short(str(node))
+        if isinstance(node, BNode):
+            owner = self.owner(node)
+            return f"[node inside {self.short(owner)}]" if owner != node else "[blank node]"
+        text = str(node)
+        return repr(text if len(text) <= 60 else text[:57] + "…")
+
+
+def data_triples(sources: Sources, vocab: Vocabulary) -> tuple[list[ox.Triple], int]:
+    """The triples checked against the shapes, and how many of them are the data's own."""
+    data = list(sources.triples(Role.DATA))
+    checked = data + derived_triples(data, vocab) + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE))
+    return checked, len(data)
+
+
+def run_validation(sources: Sources, policy: UrlPolicy, lang: str = "en") -> ValidationReport:
+    """Validate the data against the shapes and return findings sorted by file, focus node and path."""
+    vocab = Vocabulary.for_policy(policy)
+    triples, data_count = data_triples(sources, vocab)
+    graph = to_rdflib(triples)
+    shapes = to_rdflib(sources.triples(Role.SHAPES))
+    whole_graph = _whole_graph_constraints(shapes)
+    core_shapes = Graph()
+    for triple in shapes:
+        core_shapes.add(triple)
+    for c in whole_graph:
+        core_shapes.remove((c.shape, SH.sparql, c.constraint))
+    _conforms, report, _text = shacl_validate(
+        graph,
+        shacl_graph=core_shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        abort_on_first=False,
+    )
+    assert isinstance(report, Graph)
+    if whole_graph:
+        store = ox.Store()
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        _run_whole_graph(whole_graph, store, shapes, report)
+    files: dict[Node, str] = {
+        URIRef(k.value) if isinstance(k, ox.NamedNode) else BNode(k.value): v
+        for k, v in sources.subject_files(Role.DATA).items()
+        if not isinstance(k, ox.Triple)
+    }
+    namer = _Namer(policy, graph)
+    findings = []
+    for result in report.subjects(SH.resultSeverity, None):
+        severity_node = report.value(result, SH.resultSeverity)
+        severity = str(severity_node).rsplit("#", 1)[-1]
+        focus = report.value(result, SH.focusNode)
+        owner = namer.owner(focus) if focus is not None else None
+        findings.append(
+            Finding(
+                severity=severity,
+                file=files.get(owner, "(derived)") if isinstance(owner, URIRef | BNode) else "",
+                focus=str(focus),
+                focus_short=namer.short(focus),
+                focus_label=_label(graph, owner, "da") if owner is not None else "",
+                path=namer.short(report.value(result, SH.resultPath)),
+                value=namer.short(report.value(result, SH.value)),
+                message=_message(report, result, shapes, lang) or "constraint not met",
+                shape=namer.short(report.value(result, SH.sourceShape)),
+            )
+        )
+    findings.sort(
+        key=lambda f: (f.file, f.focus_short, _SEVERITY_ORDER.get(f.severity, 3), f.path, f.message)
+    )
+    return ValidationReport(
+        tuple(findings), report, data_count, sum(1 for f in sources.files if f.role is Role.DATA)
+    )

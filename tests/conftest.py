@@ -1,0 +1,68 @@
+"""Shared test helpers: the project's own folders, throw-away copies of the project, and an in-process CLI."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from publish.cli import main
+from publish.config import Config, load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_PARTS = ("ontology", "shapes", "data", "site", "pyproject.toml")
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What a `planlod` run printed and how it exited."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run_planlod(*args: str) -> CliResult:
+    """Run the planlod command line in this process, as `main()` does for the console script."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    saved = sys.argv
+    sys.argv = ["planlod", *args]
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    finally:
+        sys.argv = saved
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project's inputs (not its code) in `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        elif source.is_file():
+            shutil.copy2(source, target / part)
+    return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Path]:
+    """A throw-away copy of the project that a test may edit."""
+    yield copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def config() -> Config:
+    """The configuration of the project itself."""
+    return load_config(ROOT, environ={})
