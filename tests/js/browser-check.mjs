@@ -1,0 +1,207 @@
+// Opens pages of the built site in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core) and
+// prints one JSON object per page on stdout, one a line:
+//   console messages of type error and warning, uncaught page errors, failed requests, responses with status >= 400,
+//   requests that left the site's own origin (blocked: the site must need no CDN or external font),
+//   the axe-core violations (tags wcag2a, wcag2aa, wcag21aa, best-practice) with id, impact, help and node targets,
+//   <html lang>, the number of <main> landmarks and of <h1>, duplicate ids, what the first Tab focuses,
+//   and whether the page still shows its heading and content with JavaScript off.
+//
+// Usage: node browser-check.mjs [LANG=]URL ...
+//   LANG (da, en) is the language the page must declare; without it, a path segment "en" means English, else Danish.
+// Exits 0 whatever the pages hold (the caller judges the results); non-zero only when the browser cannot run.
+// Environment: CHROMIUM overrides the browser executable (default /usr/bin/chromium).
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+
+const EXECUTABLE = process.env.CHROMIUM || "/usr/bin/chromium";
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"];
+const LAUNCH_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+function fail(message) {
+  process.stderr.write(`browser-check: ${message}\n`);
+  process.exit(2);
+}
+
+function parseTarget(arg) {
+  const m = /^([a-z]{2,3})=(.+)$/.exec(arg);
+  if (m) return { url: m[2], lang: m[1] };
+  const segments = new URL(arg).pathname.split("/");
+  return { url: arg, lang: segments.includes("en") ? "en" : "da" };
+}
+
+let chromium;
+let axeSource;
+try {
+  ({ chromium } = await import("playwright-core"));
+  axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+} catch (err) {
+  fail(`the npm packages are missing (run tests/setup.sh): ${err.message}`);
+}
+
+const targets = process.argv.slice(2).map(parseTarget);
+if (targets.length === 0) fail("usage: node browser-check.mjs [LANG=]URL ...");
+
+let browser;
+try {
+  browser = await chromium.launch({ executablePath: EXECUTABLE, headless: true, args: LAUNCH_ARGS });
+} catch (err) {
+  fail(`cannot start ${EXECUTABLE}: ${err.message}`);
+}
+
+/** Everything the page shows about itself, read in the page. */
+function inspectPage() {
+  const ids = new Map();
+  for (const el of document.querySelectorAll("[id]")) ids.set(el.id, (ids.get(el.id) || 0) + 1);
+  return {
+    title: document.title,
+    lang: document.documentElement.lang,
+    mains: document.querySelectorAll("main, [role=main]").length,
+    h1s: Array.from(document.querySelectorAll("h1")).map((h) => h.textContent.trim()),
+    duplicateIds: Array.from(ids).filter(([, n]) => n > 1).map(([id]) => id),
+    scripts: Array.from(document.querySelectorAll("script"))
+      .filter((s) => s.type !== "application/ld+json")
+      .map((s) => s.src || "(inline)"),
+  };
+}
+
+/** The focused element, described. */
+function describeFocus() {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const box = el.getBoundingClientRect();
+  return {
+    tag: el.tagName.toLowerCase(),
+    className: typeof el.className === "string" ? el.className : "",
+    href: el.getAttribute("href"),
+    text: (el.textContent || "").trim(),
+    visible: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0 && box.left < innerWidth,
+  };
+}
+
+async function check(context, target) {
+  const result = {
+    url: target.url,
+    expectedLang: target.lang,
+    status: null,
+    consoleErrors: [],
+    consoleWarnings: [],
+    pageErrors: [],
+    failedRequests: [],
+    badResponses: [],
+    externalRequests: [],
+    violations: [],
+    incomplete: [],
+  };
+  const page = await context.newPage();
+  const origin = new URL(target.url).origin;
+  await page.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith("data:") || new URL(url).origin === origin) return route.continue();
+    result.externalRequests.push(url);
+    return route.abort("blockedbyclient");
+  });
+  page.on("console", (msg) => {
+    const where = msg.location();
+    const text = `${msg.text()}${where && where.url ? ` (${where.url}:${where.lineNumber})` : ""}`;
+    if (msg.type() === "error") result.consoleErrors.push(text);
+    else if (msg.type() === "warning") result.consoleWarnings.push(text);
+  });
+  page.on("pageerror", (err) => result.pageErrors.push(String(err && err.message ? err.message : err)));
+  page.on("requestfailed", (req) => {
+    const failure = req.failure();
+    if (failure && failure.errorText === "net::ERR_BLOCKED_BY_CLIENT") return; // counted as external
+    result.failedRequests.push(`${req.method()} ${req.url()}: ${failure ? failure.errorText : "failed"}`);
+  });
+  page.on("response", (res) => {
+    if (res.status() >= 400) result.badResponses.push(`${res.status()} ${res.url()}`);
+  });
+  try {
+    const response = await page.goto(target.url, { waitUntil: "load", timeout: 15000 });
+    result.status = response ? response.status() : null;
+    result.finalUrl = page.url();
+    Object.assign(result, await page.evaluate(inspectPage));
+
+    await page.keyboard.press("Tab");
+    result.firstTab = await page.evaluate(describeFocus);
+    if (result.firstTab && result.firstTab.href && result.firstTab.href.startsWith("#")) {
+      await page.keyboard.press("Enter");
+      result.skipTargetFocused = await page.evaluate((id) => {
+        const target = document.getElementById(id);
+        return Boolean(target) && location.hash === `#${id}`;
+      }, result.firstTab.href.slice(1));
+    }
+    await page.evaluate(() => document.activeElement && document.activeElement.blur());
+
+    await page.addScriptTag({ content: axeSource });
+    const axe = await page.evaluate(
+      (tags) =>
+        window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations", "incomplete"] }),
+      AXE_TAGS,
+    );
+    const summarise = (items) =>
+      items.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })),
+      }));
+    result.violations = summarise(axe.violations);
+    result.incomplete = summarise(axe.incomplete).map(({ id, impact, help, nodes }) => ({
+      id,
+      impact,
+      help,
+      nodes: nodes.length,
+    }));
+  } catch (err) {
+    result.error = String(err && err.message ? err.message : err);
+  } finally {
+    await page.close();
+  }
+  return result;
+}
+
+/** With JavaScript off the page must still show its heading and main content. */
+async function checkWithoutScript(context, target) {
+  const page = await context.newPage();
+  try {
+    await page.goto(target.url, { waitUntil: "load", timeout: 15000 });
+    return await page.evaluate(() => {
+      const main = document.querySelector("main");
+      const h1 = document.querySelector("h1");
+      return {
+        h1Visible: Boolean(h1) && h1.getBoundingClientRect().height > 0,
+        mainText: main ? main.innerText.trim().length : 0,
+      };
+    });
+  } catch (err) {
+    return { error: String(err && err.message ? err.message : err) };
+  } finally {
+    await page.close();
+  }
+}
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: "block" });
+  const noScript = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+  for (const target of targets) {
+    const result = await check(context, target);
+    result.withoutJavaScript = await checkWithoutScript(noScript, target);
+    process.stdout.write(JSON.stringify(result) + "\n");
+  }
+  await context.close();
+  await noScript.close();
+} catch (err) {
+  await browser.close();
+  fail(`the browser failed: ${err.message}`);
+}
+await browser.close();
