@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .build import build_site
 from .config import Config, load_config
 from .errors import EXIT_CANNOT_RUN, EXIT_NONCONFORMING, EXIT_OK, PlanlodError
 from .load import load_sources
@@ -69,9 +70,7 @@ def cli() -> None:
     show_default=True,
     help="Language of the messages and labels.",
 )
-def validate(
-    project_dir: Path | None, base_iri: str | None, output_format: str, strict: bool, lang: str
-) -> None:
+def validate(project_dir: Path | None, base_iri: str | None, output_format: str, strict: bool, lang: str) -> None:
     """Check the data against the shapes.
 
     Exit status: 0 the data conform; 1 violations (or warnings with --strict); 2 the check could not run.
@@ -87,6 +86,159 @@ def validate(
         click.echo(report.summary())
     failed = not report.conforms or (strict and report.warnings > 0)
     sys.exit(EXIT_NONCONFORMING if failed else EXIT_OK)
+
+
+@cli.command()
+@project_options
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (overrides PLANLOD_OUT_DIR and [tool.planlod] out_dir; default _site).",
+)
+def build(project_dir: Path | None, base_iri: str | None, out_dir: Path | None) -> None:
+    """Validate the data and write the linked-data site.
+
+    Exit status: 0 built; 1 the data do not conform (nothing written); 2 the build could not run.
+    The previous output stays as it was unless the build succeeds.
+    """
+    config = make_config(project_dir, base_iri=base_iri, out_dir=str(out_dir.resolve()) if out_dir else None)
+    summary = build_site(config, progress=click.echo)
+    click.echo(summary.line())
+
+
+def _out_option(func: F) -> F:
+    """--out: the built site's folder, relative to the current folder."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="The built site's folder (overrides PLANLOD_OUT_DIR and [tool.planlod] out_dir; default _site).",
+    )(func)
+
+
+@cli.command()
+@project_options
+@_out_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
+@click.option(
+    "--query-timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds a SPARQL query may run before it is stopped and answered 503.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) in a SPARQL result; a capped result says so.",
+)
+@click.option(
+    "--sparql-workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Processes running SPARQL queries, each with the whole dataset in memory.",
+)
+def serve(
+    project_dir: Path | None,
+    base_iri: str | None,
+    out_dir: Path | None,
+    host: str,
+    port: int,
+    query_timeout: float,
+    max_rows: int,
+    sparql_workers: int,
+) -> None:
+    """Serve the built site: pages, documents by content negotiation, and SPARQL at /sparql.
+
+    For local use and small deployments; see README, "Serving and deployment". Exit status 2 when it
+    cannot start (no built site, the port is taken).
+    """
+    # Imported here so that the other commands do not load the web stack.
+    from .serve import EndpointSettings, bind, check_site, create_app, server  # noqa: PLC0415
+    from .sparql import DUMP_PATH, QueryPool  # noqa: PLC0415
+
+    config = make_config(project_dir, base_iri=base_iri, out_dir=str(out_dir.resolve()) if out_dir else None)
+    check_site(config.out_dir)
+    sock = bind(host, port)
+    pool = QueryPool(config.out_dir / DUMP_PATH, config.base_iri, sparql_workers, query_timeout)
+    try:
+        pool.start()
+        settings = EndpointSettings(config.base_iri, query_timeout, max_rows)
+        shown_host = f"[{host}]" if ":" in host else host
+        root = f"http://{shown_host}:{sock.getsockname()[1]}/"
+        click.echo(f"planlod: serving {config.out_dir} at {root} (SPARQL: {root}sparql); Ctrl-C stops")
+        if not config.base_iri.startswith(root):
+            click.echo(f"planlod: the site's IRIs start with {config.base_iri}; their paths are served under {root}")
+        try:
+            server(create_app(config.out_dir, pool, settings)).run(sockets=[sock])
+        except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown
+            click.echo("planlod: stopped")
+    finally:
+        pool.close()
+        sock.close()
+
+
+@cli.command()
+@project_options
+@_out_option
+@click.option(
+    "--endpoint",
+    required=True,
+    help="The store's Graph Store Protocol endpoint, e.g. http://localhost:8890/sparql-graph-crud-auth (Virtuoso).",
+)
+@click.option("--graph", default=None, help="The named graph to replace (default: {base}dump/latest.nt).")
+@click.option("--user", default=None, help="User name, if the endpoint asks for one (Digest or Basic).")
+@click.option("--password", default=None, envvar="PLANLOD_PUSH_PASSWORD", help="Password (or PLANLOD_PUSH_PASSWORD).")
+@click.option(
+    "--sparql",
+    default=None,
+    help="The store's SPARQL endpoint for the count check (default: derived for Virtuoso, Fuseki and GraphDB; "
+    "else the graph is read back).",
+)
+@click.option(
+    "--format",
+    "dump_format",
+    type=click.Choice(["nt", "ttl"]),
+    default="nt",
+    show_default=True,
+    help="Send the N-Triples or the Turtle dump.",
+)
+def push(
+    project_dir: Path | None,
+    base_iri: str | None,
+    out_dir: Path | None,
+    endpoint: str,
+    graph: str | None,
+    user: str | None,
+    password: str | None,
+    sparql: str | None,
+    dump_format: str,
+) -> None:
+    """Replace a named graph in a SPARQL Graph Store with the built dataset, then check its triple count.
+
+    Exit status: 0 the store holds the dataset; 2 the push failed or the counts differ.
+    """
+    from .push import push_dataset  # noqa: PLC0415
+    from .sparql import dataset_graph  # noqa: PLC0415
+
+    config = make_config(project_dir, base_iri=base_iri, out_dir=str(out_dir.resolve()) if out_dir else None)
+    result = push_dataset(
+        config.out_dir,
+        endpoint,
+        graph or dataset_graph(config.base_iri),
+        user=user,
+        password=password,
+        sparql=sparql,
+        dump_format=dump_format,
+    )
+    click.echo(result.line())
 
 
 def main() -> None:

@@ -53,9 +53,7 @@ def find_project_dir(start: Path) -> Path:
     """The nearest folder at or above `start` with [tool.planlod] in its pyproject.toml, else `start`."""
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and "[tool.planlod]" in candidate.read_text(
-            encoding="utf-8", errors="replace"
-        ):
+        if candidate.is_file() and "[tool.planlod]" in candidate.read_text(encoding="utf-8", errors="replace"):
             return folder
     return start
 

@@ -25,6 +25,34 @@ EUAUTH = Namespace("http://publications.europa.eu/resource/authority/")
 
 SDG_SCHEME = "http://metadata.un.org/sdg"
 
+__all__ = [
+    "ADMS",
+    "CV",
+    "DCAT",
+    "DCATAP",
+    "DCTERMS",
+    "EUAUTH",
+    "FOAF",
+    "ORG",
+    "OWL",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SD",
+    "SDG",
+    "SDGO",
+    "SDG_SCHEME",
+    "SH",
+    "SKOS",
+    "SPDX",
+    "STANDARD_PREFIXES",
+    "VANN",
+    "VCARD",
+    "VOID",
+    "XSD",
+]
+
 # Fixed prefixes for every serialisation, in this order, so output is deterministic.
 # The project's own prefixes (plo, shapes, base) are added by `urls.prefixes`.
 STANDARD_PREFIXES: tuple[tuple[str, str], ...] = (

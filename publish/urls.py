@@ -15,6 +15,10 @@ from .namespaces import STANDARD_PREFIXES
 
 ONTOLOGY_PATH = "ontologi"
 SHAPES_PATH = "shapes"
+DATASET_PATH = "datasaet"
+CATALOGUE_PATH = "katalog"
+# Path segment of the English version of every page ({path}/en/); no entity path may use it.
+ENGLISH_SEGMENT = "en"
 
 _TRANSLITERATION = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
 
@@ -51,6 +55,16 @@ class UrlPolicy:
     def shapes_ns(self) -> str:
         """The namespace of the node shapes."""
         return self.base + SHAPES_PATH + "/"
+
+    @property
+    def dataset(self) -> str:
+        """The IRI of the dataset the site publishes."""
+        return self.base + DATASET_PATH
+
+    @property
+    def catalogue(self) -> str:
+        """The IRI of the site's DCAT catalogue."""
+        return self.base + CATALOGUE_PATH
 
     def prefixes(self) -> tuple[tuple[str, str], ...]:
         """The fixed prefix table for output, the project's own namespaces first."""

@@ -83,8 +83,7 @@ def _whole_graph_constraints(shapes: Graph) -> list[WholeGraphConstraint]:
         select = shapes.value(constraint, SH.select)
         targets = sorted(str(c) for c in shapes.objects(shape, SH.targetClass))
         other_targets = any(
-            shapes.value(shape, p) is not None
-            for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+            shapes.value(shape, p) is not None for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
         )
         if select is None or not targets or other_targets or not _WHERE.search(str(select)):
             continue
@@ -107,9 +106,7 @@ def _whole_graph_constraints(shapes: Graph) -> list[WholeGraphConstraint]:
     return found
 
 
-def _run_whole_graph(
-    constraints: list[WholeGraphConstraint], store: ox.Store, shapes: Graph, report: Graph
-) -> None:
+def _run_whole_graph(constraints: list[WholeGraphConstraint], store: ox.Store, shapes: Graph, report: Graph) -> None:
     """Run each constraint once and add its results to the SHACL report graph."""
     (root,) = report.subjects(SH.conforms, None)
     for c in constraints:
@@ -216,9 +213,7 @@ def _message(report: Graph, result: Node, shapes: Graph, lang: str) -> str:
     constraint = report.value(result, SH.sourceConstraint)
     for template in shapes.objects(constraint, SH.message):
         if isinstance(template, Literal) and template.language == lang:
-            pattern = re.compile(
-                ".*".join(re.escape(part) for part in re.split(r"\{[?$]\w+\}", str(template)))
-            )
+            pattern = re.compile(".*".join(re.escape(part) for part in re.split(r"\{[?$]\w+\}", str(template))))
             for message in messages:
                 if pattern.fullmatch(str(message)):
                     return str(message)
@@ -320,9 +315,5 @@ def run_validation(sources: Sources, policy: UrlPolicy, lang: str = "en") -> Val
                 shape=namer.short(report.value(result, SH.sourceShape)),
             )
         )
-    findings.sort(
-        key=lambda f: (f.file, f.focus_short, _SEVERITY_ORDER.get(f.severity, 3), f.path, f.message)
-    )
-    return ValidationReport(
-        tuple(findings), report, data_count, sum(1 for f in sources.files if f.role is Role.DATA)
-    )
+    findings.sort(key=lambda f: (f.file, f.focus_short, _SEVERITY_ORDER.get(f.severity, 3), f.path, f.message))
+    return ValidationReport(tuple(findings), report, data_count, sum(1 for f in sources.files if f.role is Role.DATA))

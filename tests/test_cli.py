@@ -35,9 +35,7 @@ def test_a_violation_exits_1_and_names_file_entity_property_and_fix(project: Pat
 
 def test_messages_and_labels_in_danish(project: Path) -> None:
     plan = project / PLAN_FILE
-    plan.write_text(
-        plan.read_text(encoding="utf-8").replace('"2020-02-17"^^xsd:date', '"2020"', 1), encoding="utf-8"
-    )
+    plan.write_text(plan.read_text(encoding="utf-8").replace('"2020-02-17"^^xsd:date', '"2020"', 1), encoding="utf-8")
     result = run_planlod("validate", "--project", str(project), "--lang", "da")
     assert result.code == 1
     assert "dato: planen skal have præcis én dct:issued" in result.out
@@ -79,9 +77,7 @@ def test_an_empty_data_file_exits_2(project: Path) -> None:
 def test_warnings_pass_unless_strict(project: Path) -> None:
     plan = project / PLAN_FILE
     text = plan.read_text(encoding="utf-8")
-    plan.write_text(
-        text.replace('"Ambitions and direction"@en', '"Ambitions and direction"@de', 1), encoding="utf-8"
-    )
+    plan.write_text(text.replace('"Ambitions and direction"@en', '"Ambitions and direction"@de', 1), encoding="utf-8")
     relaxed = run_planlod("validate", "--project", str(project))
     assert relaxed.code == 0, relaxed.out
     assert "Warning:" in relaxed.out
@@ -91,9 +87,7 @@ def test_warnings_pass_unless_strict(project: Path) -> None:
 
 def test_turtle_format_is_the_shacl_report(project: Path) -> None:
     plan = project / PLAN_FILE
-    plan.write_text(
-        plan.read_text(encoding="utf-8").replace('"2020-02-17"^^xsd:date', '"2020"', 1), encoding="utf-8"
-    )
+    plan.write_text(plan.read_text(encoding="utf-8").replace('"2020-02-17"^^xsd:date', '"2020"', 1), encoding="utf-8")
     result = run_planlod("validate", "--project", str(project), "--format", "turtle")
     assert result.code == 1
     report = Graph().parse(data=result.out, format="turtle")

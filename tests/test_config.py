@@ -26,9 +26,7 @@ def test_paths_resolve_against_the_project(project: Path) -> None:
     assert config.data_dir == (project / "data").resolve()
 
 
-@pytest.mark.parametrize(
-    "bad", ["data.example.dk/", "ftp://x.dk/", "https://x.dk/a?b=1/", "https://x.dk/base"]
-)
+@pytest.mark.parametrize("bad", ["data.example.dk/", "ftp://x.dk/", "https://x.dk/a?b=1/", "https://x.dk/base"])
 def test_bad_base_iris_are_refused_with_a_hint(project: Path, bad: str) -> None:
     with pytest.raises(ConfigError, match="base_iri"):
         load_config(project, {"base_iri": bad}, environ={})
@@ -45,12 +43,8 @@ def named_nodes(sources: Sources) -> set[str]:
 
 def test_another_base_iri_changes_every_minted_iri(project: Path) -> None:
     default = named_nodes(load_sources(load_config(project, environ={})))
-    other = named_nodes(
-        load_sources(load_config(project, {"base_iri": "https://data.example.org/plan/"}, environ={}))
-    )
-    minted = {
-        i.removeprefix("http://localhost:8000/") for i in default if i.startswith("http://localhost:8000/")
-    }
+    other = named_nodes(load_sources(load_config(project, {"base_iri": "https://data.example.org/plan/"}, environ={})))
+    minted = {i.removeprefix("http://localhost:8000/") for i in default if i.startswith("http://localhost:8000/")}
     assert len(minted) > 100
     assert minted == {
         i.removeprefix("https://data.example.org/plan/")

@@ -92,9 +92,7 @@ def test_every_goal_and_focus_point_is_in_the_data_verbatim_with_english(graph: 
 
 
 def test_the_plans_typos_are_kept_and_corrected_only_beside_them(graph: Graph, plo: str) -> None:
-    labels = {
-        str(o) for o in graph.objects(None, RDFS.label) if isinstance(o, Literal) and o.language == "da"
-    }
+    labels = {str(o) for o in graph.objects(None, RDFS.label) if isinstance(o, Literal) and o.language == "da"}
     assert any("forsat arbejde" in t for t in labels)
     assert any("udgangspunkts i FN´s 17 Verdensmål" in t for t in labels)
     assert "Oprettelse af mere målrettet 10. klasse-" in labels
@@ -119,9 +117,7 @@ def test_source_document_checksum_matches_the_kept_copy(graph: Graph, plo: str) 
 def test_every_sdg_link_points_at_a_goal_or_target_in_the_kos(graph: Graph, plo: str) -> None:
     links = list(graph.subjects(RDF.type, URIRef(plo + "SDGLink")))
     assert links
-    kos = set(graph.subjects(RDF.type, URIRef(SDGO + "Goal"))) | set(
-        graph.subjects(RDF.type, URIRef(SDGO + "Target"))
-    )
+    kos = set(graph.subjects(RDF.type, URIRef(SDGO + "Goal"))) | set(graph.subjects(RDF.type, URIRef(SDGO + "Target")))
     for link in links:
         concept = graph.value(link, URIRef(plo + "sdgConcept"))
         assert concept in kos, f"{link} points at {concept}, which is not an SDG goal or target"
@@ -141,8 +137,7 @@ def test_every_area_and_focus_point_has_an_accepted_sdg_link(graph: Graph, plo: 
 
 def test_links_are_specific_most_point_at_targets_and_spread_over_goals(graph: Graph, plo: str) -> None:
     concepts = [
-        graph.value(link, URIRef(plo + "sdgConcept"))
-        for link in graph.subjects(RDF.type, URIRef(plo + "SDGLink"))
+        graph.value(link, URIRef(plo + "sdgConcept")) for link in graph.subjects(RDF.type, URIRef(plo + "SDGLink"))
     ]
     targets = [c for c in concepts if (c, RDF.type, URIRef(SDGO + "Target")) in graph]
     assert len(targets) >= 0.8 * len(concepts)

@@ -313,14 +313,10 @@ def test_each_rule_reports_its_focus_node_and_property(
     project: Path, rule: str, update: str, focus: str, path: str, severity: str
 ) -> None:
     findings = findings_for(edited_project(project, update))
-    matching = [
-        f for f in findings if f.focus_short.startswith(focus) and f.path == path and f.severity == severity
-    ]
+    matching = [f for f in findings if f.focus_short.startswith(focus) and f.path == path and f.severity == severity]
     assert matching, f"{rule}: expected a {severity} on {focus} {path}; got:\n" + "\n".join(
         f.as_line() for f in findings
     )
     assert all(f.message for f in matching)
     if severity == "Warning":
-        assert not [f for f in findings if f.severity == "Violation"], (
-            "a warning rule must not raise violations"
-        )
+        assert not [f for f in findings if f.severity == "Violation"], "a warning rule must not raise violations"

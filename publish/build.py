@@ -1,0 +1,491 @@
+"""`planlod build`: gather everything in memory, then write the site through the guarded writer.
+
+Stage: build. Imports every stage below it (load, validate, query, views, render, serialize, catalog, exports,
+serverconf, write); nothing imports it but `cli` and `serve`.
+Phases: load → validate (violations stop the build; nothing is written) → plan (dumps, catalogue, the entity
+list, path collisions) → documents and pages, written into a temporary folder that replaces the output at the end.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import __version__
+from .catalog import Distribution, catalogue_triples, schema_org_dataset, void_triples
+from .config import Config
+from .errors import BuildError, NonConforming
+from .exports import CoverageMatrix, coverage_csv, coverage_matrix, sdg_links_csv, sdg_links_sssom
+from .formats import JSONLD, NTRIPLES, RDF_FORMATS, TURTLE
+from .load import Role, Sources, load_sources
+from .model import Vocabulary, derived_triples
+from .namespaces import DCTERMS, FOAF, PROV, RDF, VOID
+from .query import SiteGraph, page_dir, relative, triple_key
+from .render import LANGS, Renderer
+from .serialize import json_bytes, jsonld_flat, jsonld_tree, ntriples, rdfxml, trig, turtle
+from .serverconf import htaccess, nginx_conf
+from .urls import ENGLISH_SEGMENT, UrlPolicy
+from .validate import run_validation
+from .views import SiteView, Views, embed_json
+from .write import SiteWriter
+
+Progress = Callable[[str], None]
+
+FOAF_PRIMARY_TOPIC = ox.NamedNode(str(FOAF.primaryTopic))
+FOAF_DOCUMENT = ox.NamedNode(str(FOAF.Document))
+VOID_IN_DATASET = ox.NamedNode(str(VOID.inDataset))
+DCT_LICENSE = ox.NamedNode(str(DCTERMS.license))
+RDF_TYPE = ox.NamedNode(str(RDF.type))
+PROV_DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
+PROV_GENERATED_BY = ox.NamedNode(str(PROV.wasGeneratedBy))
+DCT_MODIFIED = ox.NamedNode(str(DCTERMS.modified))
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+
+
+@dataclass
+class BuildSummary:
+    """What a build did: counts and seconds per phase."""
+
+    out_dir: Path
+    entities: int = 0
+    files: int = 0
+    triples: int = 0
+    bytes_written: int = 0
+    phases: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        """Total wall time."""
+        return sum(seconds for _, seconds in self.phases)
+
+    def line(self) -> str:
+        """The one-line summary the CLI prints."""
+        return (
+            f"built {self.out_dir}: {self.entities} entities, {self.files} files, "
+            f"{self.triples} triples in {self.seconds:.2f} s"
+        )
+
+
+@contextmanager
+def phase(summary: BuildSummary, name: str, progress: Progress) -> Iterator[None]:
+    """Time one phase and report it."""
+    start = time.perf_counter()
+    yield
+    seconds = time.perf_counter() - start
+    summary.phases.append((name, seconds))
+    progress(f"{name}: {seconds:.2f} s")
+
+
+def gzip_bytes(content: bytes) -> bytes:
+    """Gzip with no timestamp or file name, so the same input gives the same bytes."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as handle:
+        handle.write(content)
+    return buffer.getvalue()
+
+
+def latest_date(triples: list[ox.Triple]) -> str:
+    """The latest xsd:date in the data: the site's 'last modified' (deterministic, unlike the clock)."""
+    dates = [
+        t.object.value
+        for t in triples
+        if isinstance(t.object, ox.Literal) and t.object.datatype.value == XSD_DATE and DATE.match(t.object.value)
+    ]
+    return max(dates) if dates else "1970-01-01"
+
+
+@dataclass
+class SitePlan:
+    """The whole site in memory before anything is written: file contents and the entity list."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    def add(self, path: str, content: bytes) -> None:
+        """Plan one file; two files on one path is a planning error."""
+        if path in self.files:
+            raise BuildError(f"two outputs want the same path: {path}")
+        self.files[path] = content
+
+
+def document_about(entity: ox.NamedNode, doc_iri: str, policy: UrlPolicy, config: Config) -> list[ox.Triple]:
+    """What a document says about itself: its topic, its dataset and its licence."""
+    doc = ox.NamedNode(doc_iri)
+    return [
+        ox.Triple(doc, RDF_TYPE, FOAF_DOCUMENT),
+        ox.Triple(doc, FOAF_PRIMARY_TOPIC, entity),
+        ox.Triple(doc, VOID_IN_DATASET, ox.NamedNode(policy.dataset)),
+        ox.Triple(doc, DCT_LICENSE, ox.NamedNode(config.licence)),
+    ]
+
+
+def check_paths(entities: list[ox.NamedNode], policy: UrlPolicy, reserved: set[str]) -> None:
+    """Refuse entity paths that would collide with each other's files or with the site's own files."""
+    for entity in entities:
+        path = policy.path(entity.value)
+        segments = path.split("/")
+        if not path or ENGLISH_SEGMENT in segments or any(s in ("", ".", "..") for s in segments):
+            raise BuildError(
+                f"{entity.value}: cannot publish this IRI: its path {path!r} is empty or uses a reserved segment"
+            )
+        if segments[0] in reserved:
+            raise BuildError(f"{entity.value}: its path collides with the site's own file or folder {segments[0]!r}")
+
+
+def build_site(config: Config, progress: Progress | None = None) -> BuildSummary:
+    """Build the site into config.out_dir. Violations raise NonConforming before anything is written."""
+    report = progress or (lambda _message: None)
+    policy = UrlPolicy(config.base_iri)
+    summary = BuildSummary(config.out_dir)
+
+    with phase(summary, "load", report):
+        sources = load_sources(config)
+        renderer = Renderer(config.site_dir)
+    with phase(summary, "validate", report):
+        validation = run_validation(sources, policy)
+        if not validation.conforms:
+            shown = "\n".join(f.as_line() for f in validation.findings if f.severity == "Violation")
+            raise NonConforming(
+                f"the data do not conform ({validation.violations} violation(s)); nothing was written.\n{shown}"
+            )
+    with phase(summary, "dumps", report):
+        plan = SitePlan()
+        data = site_data(sources, policy)
+        matrices = coverage_matrix(data + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE)), policy)
+        distributions = plan_dumps(plan, config, policy, sources, data, matrices)
+    with phase(summary, "catalogue", report):
+        described = plan_catalogue(plan, config, policy, sources, data, distributions)
+    with phase(summary, "plan", report):
+        graph = SiteGraph(described, policy)
+        check_paths(graph.entities, policy, reserved_segments(plan))
+        summary.triples = len(data)
+        summary.entities = len(graph.entities)
+    views = Views(graph, config, policy)
+    site = SiteView.from_config(config, graph)
+    extras: dict[str, dict[str, object]] = {
+        "dataset": {"schema_org": embed_json(schema_org_dataset(config, policy, data, distributions))}
+    }
+    timings = plan_entities(plan, graph, views, renderer, site, extras)
+    for name, seconds in timings.items():
+        summary.phases.append((name, seconds))
+        report(f"{name}: {seconds:.2f} s")
+    with phase(summary, "site pages", report):
+        plan_site_pages(plan, views, renderer, site, matrices, latest_date(data))
+    with phase(summary, "write", report), SiteWriter(config.out_dir) as writer:
+        for path in sorted(plan.files):
+            writer.write(path, plan.files[path])
+        copy_assets(config, writer)
+        writer.commit()
+        summary.files = len(writer.written)
+        summary.bytes_written = sum(writer.written.values())
+    return summary
+
+
+def plan_entities(
+    plan: SitePlan,
+    graph: SiteGraph,
+    views: Views,
+    renderer: Renderer,
+    site: SiteView,
+    extras: dict[str, dict[str, object]],
+) -> dict[str, float]:
+    """Each entity's Turtle, JSON-LD and N-Triples documents and its two pages; seconds spent on each kind."""
+    policy, config = views.policy, views.config
+    prefixes = policy.prefixes()
+    timings = {"documents": 0.0, "pages": 0.0}
+    for entity in graph.entities:
+        start = time.perf_counter()
+        path = policy.path(entity.value)
+        described = graph.document(entity)
+        documents = {
+            f: described + document_about(entity, entity.value + f.extension, policy, config) for f in RDF_FORMATS
+        }
+        plan.add(path + TURTLE.extension, turtle(documents[TURTLE], prefixes, entity))
+        plan.add(path + NTRIPLES.extension, ntriples(documents[NTRIPLES]))
+        tree = jsonld_tree(entity, documents[JSONLD], prefixes)
+        plan.add(path + JSONLD.extension, json_bytes(tree))
+        middle = time.perf_counter()
+        kinds = views.kind(entity)
+        template = renderer.entity_template(kinds)
+        extra: dict[str, object] = {}
+        for kind in kinds:
+            extra.update(extras.get(kind, {}))
+        for lang in LANGS:
+            here = page_dir(path, lang)
+            page = views.page(entity, lang, tree)
+            context = {**extra, **views.extra(entity, kinds, lang, here)}
+            html = renderer.render(
+                template, lang, here, page=page, site=site, extra=context, other_lang_href=page.other_lang_href
+            )
+            plan.add(here + "/index.html", html)
+        end = time.perf_counter()
+        timings["documents"] += middle - start
+        timings["pages"] += end - middle
+    return timings
+
+
+def plan_site_pages(
+    plan: SitePlan, views: Views, renderer: Renderer, site: SiteView, matrices: list[CoverageMatrix], lastmod: str
+) -> None:
+    """Home, SDG goal and target pages, coverage, data model and the static pages, in both languages; sitemap."""
+    site_pages: list[tuple[str, str, Callable[[str, str], dict[str, object]]]] = [
+        ("", "home.html", views.home),
+        ("daekning", "coverage.html", lambda lang, here: views.coverage(matrices, lang, here)),
+        ("datamodel", "datamodel.html", views.datamodel),
+    ]
+    for concept in views.sdg_pages():
+        code = concept.value.rsplit("/", 1)[1]
+        site_pages.append((f"sdg/{code}", "sdg.html", partial(views.sdg, concept)))
+    for stem in sorted(p.stem for p in (views.config.site_dir / "templates" / "pages").glob("*.html")):
+        site_pages.append((stem, f"pages/{stem}.html", views.static))
+    for path, template_name, make in site_pages:
+        template = renderer.template(template_name)
+        for lang in LANGS:
+            here = page_dir(path, lang)
+            other = relative(here, page_dir(path, "en" if lang == "da" else "da") + "/")
+            context = make(lang, here)
+            target = (here + "/index.html") if here else "index.html"
+            plan.add(target, renderer.render(template, lang, here, site=site, other_lang_href=other, **context))
+    plan.add("sitemap.xml", sitemap(plan, views.policy, lastmod))
+
+
+def site_data(sources: Sources, policy: UrlPolicy) -> list[ox.Triple]:
+    """The dataset: the data files' triples and the triples derived from them, sorted."""
+    own = list(sources.triples(Role.DATA))
+    return sorted(set(own + derived_triples(own, Vocabulary.for_policy(policy))), key=triple_key)
+
+
+def provenance_triples(policy: UrlPolicy, data: list[ox.Triple]) -> list[ox.Triple]:
+    """The dump's provenance graph: what the dataset derives from, when it last changed, what made it."""
+    dataset = ox.NamedNode(policy.dataset)
+    derived_from = sorted(
+        {t.object for t in data if t.predicate == PROV_DERIVED and isinstance(t.object, ox.NamedNode)},
+        key=lambda n: n.value,
+    )
+    return [ox.Triple(dataset, PROV_DERIVED, s) for s in derived_from] + [
+        ox.Triple(dataset, DCT_MODIFIED, ox.Literal(latest_date(data), datatype=ox.NamedNode(XSD_DATE))),
+        ox.Triple(dataset, PROV_GENERATED_BY, ox.NamedNode(f"https://pypi.org/project/planlod/{__version__}/")),
+    ]
+
+
+def plan_dumps(
+    plan: SitePlan,
+    config: Config,
+    policy: UrlPolicy,
+    sources: Sources,
+    data: list[ox.Triple],
+    matrices: list[CoverageMatrix],
+) -> list[Distribution]:
+    """The dumps and the researchers' exports, each with its checksum for the catalogue."""
+    prefixes = policy.prefixes()
+    ontology = list(sources.triples(Role.ONTOLOGY))
+    with_labels = data + ontology + list(sources.triples(Role.REFERENCE))
+    provenance_graph = ox.NamedNode(policy.dataset + "/proveniens")
+    files = [
+        (
+            "turtle",
+            "dump/latest.ttl",
+            TURTLE.media_type,
+            "RDF_TURTLE",
+            turtle(data, prefixes),
+            "Hele datasættet som Turtle",
+            "The whole dataset as Turtle",
+        ),
+        (
+            "ntriples",
+            "dump/latest.nt",
+            NTRIPLES.media_type,
+            "RDF_N_TRIPLES",
+            ntriples(data),
+            "Hele datasættet som N-Triples",
+            "The whole dataset as N-Triples",
+        ),
+        (
+            "jsonld",
+            "dump/latest.jsonld",
+            JSONLD.media_type,
+            "JSON_LD",
+            jsonld_flat(data, prefixes),
+            "Hele datasættet som JSON-LD",
+            "The whole dataset as JSON-LD",
+        ),
+        (
+            "trig",
+            "dump/latest.trig",
+            "application/trig",
+            "RDF_TRIG",
+            trig([(None, data), (provenance_graph, provenance_triples(policy, data))], prefixes),
+            "Hele datasættet som TriG med en proveniensgraf",
+            "The whole dataset as TriG with a provenance graph",
+        ),
+        (
+            "ontology",
+            "dump/ontology.ttl",
+            TURTLE.media_type,
+            "RDF_TURTLE",
+            turtle(ontology, prefixes),
+            "Ontologien som Turtle",
+            "The ontology as Turtle",
+        ),
+        (
+            "shapes",
+            "dump/shapes.ttl",
+            TURTLE.media_type,
+            "RDF_TURTLE",
+            turtle(sources.triples(Role.SHAPES), prefixes),
+            "SHACL-formreglerne som Turtle",
+            "The SHACL shapes as Turtle",
+        ),
+        (
+            "sdg-csv",
+            "eksport/sdg-koblinger.csv",
+            "text/csv",
+            "CSV",
+            sdg_links_csv(with_labels, policy),
+            "Verdensmålskoblinger som CSV",
+            "SDG links as CSV",
+        ),
+        (
+            "sssom",
+            "eksport/sdg-koblinger.sssom.tsv",
+            "text/tab-separated-values",
+            "TSV",
+            sdg_links_sssom(with_labels, policy, config),
+            "Verdensmålskoblinger som SSSOM",
+            "SDG links as SSSOM",
+        ),
+        (
+            "coverage-csv",
+            "daekning.csv",
+            "text/csv",
+            "CSV",
+            coverage_csv(matrices),
+            "Verdensmålsdækning som CSV",
+            "SDG coverage as CSV",
+        ),
+    ]
+    distributions: list[Distribution] = []
+    for key, path, media_type, file_type, content, title_da, title_en in files:
+        plan.add(path, content)
+        distributions.append(
+            Distribution(
+                key,
+                path,
+                media_type,
+                file_type,
+                hashlib.sha256(content).hexdigest(),
+                len(content),
+                title_da,
+                title_en,
+            )
+        )
+        if path.startswith("dump/latest."):
+            packed = gzip_bytes(content)
+            plan.add(path + ".gz", packed)
+            distributions.append(
+                Distribution(
+                    f"{key}-gz",
+                    path + ".gz",
+                    "application/gzip",
+                    file_type,
+                    hashlib.sha256(packed).hexdigest(),
+                    len(packed),
+                    title_da + " (gzip)",
+                    title_en + " (gzip)",
+                )
+            )
+    return distributions
+
+
+def plan_catalogue(
+    plan: SitePlan,
+    config: Config,
+    policy: UrlPolicy,
+    sources: Sources,
+    data: list[ox.Triple],
+    distributions: list[Distribution],
+) -> list[ox.Triple]:
+    """Catalogue, VoID, context, server rules and robots.txt; returns every triple the site describes."""
+    prefixes = policy.prefixes()
+    ontology = list(sources.triples(Role.ONTOLOGY))
+    reference = list(sources.triples(Role.REFERENCE))
+    with_labels = data + ontology + reference
+    catalogue = catalogue_triples(config, policy, with_labels, distributions)
+    void = void_triples(config, policy, data, distributions)
+    plan.add("catalog.ttl", turtle(catalogue, prefixes, ox.NamedNode(policy.catalogue)))
+    plan.add("catalog.rdf", rdfxml(catalogue, prefixes))
+    plan.add("catalog.jsonld", jsonld_flat(catalogue, prefixes))
+    void_document = turtle(void, prefixes, ox.NamedNode(policy.dataset))
+    plan.add("void.ttl", void_document)
+    plan.add(".well-known/void", void_document)
+    plan.add("context/v1.jsonld", context_document(ontology, policy))
+    plan.add("server/nginx.conf", nginx_conf(config, policy).encode("utf-8"))
+    plan.add(".htaccess", htaccess(config, policy).encode("utf-8"))
+    plan.add("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {policy.base}sitemap.xml\n".encode())
+    return with_labels + list(sources.triples(Role.SHAPES)) + catalogue + void
+
+
+# Folders and files at the top of the site that are not entities.
+SITE_FOLDERS = frozenset({"sdg", "assets", "daekning", "datamodel", "om", "foresporgsel", "sparql", "en"})
+
+
+def reserved_segments(plan: SitePlan) -> set[str]:
+    """First path segments no entity may use: the site's own files and folders."""
+    return {path.split("/", 1)[0] for path in plan.files} | SITE_FOLDERS
+
+
+def context_document(ontology: list[ox.Triple], policy: UrlPolicy) -> bytes:
+    """The versioned JSON-LD context: the prefixes, and a term per ontology property."""
+    context: dict[str, object] = dict(policy.prefixes())
+    object_property = "http://www.w3.org/2002/07/owl#ObjectProperty"
+    datatype_property = "http://www.w3.org/2002/07/owl#DatatypeProperty"
+    for t in sorted(ontology, key=triple_key):
+        if (
+            t.predicate == RDF_TYPE
+            and isinstance(t.subject, ox.NamedNode)
+            and t.subject.value.startswith(policy.ontology_ns)
+        ):
+            name = t.subject.value[len(policy.ontology_ns) :]
+            if t.object.value == object_property:  # type: ignore[union-attr]
+                context[name] = {"@id": f"plo:{name}", "@type": "@id"}
+            elif t.object.value == datatype_property and name not in context:  # type: ignore[union-attr]
+                context[name] = {"@id": f"plo:{name}"}
+    return (json.dumps({"@context": context}, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def copy_assets(config: Config, writer: SiteWriter) -> None:
+    """The site's static assets, and the source documents the data derive from."""
+    assets = config.site_dir / "assets"
+    if assets.is_dir():
+        for path in sorted(p for p in assets.rglob("*") if p.is_file()):
+            writer.write("assets/" + path.relative_to(assets).as_posix(), path.read_bytes())
+    sources = config.data_dir / "kilder"
+    if sources.is_dir():
+        for path in sorted(p for p in sources.rglob("*") if p.is_file()):
+            writer.write("kilde/" + path.relative_to(sources).as_posix(), path.read_bytes())
+
+
+def sitemap(plan: SitePlan, policy: UrlPolicy, lastmod: str) -> bytes:
+    """Every HTML page with its last modification date."""
+    pages = sorted(p for p in plan.files if p.endswith("index.html"))
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for page in pages:
+        folder = page[: -len("index.html")]
+        loc = (policy.base + folder).replace("&", "&amp;").replace("<", "&lt;")
+        lines.append(f"  <url><loc>{loc}</loc><lastmod>{lastmod}</lastmod></url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -1,0 +1,267 @@
+"""Indexes over the site's triples and the view models the templates and documents are made from.
+
+Stage: query. Imports `model`, `urls`, `namespaces`, `formats`; never rdflib graphs.
+Everything here is linear in the number of triples: one pass builds the indexes (by subject, by object),
+and each entity's description, incoming links and neighbour labels are read from them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pyoxigraph as ox
+
+from .model import Subject, Term
+from .namespaces import DCTERMS, FOAF, OWL, RDF, RDFS, SDG, SDGO, SH, SKOS
+from .urls import UrlPolicy
+
+RDF_TYPE = ox.NamedNode(str(RDF.type))
+LABEL_PREDICATES = tuple(ox.NamedNode(str(p)) for p in (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name))
+DESCRIPTION_PREDICATES = tuple(
+    ox.NamedNode(str(p)) for p in (SKOS.definition, DCTERMS.description, RDFS.comment, DCTERMS.abstract)
+)
+SDG_GOAL = ox.NamedNode(str(SDGO.Goal))
+SDG_TARGET = ox.NamedNode(str(SDGO.Target))
+SH_PATH = ox.NamedNode(str(SH.path))
+SH_PROPERTY = ox.NamedNode(str(SH.property))
+SH_TARGET_CLASS = ox.NamedNode(str(SH.targetClass))
+SH_NAME = ox.NamedNode(str(SH.name))
+SH_DESCRIPTION = ox.NamedNode(str(SH.description))
+SH_ORDER = ox.NamedNode(str(SH.order))
+OWL_ONTOLOGY = ox.NamedNode(str(OWL.Ontology))
+SDG_NS = str(SDG)
+LANGS = ("da", "en")
+
+
+def term_key(term: Term) -> tuple[int, str]:
+    """A total order on terms: IRIs, then blank nodes, then literals, each by their text."""
+    if isinstance(term, ox.NamedNode):
+        return (0, term.value)
+    if isinstance(term, ox.BlankNode):
+        return (1, term.value)
+    return (2, str(term))
+
+
+def triple_key(triple: ox.Triple) -> tuple[tuple[int, str], tuple[int, str], tuple[int, str]]:
+    """Sort key for deterministic output."""
+    return (term_key(triple.subject), term_key(triple.predicate), term_key(triple.object))
+
+
+def pick(texts: dict[str, str], lang: str) -> str:
+    """The text in `lang`, else Danish, else English, else any."""
+    for key in (lang, "da", "en", ""):
+        if key in texts:
+            return texts[key]
+    return next(iter(texts.values()), "")
+
+
+def is_sdg(iri: str) -> bool:
+    """Whether an IRI is a UN SDG goal or target IRI (http://metadata.un.org/sdg/3, …/3.5)."""
+    rest = iri[len(SDG_NS) :] if iri.startswith(SDG_NS) else ""
+    return bool(rest) and rest.replace(".", "").isalnum() and rest[0].isdigit()
+
+
+class SiteGraph:
+    """The site's triples indexed by subject and object, with labels and types."""
+
+    def __init__(self, triples: Iterable[ox.Triple], policy: UrlPolicy) -> None:
+        self.policy = policy
+        self.by_subject: dict[Subject, list[ox.Triple]] = defaultdict(list)
+        self.by_object: dict[Term, list[ox.Triple]] = defaultdict(list)
+        seen: set[ox.Triple] = set()
+        for t in triples:
+            if t in seen:
+                continue
+            seen.add(t)
+            self.by_subject[t.subject].append(t)
+            if not isinstance(t.object, ox.Literal):
+                self.by_object[t.object].append(t)
+        self.triple_count = len(seen)
+        self._labels: dict[Term, dict[str, str]] = {}
+
+    # -- reading -------------------------------------------------------------------------------------------
+    def objects(self, subject: Subject, predicate: ox.NamedNode) -> list[Term]:
+        """The objects of `subject predicate ?o`, in a stable order."""
+        return sorted((t.object for t in self.by_subject.get(subject, ()) if t.predicate == predicate), key=term_key)
+
+    def value(self, subject: Subject, predicate: ox.NamedNode) -> Term | None:
+        """One object of `subject predicate ?o`, or None."""
+        values = self.objects(subject, predicate)
+        return values[0] if values else None
+
+    def subjects(self, predicate: ox.NamedNode, obj: Term) -> list[Subject]:
+        """The subjects of `?s predicate obj`, in a stable order."""
+        found = [t.subject for t in self.by_object.get(obj, ()) if t.predicate == predicate]
+        return sorted(found, key=term_key)
+
+    def types(self, node: Subject) -> list[ox.NamedNode]:
+        """The node's rdf:type values that are IRIs."""
+        return [o for o in self.objects(node, RDF_TYPE) if isinstance(o, ox.NamedNode)]
+
+    def texts(self, node: Subject, predicates: Sequence[ox.NamedNode]) -> dict[str, str]:
+        """Language → text for the first predicate that has literal values."""
+        for predicate in predicates:
+            found: dict[str, str] = {}
+            for o in self.objects(node, predicate):
+                if isinstance(o, ox.Literal):
+                    found.setdefault(o.language or "", o.value)
+            if found:
+                return found
+        return {}
+
+    def labels(self, node: Term) -> dict[str, str]:
+        """Language → label (skos:prefLabel, rdfs:label, dct:title or foaf:name)."""
+        cached = self._labels.get(node)
+        if cached is None:
+            cached = self._labels[node] = (
+                self.texts(node, LABEL_PREDICATES) if isinstance(node, ox.NamedNode | ox.BlankNode) else {}
+            )
+        return cached
+
+    def label(self, node: Term, lang: str) -> str:
+        """The node's label in `lang` (falling back to Danish, English, its short name)."""
+        if isinstance(node, ox.Literal):
+            return node.value
+        texts = self.labels(node)
+        if texts:
+            return pick(texts, lang)
+        if isinstance(node, ox.NamedNode):
+            return self.policy.short(node.value)
+        return ""
+
+    @cached_property
+    def entities(self) -> list[ox.NamedNode]:
+        """Every IRI minted under the base that the site describes, sorted."""
+        local = [s for s in self.by_subject if isinstance(s, ox.NamedNode) and self.policy.is_local(s.value)]
+        return sorted(local, key=lambda n: n.value)
+
+    @cached_property
+    def sdg_concepts_linked(self) -> list[ox.NamedNode]:
+        """The SDG goals and targets that the site's own entities link to, in the UN's order."""
+        linked = [o for o in self.by_object if isinstance(o, ox.NamedNode) and is_sdg(o.value) and self.incoming(o)]
+        return sorted(linked, key=lambda n: sdg_sort_key(n.value))
+
+    # -- documents -----------------------------------------------------------------------------------------
+    def description(self, node: Subject) -> list[ox.Triple]:
+        """The node's concise bounded description: its triples and those of the blank nodes it leads to."""
+        out: list[ox.Triple] = []
+        stack: list[Subject] = [node]
+        seen = {node}
+        while stack:
+            current = stack.pop()
+            for t in self.by_subject.get(current, ()):
+                out.append(t)
+                if isinstance(t.object, ox.BlankNode) and t.object not in seen:
+                    seen.add(t.object)
+                    stack.append(t.object)
+        return out
+
+    def incoming(self, node: Term) -> list[ox.Triple]:
+        """Links to the node from the site's own entities (class membership excluded)."""
+        return [
+            t
+            for t in self.by_object.get(node, ())
+            if t.predicate != RDF_TYPE and isinstance(t.subject, ox.NamedNode) and self.policy.is_local(t.subject.value)
+        ]
+
+    def label_triples(self, node: Term) -> list[ox.Triple]:
+        """The triples that give the node its labels."""
+        if not isinstance(node, ox.NamedNode | ox.BlankNode):
+            return []
+        for predicate in LABEL_PREDICATES:
+            found = [t for t in self.by_subject.get(node, ()) if t.predicate == predicate]
+            if found:
+                return found
+        return []
+
+    def document(self, entity: ox.NamedNode) -> list[ox.Triple]:
+        """The triples of the entity's documents: description, incoming links, labels of its neighbours.
+
+        Classes are not neighbours: their labels are on the ontology's pages.
+        """
+        own = self.description(entity)
+        incoming = self.incoming(entity)
+        triples = set(own) | set(incoming)
+        neighbours: set[Term] = {
+            t.object for t in own if isinstance(t.object, ox.NamedNode) and t.predicate != RDF_TYPE
+        }
+        neighbours |= {t.subject for t in incoming}
+        neighbours.discard(entity)
+        for neighbour in neighbours:
+            triples.update(self.label_triples(neighbour))
+        return sorted(triples, key=triple_key)
+
+
+def sdg_sort_key(iri: str) -> tuple[int, int, str]:
+    """Orders SDG IRIs as the UN does: goal number, then target (numbers before letters)."""
+    code = iri.rsplit("/", 1)[-1]
+    goal, _, target = code.partition(".")
+    goal_number = int(goal) if goal.isdigit() else 99
+    if not target:
+        return (goal_number, -1, "")
+    return (goal_number, int(target) if target.isdigit() else 100, target)
+
+
+# ------------------------------------------------------------------------------------------------ links
+
+
+def page_dir(path: str, lang: str) -> str:
+    """The folder (relative to the site root) holding the page of a site path in a language."""
+    folder = path.strip("/")
+    if lang == "en":
+        folder = posixpath.join(folder, "en") if folder else "en"
+    return folder
+
+
+def relative(from_dir: str, to_path: str) -> str:
+    """A relative link from a page in folder `from_dir` to the site path `to_path` (a file or a folder/)."""
+    is_folder = to_path.endswith("/") or to_path == ""
+    target = to_path.strip("/")
+    rel = posixpath.relpath(target or ".", from_dir or ".")
+    if is_folder:
+        return "./" if rel == "." else rel + "/"
+    return rel
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A link as a template shows it."""
+
+    text: str
+    href: str
+    lang: str = ""
+    external: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class ValueView:
+    """One value of a property: text or a link, with its language."""
+
+    text: str
+    lang: str = ""
+    link: LinkView | None = None
+    datatype: str = ""
+
+
+@dataclass(frozen=True)
+class RowView:
+    """A property with its values, named and described from the shapes (or the ontology)."""
+
+    name: str
+    description: str
+    curie: str
+    values: tuple[ValueView, ...]
+
+
+@dataclass(frozen=True)
+class PropertySpec:
+    """How the shapes name and order a property for one class."""
+
+    order: float
+    names: dict[str, str] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)

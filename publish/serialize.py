@@ -1,0 +1,195 @@
+"""Serialise triples as Turtle, N-Triples, JSON-LD, TriG and RDF/XML, deterministically.
+
+Stage: serialize. Imports `query` (sort keys) and `model` types; writes with pyoxigraph and the standard library.
+Input triples are sorted here, so the same triples always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import pyoxigraph as ox
+
+from .model import Subject, Term
+from .query import RDF_TYPE, term_key, triple_key
+
+Prefixes = Sequence[tuple[str, str]]
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _bytes(content: bytes | None) -> bytes:
+    """pyoxigraph returns the bytes when given no output file."""
+    assert content is not None
+    return content
+
+
+def used_prefixes(triples: Iterable[ox.Triple], prefixes: Prefixes) -> dict[str, str]:
+    """The prefixes whose namespace some IRI in the triples (or a literal's datatype) starts with."""
+    iris: set[str] = set()
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, ox.Literal):
+                iris.add(term.datatype.value)
+    used = {}
+    for prefix, namespace in prefixes:
+        if any(iri.startswith(namespace) for iri in iris):
+            used[prefix] = namespace
+    return used
+
+
+def ordered(triples: Iterable[ox.Triple], first: Term | None = None) -> list[ox.Triple]:
+    """Triples sorted by subject, predicate, object; the triples of `first` come first."""
+    return sorted(triples, key=lambda t: (t.subject != first, *triple_key(t)))
+
+
+def turtle(triples: Iterable[ox.Triple], prefixes: Prefixes, first: Term | None = None) -> bytes:
+    """Turtle with only the prefixes it uses; the `first` subject's triples lead."""
+    items = ordered(triples, first)
+    return _bytes(ox.serialize(items, format=ox.RdfFormat.TURTLE, prefixes=used_prefixes(items, prefixes)))
+
+
+def ntriples(triples: Iterable[ox.Triple]) -> bytes:
+    """N-Triples, one sorted line per triple."""
+    return "".join(f"{t} .\n" for t in sorted(triples, key=triple_key)).encode("utf-8")
+
+
+def rdfxml(triples: Iterable[ox.Triple], prefixes: Prefixes) -> bytes:
+    """RDF/XML (for harvesters that expect it)."""
+    items = ordered(triples)
+    return _bytes(ox.serialize(items, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(items, prefixes)))
+
+
+def trig(graphs: Sequence[tuple[ox.NamedNode | None, Sequence[ox.Triple]]], prefixes: Prefixes) -> bytes:
+    """TriG: each (graph name, triples) pair; None is the default graph."""
+    quads = []
+    all_triples: list[ox.Triple] = []
+    for name, triples in graphs:
+        graph = ox.DefaultGraph() if name is None else name
+        for t in ordered(triples):
+            quads.append(ox.Quad(t.subject, t.predicate, t.object, graph))
+            all_triples.append(t)
+    return _bytes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=used_prefixes(all_triples, prefixes)))
+
+
+# ---------------------------------------------------------------------------------------------------- JSON-LD
+
+
+class _JsonLd:
+    """Builds one JSON-LD tree rooted at an entity: its own triples nested, links to it under @reverse."""
+
+    def __init__(self, triples: Sequence[ox.Triple], prefixes: dict[str, str]) -> None:
+        self.by_subject: dict[Subject, list[ox.Triple]] = defaultdict(list)
+        self.by_object: dict[Term, list[ox.Triple]] = defaultdict(list)
+        for t in triples:
+            self.by_subject[t.subject].append(t)
+            self.by_object[t.object].append(t)
+        self.prefixes = sorted(prefixes.items(), key=lambda p: -len(p[1]))
+        self.emitted: set[ox.Triple] = set()
+        self.total = len(set(triples))
+
+    def compact(self, iri: str) -> str:
+        for prefix, namespace in self.prefixes:
+            rest = iri[len(namespace) :]
+            if iri.startswith(namespace) and rest and "/" not in rest and "#" not in rest:
+                return f"{prefix}:{rest}"
+        return iri
+
+    def node_id(self, node: Term) -> str:
+        if isinstance(node, ox.BlankNode):
+            return "_:" + node.value
+        assert isinstance(node, ox.NamedNode)
+        return node.value
+
+    def literal(self, literal: ox.Literal) -> dict[str, str]:
+        if literal.language:
+            return {"@value": literal.value, "@language": literal.language}
+        if literal.datatype.value == XSD_STRING:
+            return {"@value": literal.value}
+        return {"@value": literal.value, "@type": self.compact(literal.datatype.value)}
+
+    def node(self, subject: Subject, path: frozenset[Term]) -> dict[str, object]:
+        """The subject's triples not yet written, objects nested unless already on the path."""
+        result: dict[str, object] = {"@id": self.node_id(subject)}
+        triples = sorted(
+            (t for t in self.by_subject.get(subject, ()) if t not in self.emitted),
+            key=lambda t: (term_key(t.predicate), term_key(t.object)),
+        )
+        for t in triples:
+            self.emitted.add(t)
+        types = [t for t in triples if t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode)]
+        if types:
+            result["@type"] = [self.compact(t.object.value) for t in types if isinstance(t.object, ox.NamedNode)]
+        grouped: dict[str, list[object]] = defaultdict(list)
+        for t in triples:
+            if t in types:
+                continue
+            grouped[self.compact(t.predicate.value)].append(self.value(t.object, path | {subject}))
+        result.update(sorted(grouped.items()))
+        return result
+
+    def value(self, obj: Term, path: frozenset[Term]) -> object:
+        if isinstance(obj, ox.Literal):
+            return self.literal(obj)
+        if obj in path or not any(t not in self.emitted for t in self.by_subject.get(obj, ())):
+            return {"@id": self.node_id(obj)}
+        return self.node(obj, path)
+
+    def document(self, root: ox.NamedNode) -> dict[str, object]:
+        tree = self.node(root, frozenset())
+        reverse: dict[str, list[object]] = defaultdict(list)
+        for t in sorted(self.by_object.get(root, ()), key=triple_key):
+            if t in self.emitted:
+                continue
+            self.emitted.add(t)
+            reverse[self.compact(t.predicate.value)].append(self.node(t.subject, frozenset({root})))
+        if reverse:
+            tree["@reverse"] = dict(sorted(reverse.items()))
+        missing = [t for t in self.by_subject if any(x not in self.emitted for x in self.by_subject[t])]
+        if missing:
+            # Triples not reachable from the root in one step either way: list them beside the tree.
+            tree = {"@graph": [tree, *(self.node(s, frozenset()) for s in sorted(missing, key=term_key))]}
+        return tree
+
+
+def jsonld_tree(root: ox.NamedNode, triples: Sequence[ox.Triple], prefixes: Prefixes) -> dict[str, object]:
+    """A self-contained JSON-LD document (inline @context) with the root entity as its single top object."""
+    used = used_prefixes(triples, prefixes)
+    builder = _JsonLd(triples, used)
+    body = builder.document(root)
+    return {"@context": dict(sorted(used.items())), **body}
+
+
+def json_bytes(document: object) -> bytes:
+    """A JSON document as UTF-8 bytes, indented for reading."""
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def jsonld_flat(triples: Sequence[ox.Triple], prefixes: Prefixes) -> bytes:
+    """A JSON-LD document for a whole graph: one node object per subject in @graph (for dumps and catalogues)."""
+    items = sorted(triples, key=triple_key)
+    used = used_prefixes(items, prefixes)
+    builder = _JsonLd(items, used)
+    nodes = []
+    for subject in sorted(builder.by_subject, key=term_key):
+        node: dict[str, object] = {"@id": builder.node_id(subject)}
+        grouped: dict[str, list[object]] = defaultdict(list)
+        for t in sorted(builder.by_subject[subject], key=triple_key):
+            key = (
+                "@type"
+                if t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode)
+                else builder.compact(t.predicate.value)
+            )
+            if key == "@type" and isinstance(t.object, ox.NamedNode):
+                grouped[key].append(builder.compact(t.object.value))
+            elif isinstance(t.object, ox.Literal):
+                grouped[key].append(builder.literal(t.object))
+            else:
+                grouped[key].append({"@id": builder.node_id(t.object)})
+        node.update(sorted(grouped.items()))
+        nodes.append(node)
+    document = {"@context": dict(sorted(used.items())), "@graph": nodes}
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

@@ -1,0 +1,786 @@
+"""View models: what each page shows, as plain dataclasses the templates read.
+
+Stage: query (view models). Imports `query`, `urls`, `formats`, `namespaces`, `config`. Templates never see a graph.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .config import Config
+from .exports import CoverageMatrix
+from .formats import RDF_FORMATS
+from .model import Subject, Term
+from .namespaces import DCTERMS, PROV, RDFS, SKOS
+from .query import (
+    DESCRIPTION_PREDICATES,
+    RDF_TYPE,
+    SDG_GOAL,
+    SH_DESCRIPTION,
+    SH_NAME,
+    SH_ORDER,
+    SH_PATH,
+    SH_PROPERTY,
+    SH_TARGET_CLASS,
+    LinkView,
+    PropertySpec,
+    RowView,
+    SiteGraph,
+    ValueView,
+    is_sdg,
+    page_dir,
+    pick,
+    relative,
+    sdg_sort_key,
+    term_key,
+)
+from .urls import UrlPolicy
+
+DCT_SUBJECT = ox.NamedNode(str(DCTERMS.subject))
+DCT_ISSUED = ox.NamedNode(str(DCTERMS.issued))
+DCT_CREATED = ox.NamedNode(str(DCTERMS.created))
+PROV_DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
+SKOS_BROADER = ox.NamedNode(str(SKOS.broader))
+RDFS_LABEL = ox.NamedNode(str(RDFS.label))
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass(frozen=True)
+class BadgeView:
+    """An SDG badge: code, goal number (for its colour), our page, the UN IRI."""
+
+    code: str
+    goal: int
+    title: str
+    href: str
+    iri: str
+
+
+@dataclass(frozen=True)
+class SDGLinkView:
+    """An SDG link record as the element's page shows it."""
+
+    badge: BadgeView
+    concept_label: str
+    concept_lang: str
+    rationale: str
+    rationale_lang: str
+    method: str
+    status: str
+    record: LinkView
+
+
+@dataclass(frozen=True)
+class ChildView:
+    """An ordered part of the entity: a focus area of a plan, a focus point of an area."""
+
+    position: int
+    link: LinkView
+    text: str
+    text_lang: str
+    badges: tuple[BadgeView, ...]
+    goal: str = ""
+    goal_lang: str = ""
+    children: tuple[ChildView, ...] = ()
+
+
+@dataclass(frozen=True)
+class CorrectionView:
+    """A text correction shown beside the original."""
+
+    text: str
+    lang: str
+    note: str
+    note_lang: str
+
+
+@dataclass(frozen=True)
+class AlternateView:
+    """A document format of the entity."""
+
+    name: str
+    media_type: str
+    href: str
+
+
+@dataclass(frozen=True)
+class PageView:
+    """Everything an entity page shows, in one language."""
+
+    lang: str
+    iri: str
+    path: str
+    title: str
+    title_lang: str
+    kind: str
+    kind_label: str
+    description: str
+    description_lang: str
+    breadcrumbs: tuple[LinkView, ...]
+    rows: tuple[RowView, ...]
+    incoming: tuple[RowView, ...]
+    sdg_links: tuple[SDGLinkView, ...]
+    badges: tuple[BadgeView, ...]
+    children: tuple[ChildView, ...]
+    headline_goal: str
+    headline_goal_lang: str
+    corrections: tuple[CorrectionView, ...]
+    alternates: tuple[AlternateView, ...]
+    canonical: str
+    other_lang_href: str
+    jsonld: str
+    source: LinkView | None
+    issued: str
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def embed_json(document: object) -> str:
+    """JSON for a <script> element: `<` is escaped so `</script` and `<!--` cannot end or alter the block."""
+    text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+LICENCE_NAMES = {
+    "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0": "CC BY 4.0",
+    "https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0",
+    "http://publications.europa.eu/resource/authority/licence/CC0": "CC0 1.0",
+    "https://creativecommons.org/publicdomain/zero/1.0/": "CC0 1.0",
+}
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """What every page's frame shows: the licence and the contact."""
+
+    base: str
+    licence_iri: str
+    licence_label: str
+    contact_email: str
+    contact_name: str
+    sparql_endpoint: str
+
+    @classmethod
+    def from_config(cls, config: Config, graph: SiteGraph) -> SiteView:
+        """The frame of the site with this configuration."""
+        licence = ox.NamedNode(config.licence)
+        label = LICENCE_NAMES.get(config.licence) or graph.label(licence, "da") or config.licence
+        endpoint = config.sparql_endpoint
+        if endpoint and "://" not in endpoint:
+            endpoint = config.base_iri + endpoint.lstrip("/")
+        return cls(config.base_iri, config.licence, label, config.contact_email, config.contact_name, endpoint)
+
+
+@dataclass(frozen=True)
+class SDGElementView:
+    """An element that links to an SDG goal or target, with the plan and area it belongs to."""
+
+    element: LinkView
+    context: tuple[LinkView, ...]
+    rationale: str
+    rationale_lang: str
+    method: str
+    record: LinkView | None
+
+
+@dataclass(frozen=True)
+class ShapeRowView:
+    """One property shape on the data-model page."""
+
+    name: str
+    curie: str
+    description: str
+    cardinality: str
+    value_type: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class ShapeView:
+    """One node shape on the data-model page."""
+
+    title: str
+    target: LinkView | None
+    shape: LinkView
+    rows: tuple[ShapeRowView, ...]
+
+
+@dataclass(frozen=True)
+class TermView:
+    """A class or property on the ontology page."""
+
+    link: LinkView
+    curie: str
+    definition: str
+    definition_lang: str
+    relations: tuple[tuple[str, tuple[ValueView, ...]], ...]
+
+
+@dataclass(frozen=True)
+class QueryView:
+    """An example SPARQL query from site/queries/NAME.rq, with its titles from `# title-da:` / `# title-en:`."""
+
+    name: str
+    title_da: str
+    title_en: str
+    query: str
+
+    def title(self, lang: str) -> str:
+        """The title in a language."""
+        return self.title_da if lang == "da" else self.title_en
+
+
+def load_queries(folder: Path) -> tuple[QueryView, ...]:
+    """The example queries, sorted by file name."""
+    views = []
+    for path in sorted(folder.glob("*.rq")) if folder.is_dir() else []:
+        text = path.read_text(encoding="utf-8")
+        titles = dict(re.findall(r"^#\s*title-(da|en):\s*(.+?)\s*$", text, flags=re.MULTILINE))
+        views.append(QueryView(path.stem, titles.get("da", path.stem), titles.get("en", path.stem), text))
+    return tuple(views)
+
+
+def is_goal(graph: SiteGraph, node: ox.NamedNode) -> bool:
+    """Whether the node is one of the 17 UN SDG goals in the KOS."""
+    return is_sdg(node.value) and SDG_GOAL in graph.types(node)
+
+
+def shade(count: int, peak: int) -> int:
+    """Shading class 0–4 for a coverage count: 0 is none, 4 the plan's highest count."""
+    if count <= 0 or peak <= 0:
+        return 0
+    return max(1, min(4, round(4 * count / peak)))
+
+
+def _number(term: Term | None) -> str:
+    return term.value if isinstance(term, ox.Literal) else ""
+
+
+class Views:
+    """Builds page views from the site graph."""
+
+    def __init__(self, graph: SiteGraph, config: Config, policy: UrlPolicy) -> None:
+        self.g = graph
+        self.config = config
+        self.policy = policy
+        self.plo = policy.ontology_ns
+        self.specs = self._property_specs()
+        self.sdg_page_set = set(self.sdg_pages())
+        self.queries = load_queries(config.site_dir / "queries")
+
+    def term(self, name: str) -> ox.NamedNode:
+        """An ontology term."""
+        return ox.NamedNode(self.plo + name)
+
+    # -- shapes as display specification -------------------------------------------------------------------
+    def _property_specs(self) -> dict[str, dict[str, PropertySpec]]:
+        """class IRI → property IRI → the first (lowest sh:order) property shape's names and descriptions."""
+        specs: dict[str, dict[str, PropertySpec]] = defaultdict(dict)
+        for shape_triple in [
+            t for triples in self.g.by_subject.values() for t in triples if t.predicate == SH_TARGET_CLASS
+        ]:
+            cls = shape_triple.object
+            if not isinstance(cls, ox.NamedNode):
+                continue
+            for prop in self.g.objects(shape_triple.subject, SH_PROPERTY):
+                if not isinstance(prop, ox.NamedNode | ox.BlankNode):
+                    continue
+                path = self.g.value(prop, SH_PATH)
+                order = self.g.value(prop, SH_ORDER)
+                if not isinstance(path, ox.NamedNode):
+                    continue
+                spec = PropertySpec(
+                    float(order.value) if isinstance(order, ox.Literal) else 999.0,
+                    self.g.texts(prop, (SH_NAME,)),
+                    self.g.texts(prop, (SH_DESCRIPTION,)),
+                )
+                known = specs[cls.value].get(path.value)
+                if known is None or spec.order < known.order:
+                    specs[cls.value][path.value] = spec
+        return specs
+
+    # -- links ---------------------------------------------------------------------------------------------
+    def site_path(self, node: Term) -> str | None:
+        """The site path of a node's page, or None when the site has no page for it."""
+        if isinstance(node, ox.NamedNode):
+            if self.policy.is_local(node.value) and node in self.g.by_subject:
+                return self.policy.path(node.value) + "/"
+            if is_sdg(node.value):
+                return "sdg/" + node.value.rsplit("/", 1)[1] + "/"
+        return None
+
+    def link(self, node: Term, from_dir: str, lang: str) -> LinkView:
+        """A link from a page to the node: to its page when the site has one, else to the IRI itself."""
+        labels = self.g.labels(node)
+        text = self.g.label(node, lang)
+        text_lang = lang if lang in labels else ("da" if "da" in labels else ("en" if "en" in labels else ""))
+        path = self.site_path(node)
+        iri = node.value if isinstance(node, ox.NamedNode) else ""
+        if path is not None:
+            target = path if lang == "da" else path + "en/"
+            return LinkView(text, relative(from_dir, target), text_lang, "" if self.policy.is_local(iri) else iri, iri)
+        return LinkView(text, iri, text_lang, iri, iri)
+
+    def badge(self, concept: ox.NamedNode, from_dir: str, lang: str) -> BadgeView:
+        """The SDG badge of a goal or target."""
+        code = concept.value.rsplit("/", 1)[1]
+        goal = sdg_sort_key(concept.value)[0]
+        path = "sdg/" + code + "/" + ("en/" if lang == "en" else "")
+        return BadgeView(code, goal, self.g.label(concept, lang), relative(from_dir, path), concept.value)
+
+    def badges(self, node: Subject, from_dir: str, lang: str) -> tuple[BadgeView, ...]:
+        """The SDG badges of an element's accepted links, in the UN's order."""
+        concepts = [o for o in self.g.objects(node, DCT_SUBJECT) if isinstance(o, ox.NamedNode) and is_sdg(o.value)]
+        concepts.sort(key=lambda n: sdg_sort_key(n.value))
+        return tuple(self.badge(c, from_dir, lang) for c in concepts)
+
+    def value_view(self, obj: Term, from_dir: str, lang: str) -> ValueView:
+        """One value of a row."""
+        if isinstance(obj, ox.Literal):
+            datatype = obj.datatype.value
+            short = "" if obj.language or datatype.endswith("#string") else self.policy.short(datatype)
+            return ValueView(obj.value, obj.language or "", None, short)
+        if isinstance(obj, ox.BlankNode):
+            parts = []
+            for t in sorted(self.g.by_subject.get(obj, ()), key=lambda t: term_key(t.predicate)):
+                if t.predicate == RDF_TYPE:
+                    continue
+                shown = t.object.value if isinstance(t.object, ox.Literal) else self.g.label(t.object, lang)
+                parts.append(f"{self.property_name(t.predicate, None, lang)}: {shown}")
+            return ValueView("; ".join(parts))
+        link = self.link(obj, from_dir, lang)
+        return ValueView(link.text, link.lang, link)
+
+    def property_name(self, predicate: ox.NamedNode, classes: list[ox.NamedNode] | None, lang: str) -> str:
+        """The property's name from the shapes for these classes, else its label in the ontology, else its CURIE."""
+        spec = self.spec(predicate, classes or [])
+        if spec is not None and spec.names:
+            return pick(spec.names, lang)
+        labels = self.g.labels(predicate)
+        return pick(labels, lang) if labels else self.policy.short(predicate.value)
+
+    def spec(self, predicate: ox.NamedNode, classes: list[ox.NamedNode]) -> PropertySpec | None:
+        """The display spec of a property for the first of the classes that has one."""
+        for cls in classes:
+            spec = self.specs.get(cls.value, {}).get(predicate.value)
+            if spec is not None:
+                return spec
+        return None
+
+    def rows(self, entity: ox.NamedNode, from_dir: str, lang: str) -> tuple[RowView, ...]:
+        """The entity's own properties, in the shapes' order, then the rest by name."""
+        classes = self.g.types(entity)
+        grouped: dict[ox.NamedNode, list[Term]] = defaultdict(list)
+        for t in self.g.by_subject.get(entity, ()):
+            grouped[t.predicate].append(t.object)
+        rows = []
+        for predicate, objects in grouped.items():
+            spec = self.spec(predicate, classes)
+            objects.sort(key=lambda o: (0 if isinstance(o, ox.Literal) and o.language == lang else 1, term_key(o)))
+            rows.append(
+                (
+                    (spec.order if spec else 1000.0, self.policy.short(predicate.value)),
+                    RowView(
+                        self.property_name(predicate, classes, lang),
+                        pick(spec.descriptions, lang) if spec and spec.descriptions else "",
+                        self.policy.short(predicate.value),
+                        tuple(self.value_view(o, from_dir, lang) for o in objects),
+                    ),
+                )
+            )
+        rows.sort(key=lambda r: r[0])
+        return tuple(r[1] for r in rows)
+
+    def incoming_rows(self, entity: ox.NamedNode, from_dir: str, lang: str) -> tuple[RowView, ...]:
+        """Links to the entity from the site's entities, grouped by property."""
+        grouped: dict[ox.NamedNode, list[Subject]] = defaultdict(list)
+        for t in self.g.incoming(entity):
+            grouped[t.predicate].append(t.subject)
+        rows = []
+        for predicate in sorted(grouped, key=lambda p: self.policy.short(p.value)):
+            subjects = sorted(grouped[predicate], key=term_key)
+            rows.append(
+                RowView(
+                    self.property_name(predicate, None, lang),
+                    "",
+                    self.policy.short(predicate.value),
+                    tuple(self.value_view(s, from_dir, lang) for s in subjects),
+                )
+            )
+        return tuple(rows)
+
+    # -- structure -----------------------------------------------------------------------------------------
+    def kind(self, entity: ox.NamedNode) -> tuple[str, ...]:
+        """Template keys for the entity, most specific first: the project's own classes, then others."""
+        types = self.g.types(entity)
+        own = [t for t in types if t.value.startswith(self.plo)]
+        other = [t for t in types if not t.value.startswith(self.plo)]
+        return tuple(t.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower() for t in own + other)
+
+    def parent(self, entity: ox.NamedNode) -> ox.NamedNode | None:
+        """The element the entity belongs to in the plan's hierarchy (plan › area › goal/focus point › link)."""
+        for name in ("linkSubject", "area", "inPlan", "corrects"):
+            value = self.g.value(entity, self.term(name))
+            if isinstance(value, ox.NamedNode):
+                return value
+        return None
+
+    def breadcrumbs(self, entity: ox.NamedNode, from_dir: str, lang: str) -> tuple[LinkView, ...]:
+        """Home › plan › area › … › the entity's parent."""
+        chain: list[ox.NamedNode] = []
+        current = self.parent(entity)
+        while current is not None and current not in chain and len(chain) < 10:
+            chain.append(current)
+            current = self.parent(current)
+        home = LinkView("Forside" if lang == "da" else "Home", relative(from_dir, "" if lang == "da" else "en/"))
+        return (home, *(self.link(n, from_dir, lang) for n in reversed(chain)))
+
+    def children(self, entity: ox.NamedNode, from_dir: str, lang: str, depth: int = 1) -> tuple[ChildView, ...]:
+        """The ordered parts: a plan's focus areas (with their goals and focus points), an area's focus points."""
+        parts: list[Term] = []
+        for name in ("focusArea", "initiative"):
+            parts += self.g.objects(entity, self.term(name))
+        views = []
+        for part in parts:
+            if not isinstance(part, ox.NamedNode):
+                continue
+            position = self.g.value(part, self.term("position"))
+            goal = self.g.value(part, self.term("headlineGoal"))
+            goal_texts = self.g.labels(goal) if isinstance(goal, ox.NamedNode) else {}
+            link = self.link(part, from_dir, lang)
+            views.append(
+                ChildView(
+                    int(position.value) if isinstance(position, ox.Literal) and position.value.isdigit() else 0,
+                    link,
+                    link.text,
+                    link.lang,
+                    self.badges(part, from_dir, lang),
+                    pick(goal_texts, lang) if goal_texts else "",
+                    lang if lang in goal_texts else "da",
+                    self.children(part, from_dir, lang, depth - 1) if depth > 0 else (),
+                )
+            )
+        views.sort(key=lambda c: (c.position, c.link.href))
+        return tuple(views)
+
+    def sdg_links(self, entity: ox.NamedNode, from_dir: str, lang: str) -> tuple[SDGLinkView, ...]:
+        """The SDG link records that start from the entity."""
+        views = []
+        for record in self.g.subjects(self.term("linkSubject"), entity):
+            concept = self.g.value(record, self.term("sdgConcept"))
+            if not isinstance(concept, ox.NamedNode) or not isinstance(record, ox.NamedNode):
+                continue
+            rationale = self.g.texts(record, (self.term("rationale"),))
+            concept_labels = self.g.labels(concept)
+            method = self.g.value(record, self.term("method"))
+            status = self.g.value(record, self.term("status"))
+            views.append(
+                SDGLinkView(
+                    self.badge(concept, from_dir, lang),
+                    pick(concept_labels, lang),
+                    lang if lang in concept_labels else "en",
+                    pick(rationale, lang),
+                    lang if lang in rationale else "da",
+                    self.g.label(method, lang) if method is not None else "",
+                    self.g.label(status, lang) if status is not None else "",
+                    self.link(record, from_dir, lang),
+                )
+            )
+        views.sort(key=lambda v: sdg_sort_key(v.badge.iri))
+        return tuple(views)
+
+    def corrections(self, entity: ox.NamedNode, lang: str) -> tuple[CorrectionView, ...]:
+        """Corrections of the entity's text."""
+        views = []
+        for correction in self.g.subjects(self.term("corrects"), entity):
+            text = self.g.texts(correction, (self.term("correctedText"),))
+            note = self.g.texts(correction, (ox.NamedNode(str(SKOS.editorialNote)),))
+            views.append(CorrectionView(pick(text, "da"), "da", pick(note, lang), lang if lang in note else "da"))
+        return tuple(views)
+
+    def source(self, entity: ox.NamedNode, from_dir: str, lang: str) -> tuple[LinkView | None, str]:
+        """The source document and date of the entity's plan (walking up the hierarchy)."""
+        current: ox.NamedNode | None = entity
+        seen = 0
+        while current is not None and seen < 10:
+            source = self.g.value(current, PROV_DERIVED)
+            if isinstance(source, ox.NamedNode):
+                issued = self.g.value(current, DCT_ISSUED)
+                return self.link(source, from_dir, lang), issued.value if isinstance(issued, ox.Literal) else ""
+            current = self.parent(current)
+            seen += 1
+        return None, ""
+
+    # -- the page ------------------------------------------------------------------------------------------
+    def page(self, entity: ox.NamedNode, lang: str, jsonld_document: object) -> PageView:
+        """The view of one entity's page in one language."""
+        path = self.policy.path(entity.value)
+        here = page_dir(path, lang)
+        labels = self.g.labels(entity)
+        title = self.g.label(entity, lang)
+        kinds = self.kind(entity)
+        types = self.g.types(entity)
+        kind_label = self.g.label(types[0], lang) if types else ""
+        own_types = [t for t in types if t.value.startswith(self.plo)]
+        if own_types:
+            kind_label = self.g.label(own_types[0], lang)
+        description = self.g.texts(entity, DESCRIPTION_PREDICATES)
+        goal = self.g.value(entity, self.term("headlineGoal"))
+        goal_texts = self.g.labels(goal) if isinstance(goal, ox.NamedNode) else {}
+        other = "en" if lang == "da" else "da"
+        source, issued = self.source(entity, here, lang)
+        return PageView(
+            lang=lang,
+            iri=entity.value,
+            path=path,
+            title=title,
+            title_lang=lang if lang in labels else ("da" if "da" in labels else ""),
+            kind=kinds[0] if kinds else "",
+            kind_label=kind_label,
+            description=pick(description, lang) if description else "",
+            description_lang=lang if lang in description else "da",
+            breadcrumbs=self.breadcrumbs(entity, here, lang),
+            rows=self.rows(entity, here, lang),
+            incoming=self.incoming_rows(entity, here, lang),
+            sdg_links=self.sdg_links(entity, here, lang),
+            badges=self.badges(entity, here, lang),
+            children=self.children(entity, here, lang),
+            headline_goal=pick(goal_texts, lang) if goal_texts else "",
+            headline_goal_lang=lang if lang in goal_texts else "da",
+            corrections=self.corrections(entity, lang),
+            alternates=tuple(
+                AlternateView(f.name, f.media_type, relative(here, path + f.extension)) for f in RDF_FORMATS
+            ),
+            canonical=self.policy.base + here + "/",
+            other_lang_href=relative(here, page_dir(path, other) + "/"),
+            jsonld=embed_json(jsonld_document),
+            source=source,
+            issued=issued,
+        )
+
+    # -- site pages ---------------------------------------------------------------------------------------
+    def plan_elements(self, entity: ox.NamedNode, lang: str, here: str) -> tuple[LinkView, ...]:
+        chain: list[LinkView] = []
+        current = self.parent(entity)
+        while current is not None and len(chain) < 5:
+            chain.append(self.link(current, here, lang))
+            current = self.parent(current)
+        return tuple(reversed(chain))
+
+    def home(self, lang: str, here: str) -> dict[str, object]:
+        """The home page: every plan with its focus areas, goals and SDG badges."""
+        plans = []
+        for plan in self.g.subjects(RDF_TYPE, self.term("Plan")):
+            if not isinstance(plan, ox.NamedNode):
+                continue
+            issued = self.g.value(plan, DCT_ISSUED)
+            publisher = self.g.value(plan, ox.NamedNode(str(DCTERMS.publisher)))
+            plans.append(
+                {
+                    "link": self.link(plan, here, lang),
+                    "issued": issued.value if isinstance(issued, ox.Literal) else "",
+                    "publisher": self.link(publisher, here, lang) if publisher is not None else None,
+                    "children": self.children(plan, here, lang),
+                }
+            )
+        plans.sort(key=lambda p: (str(p["issued"]), str(p["link"])), reverse=True)
+        return {"plans": plans}
+
+    def sdg_pages(self) -> list[ox.NamedNode]:
+        """The SDG concepts that get a page: the 17 goals, and every target the site links to."""
+        goals = [o for o in self.g.by_subject if isinstance(o, ox.NamedNode) and is_goal(self.g, o)]
+        concepts = set(self.g.sdg_concepts_linked) | set(goals)
+        return sorted(concepts, key=lambda n: sdg_sort_key(n.value))
+
+    def sdg(self, concept: ox.NamedNode, lang: str, here: str) -> dict[str, object]:
+        """An SDG goal or target: what it is, and which elements of the plans link to it and why."""
+        labels = self.g.labels(concept)
+        broader = self.g.value(concept, SKOS_BROADER)
+        targets = [
+            n for n in self.g.subjects(SKOS_BROADER, concept) if isinstance(n, ox.NamedNode) and n in self.sdg_page_set
+        ]
+        elements = []
+        for record in self.g.subjects(self.term("sdgConcept"), concept):
+            element = self.g.value(record, self.term("linkSubject"))
+            if not isinstance(element, ox.NamedNode) or not isinstance(record, ox.NamedNode):
+                continue
+            rationale = self.g.texts(record, (self.term("rationale"),))
+            method = self.g.value(record, self.term("method"))
+            elements.append(
+                SDGElementView(
+                    self.link(element, here, lang),
+                    self.plan_elements(element, lang, here),
+                    pick(rationale, lang),
+                    lang if lang in rationale else "da",
+                    self.g.label(method, lang) if method is not None else "",
+                    self.link(record, here, lang),
+                )
+            )
+        elements.sort(key=lambda e: e.element.title)
+        return {
+            "concept": {
+                "code": concept.value.rsplit("/", 1)[1],
+                "goal": sdg_sort_key(concept.value)[0],
+                "iri": concept.value,
+                "title": pick(labels, lang),
+                "title_lang": lang if lang in labels else "en",
+                "broader": self.badge(broader, here, lang)
+                if isinstance(broader, ox.NamedNode) and is_sdg(broader.value)
+                else None,
+                "targets": tuple(
+                    self.badge(t, here, lang) for t in sorted(targets, key=lambda n: sdg_sort_key(n.value))
+                ),
+                "exact": tuple(
+                    o.value
+                    for o in self.g.objects(concept, ox.NamedNode(str(SKOS.exactMatch)))
+                    if isinstance(o, ox.NamedNode)
+                ),
+            },
+            "elements": tuple(elements),
+        }
+
+    def coverage(self, matrices: Sequence[CoverageMatrix], lang: str, here: str) -> dict[str, object]:
+        """The SDG coverage tables: per plan, its focus areas × the 17 goals, with counts and shading."""
+        tables = []
+        for matrix in matrices:
+            peak = max((c for row in matrix.counts for c in row), default=0)
+            goals = tuple(
+                {
+                    "badge": self.badge(ox.NamedNode(goal.iri), here, lang),
+                    "title": goal.label_da if lang == "da" else goal.label_en,
+                    "number": goal.number,
+                    "total": total,
+                }
+                for goal, total in zip(matrix.goals, matrix.goal_totals, strict=True)
+            )
+            rows = tuple(
+                {
+                    "area": self.link(ox.NamedNode(area.iri), here, lang),
+                    "cells": tuple({"count": c, "shade": shade(c, peak)} for c in counts),
+                    "total": total,
+                }
+                for area, counts, total in zip(matrix.areas, matrix.counts, matrix.area_totals, strict=True)
+            )
+            tables.append(
+                {
+                    "plan": self.link(ox.NamedNode(matrix.plan), here, lang),
+                    "goals": goals,
+                    "rows": rows,
+                    "total": matrix.total,
+                }
+            )
+        return {"tables": tuple(tables)}
+
+    def datamodel(self, lang: str, here: str) -> dict[str, object]:
+        """The data model drawn from the shapes: per node shape its properties, cardinalities and value types."""
+        shapes = []
+        for triple in sorted(
+            (t for ts in self.g.by_subject.values() for t in ts if t.predicate == SH_TARGET_CLASS),
+            key=lambda t: t.subject.value,  # type: ignore[union-attr]
+        ):
+            shape = triple.subject
+            if not isinstance(shape, ox.NamedNode):
+                continue
+            rows = []
+            for prop in self.g.objects(shape, SH_PROPERTY):
+                if not isinstance(prop, ox.NamedNode | ox.BlankNode):
+                    continue
+                rows.append(self.shape_row(prop, lang))
+            rows.sort(key=lambda r: r[0])
+            shapes.append(
+                ShapeView(
+                    self.g.label(shape, lang),
+                    self.link(triple.object, here, lang),
+                    self.link(shape, here, lang),
+                    tuple(r[1] for r in rows),
+                )
+            )
+        return {"shapes": tuple(shapes)}
+
+    def shape_row(self, prop: ox.NamedNode | ox.BlankNode, lang: str) -> tuple[float, ShapeRowView]:
+        """One property shape as a row: name, path, description, cardinality, value type, severity."""
+        sh = "http://www.w3.org/ns/shacl#"
+        path = self.g.value(prop, SH_PATH)
+        order = self.g.value(prop, SH_ORDER)
+        low = _number(self.g.value(prop, ox.NamedNode(sh + "minCount"))) or _number(
+            self.g.value(prop, ox.NamedNode(sh + "qualifiedMinCount"))
+        )
+        high = _number(self.g.value(prop, ox.NamedNode(sh + "maxCount")))
+        cardinality = f"{low or 0}..{high or '*'}"
+        kinds = []
+        for name in ("datatype", "class", "nodeKind", "pattern"):
+            value = self.g.value(prop, ox.NamedNode(sh + name))
+            if value is not None:
+                kinds.append(value.value if isinstance(value, ox.Literal) else self.policy.short(value.value))  # type: ignore[union-attr]
+        languages = []
+        qualified = self.g.value(prop, ox.NamedNode(sh + "qualifiedValueShape"))
+        if isinstance(qualified, ox.NamedNode | ox.BlankNode):
+            language_list = self.g.value(qualified, ox.NamedNode(sh + "languageIn"))
+            while isinstance(language_list, ox.BlankNode | ox.NamedNode):
+                first = self.g.value(language_list, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#first"))
+                if isinstance(first, ox.Literal):
+                    languages.append("@" + first.value)
+                language_list = self.g.value(
+                    language_list, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#rest")
+                )
+        severity = self.g.value(prop, ox.NamedNode(sh + "severity"))
+        return (
+            float(order.value) if isinstance(order, ox.Literal) else 999.0,
+            ShapeRowView(
+                pick(self.g.texts(prop, (SH_NAME,)), lang),
+                self.policy.short(path.value) if isinstance(path, ox.NamedNode) else "",
+                pick(self.g.texts(prop, (SH_DESCRIPTION,)), lang),
+                cardinality,
+                ", ".join(kinds + languages),
+                self.policy.short(severity.value) if isinstance(severity, ox.NamedNode) else "sh:Violation",
+            ),
+        )
+
+    def static(self, lang: str, here: str) -> dict[str, object]:
+        """The context of the static pages (site/templates/pages/*.html): the plans and the example queries."""
+        return {**self.home(lang, here), "queries": self.queries}
+
+    def extra(self, entity: ox.NamedNode, kinds: tuple[str, ...], lang: str, here: str) -> dict[str, object]:
+        """What a specific template needs beyond the page view: the ontology's terms on the ontology page."""
+        if "ontology" not in kinds:
+            return {}
+        classes, properties = [], []
+        owl = "http://www.w3.org/2002/07/owl#"
+        relations = [
+            ("rdfs:subClassOf", ox.NamedNode(str(RDFS.subClassOf))),
+            ("rdfs:subPropertyOf", ox.NamedNode(str(RDFS.subPropertyOf))),
+            ("skos:closeMatch", ox.NamedNode(str(SKOS.closeMatch))),
+            ("rdfs:domain", ox.NamedNode(str(RDFS.domain))),
+            ("rdfs:range", ox.NamedNode(str(RDFS.range))),
+            ("owl:inverseOf", ox.NamedNode(owl + "inverseOf")),
+        ]
+        for term in self.g.subjects(ox.NamedNode(str(RDFS.isDefinedBy)), entity):
+            if not isinstance(term, ox.NamedNode):
+                continue
+            types = {t.value for t in self.g.types(term)}
+            definition = self.g.texts(term, (ox.NamedNode(str(SKOS.definition)),))
+            view = TermView(
+                self.link(term, here, lang),
+                self.policy.short(term.value),
+                pick(definition, lang),
+                lang if lang in definition else "da",
+                tuple(
+                    (name, tuple(self.value_view(o, here, lang) for o in self.g.objects(term, predicate)))
+                    for name, predicate in relations
+                    if self.g.objects(term, predicate)
+                ),
+            )
+            if owl + "Class" in types:
+                classes.append(view)
+            elif types & {owl + "ObjectProperty", owl + "DatatypeProperty"}:
+                properties.append(view)
+        return {
+            "classes": sorted(classes, key=lambda v: v.curie),
+            "properties": sorted(properties, key=lambda v: v.curie),
+        }

@@ -1,0 +1,82 @@
+"""The guarded writer: every output file goes through it into a temporary folder that replaces the output at the end.
+
+Stage: write. Imports `errors` only.
+A failed build removes its temporary folder and leaves the previous output exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+from types import TracebackType
+
+from .errors import BuildError
+
+MARKER = ".planlod-site"
+
+
+def safe_relative(path: str) -> PurePosixPath:
+    """The path if it stays inside the output folder; a BuildError otherwise."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or not pure.parts or any(part in ("..", "") for part in pure.parts):
+        raise BuildError(f"refusing to write outside the output folder: {path!r}")
+    return pure
+
+
+class SiteWriter:
+    """Writes files under a temporary folder beside `out_dir`; `commit` swaps it in."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.written: dict[str, int] = {}
+        self.tmp: Path | None = None
+
+    def __enter__(self) -> SiteWriter:
+        parent = self.out_dir.parent
+        if self.out_dir.exists() and not (self.out_dir / MARKER).exists() and any(self.out_dir.iterdir()):
+            raise BuildError(
+                f"{self.out_dir}: exists, is not empty and was not written by planlod; "
+                "choose another output folder (--out) or remove it"
+            )
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.building-", dir=parent))
+        except OSError as exc:
+            raise BuildError(f"{parent}: cannot create the output folder: {exc.strerror or exc}") from exc
+        return self
+
+    def write(self, path: str, content: bytes) -> None:
+        """Write one file; two writes to the same path are a planning error."""
+        assert self.tmp is not None, "use SiteWriter as a context manager"
+        relative = safe_relative(path)
+        key = relative.as_posix()
+        if key in self.written:
+            raise BuildError(f"two outputs want the same path: {key}")
+        target = self.tmp.joinpath(*relative.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        self.written[key] = len(content)
+
+    def commit(self) -> None:
+        """Replace the output folder with what was written."""
+        assert self.tmp is not None
+        (self.tmp / MARKER).write_text("This folder is written by planlod build; it is replaced on every build.\n")
+        old = None
+        if self.out_dir.exists():
+            old = self.out_dir.with_name(f".{self.out_dir.name}.old-{os.getpid()}")
+            if old.exists():
+                shutil.rmtree(old)
+            self.out_dir.rename(old)
+        self.tmp.rename(self.out_dir)
+        self.tmp = None
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None

@@ -1,0 +1,321 @@
+"""`planlod build`: the site it writes, checked with rdflib, rapper and the reference JSON-LD processor."""
+
+from __future__ import annotations
+
+import filecmp
+import gzip
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic, to_isomorphic
+
+from publish.build import build_site
+from publish.config import load_config
+from publish.load import Role, load_sources
+from publish.model import Vocabulary, derived_triples
+from publish.urls import UrlPolicy
+from publish.validate import to_rdflib
+from tests.conftest import ROOT, copy_project, run_planlod
+
+BASE = "http://localhost:8000/"
+FOAF_PRIMARY_TOPIC = URIRef("http://xmlns.com/foaf/0.1/primaryTopic")
+RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("build") / "project")
+    config = load_config(project, {"base_iri": BASE}, environ={})
+    build_site(config)
+    return config.out_dir
+
+
+def entity_documents(site: Path) -> dict[str, list[Path]]:
+    """Entity path → its .ttl, .jsonld and .nt files (an entity has all three and an index.html)."""
+    found: dict[str, list[Path]] = {}
+    for ttl in site.rglob("*.ttl"):
+        stem = ttl.with_suffix("")
+        if (stem / "index.html").is_file():
+            found[stem.relative_to(site).as_posix()] = [stem.parent / (stem.name + s) for s in RDF_FORMATS]
+    return found
+
+
+def without(graph: Graph, docs: list[URIRef]) -> Graph:
+    """The graph minus the triples about the documents themselves (their subject differs per format)."""
+    out = Graph()
+    for triple in graph:
+        if triple[0] not in docs:
+            out.add(triple)
+    return out
+
+
+def parse(path: Path) -> Graph:
+    return Graph().parse(path, format=RDF_FORMATS[path.suffix])
+
+
+def test_every_minted_iri_has_pages_and_documents(built: Path) -> None:
+    described = Graph()
+    for name in ("dump/latest.nt", "dump/ontology.ttl", "dump/shapes.ttl", "catalog.ttl", "void.ttl"):
+        described.parse(built / name, format="nt" if name.endswith(".nt") else "turtle")
+    minted = {str(s) for s in described.subjects() if isinstance(s, URIRef) and str(s).startswith(BASE)}
+    assert len(minted) > 250
+    for iri in minted:
+        path = iri[len(BASE) :]
+        for name in (
+            f"{path}/index.html",
+            f"{path}/en/index.html",
+            f"{path}.ttl",
+            f"{path}.jsonld",
+            f"{path}.nt",
+        ):
+            assert (built / name).is_file(), f"{iri}: {name} is missing"
+
+
+def test_documents_round_trip_and_agree_across_formats(built: Path) -> None:
+    documents = entity_documents(built)
+    assert len(documents) > 200
+    for path, files in documents.items():
+        graphs = [parse(f) for f in files]
+        iri = URIRef(BASE + path)
+        assert (iri, None, None) in graphs[0], f"{path}.ttl says nothing about {iri}"
+        docs = [URIRef(BASE + file.relative_to(built).as_posix()) for file in files]
+        for graph, doc in zip(graphs, docs, strict=True):
+            assert (doc, FOAF_PRIMARY_TOPIC, iri) in graph, f"{doc} does not say it is about {iri}"
+        stripped = [to_isomorphic(without(g, docs)) for g in graphs]
+        assert stripped[0] == stripped[1] == stripped[2], f"{path}: formats disagree"
+
+
+def test_documents_hold_the_description_incoming_links_and_neighbour_labels(built: Path) -> None:
+    area = "plan/ambitioner-og-retning-2020/omraade/sundhed"
+    graph = parse(built / f"{area}.ttl")
+    iri = URIRef(BASE + area)
+    plo = BASE + "ontologi/"
+    point = URIRef(f"{BASE}{area}/indsats/1")
+    assert (iri, URIRef(plo + "initiative"), point) in graph
+    assert (point, URIRef(plo + "area"), iri) in graph  # an incoming link
+    assert any(p == URIRef("http://www.w3.org/2000/01/rdf-schema#label") for p in graph.predicates(point, None))
+    assert (None, URIRef("http://rdfs.org/ns/void#inDataset"), URIRef(BASE + "datasaet")) in graph
+
+
+def test_the_dumps_hold_the_whole_dataset(built: Path) -> None:
+    config = load_config(ROOT, {"base_iri": BASE}, environ={})
+    sources = load_sources(config)
+    own = list(sources.triples(Role.DATA))
+    expected = to_rdflib(own + derived_triples(own, Vocabulary.for_policy(UrlPolicy(BASE))))
+    for name, fmt in (("latest.nt", "nt"), ("latest.ttl", "turtle"), ("latest.jsonld", "json-ld")):
+        assert isomorphic(Graph().parse(built / "dump" / name, format=fmt), expected), name
+    trig = built / "dump" / "latest.trig"
+    dataset = Dataset().parse(trig, format="trig")
+    assert len(dataset.default_graph) == len(expected)
+    assert len(list(dataset.graphs())) >= 2
+    assert (
+        gzip.decompress((built / "dump" / "latest.nt.gz").read_bytes()) == (built / "dump" / "latest.nt").read_bytes()
+    )
+
+
+def test_rapper_parses_every_turtle_file(built: Path) -> None:
+    rapper = shutil.which("rapper")
+    if rapper is None:
+        pytest.fail("rapper (Debian raptor2-utils) is missing: run tests/setup.sh")
+    files = sorted(built.rglob("*.ttl"))
+    assert len(files) > 200
+    for file in files:
+        result = subprocess.run(
+            [rapper, "-q", "-i", "turtle", "-o", "ntriples", str(file), BASE],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, f"{file}: {result.stderr}"
+        assert isomorphic(Graph().parse(data=result.stdout, format="nt"), parse(file)), file
+
+
+def test_the_reference_jsonld_processor_reads_every_jsonld_file_offline(built: Path) -> None:
+    script = ROOT / "tests" / "js" / "jsonld-to-nquads.mjs"
+    if not (ROOT / "tests" / "js" / "node_modules" / "jsonld").is_dir():
+        pytest.fail("npm package jsonld is missing: run tests/setup.sh")
+    # Every JSON-LD document; the context file holds no data of its own.
+    files = sorted(f for f in built.rglob("*.jsonld") if f.parent.name != "context")
+    assert len(files) > 200
+    for start in range(0, len(files), 100):
+        batch = files[start : start + 100]
+        result = subprocess.run(
+            ["node", str(script), *map(str, batch)],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=script.parent,
+        )
+        assert result.returncode == 0, result.stderr
+        quads = json.loads(result.stdout)
+        for file in batch:
+            assert isomorphic(Graph().parse(data=quads[str(file)], format="nt"), parse(file)), file
+
+
+def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "again")
+    config = load_config(project, {"base_iri": BASE}, environ={})
+    build_site(config)
+
+    def compare(left: Path, right: Path) -> None:
+        cmp = filecmp.dircmp(left, right)
+        assert not cmp.left_only and not cmp.right_only, (left, cmp.left_only, cmp.right_only)
+        _, mismatch, errors = filecmp.cmpfiles(left, right, cmp.common_files, shallow=False)
+        assert not mismatch and not errors, (left, mismatch, errors)
+        for sub in cmp.common_dirs:
+            compare(left / sub, right / sub)
+
+    compare(built, config.out_dir)
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.lang = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "html":
+            self.lang = values.get("lang") or ""
+        for name in ("href", "src"):
+            value = values.get(name)
+            if value and not (tag == "link" and values.get("rel") == "canonical"):
+                self.links.append(value)
+
+
+def test_every_internal_link_of_every_page_resolves_to_a_file(built: Path) -> None:
+    pages = sorted(built.rglob("*.html"))
+    assert len(pages) > 500
+    checked = 0
+    for page in pages:
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        folder = page.parent.relative_to(built).as_posix()
+        page_url = "http://site.test/" + (folder + "/" if folder != "." else "")
+        expected_lang = "en" if "/en/" in "/" + page.relative_to(built).as_posix() else "da"
+        assert parser.lang == expected_lang, page
+        for link in parser.links:
+            parts = urlsplit(urljoin(page_url, link))
+            if parts.netloc != "site.test" or parts.path == "/sparql":
+                continue  # the SPARQL endpoint is a service, not a file of the static site
+            target = built / unquote(parts.path).lstrip("/")
+            if parts.path.endswith("/"):
+                target = target / "index.html"
+            assert target.is_file(), f"{page.relative_to(built)}: broken link {link}"
+            checked += 1
+    assert checked > 5000
+
+
+def test_pages_link_alternates_canonical_and_embed_the_jsonld_document(built: Path) -> None:
+    path = "plan/ambitioner-og-retning-2020/omraade/sundhed/indsats/1"
+    html = (built / path / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="da">' in html
+    assert f'<link rel="canonical" href="{BASE}{path}/">' in html
+    for media_type, ext in (
+        ("text/turtle", "ttl"),
+        ("application/ld+json", "jsonld"),
+        ("application/n-triples", "nt"),
+    ):
+        assert f'<link rel="alternate" type="{media_type}" href="../1.{ext}">' in html
+    assert 'hreflang="en"' in html
+    block = re.search(r'<script type="application/ld\+json">\s*(.*?)\s*</script>', html, re.S)
+    assert block is not None
+    embedded = Graph().parse(data=block.group(1), format="json-ld")
+    assert isomorphic(embedded, parse(built / f"{path}.jsonld"))
+    english = (built / path / "en" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in english
+    assert "young people" in english
+
+
+def test_sitemap_lists_every_page_and_robots_names_it(built: Path) -> None:
+    sitemap = (built / "sitemap.xml").read_text(encoding="utf-8")
+    locations = set(re.findall(r"<loc>(.*?)</loc>", sitemap))
+    pages = {BASE + p.parent.relative_to(built).as_posix() + "/" for p in built.rglob("index.html")}
+    pages = {p.replace(BASE + "./", BASE) for p in pages}
+    assert locations == pages
+    assert f"Sitemap: {BASE}sitemap.xml" in (built / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_a_literal_with_script_is_escaped_in_html_and_embedded_jsonld(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    data = project / "data" / "ambitioner-og-retning-2020.ttl"
+    hostile = 'Sundhed</script><script>alert("x")</script><!--'
+    text = data.read_text(encoding="utf-8")
+    assert '"Health"@en' in text
+    data.write_text(text.replace('"Health"@en', json.dumps(hostile) + "@en", 1), encoding="utf-8")
+    config = load_config(project, {"base_iri": BASE}, environ={})
+    build_site(config)
+    html = (config.out_dir / "plan/ambitioner-og-retning-2020/omraade/sundhed/en/index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "<script>alert" not in html
+    assert "&lt;/script&gt;&lt;script&gt;alert" in html
+    block = re.search(r'<script type="application/ld\+json">\s*(.*?)\s*</script>', html, re.S)
+    assert block is not None
+    assert "</script" not in block.group(1) and "<!--" not in block.group(1)
+    assert hostile in json.dumps(json.loads(block.group(1)), ensure_ascii=False).replace('\\"', '"')
+
+
+def test_invalid_data_exit_1_and_leave_the_earlier_output_untouched(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    out = tmp_path / "site"
+    first = run_planlod("build", "--project", str(project), "--out", str(out))
+    assert first.code == 0, first.err
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.rglob("*") if p.is_file()}
+    data = project / "data" / "ambitioner-og-retning-2020.ttl"
+    data.write_text(data.read_text(encoding="utf-8").replace('"2020-02-17"^^xsd:date', '"2020"', 1), encoding="utf-8")
+    second = run_planlod("build", "--project", str(project), "--out", str(out))
+    assert second.code == 1
+    assert "nothing was written" in second.err
+    assert "dct:issued" in second.err
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")], "a temporary folder was left behind"
+
+
+def test_a_broken_template_exits_2_and_names_it(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    (project / "site" / "templates" / "entity" / "plan.html").write_text("{% extends 'nope.html' %}", encoding="utf-8")
+    result = run_planlod("build", "--project", str(project), "--out", str(tmp_path / "site"))
+    assert result.code == 2
+    assert "nope.html" in result.err
+    assert not (tmp_path / "site").exists()
+
+
+def test_another_base_iri_changes_every_minted_iri_in_every_format(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    other = "https://data.example.org/planer/"
+    config = load_config(project, {"base_iri": other, "out_dir": str(tmp_path / "site")}, environ={})
+    build_site(config)
+    for file in config.out_dir.rglob("*"):
+        if file.is_file() and file.suffix in (
+            ".ttl",
+            ".nt",
+            ".jsonld",
+            ".html",
+            ".xml",
+            ".rdf",
+            ".csv",
+            ".tsv",
+        ):
+            assert "localhost:8000" not in file.read_text(encoding="utf-8"), file
+    graph = parse(config.out_dir / "plan" / "ambitioner-og-retning-2020.ttl")
+    assert (URIRef(other + "plan/ambitioner-og-retning-2020"), None, None) in graph
+
+
+def test_build_prints_a_line_per_phase_and_a_summary(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    result = run_planlod("build", "--project", str(project), "--out", str(tmp_path / "site"))
+    assert result.code == 0, result.err
+    for name in ("load", "validate", "dumps", "catalogue", "plan", "documents", "pages", "write"):
+        assert re.search(rf"^{name}: \d+\.\d\d s$", result.out, re.M), name
+    assert re.search(r"built .*: \d+ entities, \d+ files, \d+ triples in \d+\.\d\d s", result.out)
