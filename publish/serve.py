@@ -1,0 +1,531 @@
+"""Serve the built site over HTTP: content negotiation at entity IRIs, the documents, and `/sparql`.
+
+Stage: serve, over the build's output. Imports `formats`, `sparql`, `errors`; starlette and uvicorn do HTTP.
+
+What it answers (see README, "Serving and deployment"):
+- an entity path `P` (the output has `P.ttl` and `P/index.html`): `303 See Other` by the Accept header, to
+  `P.ttl`, `P.jsonld` or `P.nt` for RDF media types and to the HTML page `P/` for everything else (browsers,
+  `*/*`, no Accept header); `406 Not Acceptable` with the list of alternatives when the header rules all of
+  them out. Both 303s and the 406 carry `Vary: Accept`. The HTML page is answered at its folder `P/`, where
+  its relative links work;
+- every file of the output at its own URL, with its media type and charset whatever the Accept header, an
+  ETag and Last-Modified, and 304 to conditional requests; HEAD as GET without the body;
+- `/sparql`: the read-only SPARQL 1.1 Protocol over the dataset (`sparql.QueryPool`);
+- CORS: `Access-Control-Allow-Origin: *` on every response (never with credentials), OPTIONS preflights 204.
+Paths that leave the output folder, through `..` or a symbolic link, are answered 404.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import socket
+import stat
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+import anyio.to_thread
+import uvicorn
+from starlette.applications import Starlette
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import NotModifiedResponse, StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .errors import PlanlodError
+from .formats import HTML_CONTENT_TYPE, HTML_MEDIA_TYPE, RDF_FORMATS
+from .sparql import (
+    DUMP_PATH,
+    GRAPH_FORMATS,
+    MAX_QUERY_BYTES,
+    SOLUTION_FORMATS,
+    Busy,
+    QueryOutcome,
+    QueryPool,
+    QueryRequest,
+    QueryTimeout,
+    ResultFormat,
+    serialize_graph,
+    service_description,
+    text_outcome,
+)
+
+QUERY_PAGE = "foresporgsel/"
+
+
+class ServeError(PlanlodError):
+    """The server cannot start: no built site, or the address is in use."""
+
+
+# ---------------------------------------------------------------- the Accept header
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    """One entry of an Accept header."""
+
+    type: str
+    subtype: str
+    q: float
+    order: int
+
+    def specificity(self, media_type: str) -> int:
+        """How closely this range matches a media type: 2 exactly, 1 `type/*`, 0 `*/*`, -1 not at all."""
+        main, _, sub = media_type.partition("/")
+        if self.type == "*":
+            return 0
+        if self.type != main:
+            return -1
+        if self.subtype == "*":
+            return 1
+        return 2 if self.subtype == sub else -1
+
+
+def _split_outside_quotes(text: str, separator: str) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\" and quoted:
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == separator and not quoted:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """The media ranges of an Accept header (RFC 9110 §12.5.1). Entries that do not parse are skipped;
+    a missing or empty header (or one with nothing usable) means `*/*`."""
+    ranges = []
+    for order, entry in enumerate(_split_outside_quotes(header or "", ",")):
+        pieces = _split_outside_quotes(entry, ";")
+        media = pieces[0].strip().lower()
+        if media == "*":
+            media = "*/*"
+        main, slash, sub = media.partition("/")
+        if not slash or not main or not sub or (main == "*" and sub != "*"):
+            continue
+        q = 1.0
+        valid = True
+        for parameter in pieces[1:]:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value.strip().strip('"'))
+                except ValueError:
+                    valid = False
+                    break
+                if not 0.0 <= q <= 1.0:  # also false for NaN
+                    valid = False
+                break  # parameters after q are accept-extensions
+        if valid:
+            ranges.append(MediaRange(main, sub, q, order))
+    return ranges or [MediaRange("*", "*", 1.0, 0)]
+
+
+def negotiate(header: str | None, offers: Sequence[tuple[str, str]]) -> str | None:
+    """The key of the best offer `(media type, key)` for an Accept header, or None if none is acceptable.
+
+    Each offer takes the q of the most specific range that matches it. Ties go to the more specific match,
+    then to the range the client listed first, then to the order of the offers (the server's preference).
+    """
+    ranges = parse_accept(header)
+    best: tuple[float, int, int, int] | None = None
+    chosen = None
+    for position, (media_type, key) in enumerate(offers):
+        matches = [(r.specificity(media_type), r) for r in ranges]
+        matches = [(s, r) for s, r in matches if s >= 0]
+        if not matches:
+            continue
+        specificity = max(s for s, _ in matches)
+        most_specific = [r for s, r in matches if s == specificity]
+        q = max(r.q for r in most_specific)
+        order = min(r.order for r in most_specific if r.q == q)
+        if q <= 0:
+            continue
+        rank = (q, specificity, -order, -position)
+        if best is None or rank > best:
+            best, chosen = rank, key
+    return chosen
+
+
+def format_offers(formats: Sequence[ResultFormat]) -> list[tuple[str, str]]:
+    """Offers for `negotiate`: every media type (with aliases after all canonical ones) -> canonical type."""
+    canonical = [(f.media_type, f.media_type) for f in formats]
+    aliases = [(alias, f.media_type) for f in formats for alias in f.aliases]
+    return canonical + aliases
+
+
+HTML_KEY = "html"
+# What an entity IRI offers, in the server's order of preference: HTML first, so that `*/*` gets the page.
+ENTITY_OFFERS: tuple[tuple[str, str], ...] = (
+    (HTML_MEDIA_TYPE, HTML_KEY),
+    *((fmt.media_type, fmt.extension) for fmt in RDF_FORMATS),
+    ("application/xhtml+xml", HTML_KEY),
+    *((alias, fmt.extension) for fmt in RDF_FORMATS for alias in fmt.aliases),
+)
+
+
+# ---------------------------------------------------------------- files
+
+
+_TEXT_TYPES: dict[str, str] = {
+    **{fmt.extension: fmt.content_type for fmt in RDF_FORMATS},
+    ".html": HTML_CONTENT_TYPE,
+    ".trig": "application/trig; charset=utf-8",
+    ".rdf": "application/rdf+xml; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8; header=present",
+    ".tsv": "text/tab-separated-values; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".rq": "application/sparql-query; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".gz": "application/gzip",
+    ".conf": "text/plain; charset=utf-8",
+    ".htaccess": "text/plain; charset=utf-8",
+}
+# Files without an extension whose type is known from their path.
+_NAMED_TYPES: dict[str, str] = {".well-known/void": "text/turtle; charset=utf-8"}
+
+
+def content_type_for(relative: str) -> str:
+    """The Content-Type of an output file, from the formats table and its extension."""
+    relative = relative.replace(os.sep, "/")
+    if relative in _NAMED_TYPES:
+        return _NAMED_TYPES[relative]
+    name = relative.rsplit("/", 1)[-1]
+    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    if suffix in _TEXT_TYPES:
+        return _TEXT_TYPES[suffix]
+    if name in _TEXT_TYPES:
+        return _TEXT_TYPES[name]
+    guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
+
+
+def cache_control_for(relative: str) -> str:
+    """Cache-Control of an output file: HTML revalidates every time; the versioned context for a day."""
+    relative = relative.replace(os.sep, "/")
+    if relative.startswith("context/"):
+        return "public, max-age=86400"
+    if relative.endswith(".html"):
+        return "no-cache"
+    return "public, max-age=300"
+
+
+class SiteFiles(StaticFiles):
+    """The output folder's files, typed from the formats table (StaticFiles keeps paths inside the folder,
+    refuses symbolic links that leave it, and answers conditional requests)."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory=directory, html=True, follow_symlink=False)
+        self.root = Path(os.path.realpath(directory))
+
+    def file_response(
+        self, full_path: Any, stat_result: os.stat_result, scope: Scope, status_code: int = 200
+    ) -> Response:
+        relative = os.path.relpath(full_path, self.root)
+        response = FileResponse(
+            full_path,
+            status_code=status_code,
+            stat_result=stat_result,
+            media_type=content_type_for(relative),
+            headers={"Cache-Control": cache_control_for(relative)},
+        )
+        if status_code == 200 and self.is_not_modified(response.headers, Headers(scope=scope)):
+            return NotModifiedResponse(response.headers)
+        return response
+
+    def is_file(self, relative: str) -> bool:
+        """Whether a path inside the folder is a regular file (never following links out of it)."""
+        try:
+            _full, found = self.lookup_path(relative)
+        except (ValueError, OSError):
+            return False
+        return found is not None and stat.S_ISREG(found.st_mode)
+
+
+class Site:
+    """The ASGI app for everything but /sparql: entity IRIs negotiate, everything else is a file."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.files = SiteFiles(out_dir)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            path = self.files.get_path(scope)
+            if not scope["path"].endswith("/") and path not in (".", "") and not path.startswith(".."):
+                response = await anyio.to_thread.run_sync(self.entity_response, path, scope)
+                if response is not None:
+                    await response(scope, receive, send)
+                    return
+        await self.files(scope, receive, send)
+
+    def entity_response(self, path: str, scope: Scope) -> Response | None:
+        """303 (or 406) at an entity path; None if the path is not an entity."""
+        if not (self.files.is_file(path + ".ttl") and self.files.is_file(os.path.join(path, "index.html"))):
+            return None
+        name = quote(path.replace(os.sep, "/").rsplit("/", 1)[-1], safe="!$&'()*+,;=:@-._~")
+        alternatives = [(HTML_MEDIA_TYPE, f"./{name}/")] + [
+            (fmt.media_type, f"./{name}{fmt.extension}")
+            for fmt in RDF_FORMATS
+            if self.files.is_file(path + fmt.extension)
+        ]
+        offers = [offer for offer in ENTITY_OFFERS if offer[1] == HTML_KEY or self.files.is_file(path + offer[1])]
+        chosen = negotiate(Headers(scope=scope).get("accept"), offers)
+        links = ", ".join(f'<{href}>; rel="alternate"; type="{media}"' for media, href in alternatives)
+        if chosen is None:
+            listing = "\n".join(f"  {media:<24} {href}" for media, href in alternatives)
+            return Response(
+                f"406 Not Acceptable: /{path} is available as\n{listing}\n",
+                status_code=406,
+                media_type="text/plain; charset=utf-8",
+                headers={"Vary": "Accept", "Link": links},
+            )
+        location = f"./{name}/" if chosen == HTML_KEY else f"./{name}{chosen}"
+        return RedirectResponse(location, status_code=303, headers={"Vary": "Accept", "Link": links})
+
+
+# ---------------------------------------------------------------- /sparql
+
+
+@dataclass(frozen=True)
+class EndpointSettings:
+    """Settings of the SPARQL endpoint."""
+
+    base_iri: str
+    timeout: float
+    max_rows: int
+
+
+SOLUTION_OFFERS = format_offers(SOLUTION_FORMATS)
+GRAPH_OFFERS = format_offers(GRAPH_FORMATS)
+SD_OFFERS = [(HTML_MEDIA_TYPE, HTML_KEY), *GRAPH_OFFERS, ("application/xhtml+xml", HTML_KEY)]
+_FORM = "application/x-www-form-urlencoded"
+_QUERY = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+
+
+def _outcome_response(outcome: QueryOutcome, max_rows: int) -> Response:
+    headers = {"Vary": "Accept"}
+    if outcome.truncated:
+        headers["X-SPARQL-MaxRows"] = str(max_rows)
+    return Response(outcome.body, status_code=outcome.status, media_type=outcome.content_type, headers=headers)
+
+
+def _media_type(header: str | None) -> str:
+    return (header or "").split(";", 1)[0].strip().lower()
+
+
+async def _read_body(request: Request) -> bytes | None:
+    """The request body, or None when it is longer than a query may be."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_QUERY_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _params(pairs: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for name, value in pairs:
+        found.setdefault(name, []).append(value)
+    return found
+
+
+class SparqlEndpoint:
+    """The SPARQL 1.1 Protocol at /sparql: GET and POST queries, a service description without one."""
+
+    def __init__(self, pool: QueryPool, settings: EndpointSettings, site: SiteFiles) -> None:
+        self.pool = pool
+        self.settings = settings
+        self.site = site
+
+    async def handle(self, request: Request) -> Response:
+        params = _params(list(request.query_params.multi_items()))
+        query: str | None = None
+        if request.method == "POST":
+            content_type = _media_type(request.headers.get("content-type"))
+            body = await _read_body(request)
+            if body is None:
+                return _outcome_response(text_outcome(413, f"The request is longer than {MAX_QUERY_BYTES} bytes."), 0)
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                return _outcome_response(text_outcome(400, "The request body is not UTF-8."), 0)
+            if content_type == _FORM:
+                params = _params(parse_qsl(text, keep_blank_values=True))
+            elif content_type == _QUERY:
+                query = text
+            elif content_type == _UPDATE:
+                params = {"update": [text]}
+            else:
+                return _outcome_response(
+                    text_outcome(
+                        415,
+                        f"POST a query as {_FORM} (query=...) or as {_QUERY}; got {content_type or 'no Content-Type'}.",
+                    ),
+                    0,
+                )
+        if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
+            return _outcome_response(text_outcome(403, "This endpoint is read-only: SPARQL Update is not accepted."), 0)
+        if query is None:
+            queries = params.get("query", [])
+            if len(queries) > 1:
+                return _outcome_response(text_outcome(400, "Give exactly one query parameter."), 0)
+            if not queries:
+                return self.description(request)
+            query = queries[0]
+        accept = request.headers.get("accept")
+        has_dataset = "default-graph-uri" in params or "named-graph-uri" in params
+        query_request = QueryRequest(
+            query=query,
+            solutions_format=negotiate(accept, SOLUTION_OFFERS),
+            graph_format=negotiate(accept, GRAPH_OFFERS),
+            default_graphs=tuple(params.get("default-graph-uri", ())) if has_dataset else None,
+            named_graphs=tuple(params.get("named-graph-uri", ())) if has_dataset else None,
+            max_rows=self.settings.max_rows,
+        )
+        try:
+            outcome = await anyio.to_thread.run_sync(self.pool.run, query_request)
+        except QueryTimeout:
+            outcome = text_outcome(503, f"The query did not finish within {self.settings.timeout:g} s and was stopped.")
+        except Busy:
+            outcome = text_outcome(503, "The endpoint is busy; try again in a moment.")
+        return _outcome_response(outcome, self.settings.max_rows)
+
+    def description(self, request: Request) -> Response:
+        """The service description (sd:Service); browsers are sent to the query page when there is one."""
+        chosen = negotiate(request.headers.get("accept"), SD_OFFERS)
+        if chosen == HTML_KEY and self.site.is_file(QUERY_PAGE + "index.html"):
+            return RedirectResponse("./" + QUERY_PAGE, status_code=303, headers={"Vary": "Accept"})
+        media_type = GRAPH_FORMATS[0].media_type if chosen in (None, HTML_KEY) else chosen
+        if chosen is None:
+            return _outcome_response(
+                text_outcome(
+                    406, "The service description is available as " + ", ".join(f.media_type for f in GRAPH_FORMATS)
+                ),
+                0,
+            )
+        endpoint = str(request.url.replace(query=""))
+        triples = service_description(
+            endpoint, self.settings.base_iri, self.pool.triples, self.settings.timeout, self.settings.max_rows
+        )
+        fmt = next(f for f in GRAPH_FORMATS if f.media_type == media_type)
+        body = serialize_graph(triples, media_type, {"sd": "http://www.w3.org/ns/sparql-service-description#"})
+        return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+# ---------------------------------------------------------------- CORS
+
+
+EXPOSED_HEADERS = "ETag, Last-Modified, Location, Link, Vary, Content-Length, X-SPARQL-MaxRows"
+ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
+DEFAULT_ALLOWED_HEADERS = "Accept, Content-Type, If-None-Match, If-Modified-Since, Cache-Control"
+
+
+class Cors:
+    """Access-Control-Allow-Origin: * on every response; OPTIONS answered 204 (a preflight, with what it
+    may send). Credentials are never allowed, so `*` is safe."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "OPTIONS":
+            await self.preflight(Headers(scope=scope))(scope, receive, send)
+            return
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Access-Control-Allow-Origin"] = "*"
+                headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)
+
+    @staticmethod
+    def preflight(headers: Mapping[str, str]) -> Response:
+        requested = headers.get("access-control-request-headers", "")
+        names = [name.strip() for name in requested.split(",") if name.strip()]
+        allowed = (
+            ", ".join(names)
+            if names and all(name.replace("-", "").isalnum() for name in names)
+            else DEFAULT_ALLOWED_HEADERS
+        )
+        return Response(
+            status_code=204,
+            headers={
+                "Allow": ALLOWED_METHODS,
+                "Access-Control-Allow-Origin": "*",
+                "Access-Control-Allow-Methods": ALLOWED_METHODS,
+                "Access-Control-Allow-Headers": allowed,
+                "Access-Control-Max-Age": "86400",
+            },
+        )
+
+
+# ---------------------------------------------------------------- the app and the server
+
+
+def check_site(out_dir: Path) -> None:
+    """Raise ServeError unless the output folder holds a built site with its dataset dump."""
+    if not out_dir.is_dir():
+        raise ServeError(f"{out_dir}: no built site here; run `planlod build` first")
+    if not (out_dir / DUMP_PATH).is_file():
+        raise ServeError(f"{out_dir / DUMP_PATH}: the dataset dump is missing; run `planlod build` first")
+
+
+def create_app(out_dir: Path, pool: QueryPool, settings: EndpointSettings) -> ASGIApp:
+    """The whole server as an ASGI app (the pool must be started; the caller closes it)."""
+    site = Site(out_dir)
+    endpoint = SparqlEndpoint(pool, settings, site.files)
+    app = Starlette(
+        routes=[
+            Route("/sparql", endpoint.handle, methods=["GET", "HEAD", "POST"]),
+            Mount("/", app=site),
+        ]
+    )
+    return Cors(app)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket (port 0: a free port), or ServeError."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def server(app: ASGIApp, log_level: str = "info") -> uvicorn.Server:
+    """A uvicorn server for the app; run it with `.run(sockets=[bind(...)])`."""
+    return uvicorn.Server(uvicorn.Config(app, log_level=log_level, access_log=log_level == "info", lifespan="off"))

@@ -1,0 +1,757 @@
+"""The SPARQL engine behind `planlod serve`: read-only SPARQL 1.1 queries over the built dataset.
+
+Stage: sparql, used by `serve`. Imports `errors`, `urls` and pyoxigraph; nothing from the web stack.
+
+The dataset is `dump/latest.nt` of the output folder. Each worker process parses it into an in-memory
+pyoxigraph Store, once into the default graph and once into the named graph `{base}dump/latest.nt`.
+Queries run in those worker processes, so a runaway query can really be stopped: when the timeout passes,
+its worker is killed and replaced, and the other workers keep answering.
+
+What the endpoint refuses, and why:
+- SPARQL Update in any form (the endpoint is read-only);
+- `SERVICE` (pyoxigraph would make an outbound HTTP request for it; the server makes none);
+- queries whose text is longer than `MAX_QUERY_BYTES`.
+
+Results are capped at `max_rows` solutions (SELECT) or triples (CONSTRUCT, DESCRIBE). A capped result says
+so in the `X-SPARQL-MaxRows` response header (the header Virtuoso sends for the same case); it is never
+silently truncated.
+
+Literal datatypes: pyoxigraph stores numbers, booleans and dates in a canonical form, so a stored
+`"1"^^xsd:positiveInteger` comes back from SELECT as `"1"^^xsd:integer` (likewise xsd:int, xsd:long,
+xsd:nonNegativeInteger...; `"1.50"^^xsd:decimal` as `"1.5"`). Values compare and sort as before. CONSTRUCT and
+DESCRIBE results get the published literal back wherever the triple is one of the dataset's own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing.connection
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pyoxigraph as ox
+
+from .errors import PlanlodError
+from .namespaces import STANDARD_PREFIXES
+from .urls import UrlPolicy
+
+DUMP_PATH = "dump/latest.nt"
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_ROWS = 10_000
+MAX_QUERY_BYTES = 1_000_000
+WORKER_START_TIMEOUT = 120.0
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class EndpointError(PlanlodError):
+    """The SPARQL endpoint cannot start: no dataset, or a dataset that does not load."""
+
+
+# ---------------------------------------------------------------- formats
+
+
+@dataclass(frozen=True)
+class ResultFormat:
+    """A serialization the endpoint answers in: its canonical media type, aliases clients send, and the
+    W3C format IRI (https://www.w3.org/ns/formats/) for the service description."""
+
+    media_type: str
+    aliases: tuple[str, ...]
+    format_iri: str
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header value, with charset: every format here is text."""
+        return f"{self.media_type}; charset=utf-8"
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        """The canonical media type and its aliases."""
+        return (self.media_type, *self.aliases)
+
+
+SPARQL_JSON = ResultFormat(
+    "application/sparql-results+json",
+    ("application/json", "text/javascript", "application/javascript"),
+    "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
+)
+SPARQL_XML = ResultFormat(
+    "application/sparql-results+xml", ("application/xml", "text/xml"), "http://www.w3.org/ns/formats/SPARQL_Results_XML"
+)
+SPARQL_CSV = ResultFormat("text/csv", (), "http://www.w3.org/ns/formats/SPARQL_Results_CSV")
+SPARQL_TSV = ResultFormat("text/tab-separated-values", (), "http://www.w3.org/ns/formats/SPARQL_Results_TSV")
+# SELECT and ASK results, the first is the default (for */* or no Accept header).
+SOLUTION_FORMATS: tuple[ResultFormat, ...] = (SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV)
+
+GRAPH_TURTLE = ResultFormat(
+    "text/turtle", ("application/turtle", "application/x-turtle"), "http://www.w3.org/ns/formats/Turtle"
+)
+GRAPH_JSONLD = ResultFormat(
+    "application/ld+json", ("application/x-json+ld", "application/json"), "http://www.w3.org/ns/formats/JSON-LD"
+)
+GRAPH_NTRIPLES = ResultFormat(
+    "application/n-triples", ("text/plain+ntriples",), "http://www.w3.org/ns/formats/N-Triples"
+)
+GRAPH_RDFXML = ResultFormat(
+    "application/rdf+xml", ("application/xml", "text/xml"), "http://www.w3.org/ns/formats/RDF_XML"
+)
+# CONSTRUCT and DESCRIBE results (and the service description), the first is the default.
+GRAPH_FORMATS: tuple[ResultFormat, ...] = (GRAPH_TURTLE, GRAPH_JSONLD, GRAPH_NTRIPLES, GRAPH_RDFXML)
+
+_OX_SOLUTION_FORMATS = {
+    SPARQL_JSON.media_type: ox.QueryResultsFormat.JSON,
+    SPARQL_XML.media_type: ox.QueryResultsFormat.XML,
+    SPARQL_CSV.media_type: ox.QueryResultsFormat.CSV,
+    SPARQL_TSV.media_type: ox.QueryResultsFormat.TSV,
+}
+_OX_GRAPH_FORMATS = {
+    GRAPH_TURTLE.media_type: ox.RdfFormat.TURTLE,
+    GRAPH_JSONLD.media_type: ox.RdfFormat.JSON_LD,
+    GRAPH_NTRIPLES.media_type: ox.RdfFormat.N_TRIPLES,
+    GRAPH_RDFXML.media_type: ox.RdfFormat.RDF_XML,
+}
+
+
+def format_by_media_type(media_type: str, formats: Sequence[ResultFormat]) -> ResultFormat:
+    """The format with this canonical media type."""
+    for fmt in formats:
+        if fmt.media_type == media_type:
+            return fmt
+    raise KeyError(media_type)
+
+
+# ---------------------------------------------------------------- looking at query text
+
+
+_LEXEME = re.compile(
+    r"""
+    (?P<skip>
+        '''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)
+      | \"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)
+      | '(?:[^'\\\n\r]|\\.)*'
+      | "(?:[^"\\\n\r]|\\.)*"
+      | <[^<>"{}|^`\\\x00-\x20]*>
+      | \#[^\n\r]*
+      | \\.
+    )
+    | (?P<word>[?$@]?[\w\-.:%\u00b7\u0300-\u036f\u203f\u2040]+)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query outside strings, IRIs and comments: keywords, names, variables.
+
+    Deliberately more eager than the SPARQL grammar: anything it cannot read as a string, an IRI or a comment
+    counts as words, so a keyword is never hidden from the checks below.
+    """
+    words = []
+    for match in _LEXEME.finditer(text):
+        word = match.group("word")
+        if word:
+            words.append(word.strip("."))
+    return words
+
+
+def uses_service(text: str) -> bool:
+    """Whether the query has a SERVICE keyword (federated query), which the endpoint refuses."""
+    return any(word.upper() == "SERVICE" for word in query_words(text))
+
+
+def is_update(text: str) -> bool:
+    """Whether the text is a SPARQL Update request (after its BASE and PREFIX declarations)."""
+    words = iter(query_words(text))
+    for word in words:
+        upper = word.upper()
+        if upper == "PREFIX":
+            next(words, None)
+            continue
+        if upper == "BASE":
+            continue
+        return upper in UPDATE_KEYWORDS
+    return False
+
+
+# ---------------------------------------------------------------- requests and outcomes
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query to run. The formats are the negotiated ones for each query form (None: none acceptable)."""
+
+    query: str
+    solutions_format: str | None = SPARQL_JSON.media_type
+    graph_format: str | None = GRAPH_TURTLE.media_type
+    # The protocol's default-graph-uri and named-graph-uri; None when the request gave neither.
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    max_rows: int = DEFAULT_MAX_ROWS
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    """What to answer: status, content type, body; `truncated` when the result cap was hit."""
+
+    status: int
+    content_type: str
+    body: bytes
+    form: Literal["select", "ask", "graph", "error"] = "error"
+    rows: int = 0
+    truncated: bool = False
+
+
+def text_outcome(status: int, message: str) -> QueryOutcome:
+    """An error answer: a text/plain message."""
+    return QueryOutcome(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"))
+
+
+def refusal(request: QueryRequest) -> QueryOutcome | None:
+    """The answer to a request the endpoint refuses before running it, or None."""
+    if len(request.query.encode("utf-8")) > MAX_QUERY_BYTES:
+        return text_outcome(413, f"The query is longer than {MAX_QUERY_BYTES} bytes.")
+    if is_update(request.query):
+        return text_outcome(
+            403, "This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP...) is not accepted."
+        )
+    if uses_service(request.query):
+        return text_outcome(
+            400, "SERVICE (federated query) is not supported here: this endpoint makes no outbound requests."
+        )
+    return None
+
+
+# ---------------------------------------------------------------- the dataset
+
+
+def dataset_graph(base_iri: str) -> str:
+    """The name of the graph that holds the dataset: the IRI of its N-Triples dump."""
+    return base_iri + DUMP_PATH
+
+
+@dataclass
+class Dataset:
+    """The store one worker queries, with what it needs to give published literals back."""
+
+    store: ox.Store
+    graph: ox.NamedNode
+    triples: int
+    base_iri: str
+    prefixes: dict[str, str]
+    # (subject, predicate, canonical object) -> the dataset's own objects that the store canonicalised.
+    restore: dict[tuple[Any, Any, Any], list[ox.Literal]] = field(default_factory=dict)
+
+
+def load_dataset(dump: Path, base_iri: str) -> Dataset:
+    """Parse the N-Triples dump into a Store: the default graph and the named graph both hold it."""
+    try:
+        content = dump.read_bytes()
+    except OSError as exc:
+        raise EndpointError(
+            f"{dump}: cannot read the dataset ({exc.strerror or exc}); run `planlod build` first"
+        ) from exc
+    graph = ox.NamedNode(dataset_graph(base_iri))
+    try:
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(content, ox.RdfFormat.N_TRIPLES)]
+    except SyntaxError as exc:
+        raise EndpointError(f"{dump}: not valid N-Triples: {exc}") from exc
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    prefixes = dict(UrlPolicy(base_iri).prefixes()) if base_iri else dict(STANDARD_PREFIXES)
+    dataset = Dataset(store, graph, len(set(triples)), base_iri, prefixes)
+    dataset.restore = _restore_table(store, graph, triples)
+    return dataset
+
+
+def _restore_table(
+    store: ox.Store, graph: ox.NamedNode, triples: Sequence[ox.Triple]
+) -> dict[tuple[Any, Any, Any], list[ox.Literal]]:
+    """For every triple whose literal the store keeps in another form: the stored form -> the published one."""
+    table: dict[tuple[Any, Any, Any], list[ox.Literal]] = {}
+    for triple in triples:
+        published = triple.object
+        if not isinstance(published, ox.Literal) or published.datatype.value in (XSD_STRING, RDF_LANG_STRING):
+            continue
+        # The store finds the triple by value and returns the form it keeps.
+        stored = [q.object for q in store.quads_for_pattern(triple.subject, triple.predicate, published, graph)]
+        if stored and published not in stored:
+            originals = table.setdefault((triple.subject, triple.predicate, stored[0]), [])
+            if published not in originals:
+                originals.append(published)
+    return table
+
+
+# ---------------------------------------------------------------- running one query
+
+
+def _term_json(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        value: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            value["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            value["datatype"] = term.datatype.value
+        return value
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _term_json(term.subject),
+                "predicate": _term_json(term.predicate),
+                "object": _term_json(term.object),
+            },
+        }
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _solutions(result: ox.QuerySolutions, request: QueryRequest) -> QueryOutcome:
+    if request.solutions_format is None:
+        return not_acceptable("SELECT", SOLUTION_FORMATS)
+    names = [v.value for v in result.variables]
+    bindings: list[dict[str, Any]] = []
+    truncated = False
+    for row in result:
+        if len(bindings) == request.max_rows:
+            truncated = True
+            break
+        binding = {}
+        for name in names:
+            term = row[name]
+            if term is not None:
+                binding[name] = _term_json(term)
+        bindings.append(binding)
+    document = json.dumps(
+        {"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+    fmt = format_by_media_type(request.solutions_format, SOLUTION_FORMATS)
+    if fmt is not SPARQL_JSON:
+        parsed = ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
+        document = parsed.serialize(format=_OX_SOLUTION_FORMATS[fmt.media_type]) or b""
+    return QueryOutcome(200, fmt.content_type, document, "select", len(bindings), truncated)
+
+
+def _boolean(result: ox.QueryBoolean, request: QueryRequest) -> QueryOutcome:
+    if request.solutions_format is None:
+        return not_acceptable("ASK", SOLUTION_FORMATS)
+    fmt = format_by_media_type(request.solutions_format, SOLUTION_FORMATS)
+    body = result.serialize(format=_OX_SOLUTION_FORMATS[fmt.media_type]) or b""
+    return QueryOutcome(200, fmt.content_type, body, "ask", 1)
+
+
+def restore_literals(
+    triples: Iterable[ox.Triple], restore: dict[tuple[Any, Any, Any], list[ox.Literal]]
+) -> Iterator[ox.Triple]:
+    """The triples with the dataset's own literals where the store had canonicalised them."""
+    for triple in triples:
+        originals = restore.get((triple.subject, triple.predicate, triple.object)) if restore else None
+        if originals:
+            for original in originals:
+                yield ox.Triple(triple.subject, triple.predicate, original)
+        else:
+            yield triple
+
+
+def serialize_graph(triples: Sequence[ox.Triple], media_type: str, prefixes: dict[str, str]) -> bytes:
+    """Triples in one of the graph formats."""
+    rdf_format = _OX_GRAPH_FORMATS[media_type]
+    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+        used = {
+            prefix: ns
+            for prefix, ns in prefixes.items()
+            if any(
+                isinstance(term, ox.NamedNode) and term.value.startswith(ns)
+                for t in triples
+                for term in (t.subject, t.predicate, t.object)
+            )
+        }
+        return ox.serialize(triples, format=rdf_format, prefixes=used) or b""
+    return ox.serialize(triples, format=rdf_format) or b""
+
+
+def _graph(result: ox.QueryTriples, request: QueryRequest, dataset: Dataset) -> QueryOutcome:
+    if request.graph_format is None:
+        return not_acceptable("CONSTRUCT and DESCRIBE", GRAPH_FORMATS)
+    triples: list[ox.Triple] = []
+    truncated = False
+    for triple in restore_literals(result, dataset.restore):
+        if len(triples) == request.max_rows:
+            truncated = True
+            break
+        triples.append(triple)
+    fmt = format_by_media_type(request.graph_format, GRAPH_FORMATS)
+    body = serialize_graph(triples, fmt.media_type, dataset.prefixes)
+    return QueryOutcome(200, fmt.content_type, body, "graph", len(triples), truncated)
+
+
+def not_acceptable(form: str, formats: Sequence[ResultFormat]) -> QueryOutcome:
+    """406: the Accept header allows none of the formats of this query form."""
+    listed = "\n".join(f"  {fmt.media_type}" for fmt in formats)
+    return text_outcome(406, f"The Accept header allows none of the formats {form} results come in:\n{listed}")
+
+
+def _graph_names(values: tuple[str, ...]) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
+    return [ox.NamedNode(value) for value in values]
+
+
+def run_query(dataset: Dataset, request: QueryRequest) -> QueryOutcome:
+    """Run one query against the dataset and serialize its results in the negotiated format."""
+    refused = refusal(request)
+    if refused is not None:
+        return refused
+    options: dict[str, Any] = {"base_iri": dataset.base_iri or None}
+    if request.default_graphs is not None or request.named_graphs is not None:
+        try:
+            options["default_graph"] = _graph_names(request.default_graphs or ())
+            options["named_graphs"] = _graph_names(request.named_graphs or ())
+        except ValueError as exc:
+            return text_outcome(400, f"Bad default-graph-uri or named-graph-uri: {exc}")
+    try:
+        result = dataset.store.query(request.query, **options)
+        if isinstance(result, ox.QueryBoolean):
+            return _boolean(result, request)
+        if isinstance(result, ox.QuerySolutions):
+            return _solutions(result, request)
+        return _graph(result, request, dataset)
+    except SyntaxError as exc:
+        return text_outcome(400, f"Malformed query: {exc.msg or exc}")
+    except (ValueError, OSError, RuntimeError) as exc:
+        return text_outcome(500, f"The query failed: {exc}")
+
+
+# ---------------------------------------------------------------- worker processes
+
+
+def _worker_main(conn: multiprocessing.connection.Connection, dump: str, base_iri: str) -> None:
+    """A worker: load the dataset, say so, then answer queries until the connection closes."""
+    try:
+        dataset = load_dataset(Path(dump), base_iri)
+    except EndpointError as exc:
+        conn.send(("failed", exc.format_message()))
+        return
+    conn.send(("ready", dataset.triples))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            outcome = run_query(dataset, request)
+        except Exception as exc:  # a worker must answer, whatever the query did
+            outcome = text_outcome(500, f"The query failed: {type(exc).__name__}: {exc}")
+        conn.send(outcome)
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the server process is gone, so that no runaway query outlives it.
+
+    A thread polls the parent's pid: pyoxigraph releases the GIL while it evaluates, so this runs even in the
+    middle of a long query. (PR_SET_PDEATHSIG would fire when the parent *thread* ends, too early here.)
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="planlod-parent-watch", daemon=True).start()
+
+
+def worker_entry() -> None:
+    """The worker process's entry point: `python -c ... FD DUMP BASE_IRI PARENT_PID` (see `_Worker`)."""
+    fd, dump, base_iri, parent = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+    _die_with_parent(parent)
+    conn = multiprocessing.connection.Connection(fd)
+    try:
+        _worker_main(conn, dump, base_iri)
+    finally:
+        conn.close()
+
+
+class QueryTimeout(Exception):
+    """The query ran longer than the timeout; its worker was stopped."""
+
+
+class WorkerLost(Exception):
+    """The worker process ended while running the query (it crashed or was killed)."""
+
+
+class Busy(Exception):
+    """No worker became free within the timeout."""
+
+
+class _Worker:
+    """One worker process and the parent's end of the socket pair it talks over.
+
+    A plain subprocess (not multiprocessing's spawn, which would re-run the parent's main module) running
+    `worker_entry`; requests and outcomes go over the socket as pickles (multiprocessing.connection).
+    """
+
+    def __init__(self, dump: Path, base_iri: str) -> None:
+        parent, child = socket.socketpair()
+        package_root = str(Path(__file__).resolve().parents[1])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from publish.sparql import worker_entry; worker_entry()",
+                str(child.fileno()),
+                str(dump),
+                base_iri,
+                str(os.getpid()),
+            ],
+            pass_fds=(child.fileno(),),
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+        child.close()
+        self.conn = multiprocessing.connection.Connection(parent.detach())
+
+    def wait_ready(self, timeout: float) -> int:
+        """Wait until the worker has loaded the dataset; its triple count."""
+        if not self.conn.poll(timeout):
+            self.stop()
+            raise EndpointError(f"the SPARQL worker did not load the dataset within {timeout:.0f} s")
+        try:
+            message = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            self.stop()
+            raise EndpointError("the SPARQL worker stopped while loading the dataset") from exc
+        if message[0] != "ready":
+            self.stop()
+            raise EndpointError(str(message[1]))
+        return int(message[1])
+
+    def call(self, request: QueryRequest, timeout: float) -> QueryOutcome:
+        """Send a query and wait for its outcome; on timeout the worker is killed."""
+        try:
+            self.conn.send(request)
+            if not self.conn.poll(timeout):
+                self.stop()
+                raise QueryTimeout
+            outcome = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            self.stop()
+            raise WorkerLost from exc
+        assert isinstance(outcome, QueryOutcome)
+        return outcome
+
+    def stop(self) -> None:
+        """Kill the process (a query in progress cannot be stopped otherwise) and close the connection."""
+        if self.process.poll() is None:
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(5)
+        self.conn.close()
+
+
+class QueryPool:
+    """A fixed number of worker processes, each with the whole dataset, that run one query at a time.
+
+    Thread-safe: `run` blocks the calling thread (the web server calls it from a worker thread).
+    """
+
+    def __init__(self, dump: Path, base_iri: str, workers: int = 2, timeout: float = DEFAULT_TIMEOUT) -> None:
+        if workers < 1:
+            raise EndpointError("the SPARQL endpoint needs at least one worker")
+        if timeout <= 0:
+            raise EndpointError("the query timeout must be positive")
+        self.dump = dump
+        self.base_iri = base_iri
+        self.size = workers
+        self.timeout = timeout
+        self.triples = 0
+        self._idle: list[_Worker] = []
+        self._condition = threading.Condition()
+        self._closed = False
+
+    def start(self) -> QueryPool:
+        """Start every worker and wait until each has loaded the dataset; EndpointError if one cannot."""
+        if not self.dump.is_file():
+            raise EndpointError(f"{self.dump}: the dataset dump is missing; run `planlod build` first")
+        workers = [_Worker(self.dump, self.base_iri) for _ in range(self.size)]
+        try:
+            for worker in workers:
+                self.triples = worker.wait_ready(WORKER_START_TIMEOUT)
+        except EndpointError:
+            for worker in workers:
+                worker.stop()
+            raise
+        with self._condition:
+            self._idle.extend(workers)
+            self._condition.notify_all()
+        return self
+
+    def _take(self, timeout: float) -> _Worker:
+        with self._condition:
+            if not self._condition.wait_for(lambda: self._idle or self._closed, timeout):
+                raise Busy
+            if self._closed:
+                raise Busy
+            return self._idle.pop()
+
+    def _give_back(self, worker: _Worker) -> None:
+        with self._condition:
+            if self._closed:
+                worker.stop()
+                return
+            self._idle.append(worker)
+            self._condition.notify()
+
+    def _replace(self) -> None:
+        """Start a worker in place of a killed one (in the background: loading takes a moment)."""
+
+        def start() -> None:
+            try:
+                worker = _Worker(self.dump, self.base_iri)
+                worker.wait_ready(WORKER_START_TIMEOUT)
+            except EndpointError:
+                return
+            self._give_back(worker)
+
+        threading.Thread(target=start, name="planlod-sparql-restart", daemon=True).start()
+
+    def run(self, request: QueryRequest) -> QueryOutcome:
+        """Run a query in a free worker. Raises Busy (no worker free in time) or QueryTimeout."""
+        refused = refusal(request)
+        if refused is not None:
+            return refused
+        worker = self._take(self.timeout)
+        try:
+            outcome = worker.call(request, self.timeout)
+        except QueryTimeout:
+            self._replace()
+            raise
+        except WorkerLost:
+            self._replace()
+            return text_outcome(500, "The query failed: the worker running it stopped unexpectedly.")
+        self._give_back(worker)
+        return outcome
+
+    def close(self) -> None:
+        """Stop every worker."""
+        with self._condition:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._condition.notify_all()
+        for worker in idle:
+            worker.stop()
+
+
+# ---------------------------------------------------------------- the service description
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+DCT = "http://purl.org/dc/terms/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def service_description(
+    endpoint_url: str, base_iri: str, triples: int, timeout: float, max_rows: int
+) -> list[ox.Triple]:
+    """An sd:Service description of the endpoint (SPARQL 1.1 Service Description)."""
+    service = ox.NamedNode(endpoint_url)
+    dataset = ox.BlankNode("dataset")
+    default_graph = ox.BlankNode("defaultGraph")
+    named = ox.BlankNode("namedGraph")
+    graph = ox.BlankNode("graph")
+
+    def iri(value: str) -> ox.NamedNode:
+        return ox.NamedNode(value)
+
+    def integer(value: int) -> ox.Literal:
+        return ox.Literal(str(value), datatype=iri("http://www.w3.org/2001/XMLSchema#integer"))
+
+    note_en = (
+        f"Read-only SPARQL 1.1 endpoint of planlod serve over the published dataset ({triples} triples). "
+        f"Queries run at most {timeout:g} s (then 503). Results are capped at {max_rows} rows or triples; a "
+        "capped result carries the response header X-SPARQL-MaxRows. SERVICE and SPARQL Update are refused. "
+        "The default graph and the named graph hold the same triples. Numeric, boolean and date literals come "
+        "back in canonical form: xsd:positiveInteger and the other integer types as xsd:integer. Relative IRIs "
+        f"in a query resolve against {base_iri}."
+    )
+    triples_out = [
+        ox.Triple(service, iri(RDF_TYPE), iri(SD + "Service")),
+        ox.Triple(service, iri(SD + "endpoint"), service),
+        ox.Triple(service, iri(SD + "supportedLanguage"), iri(SD + "SPARQL11Query")),
+        ox.Triple(service, iri(SD + "feature"), iri(SD + "UnionDefaultGraph")),
+        ox.Triple(service, iri(DCT + "description"), ox.Literal(note_en, language="en")),
+        ox.Triple(service, iri(SD + "defaultDataset"), dataset),
+        ox.Triple(dataset, iri(RDF_TYPE), iri(SD + "Dataset")),
+        ox.Triple(dataset, iri(SD + "defaultGraph"), default_graph),
+        ox.Triple(default_graph, iri(RDF_TYPE), iri(SD + "Graph")),
+        ox.Triple(default_graph, iri(VOID + "triples"), integer(triples)),
+        ox.Triple(dataset, iri(SD + "namedGraph"), named),
+        ox.Triple(named, iri(RDF_TYPE), iri(SD + "NamedGraph")),
+        ox.Triple(named, iri(SD + "name"), iri(dataset_graph(base_iri))),
+        ox.Triple(named, iri(SD + "graph"), graph),
+        ox.Triple(graph, iri(RDF_TYPE), iri(SD + "Graph")),
+        ox.Triple(graph, iri(VOID + "triples"), integer(triples)),
+    ]
+    for fmt in (*SOLUTION_FORMATS, *GRAPH_FORMATS):
+        triples_out.append(ox.Triple(service, iri(SD + "resultFormat"), iri(fmt.format_iri)))
+    return triples_out
+
+
+# ---------------------------------------------------------------- the example queries
+
+
+@dataclass(frozen=True)
+class ExampleQuery:
+    """One example query of the query page: `site/queries/{name}.rq`, titled in Danish and English."""
+
+    name: str
+    title_da: str
+    title_en: str
+    # The query without its title lines.
+    body: str
+    # The file as written (what the query page shows, after its title lines).
+    query: str
+
+    def title(self, lang: str) -> str:
+        """The title in a language ("da" or "en")."""
+        return self.title_da if lang == "da" else self.title_en
+
+    def text(self, base_iri: str) -> str:
+        """The query as run: a BASE declaration for the site's base IRI, then the body."""
+        return f"BASE <{base_iri}>\n{self.body}"
+
+
+_TITLE = re.compile(r"^#\s*title-(da|en):\s*(.+?)\s*$", re.MULTILINE)
+
+
+def parse_example(name: str, text: str) -> ExampleQuery:
+    """An example from its file text: `# title-da:` and `# title-en:` lines, and the query (every other line)."""
+    titles = dict(_TITLE.findall(text))
+    if set(titles) != {"da", "en"}:
+        raise EndpointError(f"site/queries/{name}.rq: needs both a '# title-da:' and a '# title-en:' line")
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("# title-")).strip()
+    return ExampleQuery(name, titles["da"], titles["en"], body + "\n", text)
+
+
+def load_examples(site_dir: Path) -> list[ExampleQuery]:
+    """The example queries in `site/queries/`, by file name."""
+    return [
+        parse_example(path.stem, path.read_text(encoding="utf-8"))
+        for path in sorted((site_dir / "queries").glob("*.rq"))
+    ]

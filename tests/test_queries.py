@@ -1,0 +1,412 @@
+"""The example queries of the query page (site/queries/*.rq): each answers what it says, checked against facts
+known independently of SPARQL (the plan's source text, the data files read with rdflib), for any base IRI.
+Also: the query page lists every example, runs against the endpoint, and works in a real browser."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from markupsafe import escape
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+
+from publish.sparql import Dataset, ExampleQuery, QueryRequest, load_dataset, load_examples, run_query
+from tests.conftest import ROOT
+from tests.test_data import SOURCE, read_source_areas
+from tests.test_serve import (
+    SITE_BASE,
+    Running,
+    project_config,
+    render_query_page,
+    served,  # noqa: F401
+    site,  # noqa: F401
+    write_dump,
+)
+
+BASES = ["http://localhost:8000/", SITE_BASE]
+SDG = "http://metadata.un.org/sdg/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+INTEGER_TYPES = {
+    XSD + name
+    for name in (
+        "integer",
+        "positiveInteger",
+        "nonNegativeInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
+EXAMPLES = {example.name: example for example in load_examples(ROOT / "site")}
+
+
+# ---------------------------------------------------------------- results as plain values
+
+
+def term_value(term: dict[str, Any] | None) -> Any:
+    """A SPARQL JSON term as a comparable value: IRIs as URIRef, literals as (text, language or datatype).
+
+    Integer datatypes compare as xsd:integer by value: pyoxigraph returns xsd:positiveInteger as xsd:integer,
+    Virtuoso keeps it (see README, "Serving and deployment")."""
+    if term is None:
+        return None
+    if term["type"] == "uri":
+        return URIRef(term["value"])
+    if term["type"] == "bnode":
+        return "_:"
+    datatype = term.get("datatype", "")
+    if datatype in INTEGER_TYPES:
+        return int(term["value"])
+    if "xml:lang" in term:
+        return (term["value"], term["xml:lang"].lower())
+    if datatype in ("", XSD + "string"):
+        return term["value"]
+    return (term["value"], datatype)
+
+
+def table(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """SPARQL JSON results as a list of rows of comparable values."""
+    names = document["head"]["vars"]
+    return [{name: term_value(binding.get(name)) for name in names} for binding in document["results"]["bindings"]]
+
+
+def run_example(dataset: Dataset, example: ExampleQuery) -> Any:
+    """The example's answer: rows for SELECT, an rdflib graph for CONSTRUCT."""
+    outcome = run_query(
+        dataset,
+        QueryRequest(example.text(dataset.base_iri), "application/sparql-results+json", "application/n-triples"),
+    )
+    assert outcome.status == 200, outcome.body.decode()
+    assert not outcome.truncated
+    if outcome.form == "graph":
+        return Graph().parse(data=outcome.body, format="nt")
+    import json  # noqa: PLC0415
+
+    return table(json.loads(outcome.body))
+
+
+# ---------------------------------------------------------------- the facts, read without SPARQL
+
+
+class Facts:
+    """The data files read with rdflib for one base IRI, and the plan's source text."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.plo = base + "ontologi/"
+        self.graph = Graph()
+        for path in sorted((ROOT / "data").glob("*.ttl")):
+            self.graph.parse(path, format="turtle", publicID=base)
+        self.areas_source = read_source_areas(SOURCE.read_text(encoding="utf-8"))
+
+    def term(self, name: str) -> URIRef:
+        return URIRef(self.plo + name)
+
+    def text(self, node: Any, predicate: URIRef, lang: str) -> str:
+        (value,) = [o for o in self.graph.objects(node, predicate) if isinstance(o, Literal) and o.language == lang]
+        return str(value)
+
+    def position(self, node: Any) -> int:
+        return int(self.graph.value(node, self.term("position")))  # type: ignore[arg-type]
+
+    def areas(self) -> list[URIRef]:
+        found = [a for a in self.graph.subjects(RDF.type, self.term("FocusArea")) if isinstance(a, URIRef)]
+        return sorted(found, key=self.position)
+
+    def accepted_links(self) -> list[tuple[URIRef, URIRef, URIRef]]:
+        """(link, element, SDG concept) of every accepted link."""
+        found = []
+        for link in self.graph.subjects(RDF.type, self.term("SDGLink")):
+            if self.graph.value(link, self.term("status")) == self.term("Accepted"):
+                found.append(
+                    (
+                        link,
+                        self.graph.value(link, self.term("linkSubject")),
+                        self.graph.value(link, self.term("sdgConcept")),
+                    )
+                )
+        return found  # type: ignore[return-value]
+
+    def is_initiative(self, node: Any) -> bool:
+        return (node, RDF.type, self.term("Initiative")) in self.graph
+
+    def area_of(self, element: Any) -> Any:
+        if (element, RDF.type, self.term("FocusArea")) in self.graph:
+            return element
+        return self.graph.value(element, self.term("area"))
+
+
+def goal_number(concept: Any) -> int:
+    return int(str(concept)[len(SDG) :].split(".")[0])
+
+
+@cache
+def facts(base: str) -> Facts:
+    return Facts(base)
+
+
+@pytest.fixture(scope="module", params=BASES)
+def setup(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Dataset, Facts]:
+    base = request.param
+    dump = write_dump(project_config(base, tmp_path_factory.mktemp("q")), tmp_path_factory.mktemp("dump") / "latest.nt")
+    return load_dataset(dump, base), facts(base)
+
+
+# ---------------------------------------------------------------- one check per example
+
+
+def check_areas_and_goals(rows: list[dict[str, Any]], f: Facts) -> None:
+    assert len(rows) == 11
+    assert [r["position"] for r in rows] == list(range(1, 12))
+    assert [r["area_da"] for r in rows] == [(a.heading, "da") for a in f.areas_source]
+    assert [r["goal_da"] for r in rows] == [(a.goal, "da") for a in f.areas_source]
+    assert rows[0]["area_da"] == ("Sundhed", "da") and rows[0]["area_en"] == ("Health", "en")
+    assert rows[0]["goal_da"][0].startswith("Øge fokus på forebyggelse og tidlig indsats.")
+    for row, area in zip(rows, f.areas(), strict=True):
+        assert row["area"] == area
+        goal = f.graph.value(area, f.term("headlineGoal"))
+        assert row["area_en"] == (f.text(area, SKOS.prefLabel, "en"), "en")
+        assert row["goal_en"] == (f.text(goal, RDFS.label, "en"), "en")
+
+
+def check_focus_points_per_goal(rows: list[dict[str, Any]], f: Facts) -> None:
+    points: dict[int, set[Any]] = defaultdict(set)
+    for _link, element, concept in f.accepted_links():
+        if f.is_initiative(element):
+            points[goal_number(concept)].add(element)
+    expected = [(URIRef(f"{SDG}{n}"), len(points[n])) for n in sorted(points)]
+    assert [(r["goal"], r["focus_points"]) for r in rows] == expected
+    assert len(set().union(*points.values())) == 45  # every focus point is linked to some goal
+
+
+def check_focus_points_per_target(rows: list[dict[str, Any]], f: Facts) -> None:
+    expected = set()
+    for _link, element, concept in f.accepted_links():
+        if f.is_initiative(element) and "." in str(concept)[len(SDG) :]:
+            expected.add((concept, element))
+    assert {(r["target"], r["point"]) for r in rows} == expected
+    assert [str(r["target"]) for r in rows] == sorted(str(r["target"]) for r in rows)
+    for row in rows:
+        assert row["focus_point_da"] == (f.text(row["point"], RDFS.label, "da"), "da")
+        assert row["position"] == f.position(row["point"])
+
+
+def check_coverage(rows: list[dict[str, Any]], f: Facts) -> None:
+    counts: dict[Any, Counter[int]] = defaultdict(Counter)
+    for _link, element, concept in f.accepted_links():
+        counts[f.area_of(element)][goal_number(concept)] += 1
+    assert len(rows) == 11
+    for row, area in zip(rows, f.areas(), strict=True):
+        assert row["area_da"] == (f.text(area, SKOS.prefLabel, "da"), "da")
+        assert [row[f"g{n}"] for n in range(1, 18)] == [counts[area][n] for n in range(1, 18)]
+        assert row["total"] == sum(counts[area].values())
+    assert sum(r["total"] for r in rows) == len(f.accepted_links())
+
+
+def check_word_search(rows: list[dict[str, Any]], f: Facts) -> None:
+    expected = [text for area in f.areas_source for text in (area.goal, *area.points) if "klima" in text.lower()]
+    assert expected, "the source text mentions klima"
+    assert sorted(r["text_da"][0] for r in rows) == sorted(expected)
+    assert {r["area_da"] for r in rows} == {("Klima & Miljø", "da")}
+
+
+def check_who_stands_behind(rows: list[dict[str, Any]], f: Facts) -> None:
+    source = SOURCE.read_text(encoding="utf-8")
+    match = re.search(r"bestående af ([A-ZÆØÅ]+(?:, [A-ZÆØÅ]+)*) og ([A-ZÆØÅ]+)", source)
+    assert match, "the plan names its parties"
+    parties = {*match.group(1).split(", "), match.group(2)}
+    assert parties == {"KD", "SF", "DF", "S"}
+    assert {r["abbreviation"][0] for r in rows} == parties
+    assert len(rows) == 4
+    assert {r["municipality_da"] for r in rows} == {("Hedensted Kommune", "da")}
+    assert {r["creator"] for r in rows} == {"Henrik Alleslev"}
+    assert {r["job_title_da"] for r in rows} == {("borgmester", "da")}
+    assert {r["plan_title"] for r in rows} == {("Ambitioner og retning", "da")}
+
+
+def check_links_with_rationale(rows: list[dict[str, Any]], f: Facts) -> None:
+    links = set(f.graph.subjects(RDF.type, f.term("SDGLink")))
+    assert len(rows) == len(links) == 103
+    assert {r["link"] for r in rows} == links
+    methods = Counter(r["method"] for r in rows)
+    assert methods == Counter(f.graph.value(link, f.term("method")) for link in links)
+    for row in rows:
+        link = row["link"]
+        assert row["element"] == f.graph.value(link, f.term("linkSubject"))
+        assert row["sdg"] == f.graph.value(link, f.term("sdgConcept"))
+        assert row["rationale_da"] == (f.text(link, f.term("rationale"), "da"), "da")
+        assert row["rationale_en"] == (f.text(link, f.term("rationale"), "en"), "en")
+
+
+def check_corrections(rows: list[dict[str, Any]], f: Facts) -> None:
+    assert len(rows) == 3
+    published = {r["published_da"][0] for r in rows}
+    assert any("forsat arbejde" in t for t in published)
+    assert any("udgangspunkts i FN´s 17 Verdensmål" in t for t in published)
+    assert "Oprettelse af mere målrettet 10. klasse-" in published
+    source = SOURCE.read_text(encoding="utf-8")
+    for row in rows:
+        assert row["published_da"][0] in source  # verbatim as published
+        assert row["corrected_da"] != row["published_da"]
+        assert row["note_da"][0]
+
+
+def check_area_graph(graph: Graph, f: Facts) -> None:
+    area = URIRef(f.base + "plan/ambitioner-og-retning-2020/omraade/sundhed")
+    expected = Graph()
+    for label in f.graph.objects(area, SKOS.prefLabel):
+        expected.add((area, SKOS.prefLabel, label))
+    for point in f.graph.objects(area, f.term("initiative")):
+        expected.add((area, f.term("initiative"), point))
+        for label in f.graph.objects(point, RDFS.label):
+            expected.add((point, RDFS.label, label))
+    for _link, element, concept in f.accepted_links():
+        if element == area or ((element, f.term("area"), area) in f.graph and f.is_initiative(element)):
+            expected.add((element, DCTERMS.subject, concept))
+    assert len(expected) > 10
+    assert isomorphic(graph, expected), sorted(set(graph) ^ set(expected))
+
+
+CHECKS: dict[str, Callable[[Any, Facts], None]] = {
+    "01-omraader-og-maal": check_areas_and_goals,
+    "02-fokuspunkter-per-verdensmaal": check_focus_points_per_goal,
+    "03-fokuspunkter-per-delmaal": check_focus_points_per_target,
+    "04-daekning": check_coverage,
+    "05-ordsoegning": check_word_search,
+    "06-hvem-staar-bag": check_who_stands_behind,
+    "07-koblinger-med-begrundelse": check_links_with_rationale,
+    "08-tekstrettelser": check_corrections,
+    "09-omraade-som-graf": check_area_graph,
+}
+
+
+def test_there_are_six_to_ten_examples_each_with_titles_and_a_check() -> None:
+    assert 6 <= len(EXAMPLES) <= 10
+    assert set(EXAMPLES) == set(CHECKS)
+    for example in EXAMPLES.values():
+        assert example.title_da and example.title_en and example.title_da != example.title_en
+        assert "localhost" not in example.body and "example.dk" not in example.body  # no hard-coded base
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_example_answers_what_it_says(setup: tuple[Dataset, Facts], name: str) -> None:
+    dataset, f = setup
+    CHECKS[name](run_example(dataset, EXAMPLES[name]), f)
+
+
+def test_coverage_example_matches_the_sites_coverage_table(site: Path) -> None:  # noqa: F811
+    """Two implementations of the coverage matrix agree: the example query and the build's daekning.csv."""
+    path = site / "daekning.csv"
+    if not path.is_file():
+        pytest.skip("the site has no daekning.csv (the fixture site)")
+    import csv  # noqa: PLC0415
+
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    dataset = load_dataset(site / "dump" / "latest.nt", SITE_BASE)
+    answer = run_example(dataset, EXAMPLES["04-daekning"])
+    assert [[int(r[f"sdg_{n}"]) for n in range(1, 18)] for r in rows] == [
+        [a[f"g{n}"] for n in range(1, 18)] for a in answer
+    ]
+
+
+def test_examples_give_the_same_answers_over_http(served: Running) -> None:  # noqa: F811
+    dataset = load_dataset(served.out_dir / "dump" / "latest.nt", SITE_BASE)
+    for name, example in EXAMPLES.items():
+        text = example.text(SITE_BASE)
+        if name == "09-omraade-som-graf":
+            response = httpx.post(served.url + "sparql", data={"query": text}, headers={"Accept": "text/turtle"})
+            assert response.status_code == 200
+            assert isomorphic(Graph().parse(data=response.content, format="turtle"), run_example(dataset, example))
+            continue
+        response = httpx.post(
+            served.url + "sparql", data={"query": text}, headers={"Accept": "application/sparql-results+json"}
+        )
+        assert response.status_code == 200, (name, response.text)
+        assert table(response.json()) == run_example(dataset, example), name
+
+
+# ---------------------------------------------------------------- the query page
+
+
+def query_page(site_dir: Path, lang: str) -> str:
+    path = site_dir / "foresporgsel" / ("en/index.html" if lang == "en" else "index.html")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_query_page_lists_every_example_and_needs_no_cdn(site: Path, lang: str) -> None:  # noqa: F811
+    for page in (query_page(site, lang), render_query_page(project_config(SITE_BASE, site), lang, "foresporgsel")):
+        assert f'<html lang="{lang}"' in page
+        for example in EXAMPLES.values():
+            assert str(escape(example.title_da if lang == "da" else example.title_en)) in page
+            assert f"<code>{escape(example.text(SITE_BASE))}</code>" in page
+        scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
+        assert scripts and all("://" not in src for src in scripts), scripts
+        assert re.search(r'<form[^>]+action="(\.\./)+sparql"', page)
+    assert (site / "assets" / "query.js").is_file()
+
+
+def test_the_query_page_form_works_without_javascript(served: Running) -> None:  # noqa: F811
+    page = httpx.get(served.url + "foresporgsel/").text
+    action = re.search(r'<form[^>]+action="([^"]+)"', page)
+    assert action and action.group(1) == "../sparql"
+    first = EXAMPLES[min(EXAMPLES)].text(SITE_BASE)
+    response = httpx.get(
+        served.url + "sparql", params={"query": first}, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    )
+    assert response.status_code == 200 and len(response.json()["results"]["bindings"]) == 11
+    links = re.findall(r'href="(\.\./sparql\?query=[^"]+)"', page)
+    assert len(links) == len(EXAMPLES)
+    run = httpx.get(httpx.URL(served.url + "foresporgsel/").join(html.unescape(links[0])))
+    assert run.status_code == 200 and len(run.json()["results"]["bindings"]) == 11
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (tests/setup.sh installs it)")
+@pytest.mark.parametrize("name", ["01-omraader-og-maal", "09-omraade-som-graf"])
+def test_a_browser_runs_an_example_and_shows_the_result(served: Running, name: str) -> None:  # noqa: F811
+    url = str(httpx.URL(served.url + "foresporgsel/en/", params={"query": EXAMPLES[name].text(SITE_BASE)}))
+    result = subprocess.run(
+        [
+            CHROMIUM or "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=15000",
+            "--dump-dom",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    dom = result.stdout
+    assert 'id="query-results"' in dom, result.stderr[-2000:]
+    if name == "09-omraade-som-graf":
+        assert '<pre class="graph">' in dom and "dct:subject" in dom
+        return
+    body = dom.split('id="query-results"', 1)[1]
+    assert body.count("<tr>") == 12  # the header and 11 areas
+    assert "Sundhed" in body and "Health" in body
+    assert "11 row(s)" in dom
