@@ -1017,6 +1017,8 @@ def _record(out: TripleSet, policy: UrlPolicy, dataset: ox.NamedNode, modified: 
     record = ox.NamedNode(record_iri(policy, dataset.value))
     out.add(record, A, DCAT_RECORD_CLASS)
     out.add(record, FOAF_PRIMARY_TOPIC, dataset)
+    path = policy.path(dataset.value)
+    _texts(out, record, DCT_TITLE, f"Katalogpost for {path}", f"Catalogue record for {path}")
     out.date(record, DCT_MODIFIED, modified)
     out.add(record, DCT_CONFORMS_TO, DCAT_AP)
     out.add(DCAT_AP, A, DCT_STANDARD)

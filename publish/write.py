@@ -63,6 +63,8 @@ class SiteWriter:
         """Replace the output folder with what was written."""
         assert self.tmp is not None
         (self.tmp / MARKER).write_text("This folder is written by planlod build; it is replaced on every build.\n")
+        # mkdtemp makes the folder private; a web server running as another user must be able to read the site.
+        self.tmp.chmod(0o755)
         old = None
         if self.out_dir.exists():
             old = self.out_dir.with_name(f".{self.out_dir.name}.old-{os.getpid()}")

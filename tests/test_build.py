@@ -6,6 +6,7 @@ import filecmp
 import gzip
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.compare import isomorphic, to_isomorphic
 
 from publish.build import build_site
@@ -319,3 +321,53 @@ def test_build_prints_a_line_per_phase_and_a_summary(tmp_path: Path) -> None:
     for name in ("load", "validate", "dumps", "catalogue", "plan", "documents", "pages", "write"):
         assert re.search(rf"^{name}: \d+\.\d\d s$", result.out, re.M), name
     assert re.search(r"built .*: \d+ entities, \d+ files, \d+ triples in \d+\.\d\d s", result.out)
+
+
+GOLDEN_IRIS = ROOT / "tests" / "golden" / "minted-iris.txt"
+
+
+def test_no_published_iri_disappears(built: Path) -> None:
+    """Every IRI of the last release is still minted (Cool URIs don't change).
+
+    After a deliberate addition, regenerate the list with PLANLOD_UPDATE_GOLDEN=1. A removal fails: keep the
+    entity and point it at its successor with dct:isReplacedBy instead.
+    """
+    minted = sorted(entity_documents(built))
+    if os.environ.get("PLANLOD_UPDATE_GOLDEN"):
+        GOLDEN_IRIS.write_text("".join(f"{path}\n" for path in minted), encoding="utf-8")
+    released = GOLDEN_IRIS.read_text(encoding="utf-8").split()
+    removed = sorted(set(released) - set(minted))
+    assert not removed, f"published IRIs no longer minted: {removed}"
+
+
+def test_every_class_and_property_comes_from_a_known_vocabulary(built: Path) -> None:
+    known = [namespace for _prefix, namespace in UrlPolicy(BASE).prefixes()]
+    graph = Graph().parse(built / "dump" / "latest.nt", format="nt")
+    graph.parse(built / "catalog.ttl", format="turtle")
+    terms = set(graph.predicates()) | {o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
+    unknown = sorted(str(t) for t in terms if not any(str(t).startswith(ns) for ns in known))
+    assert not unknown, f"terms outside the known vocabularies: {unknown}"
+
+
+def test_every_entity_has_a_danish_label(built: Path) -> None:
+    graph = Graph().parse(built / "dump" / "latest.nt", format="nt")
+    for name in ("catalog.ttl", "dump/ontology.ttl", "dump/shapes.ttl"):
+        graph.parse(built / name, format="turtle")
+    subjects = {s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(BASE)}
+    unlabelled = sorted(
+        str(s)
+        for s in subjects
+        if not any(
+            getattr(o, "language", None) == "da"
+            for p in (RDFS.label, SKOS.prefLabel, DCTERMS.title)
+            for o in graph.objects(s, p)
+        )
+    )
+    assert not unlabelled, f"entities without a Danish label: {unlabelled}"
+
+
+def test_the_site_is_readable_by_a_web_server_running_as_another_user(built: Path) -> None:
+    assert built.stat().st_mode & 0o755 == 0o755
+    for path in built.rglob("*"):
+        wanted = 0o755 if path.is_dir() else 0o644
+        assert path.stat().st_mode & wanted == wanted, path
