@@ -37,7 +37,7 @@ from .serialize import json_bytes, jsonld_flat, jsonld_tree, ntriples, rdfxml, t
 from .serverconf import htaccess, nginx_conf
 from .urls import ENGLISH_SEGMENT, UrlPolicy
 from .validate import run_validation
-from .views import SiteView, Views, embed_json
+from .views import VALUES_SEGMENT, SiteView, Views, embed_json
 from .write import SiteWriter
 
 Progress = Callable[[str], None]
@@ -135,7 +135,12 @@ def check_paths(entities: list[ox.NamedNode], policy: UrlPolicy, reserved: set[s
     for entity in entities:
         path = policy.path(entity.value)
         segments = path.split("/")
-        if not path or ENGLISH_SEGMENT in segments or any(s in ("", ".", "..") for s in segments):
+        if (
+            not path
+            or ENGLISH_SEGMENT in segments
+            or VALUES_SEGMENT in segments
+            or any(s in ("", ".", "..") for s in segments)
+        ):
             raise BuildError(
                 f"{entity.value}: cannot publish this IRI: its path {path!r} is empty or uses a reserved segment"
             )
@@ -204,6 +209,7 @@ def plan_entities(
     policy, config = views.policy, views.config
     prefixes = policy.prefixes()
     timings = {"documents": 0.0, "pages": 0.0}
+    values_template = renderer.template("values.html")
     for entity in graph.entities:
         start = time.perf_counter()
         path = policy.path(entity.value)
@@ -229,6 +235,13 @@ def plan_entities(
                 template, lang, here, page=page, site=site, extra=context, other_lang_href=page.other_lang_href
             )
             plan.add(here + "/index.html", html)
+            for page_path, context in views.value_pages(entity, lang):
+                page_here = page_dir(page_path, lang)
+                other = relative(page_here, page_dir(page_path, "en" if lang == "da" else "da") + "/")
+                plan.add(
+                    page_here + "/index.html",
+                    renderer.render(values_template, lang, page_here, site=site, other_lang_href=other, **context),
+                )
         end = time.perf_counter()
         timings["documents"] += middle - start
         timings["pages"] += end - middle

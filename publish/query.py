@@ -256,6 +256,9 @@ class RowView:
     description: str
     curie: str
     values: tuple[ValueView, ...]
+    # When a property has more values than a page shows, the total and links to the further pages.
+    total: int = 0
+    pages: tuple[LinkView, ...] = ()
 
 
 @dataclass(frozen=True)

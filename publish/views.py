@@ -50,6 +50,9 @@ PROV_DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
 SKOS_BROADER = ox.NamedNode(str(SKOS.broader))
 RDFS_LABEL = ox.NamedNode(str(RDFS.label))
 XSD = "http://www.w3.org/2001/XMLSchema#"
+# An entity page lists at most this many values of a property; further pages list the rest (the RDF holds all).
+PAGE_SIZE = 50
+VALUES_SEGMENT = "vaerdier"
 
 
 @dataclass(frozen=True)
@@ -373,47 +376,104 @@ class Views:
                 return spec
         return None
 
+    def row_groups(self, entity: ox.NamedNode, direction: str, lang: str) -> list[tuple[ox.NamedNode, list[Term]]]:
+        """The entity's values grouped by property, in display order: its own ("out") or links to it ("in")."""
+        grouped: dict[ox.NamedNode, list[Term]] = defaultdict(list)
+        if direction == "out":
+            classes = self.g.types(entity)
+            for t in self.g.by_subject.get(entity, ()):
+                grouped[t.predicate].append(t.object)
+
+            def order(p: ox.NamedNode) -> tuple[float, str]:
+                spec = self.spec(p, classes)
+                return (spec.order if spec else 1000.0, self.policy.short(p.value))
+
+        else:
+            for t in self.g.incoming(entity):
+                grouped[t.predicate].append(t.subject)
+
+            def order(p: ox.NamedNode) -> tuple[float, str]:
+                return (0.0, self.policy.short(p.value))
+
+        for values in grouped.values():
+            values.sort(key=lambda o: (0 if isinstance(o, ox.Literal) and o.language == lang else 1, term_key(o)))
+        return [(p, grouped[p]) for p in sorted(grouped, key=order)]
+
+    def row(
+        self, entity: ox.NamedNode, direction: str, predicate: ox.NamedNode, values: list[Term], lang: str, here: str
+    ) -> RowView:
+        """One row of an entity page; past PAGE_SIZE values, links to the pages that list the rest."""
+        classes = self.g.types(entity) if direction == "out" else None
+        spec = self.spec(predicate, classes or [])
+        pages: tuple[LinkView, ...] = ()
+        if len(values) > PAGE_SIZE:
+            count = -(-len(values) // PAGE_SIZE)
+            base = self.value_page_path(entity, direction, predicate)
+            pages = tuple(
+                LinkView(str(n), relative(here, page_dir(f"{base}/{n}", lang) + "/")) for n in range(2, count + 1)
+            )
+        return RowView(
+            self.property_name(predicate, classes, lang),
+            pick(spec.descriptions, lang) if spec and spec.descriptions else "",
+            self.policy.short(predicate.value),
+            tuple(self.value_view(o, here, lang) for o in values[:PAGE_SIZE]),
+            len(values),
+            pages,
+        )
+
     def rows(self, entity: ox.NamedNode, from_dir: str, lang: str) -> tuple[RowView, ...]:
         """The entity's own properties, in the shapes' order, then the rest by name."""
-        classes = self.g.types(entity)
-        grouped: dict[ox.NamedNode, list[Term]] = defaultdict(list)
-        for t in self.g.by_subject.get(entity, ()):
-            grouped[t.predicate].append(t.object)
-        rows = []
-        for predicate, objects in grouped.items():
-            spec = self.spec(predicate, classes)
-            objects.sort(key=lambda o: (0 if isinstance(o, ox.Literal) and o.language == lang else 1, term_key(o)))
-            rows.append(
-                (
-                    (spec.order if spec else 1000.0, self.policy.short(predicate.value)),
-                    RowView(
-                        self.property_name(predicate, classes, lang),
-                        pick(spec.descriptions, lang) if spec and spec.descriptions else "",
-                        self.policy.short(predicate.value),
-                        tuple(self.value_view(o, from_dir, lang) for o in objects),
-                    ),
-                )
-            )
-        rows.sort(key=lambda r: r[0])
-        return tuple(r[1] for r in rows)
+        return tuple(self.row(entity, "out", p, v, lang, from_dir) for p, v in self.row_groups(entity, "out", lang))
 
     def incoming_rows(self, entity: ox.NamedNode, from_dir: str, lang: str) -> tuple[RowView, ...]:
         """Links to the entity from the site's entities, grouped by property."""
-        grouped: dict[ox.NamedNode, list[Subject]] = defaultdict(list)
-        for t in self.g.incoming(entity):
-            grouped[t.predicate].append(t.subject)
-        rows = []
-        for predicate in sorted(grouped, key=lambda p: self.policy.short(p.value)):
-            subjects = sorted(grouped[predicate], key=term_key)
-            rows.append(
-                RowView(
-                    self.property_name(predicate, None, lang),
-                    "",
-                    self.policy.short(predicate.value),
-                    tuple(self.value_view(s, from_dir, lang) for s in subjects),
-                )
-            )
-        return tuple(rows)
+        return tuple(self.row(entity, "in", p, v, lang, from_dir) for p, v in self.row_groups(entity, "in", lang))
+
+    def value_page_path(self, entity: ox.NamedNode, direction: str, predicate: ox.NamedNode) -> str:
+        """The site path of the pages listing all values of one property of an entity."""
+        name = ("ud-" if direction == "out" else "ind-") + self.policy.short(predicate.value).replace(":", "-")
+        return f"{self.policy.path(entity.value)}/{VALUES_SEGMENT}/{name.strip('<>').replace('/', '-')}"
+
+    def value_pages(self, entity: ox.NamedNode, lang: str) -> list[tuple[str, dict[str, object]]]:
+        """Pages 2… of every property with more than PAGE_SIZE values: (site path, template context)."""
+        pages = []
+        for direction in ("out", "in"):
+            for predicate, values in self.row_groups(entity, direction, lang):
+                if len(values) <= PAGE_SIZE:
+                    continue
+                base = self.value_page_path(entity, direction, predicate)
+                count = -(-len(values) // PAGE_SIZE)
+                for number in range(2, count + 1):
+                    here = page_dir(f"{base}/{number}", lang)
+                    chunk = values[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+                    row = self.row(entity, direction, predicate, [], lang, here)
+
+                    def link(n: int, here: str = here, base: str = base) -> LinkView:
+                        return LinkView(str(n), relative(here, page_dir(f"{base}/{n}", lang) + "/"))
+
+                    pages.append(
+                        (
+                            f"{base}/{number}",
+                            {
+                                "entity": self.link(entity, here, lang),
+                                "row": RowView(
+                                    row.name,
+                                    row.description,
+                                    row.curie,
+                                    tuple(self.value_view(o, here, lang) for o in chunk),
+                                    len(values),
+                                ),
+                                "incoming": direction == "in",
+                                "number": number,
+                                "count": count,
+                                "first": (number - 1) * PAGE_SIZE + 1,
+                                "last": (number - 1) * PAGE_SIZE + len(chunk),
+                                "previous": self.link(entity, here, lang) if number == 2 else link(number - 1),
+                                "next": link(number + 1) if number < count else None,
+                            },
+                        )
+                    )
+        return pages
 
     # -- structure -----------------------------------------------------------------------------------------
     def kind(self, entity: ox.NamedNode) -> tuple[str, ...]:

@@ -16,8 +16,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.compare import isomorphic, to_isomorphic
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from publish.build import build_site
 from publish.config import load_config
@@ -371,3 +371,40 @@ def test_the_site_is_readable_by_a_web_server_running_as_another_user(built: Pat
     for path in built.rglob("*"):
         wanted = 0o755 if path.is_dir() else 0o644
         assert path.stat().st_mode & wanted == wanted, path
+
+
+def test_long_value_lists_are_paged_in_html_while_the_rdf_holds_all(built: Path) -> None:
+    agent = "agent/planlod"
+    graph = parse(built / f"{agent}.ttl")
+    translated = {str(s) for s in graph.subjects(URIRef(BASE + "ontologi/translatedBy"), URIRef(BASE + agent))}
+    assert len(translated) > 100
+    listed: list[str] = []
+    page = built / agent / "index.html"
+    number = 1
+    while True:
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        folder = "http://site.test/" + page.parent.relative_to(built).as_posix() + "/"
+        links = [urljoin(folder, link) for link in parser.links]
+        if number == 1:
+            incoming = page.read_text(encoding="utf-8").split('id="incoming"', 1)[1]
+            rows = re.search(r"plo:translatedBy</code></th>\s*<td>(.*?)</td>", incoming, re.S)
+            assert rows is not None
+            assert rows.group(1).count("<li>") == 50
+            assert f"of {len(translated)}" not in rows.group(1)  # the Danish page
+            assert re.search(r"Viser de første 50 af \d+", rows.group(1))
+            items = re.findall(r'<li><a href="([^"]+)"', rows.group(1))
+        else:
+            body = page.read_text(encoding="utf-8")
+            values = re.search(r'<ul class="values">(.*?)</ul>', body, re.S)
+            assert values is not None
+            items = re.findall(r'<li><a href="([^"]+)"', values.group(1))
+            assert len(items) <= 50
+        listed += [urljoin(folder, i).replace("http://site.test/", BASE).rstrip("/") for i in items]
+        number += 1
+        nxt = built / agent / "vaerdier" / "ind-plo-translatedBy" / str(number) / "index.html"
+        if not nxt.is_file():
+            break
+        assert any(link.endswith(f"/ind-plo-translatedBy/{number}/") for link in links)
+        page = nxt
+    assert sorted(listed) == sorted(translated)
