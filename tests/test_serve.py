@@ -404,6 +404,23 @@ def test_head_is_get_without_the_body(served: Running) -> None:
     assert redirect.status_code == 303 and redirect.headers["location"] == "./sundhed.ttl"
 
 
+def test_keep_alive_requests_are_not_delayed(served: Running) -> None:
+    """Headers and body go out without waiting for an ACK (TCP_NODELAY): with Nagle and delayed ACKs every
+    response after the first on a connection would take some 40 ms."""
+    host, port = served.url.split("//", 1)[1].rstrip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        started = time.monotonic()
+        for path in [AREA + ".ttl", AREA + "/", "sparql?query=ASK%7B%7D"] * 10:
+            connection.request("GET", "/" + path)
+            response = connection.getresponse()
+            assert response.status == 200
+            response.read()
+        assert time.monotonic() - started < 0.6
+    finally:
+        connection.close()
+
+
 def test_cors_on_get_and_the_preflight_never_with_credentials(served: Running) -> None:
     for path in (AREA + ".jsonld", "dump/latest.nt", AREA):
         response = served.get(path, headers={"Origin": "https://elsewhere.example"})
