@@ -582,10 +582,14 @@ class SiteFacts:
 def site_facts(
     config: Config, policy: UrlPolicy, data: Iterable[ox.Triple] | DataIndex, publisher: str | None = None
 ) -> SiteFacts:
-    """Read the plans and choose the site's publisher: `publisher`, else the one publisher of every plan."""
+    """Read the plans and choose the site's publisher: `publisher`, else the `publisher` setting, else the one
+    publisher of every plan."""
     index = data if isinstance(data, DataIndex) else DataIndex(data)
     terms = PlanTerms(policy)
     plans = all_plans(index, terms)
+    publisher = publisher or config.publisher
+    if publisher and "://" not in publisher:
+        publisher = policy.base + publisher.lstrip("/")
     if publisher:
         agent = agent_facts(index, terms, ox.NamedNode(publisher))
     else:
@@ -594,7 +598,8 @@ def site_facts(
             raise BuildError(
                 "the plans have different publishers ("
                 + ", ".join(sorted(publishers))
-                + "); DCAT-AP allows one publisher per catalogue: name the site's publisher explicitly"
+                + "); DCAT-AP allows one publisher per catalogue: set `publisher` in [tool.planlod] (or PLANLOD_PUBLISHER) "
+                "to the IRI of the agent that publishes the site"
             )
         (agent,) = publishers.values()
     return SiteFacts(config, policy, index, terms, tuple(plans), agent)

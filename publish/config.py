@@ -35,6 +35,9 @@ class Config:
     # Contact point for the catalogue record. Empty means "not configured": the record then has none.
     contact_email: str = ""
     contact_name: str = ""
+    # The IRI of the site's publisher (an agent described in the data, relative to the base IRI or absolute).
+    # Empty: the one municipality that publishes every plan. Needed when the plans have different publishers.
+    publisher: str = ""
     # Where the SPARQL endpoint of `planlod serve` (or a production store) answers, relative to the base IRI
     # or absolute. Empty: the catalogue lists no data service.
     sparql_endpoint: str = "sparql"

@@ -24,6 +24,7 @@ from publish.catalog import (
     Distribution,
     catalogue_triples,
     schema_org_dataset,
+    site_facts,
     void_triples,
 )
 from publish.config import Config, load_config
@@ -647,3 +648,10 @@ def test_void_is_deterministic(
     first = void_triples(config, policy, data, distributions)
     second = void_triples(config, policy, list(reversed(data)), list(reversed(distributions)))
     assert ox.serialize(first, format=ox.RdfFormat.N_TRIPLES) == ox.serialize(second, format=ox.RdfFormat.N_TRIPLES)
+
+
+def test_the_publisher_setting_names_the_catalogue_publisher() -> None:
+    config = load_config(ROOT, {"publisher": "kommune/hedensted"}, environ={})
+    sources = load_sources(config)
+    facts = site_facts(config, UrlPolicy(config.base_iri), list(sources.triples(Role.DATA)))
+    assert facts.publisher.iri == config.base_iri + "kommune/hedensted"
