@@ -239,6 +239,12 @@ def test_default_and_named_graph_parameters_are_honoured(served: Running) -> Non
     assert bad.status_code == 400 and bad.headers["content-type"].startswith("text/plain")
 
 
+def test_relative_iris_in_a_query_resolve_against_the_base_iri(served: Running) -> None:  # noqa: F811
+    assert ask(served, "ASK { <plan/ambitioner-og-retning-2020> a <ontologi/Plan> }").json()["boolean"] is True
+    based = "BASE <http://example.org/> ASK { <plan/ambitioner-og-retning-2020> ?p ?o }"
+    assert ask(served, based).json()["boolean"] is False
+
+
 # ---------------------------------------------------------------- R24: errors, updates, SERVICE
 
 

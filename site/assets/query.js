@@ -6,6 +6,50 @@
   "use strict";
 
   var ACCEPT = "application/sparql-results+json, text/turtle;q=0.9";
+  var XSD = "http://www.w3.org/2001/XMLSchema#";
+  // Datatypes shown without a note: the value says what it is.
+  var PLAIN = [XSD + "integer", XSD + "decimal", XSD + "double", XSD + "boolean"];
+  var PREFIXES = [
+    ["rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"],
+    ["rdfs", "http://www.w3.org/2000/01/rdf-schema#"],
+    ["xsd", XSD],
+    ["owl", "http://www.w3.org/2002/07/owl#"],
+    ["skos", "http://www.w3.org/2004/02/skos/core#"],
+    ["dct", "http://purl.org/dc/terms/"],
+    ["prov", "http://www.w3.org/ns/prov#"],
+    ["org", "http://www.w3.org/ns/org#"],
+    ["foaf", "http://xmlns.com/foaf/0.1/"],
+    ["schema", "https://schema.org/"],
+    ["sdg", "http://metadata.un.org/sdg/"]
+  ];
+  // Set from the form: the site's base IRI, and the site root relative to this page.
+  var site = { base: "", root: "" };
+
+  function shortIri(iri) {
+    if (site.base && iri.indexOf(site.base + "ontologi/") === 0 && iri.length > site.base.length + 9) {
+      return "plo:" + iri.slice(site.base.length + 9);
+    }
+    if (site.base && iri.indexOf(site.base) === 0) { return iri.slice(site.base.length) || "/"; }
+    for (var i = 0; i < PREFIXES.length; i++) {
+      var local = iri.slice(PREFIXES[i][1].length);
+      if (iri.indexOf(PREFIXES[i][1]) === 0 && /^[A-Za-z0-9_.\-]+$/.test(local)) { return PREFIXES[i][0] + ":" + local; }
+    }
+    return iri;
+  }
+
+  function linkFor(iri) {
+    // The site's own IRIs link to this copy of the site, so that they work wherever it is served.
+    if (site.base && iri.indexOf(site.base) === 0 && iri.indexOf("#") < 0) {
+      var path = iri.slice(site.base.length);
+      return new URL(site.root + path + (path && !/\.[a-z]+$/.test(path) ? "/" : ""), document.baseURI).href;
+    }
+    var sdg = /^http:\/\/metadata\.un\.org\/sdg\/([0-9]+(\.[0-9a-z]+)?)$/.exec(iri);
+    if (sdg) {
+      // The site has a page for every UN goal and target its data link to.
+      return new URL(site.root + "sdg/" + sdg[1] + "/", document.baseURI).href;
+    }
+    return iri;
+  }
 
   function element(name, attributes, text) {
     var node = document.createElement(name);
@@ -18,7 +62,7 @@
     var cell = element("td");
     if (!term) { return cell; }
     if (term.type === "uri") {
-      cell.appendChild(element("a", { href: term.value }, term.value));
+      cell.appendChild(element("a", { href: linkFor(term.value), title: term.value }, shortIri(term.value)));
     } else if (term.type === "bnode") {
       cell.appendChild(element("code", {}, "_:" + term.value));
     } else if (term.type === "triple") {
@@ -26,7 +70,8 @@
         .map(function (t) { return t.type === "uri" ? "<" + t.value + ">" : t.value; }).join(" ") + " >>"));
     } else {
       cell.appendChild(document.createTextNode(term.value));
-      var note = term["xml:lang"] ? "@" + term["xml:lang"] : (term.datatype ? term.datatype.replace(/^.*[#/]/, "") : "");
+      var shown = term.datatype && PLAIN.indexOf(term.datatype) < 0 ? shortIri(term.datatype) : "";
+      var note = term["xml:lang"] ? "@" + term["xml:lang"] : shown;
       if (note) {
         cell.appendChild(document.createTextNode(" "));
         cell.appendChild(element("span", { "class": "dt", title: term.datatype || "" }, note));
@@ -64,6 +109,8 @@
     var status = document.getElementById("query-status");
     var results = document.getElementById("query-results");
     var strings = JSON.parse(form.getAttribute("data-strings") || "{}");
+    site.base = form.getAttribute("data-base") || "";
+    site.root = form.getAttribute("data-site-root") || "";
     var endpoint = new URL(form.getAttribute("action"), document.baseURI).href;
     var shown = document.getElementById("endpoint-url");
     if (shown) { shown.textContent = endpoint; }
