@@ -176,7 +176,7 @@ def build_site(config: Config, progress: Progress | None = None) -> BuildSummary
         check_paths(graph.entities, policy, reserved_segments(plan))
         summary.triples = len(data)
         summary.entities = len(graph.entities)
-    views = Views(graph, config, policy)
+    views = Views(graph, config, policy, matrices)
     site = SiteView.from_config(config, graph)
     extras: dict[str, dict[str, object]] = {
         "dataset": {"schema_org": embed_json(schema_org_dataset(config, policy, data, distributions))}
@@ -186,7 +186,7 @@ def build_site(config: Config, progress: Progress | None = None) -> BuildSummary
         summary.phases.append((name, seconds))
         report(f"{name}: {seconds:.2f} s")
     with phase(summary, "site pages", report):
-        plan_site_pages(plan, views, renderer, site, matrices, latest_date(data))
+        plan_site_pages(plan, views, renderer, site, latest_date(data))
     with phase(summary, "write", report), SiteWriter(config.out_dir) as writer:
         for path in sorted(plan.files):
             writer.write(path, plan.files[path])
@@ -248,13 +248,11 @@ def plan_entities(
     return timings
 
 
-def plan_site_pages(
-    plan: SitePlan, views: Views, renderer: Renderer, site: SiteView, matrices: list[CoverageMatrix], lastmod: str
-) -> None:
+def plan_site_pages(plan: SitePlan, views: Views, renderer: Renderer, site: SiteView, lastmod: str) -> None:
     """Home, SDG goal and target pages, coverage, data model and the static pages, in both languages; sitemap."""
     site_pages: list[tuple[str, str, Callable[[str, str], dict[str, object]]]] = [
         ("", "home.html", views.home),
-        ("daekning", "coverage.html", lambda lang, here: views.coverage(matrices, lang, here)),
+        ("daekning", "coverage.html", views.coverage),
         ("datamodel", "datamodel.html", views.datamodel),
     ]
     for concept in views.sdg_pages():

@@ -598,8 +598,8 @@ def site_facts(
             raise BuildError(
                 "the plans have different publishers ("
                 + ", ".join(sorted(publishers))
-                + "); DCAT-AP allows one publisher per catalogue: set `publisher` in [tool.planlod] (or PLANLOD_PUBLISHER) "
-                "to the IRI of the agent that publishes the site"
+                + "); DCAT-AP allows one publisher per catalogue: set `publisher` in [tool.planlod] "
+                "(or PLANLOD_PUBLISHER) to the IRI of the agent that publishes the site"
             )
         (agent,) = publishers.values()
     return SiteFacts(config, policy, index, terms, tuple(plans), agent)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .config import Config
-from .exports import CoverageMatrix
+from .exports import CoverageGoal, CoverageMatrix
 from .formats import RDF_FORMATS
 from .model import Subject, Term
 from .namespaces import DCTERMS, PROV, RDFS, SKOS
@@ -45,6 +45,7 @@ from .urls import UrlPolicy
 
 DCT_SUBJECT = ox.NamedNode(str(DCTERMS.subject))
 DCT_ISSUED = ox.NamedNode(str(DCTERMS.issued))
+DCT_PUBLISHER = ox.NamedNode(str(DCTERMS.publisher))
 DCT_CREATED = ox.NamedNode(str(DCTERMS.created))
 PROV_DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
 SKOS_BROADER = ox.NamedNode(str(SKOS.broader))
@@ -268,8 +269,11 @@ def _number(term: Term | None) -> str:
 class Views:
     """Builds page views from the site graph."""
 
-    def __init__(self, graph: SiteGraph, config: Config, policy: UrlPolicy) -> None:
+    def __init__(
+        self, graph: SiteGraph, config: Config, policy: UrlPolicy, matrices: Sequence[CoverageMatrix] = ()
+    ) -> None:
         self.g = graph
+        self.matrices = {m.plan: m for m in matrices}
         self.config = config
         self.policy = policy
         self.plo = policy.ontology_ns
@@ -683,7 +687,15 @@ class Views:
                 )
             )
         elements.sort(key=lambda e: e.element.title)
+        plans: dict[str, LinkView] = {}
+        for record in self.g.subjects(self.term("sdgConcept"), concept):
+            top = self.g.value(record, self.term("linkSubject"))
+            while isinstance(top, ox.NamedNode) and self.parent(top) is not None:
+                top = self.parent(top)
+            if isinstance(top, ox.NamedNode):
+                plans[top.value] = self.link(top, here, lang)
         return {
+            "plans": tuple(plans[k] for k in sorted(plans)),
             "concept": {
                 "code": concept.value.rsplit("/", 1)[1],
                 "goal": sdg_sort_key(concept.value)[0],
@@ -705,37 +717,89 @@ class Views:
             "elements": tuple(elements),
         }
 
-    def coverage(self, matrices: Sequence[CoverageMatrix], lang: str, here: str) -> dict[str, object]:
-        """The SDG coverage tables: per plan, its focus areas × the 17 goals, with counts and shading."""
-        tables = []
+    def goal_columns(
+        self, goals: Sequence[CoverageGoal], totals: Sequence[int], lang: str, here: str
+    ) -> tuple[dict[str, object], ...]:
+        """The 17 goal columns of a coverage table."""
+        return tuple(
+            {
+                "badge": self.badge(ox.NamedNode(goal.iri), here, lang),
+                "title": goal.label_da if lang == "da" else goal.label_en,
+                "number": goal.number,
+                "total": total,
+            }
+            for goal, total in zip(goals, totals, strict=True)
+        )
+
+    def coverage_table(
+        self,
+        heading: LinkView | None,
+        labels: Sequence[LinkView],
+        counts: Sequence[Sequence[int]],
+        goals: Sequence[CoverageGoal],
+        lang: str,
+        here: str,
+    ) -> dict[str, object]:
+        """One coverage table: rows × the 17 goals, shaded relative to the table's highest count."""
+        peak = max((c for row in counts for c in row), default=0)
+        totals = [sum(row[j] for row in counts) for j in range(len(goals))]
+        return {
+            "heading": heading,
+            "goals": self.goal_columns(goals, totals, lang, here),
+            "rows": tuple(
+                {"label": label, "cells": tuple({"count": c, "shade": shade(c, peak)} for c in row), "total": sum(row)}
+                for label, row in zip(labels, counts, strict=True)
+            ),
+            "total": sum(totals),
+        }
+
+    def plan_coverage(self, matrix: CoverageMatrix, lang: str, here: str, heading: bool = True) -> dict[str, object]:
+        """A plan's focus areas × the 17 goals."""
+        return self.coverage_table(
+            self.link(ox.NamedNode(matrix.plan), here, lang) if heading else None,
+            [self.link(ox.NamedNode(area.iri), here, lang) for area in matrix.areas],
+            matrix.counts,
+            matrix.goals,
+            lang,
+            here,
+        )
+
+    def coverage(self, lang: str, here: str) -> dict[str, object]:
+        """The coverage page: per municipality and per plan (accepted links per goal), and each plan's areas."""
+        matrices = list(self.matrices.values())
+        if not matrices:
+            return {"municipalities": None, "plans": None, "tables": ()}
+        goals = matrices[0].goals
+        by_municipality: dict[str, list[int]] = {}
         for matrix in matrices:
-            peak = max((c for row in matrix.counts for c in row), default=0)
-            goals = tuple(
-                {
-                    "badge": self.badge(ox.NamedNode(goal.iri), here, lang),
-                    "title": goal.label_da if lang == "da" else goal.label_en,
-                    "number": goal.number,
-                    "total": total,
-                }
-                for goal, total in zip(matrix.goals, matrix.goal_totals, strict=True)
+            municipality = self.g.value(ox.NamedNode(matrix.plan), self.term("municipality")) or self.g.value(
+                ox.NamedNode(matrix.plan), DCT_PUBLISHER
             )
-            rows = tuple(
-                {
-                    "area": self.link(ox.NamedNode(area.iri), here, lang),
-                    "cells": tuple({"count": c, "shade": shade(c, peak)} for c in counts),
-                    "total": total,
-                }
-                for area, counts, total in zip(matrix.areas, matrix.counts, matrix.area_totals, strict=True)
-            )
-            tables.append(
-                {
-                    "plan": self.link(ox.NamedNode(matrix.plan), here, lang),
-                    "goals": goals,
-                    "rows": rows,
-                    "total": matrix.total,
-                }
-            )
-        return {"tables": tuple(tables)}
+            key = municipality.value if isinstance(municipality, ox.NamedNode) else ""
+            sums = by_municipality.setdefault(key, [0] * len(goals))
+            for j, total in enumerate(matrix.goal_totals):
+                sums[j] += total
+        municipalities = sorted(by_municipality, key=lambda m: self.g.label(ox.NamedNode(m), lang) if m else "")
+        return {
+            "municipalities": self.coverage_table(
+                None,
+                [self.link(ox.NamedNode(m), here, lang) if m else LinkView("–", "") for m in municipalities],
+                [by_municipality[m] for m in municipalities],
+                goals,
+                lang,
+                here,
+            ),
+            "plans": self.coverage_table(
+                None,
+                [self.link(ox.NamedNode(m.plan), here, lang) for m in matrices],
+                [m.goal_totals for m in matrices],
+                goals,
+                lang,
+                here,
+            ),
+            # The focus-area detail of every plan is on the plan's own page; here only when the plans are few.
+            "tables": tuple(self.plan_coverage(m, lang, here) for m in matrices) if len(matrices) <= 10 else (),
+        }
 
     def datamodel(self, lang: str, here: str) -> dict[str, object]:
         """The data model drawn from the shapes: per node shape its properties, cardinalities and value types."""
@@ -808,6 +872,9 @@ class Views:
 
     def extra(self, entity: ox.NamedNode, kinds: tuple[str, ...], lang: str, here: str) -> dict[str, object]:
         """What a specific template needs beyond the page view: the ontology's terms on the ontology page."""
+        if "plan" in kinds:
+            matrix = self.matrices.get(entity.value)
+            return {"coverage": self.plan_coverage(matrix, lang, here, heading=False) if matrix else None}
         if "ontology" not in kinds:
             return {}
         classes, properties = [], []
