@@ -257,7 +257,7 @@ class Dataset:
 
 
 def load_dataset(dump: Path, base_iri: str) -> Dataset:
-    """Parse the N-Triples dump into a Store: the default graph and the named graph both hold it."""
+    """Load the N-Triples dump into a Store: the default graph and the named graph both hold it."""
     try:
         content = dump.read_bytes()
     except OSError as exc:
@@ -265,34 +265,44 @@ def load_dataset(dump: Path, base_iri: str) -> Dataset:
             f"{dump}: cannot read the dataset ({exc.strerror or exc}); run `planlod build` first"
         ) from exc
     graph = ox.NamedNode(dataset_graph(base_iri))
+    store = ox.Store()
     try:
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(content, ox.RdfFormat.N_TRIPLES)]
+        store.load(content, ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        store.load(content, ox.RdfFormat.N_TRIPLES)
     except SyntaxError as exc:
         raise EndpointError(f"{dump}: not valid N-Triples: {exc}") from exc
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     prefixes = dict(UrlPolicy(base_iri).prefixes()) if base_iri else dict(STANDARD_PREFIXES)
-    dataset = Dataset(store, graph, len(set(triples)), base_iri, prefixes)
-    dataset.restore = _restore_table(store, graph, triples)
-    return dataset
+    # Both graphs hold the same triples.
+    return Dataset(store, graph, len(store) // 2, base_iri, prefixes, _restore_table(content))
 
 
-def _restore_table(
-    store: ox.Store, graph: ox.NamedNode, triples: Sequence[ox.Triple]
-) -> dict[tuple[Any, Any, Any], list[ox.Literal]]:
-    """For every triple whose literal the store keeps in another form: the stored form -> the published one."""
+def _restore_table(content: bytes) -> dict[tuple[Any, Any, Any], list[ox.Literal]]:
+    """For every triple whose literal the store keeps in another form: the stored form -> the published one.
+
+    N-Triples has one triple per line, so only the lines with a typed literal are parsed again; each distinct
+    literal is put through a scratch store once to see the form the store keeps.
+    """
+    typed = b"\n".join(line for line in content.splitlines() if b'"^^<' in line)
+    candidates = [
+        (q.subject, q.predicate, q.object)
+        for q in ox.parse(typed, ox.RdfFormat.N_TRIPLES)
+        if isinstance(q.object, ox.Literal) and q.object.datatype.value not in (XSD_STRING, RDF_LANG_STRING)
+    ]
+    scratch = ox.Store()
+    probe = ox.NamedNode("urn:planlod:probe")
+    stored_forms: dict[ox.Literal, Any] = {}
+    for _subject, _predicate, literal in candidates:
+        if literal not in stored_forms:
+            subject = ox.NamedNode(f"urn:planlod:literal:{len(stored_forms)}")
+            scratch.add(ox.Quad(subject, probe, literal))
+            stored_forms[literal] = next(q.object for q in scratch.quads_for_pattern(subject, probe, None, None))
     table: dict[tuple[Any, Any, Any], list[ox.Literal]] = {}
-    for triple in triples:
-        published = triple.object
-        if not isinstance(published, ox.Literal) or published.datatype.value in (XSD_STRING, RDF_LANG_STRING):
-            continue
-        # The store finds the triple by value and returns the form it keeps.
-        stored = [q.object for q in store.quads_for_pattern(triple.subject, triple.predicate, published, graph)]
-        if stored and published not in stored:
-            originals = table.setdefault((triple.subject, triple.predicate, stored[0]), [])
-            if published not in originals:
-                originals.append(published)
+    for subject, predicate, literal in candidates:
+        stored = stored_forms[literal]
+        if stored != literal:
+            originals = table.setdefault((subject, predicate, stored), [])
+            if literal not in originals:
+                originals.append(literal)
     return table
 
 
