@@ -31,6 +31,7 @@ import argparse
 import cProfile
 import hashlib
 import json
+import os
 import pstats
 import shutil
 import subprocess
@@ -44,7 +45,6 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 BENCH_OUT = REPO / "bench" / "out"
 BASE_IRI = "http://localhost:8000/"
-SITE_PUBLISHER = "agent/planlod"  # the corpus's site publisher: its plans have 98 different publishers
 
 
 # ------------------------------------------------------------------------------------------- memory
@@ -104,29 +104,12 @@ def tree_digest(folder: Path) -> str:
 # ------------------------------------------------------------------------------------------- children
 
 
-def publisher_workaround(base_iri: str) -> str:
-    """Let the catalogue name one site publisher for plans of many municipalities, if planlod cannot yet be told.
-
-    publish.catalog refuses plans with different publishers unless the site's publisher is named, and the Config
-    has no setting for it yet; until it has, the benchmark passes the corpus's agent/planlod to site_facts.
-    Returns a note for the report ('' when no workaround was needed).
-    """
-    import publish.build  # noqa: PLC0415 (imported in the child that needs it)
-    from publish import catalog  # noqa: PLC0415 (imported in the child that needs it)
-    from publish.config import Config  # noqa: PLC0415 (imported in the child that needs it)
-
-    if any(name in Config.__dataclass_fields__ for name in ("publisher", "site_publisher", "catalogue_publisher")):
-        return ""
-    original = catalog.site_facts
-
-    def site_facts(config: Any, policy: Any, data: Any, publisher: str | None = None) -> Any:
-        return original(config, policy, data, publisher or base_iri + SITE_PUBLISHER)
-
-    for module in [m for name, m in sys.modules.items() if name.startswith("publish.")]:
-        if getattr(module, "site_facts", None) is original:
-            module.site_facts = site_facts
-    assert publish.build  # imported so that every module that holds site_facts is loaded
-    return f"workaround: publish.catalog.site_facts gets publisher={SITE_PUBLISHER} (no Config setting for it yet)"
+def code_digest() -> str:
+    """SHA-256 of the planlod package's source: other developers may change it while a benchmark runs."""
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "publish").rglob("*.py")):
+        digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def child_build(project: Path, out: Path | None, result: Path, digest: bool, profile: Path | None) -> None:
@@ -136,7 +119,6 @@ def child_build(project: Path, out: Path | None, result: Path, digest: bool, pro
     from publish.build import build_site  # noqa: PLC0415 (imported in the child that needs it)
     from publish.config import load_config  # noqa: PLC0415 (imported in the child that needs it)
 
-    note = publisher_workaround(BASE_IRI)
     overrides: dict[str, object] = {"base_iri": BASE_IRI}
     if out is not None:
         overrides["out_dir"] = str(out)
@@ -145,12 +127,17 @@ def child_build(project: Path, out: Path | None, result: Path, digest: bool, pro
     sampler = RssSampler()
     sampler.start()
     marks: list[tuple[str, float, float]] = []
+    cpu = [time.process_time()]
 
     def progress(message: str) -> None:
-        peak, hwm = sampler.mark()
-        marks.append((message, peak, hwm))
+        peak, _hwm = sampler.mark()
+        now = time.process_time()
+        marks.append((message, peak, now - cpu[0]))
+        cpu[0] = now
 
     profiler = cProfile.Profile() if profile else None
+    cpu[0] = time.process_time()
+    cpu_began = cpu[0]
     began = time.perf_counter()
     if profiler:
         profiler.enable()
@@ -158,6 +145,7 @@ def child_build(project: Path, out: Path | None, result: Path, digest: bool, pro
     if profiler:
         profiler.disable()
     build_s = time.perf_counter() - began
+    build_cpu_s = time.process_time() - cpu_began
     sampler.stop()
     phases = []
     remaining = list(marks)
@@ -165,12 +153,16 @@ def child_build(project: Path, out: Path | None, result: Path, digest: bool, pro
         mark = next((m for m in remaining if m[0].startswith(name + ":")), None)
         if mark is not None:
             remaining = remaining[remaining.index(mark) + 1 :]
-        phases.append({"name": name, "s": seconds, "peak_rss_mb": mark[1] if mark else None})
+        phases.append(
+            {"name": name, "s": seconds, "cpu_s": mark[2] if mark else None, "peak_rss_mb": mark[1] if mark else None}
+        )
     if profiler and profile:
         profiler.dump_stats(profile)
     figures = {
         "import_s": import_s,
         "build_s": build_s,
+        "build_cpu_s": build_cpu_s,
+        "load_average": os.getloadavg()[0],
         "phases": phases,
         "entities": summary.entities,
         "triples": summary.triples,
@@ -178,7 +170,7 @@ def child_build(project: Path, out: Path | None, result: Path, digest: bool, pro
         "bytes": summary.bytes_written,
         "peak_rss_mb": proc_status_mb("VmHWM"),
         "digest": tree_digest(config.out_dir) if digest else "",
-        "note": note,
+        "code": code_digest(),
     }
     result.write_text(json.dumps(figures, indent=1))
 
@@ -376,14 +368,14 @@ def main(argv: list[str] | None = None) -> int:
 
     full = build(project, args.timeout, digest=args.verify)
     figures["full"] = full
-    if full["note"]:
-        print(full["note"])
     print(f"\nfull build ({full['command_s']:.2f} s as a command; start-up and imports {full['import_s']:.2f} s):")
-    print(f"  {'phase':<12}{'wall s':>9}{'peak RSS MiB':>15}")
+    print(f"  {'phase':<12}{'wall s':>9}{'CPU s':>9}{'peak RSS MiB':>15}")
     for p in full["phases"]:
         rss = f"{p['peak_rss_mb']:.0f}" if p["peak_rss_mb"] is not None else "?"
-        print(f"  {p['name']:<12}{p['s']:>9.2f}{rss:>15}")
-    print(f"  {'total':<12}{full['build_s']:>9.2f}{full['peak_rss_mb']:>15.0f}")
+        cpu = f"{p['cpu_s']:.2f}" if p["cpu_s"] is not None else "?"
+        print(f"  {p['name']:<12}{p['s']:>9.2f}{cpu:>9}{rss:>15}")
+    print(f"  {'total':<12}{full['build_s']:>9.2f}{full['build_cpu_s']:>9.2f}{full['peak_rss_mb']:>15.0f}")
+    print(f"  (1-minute load average at the end of the build: {full['load_average']:.1f} on {os.cpu_count()} CPUs)")
     print(
         f"  {full['files']} files ({full['bytes'] / 1e6:.0f} MB), {full['triples']} triples, "
         f"{full['entities']} entities"
@@ -394,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nno-change rebuild: {unchanged['build_s']:.2f} s ({unchanged['command_s']:.2f} s as a command)")
     if args.verify:
         same = unchanged["digest"] == full["digest"]
+        if unchanged["code"] != full["code"]:
+            print("  (publish/ changed between the two builds: the comparison says nothing)")
         print(f"  output byte-identical to the full build: {'yes' if same else 'NO'}")
         figures["unchanged_identical"] = same
 
@@ -408,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.verify:
             with tempfile.TemporaryDirectory(prefix="planlod-bench-") as tmp:
                 clean = build(project, args.timeout, out=Path(tmp) / "site", digest=True)
-            same = clean["digest"] == changed["digest"]
+            same = clean["digest"] == changed["digest"] and clean["code"] == changed["code"]
             print(f"  output byte-identical to a clean full build of the changed data: {'yes' if same else 'NO'}")
             figures["one_changed_identical"] = same
     finally:
@@ -450,6 +444,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\nprofile written to {profile} (the profiled build took {figures_profiled['build_s']:.1f} s)")
             print_profile(profile, args.top)
 
+    builds = [full, unchanged, changed]
+    if len({b["code"] for b in builds}) > 1:
+        print("\nWARNING: publish/ changed while the benchmark ran; timings and identity checks mix code versions")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))
     print(

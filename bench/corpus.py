@@ -59,6 +59,7 @@ sys.path.insert(0, str(REPO))
 from publish.urls import slugify  # noqa: E402  (the URI policy's own slugs, so paths match the site's)
 
 MARKER = ".planlod-bench-corpus"
+SITE_PUBLISHER = "agent/planlod"  # the site publisher named in the corpus's pyproject.toml
 COPIED = ("ontology", "shapes", "site", "pyproject.toml")
 MAX_MUNICIPALITIES = 98
 PLANS_PER_MUNICIPALITY = 10
@@ -1482,6 +1483,22 @@ def check_target(out: Path) -> None:
         raise SystemExit(f"corpus: {out} exists, is not empty and is not a generated corpus; choose another --out")
 
 
+def name_site_publisher(pyproject: Path) -> None:
+    """Set `publisher` in the copied [tool.planlod]: the corpus's plans have many publishers (one per municipality),
+    and the catalogue needs the site's own. The synthetic corpus is published by the planlod project's agent."""
+    lines = pyproject.read_text(encoding="utf-8").splitlines(keepends=True)
+    table = next((i for i, line in enumerate(lines) if line.strip() == "[tool.planlod]"), None)
+    if table is None:
+        raise SystemExit(f"corpus: {pyproject} has no [tool.planlod] table")
+    end = next((i for i in range(table + 1, len(lines)) if lines[i].lstrip().startswith("[")), len(lines))
+    kept = [line for line in lines[table + 1 : end] if line.split("=", 1)[0].strip() != "publisher"]
+    setting = [
+        "# The synthetic corpus: plans of several municipalities, published by one agent.\n",
+        f'publisher = "{SITE_PUBLISHER}"\n',
+    ]
+    pyproject.write_text("".join(lines[: table + 1] + setting + kept + lines[end:]), encoding="utf-8")
+
+
 def entity_count(municipalities: list[Municipality]) -> int:
     """The IRIs the corpus describes (what the build will publish as entities, besides the catalogue's)."""
     count = len(PARTIES) + 2  # parties, agent/planlod, agent/syntetisk-forslagsmotor
@@ -1515,6 +1532,7 @@ def write_corpus(plans: int, seed: int, out: Path) -> CorpusInfo:
             shutil.copytree(source, out / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
             shutil.copy2(source, out / name)
+    name_site_publisher(out / "pyproject.toml")
     kos = SdgKos.read()
     municipalities = [make_municipality(seed, i + 1, count, kos) for i, count in enumerate(plan_counts(plans))]
     data = out / "data"
