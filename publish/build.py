@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__
-from .catalog import Distribution, catalogue_triples, schema_org_dataset, void_triples
+from .catalog import DataIndex, Distribution, as_index, catalogue_triples, schema_org_dataset, void_triples
 from .config import Config
 from .errors import BuildError, NonConforming
 from .exports import CoverageMatrix, coverage_csv, coverage_matrix, sdg_links_csv, sdg_links_sssom
@@ -33,7 +33,7 @@ from .model import Vocabulary, derived_triples
 from .namespaces import DCTERMS, FOAF, PROV, RDF, VOID
 from .query import SiteGraph, page_dir, relative, triple_key
 from .render import LANGS, Renderer
-from .serialize import json_bytes, jsonld_flat, jsonld_tree, ntriples, rdfxml, trig, turtle
+from .serialize import json_text, jsonld_flat, jsonld_tree, ntriples, rdfxml, trig, turtle
 from .serverconf import htaccess, nginx_conf
 from .urls import ENGLISH_SEGMENT, UrlPolicy
 from .validate import run_validation
@@ -167,10 +167,12 @@ def build_site(config: Config, progress: Progress | None = None) -> BuildSummary
     with phase(summary, "dumps", report):
         plan = SitePlan()
         data = site_data(sources, policy)
-        matrices = coverage_matrix(data + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE)), policy)
-        distributions = plan_dumps(plan, config, policy, sources, data, matrices)
+        # One index of the data with the ontology and reference labels serves the exports and the catalogue.
+        index = as_index(data + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE)))
+        matrices = coverage_matrix(index, policy)
+        distributions = plan_dumps(plan, config, policy, sources, data, index, matrices)
     with phase(summary, "catalogue", report):
-        described = plan_catalogue(plan, config, policy, sources, data, distributions)
+        described = plan_catalogue(plan, config, policy, sources, data, index, distributions)
     with phase(summary, "plan", report):
         graph = SiteGraph(described, policy)
         check_paths(graph.entities, policy, reserved_segments(plan))
@@ -179,7 +181,7 @@ def build_site(config: Config, progress: Progress | None = None) -> BuildSummary
     views = Views(graph, config, policy, matrices)
     site = SiteView.from_config(config, graph)
     extras: dict[str, dict[str, object]] = {
-        "dataset": {"schema_org": embed_json(schema_org_dataset(config, policy, data, distributions))}
+        "dataset": {"schema_org": embed_json(schema_org_dataset(config, policy, index, distributions))}
     }
     timings = plan_entities(plan, graph, views, renderer, site, extras)
     for name, seconds in timings.items():
@@ -220,7 +222,8 @@ def plan_entities(
         plan.add(path + TURTLE.extension, turtle(documents[TURTLE], prefixes, entity))
         plan.add(path + NTRIPLES.extension, ntriples(documents[NTRIPLES]))
         tree = jsonld_tree(entity, documents[JSONLD], prefixes)
-        plan.add(path + JSONLD.extension, json_bytes(tree))
+        jsonld_text = json_text(tree)
+        plan.add(path + JSONLD.extension, jsonld_text.encode("utf-8"))
         middle = time.perf_counter()
         kinds = views.kind(entity)
         template = renderer.entity_template(kinds)
@@ -229,7 +232,7 @@ def plan_entities(
             extra.update(extras.get(kind, {}))
         for lang in LANGS:
             here = page_dir(path, lang)
-            page = views.page(entity, lang, tree)
+            page = views.page(entity, lang, jsonld_text)
             context = {**extra, **views.extra(entity, kinds, lang, here)}
             html = renderer.render(
                 template, lang, here, page=page, site=site, extra=context, other_lang_href=page.other_lang_href
@@ -296,12 +299,12 @@ def plan_dumps(
     policy: UrlPolicy,
     sources: Sources,
     data: list[ox.Triple],
+    index: DataIndex,
     matrices: list[CoverageMatrix],
 ) -> list[Distribution]:
     """The dumps and the researchers' exports, each with its checksum for the catalogue."""
     prefixes = policy.prefixes()
     ontology = list(sources.triples(Role.ONTOLOGY))
-    with_labels = data + ontology + list(sources.triples(Role.REFERENCE))
     provenance_graph = ox.NamedNode(policy.dataset + "/proveniens")
     files = [
         (
@@ -363,7 +366,7 @@ def plan_dumps(
             "eksport/sdg-koblinger.csv",
             "text/csv",
             "CSV",
-            sdg_links_csv(with_labels, policy),
+            sdg_links_csv(index, policy),
             "Verdensmålskoblinger som CSV",
             "SDG links as CSV",
         ),
@@ -372,7 +375,7 @@ def plan_dumps(
             "eksport/sdg-koblinger.sssom.tsv",
             "text/tab-separated-values",
             "TSV",
-            sdg_links_sssom(with_labels, policy, config),
+            sdg_links_sssom(index, policy, config),
             "Verdensmålskoblinger som SSSOM",
             "SDG links as SSSOM",
         ),
@@ -425,6 +428,7 @@ def plan_catalogue(
     policy: UrlPolicy,
     sources: Sources,
     data: list[ox.Triple],
+    index: DataIndex,
     distributions: list[Distribution],
 ) -> list[ox.Triple]:
     """Catalogue, VoID, context, server rules and robots.txt; returns every triple the site describes."""
@@ -432,7 +436,7 @@ def plan_catalogue(
     ontology = list(sources.triples(Role.ONTOLOGY))
     reference = list(sources.triples(Role.REFERENCE))
     with_labels = data + ontology + reference
-    catalogue = catalogue_triples(config, policy, with_labels, distributions)
+    catalogue = catalogue_triples(config, policy, index, distributions)
     void = void_triples(config, policy, data, distributions)
     plan.add("catalog.ttl", turtle(catalogue, prefixes, ox.NamedNode(policy.catalogue)))
     plan.add("catalog.rdf", rdfxml(catalogue, prefixes))

@@ -325,6 +325,11 @@ class DataIndex:
         ]
 
 
+def as_index(data: Iterable[ox.Triple] | DataIndex) -> DataIndex:
+    """The index of the data, built once: callers that make several outputs pass the index itself."""
+    return data if isinstance(data, DataIndex) else DataIndex(data)
+
+
 def _is_date(literal: ox.Literal) -> bool:
     return literal.datatype == XSD_DATE and re.fullmatch(r"\d{4}-\d{2}-\d{2}", literal.value) is not None
 
@@ -584,7 +589,7 @@ def site_facts(
 ) -> SiteFacts:
     """Read the plans and choose the site's publisher: `publisher`, else the `publisher` setting, else the one
     publisher of every plan."""
-    index = data if isinstance(data, DataIndex) else DataIndex(data)
+    index = as_index(data)
     terms = PlanTerms(policy)
     plans = all_plans(index, terms)
     publisher = publisher or config.publisher
@@ -1078,7 +1083,7 @@ def _series(out: TripleSet, site: SiteFacts, group: Sequence[PlanFacts]) -> ox.N
 def catalogue_triples(
     config: Config,
     policy: UrlPolicy,
-    data: Sequence[ox.Triple],
+    data: Sequence[ox.Triple] | DataIndex,
     distributions: Sequence[Distribution],
     publisher: str | None = None,
 ) -> list[ox.Triple]:
@@ -1150,7 +1155,7 @@ def _count(value: int) -> ox.Literal:
 def void_triples(
     config: Config,
     policy: UrlPolicy,
-    data: Sequence[ox.Triple],
+    data: Sequence[ox.Triple] | DataIndex,
     distributions: Sequence[Distribution],
     publisher: str | None = None,
 ) -> list[ox.Triple]:
@@ -1232,7 +1237,7 @@ def _schema_agent(agent: AgentFacts) -> dict[str, object]:
 def schema_org_dataset(
     config: Config,
     policy: UrlPolicy,
-    data: Sequence[ox.Triple],
+    data: Sequence[ox.Triple] | DataIndex,
     distributions: Sequence[Distribution],
     publisher: str | None = None,
 ) -> dict[str, object]:

@@ -39,6 +39,7 @@ from .catalog import (
     PlanTerms,
     all_plans,
     area_parts,
+    as_index,
     dataset_iri,
     links_from,
     site_facts,
@@ -245,9 +246,9 @@ def _short(policy: UrlPolicy, iri: str) -> str:
     return policy.short(iri) if iri else ""
 
 
-def sdg_links_csv(data: Iterable[ox.Triple], policy: UrlPolicy) -> bytes:
+def sdg_links_csv(data: Iterable[ox.Triple] | DataIndex, policy: UrlPolicy) -> bytes:
     """The SDG links as a tidy CSV table: one row per link record, columns CSV_COLUMNS, UTF-8, CRLF."""
-    index = DataIndex(data)
+    index = as_index(data)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_COLUMNS)
@@ -339,9 +340,9 @@ def sssom_header(policy: UrlPolicy, config: Config, index: DataIndex, authors: S
     return "".join(f"# {line}\n" for line in lines)
 
 
-def sdg_links_sssom(data: Iterable[ox.Triple], policy: UrlPolicy, config: Config) -> bytes:
+def sdg_links_sssom(data: Iterable[ox.Triple] | DataIndex, policy: UrlPolicy, config: Config) -> bytes:
     """The accepted (and rejected, negated) SDG links as SSSOM/TSV with its metadata block."""
-    index = DataIndex(data)
+    index = as_index(data)
     terms = PlanTerms(policy)
     prefixes = curie_map(policy)
     rows = [r for r in link_rows(index, terms) if r.accepted or r.rejected]
@@ -459,9 +460,9 @@ def _matrix(plan: PlanFacts, goals: tuple[CoverageGoal, ...], rows: Sequence[Lin
     )
 
 
-def coverage_matrix(data: Iterable[ox.Triple], policy: UrlPolicy) -> list[CoverageMatrix]:
+def coverage_matrix(data: Iterable[ox.Triple] | DataIndex, policy: UrlPolicy) -> list[CoverageMatrix]:
     """One coverage matrix per plan, oldest plan first."""
-    index = DataIndex(data)
+    index = as_index(data)
     terms = PlanTerms(policy)
     if not index.instances(terms.plan):
         return []

@@ -7,7 +7,6 @@ and each entity's description, incoming links and neighbour labels are read from
 
 from __future__ import annotations
 
-import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -80,13 +79,18 @@ class SiteGraph:
             self.by_subject[t.subject].append(t)
             if not isinstance(t.object, ox.Literal):
                 self.by_object[t.object].append(t)
+        # Sorted once here, so every lookup below returns its values in a stable order without sorting again.
+        for outgoing in self.by_subject.values():
+            outgoing.sort(key=lambda t: (term_key(t.predicate), term_key(t.object)))
+        for incoming in self.by_object.values():
+            incoming.sort(key=lambda t: (term_key(t.predicate), term_key(t.subject)))
         self.triple_count = len(seen)
         self._labels: dict[Term, dict[str, str]] = {}
 
     # -- reading -------------------------------------------------------------------------------------------
     def objects(self, subject: Subject, predicate: ox.NamedNode) -> list[Term]:
         """The objects of `subject predicate ?o`, in a stable order."""
-        return sorted((t.object for t in self.by_subject.get(subject, ()) if t.predicate == predicate), key=term_key)
+        return [t.object for t in self.by_subject.get(subject, ()) if t.predicate == predicate]
 
     def value(self, subject: Subject, predicate: ox.NamedNode) -> Term | None:
         """One object of `subject predicate ?o`, or None."""
@@ -95,8 +99,7 @@ class SiteGraph:
 
     def subjects(self, predicate: ox.NamedNode, obj: Term) -> list[Subject]:
         """The subjects of `?s predicate obj`, in a stable order."""
-        found = [t.subject for t in self.by_object.get(obj, ()) if t.predicate == predicate]
-        return sorted(found, key=term_key)
+        return [t.subject for t in self.by_object.get(obj, ()) if t.predicate == predicate]
 
     def types(self, node: Subject) -> list[ox.NamedNode]:
         """The node's rdf:type values that are IRIs."""
@@ -213,7 +216,7 @@ def page_dir(path: str, lang: str) -> str:
     """The folder (relative to the site root) holding the page of a site path in a language."""
     folder = path.strip("/")
     if lang == "en":
-        folder = posixpath.join(folder, "en") if folder else "en"
+        folder = f"{folder}/en" if folder else "en"
     return folder
 
 
@@ -221,7 +224,14 @@ def relative(from_dir: str, to_path: str) -> str:
     """A relative link from a page in folder `from_dir` to the site path `to_path` (a file or a folder/)."""
     is_folder = to_path.endswith("/") or to_path == ""
     target = to_path.strip("/")
-    rel = posixpath.relpath(target or ".", from_dir or ".")
+    source = from_dir.split("/") if from_dir else []
+    goal = target.split("/") if target else []
+    common = 0
+    for left, right in zip(source, goal, strict=False):
+        if left != right:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(source) - common) + goal[common:]) or "."
     if is_folder:
         return "./" if rel == "." else rel + "/"
     return rel

@@ -26,19 +26,29 @@ def _bytes(content: bytes | None) -> bytes:
 
 
 def used_prefixes(triples: Iterable[ox.Triple], prefixes: Prefixes) -> dict[str, str]:
-    """The prefixes whose namespace some IRI in the triples (or a literal's datatype) starts with."""
-    iris: set[str] = set()
+    """The prefixes whose namespace some IRI in the triples (or a literal's datatype) belongs to.
+
+    Namespaces end in '/' or '#' and their terms contain neither, so an IRI's namespace is its part up to the
+    last of those.
+    """
+    by_namespace = {namespace: prefix for prefix, namespace in prefixes}
+    found: set[str] = set()
+    seen: set[str] = set()
     for t in triples:
         for term in (t.subject, t.predicate, t.object):
             if isinstance(term, ox.NamedNode):
-                iris.add(term.value)
+                iri = term.value
             elif isinstance(term, ox.Literal):
-                iris.add(term.datatype.value)
-    used = {}
-    for prefix, namespace in prefixes:
-        if any(iri.startswith(namespace) for iri in iris):
-            used[prefix] = namespace
-    return used
+                iri = term.datatype.value
+            else:
+                continue
+            if iri in seen:
+                continue
+            seen.add(iri)
+            namespace = iri[: max(iri.rfind("/"), iri.rfind("#")) + 1]
+            if namespace in by_namespace:
+                found.add(namespace)
+    return {prefix: namespace for prefix, namespace in prefixes if namespace in found}
 
 
 def ordered(triples: Iterable[ox.Triple], first: Term | None = None) -> list[ox.Triple]:
@@ -163,9 +173,9 @@ def jsonld_tree(root: ox.NamedNode, triples: Sequence[ox.Triple], prefixes: Pref
     return {"@context": dict(sorted(used.items())), **body}
 
 
-def json_bytes(document: object) -> bytes:
-    """A JSON document as UTF-8 bytes, indented for reading."""
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def json_text(document: object) -> str:
+    """A JSON document as text, indented for reading."""
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
 
 def jsonld_flat(triples: Sequence[ox.Triple], prefixes: Prefixes) -> bytes:

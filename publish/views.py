@@ -145,10 +145,15 @@ class PageView:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+def script_safe(json_text: str) -> str:
+    """JSON text for a <script> element: `<`, `>` and `&` are escaped (still valid JSON), so `</script` and
+    `<!--` in a literal cannot end or alter the block."""
+    return json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def embed_json(document: object) -> str:
-    """JSON for a <script> element: `<` is escaped so `</script` and `<!--` cannot end or alter the block."""
-    text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """A JSON document for a <script> element."""
+    return script_safe(json.dumps(document, ensure_ascii=False, indent=1))
 
 
 LICENCE_NAMES = {
@@ -582,7 +587,7 @@ class Views:
         return None, ""
 
     # -- the page ------------------------------------------------------------------------------------------
-    def page(self, entity: ox.NamedNode, lang: str, jsonld_document: object) -> PageView:
+    def page(self, entity: ox.NamedNode, lang: str, jsonld_text: str) -> PageView:
         """The view of one entity's page in one language."""
         path = self.policy.path(entity.value)
         here = page_dir(path, lang)
@@ -623,7 +628,7 @@ class Views:
             ),
             canonical=self.policy.base + here + "/",
             other_lang_href=relative(here, page_dir(path, other) + "/"),
-            jsonld=embed_json(jsonld_document),
+            jsonld=script_safe(jsonld_text),
             source=source,
             issued=issued,
         )
