@@ -2,8 +2,9 @@
 
 Stage: build. Imports every stage below it (load, validate, query, views, render, serialize, catalog, exports,
 serverconf, write); nothing imports it but `cli` and `serve`.
-Phases: load → validate (violations stop the build; nothing is written) → plan (dumps, catalogue, the entity
-list, path collisions) → documents and pages, written into a temporary folder that replaces the output at the end.
+Phases: load → validate (violations stop the build; nothing is written) → dumps and catalogue → plan (the entity
+list, path collisions) → documents and pages (in parallel on every core for large sites) and the site pages, all
+written into a temporary folder that replaces the output folder only when everything succeeded.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import gzip
 import hashlib
 import io
 import json
+import multiprocessing
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -38,7 +41,7 @@ from .serverconf import htaccess, nginx_conf
 from .urls import ENGLISH_SEGMENT, UrlPolicy
 from .validate import run_validation
 from .views import VALUES_SEGMENT, SiteView, Views, embed_json
-from .write import SiteWriter
+from .write import SiteWriter, write_file
 
 Progress = Callable[[str], None]
 
@@ -183,76 +186,144 @@ def build_site(config: Config, progress: Progress | None = None) -> BuildSummary
     extras: dict[str, dict[str, object]] = {
         "dataset": {"schema_org": embed_json(schema_org_dataset(config, policy, index, distributions))}
     }
-    timings = plan_entities(plan, graph, views, renderer, site, extras)
-    for name, seconds in timings.items():
-        summary.phases.append((name, seconds))
-        report(f"{name}: {seconds:.2f} s")
-    with phase(summary, "site pages", report):
-        plan_site_pages(plan, views, renderer, site, latest_date(data))
-    with phase(summary, "write", report), SiteWriter(config.out_dir) as writer:
-        for path in sorted(plan.files):
-            writer.write(path, plan.files[path])
-        copy_assets(config, writer)
-        writer.commit()
+    with SiteWriter(config.out_dir) as writer:
+        start = time.perf_counter()
+        written, cpu = render_entities(writer.root, graph, views, renderer, site, extras)
+        writer.record(written)
+        wall = time.perf_counter() - start
+        # Documents and pages are made together, entity by entity (in parallel on several cores): the wall time
+        # is shared out in proportion to the time spent on each.
+        for name in ("documents", "pages"):
+            seconds = wall * cpu[name] / max(sum(cpu.values()), 1e-9)
+            summary.phases.append((name, seconds))
+            report(f"{name}: {seconds:.2f} s")
+        with phase(summary, "site pages", report):
+            plan_site_pages(plan, views, renderer, site)
+            pages = sorted(
+                [p for p, _ in written if p.endswith("index.html")]
+                + [p for p in plan.files if p.endswith("index.html")]
+            )
+            plan.add("sitemap.xml", sitemap(pages, policy, latest_date(data)))
+        with phase(summary, "write", report):
+            for path in sorted(plan.files):
+                writer.write(path, plan.files[path])
+            copy_assets(config, writer)
+            writer.commit()
         summary.files = len(writer.written)
         summary.bytes_written = sum(writer.written.values())
     return summary
 
 
-def plan_entities(
-    plan: SitePlan,
+# Entities per worker process below which the build renders in this process (forking costs more than it saves).
+PARALLEL_THRESHOLD = 2000
+
+
+@dataclass(frozen=True)
+class EntityJob:
+    """What every worker needs to render entities; workers are forked, so nothing here is pickled."""
+
+    root: Path
+    graph: SiteGraph
+    views: Views
+    renderer: Renderer
+    site: SiteView
+    extras: dict[str, dict[str, object]]
+    workers: int
+
+
+_JOB: EntityJob | None = None
+
+
+def render_entities(
+    root: Path,
     graph: SiteGraph,
     views: Views,
     renderer: Renderer,
     site: SiteView,
     extras: dict[str, dict[str, object]],
-) -> dict[str, float]:
-    """Each entity's Turtle, JSON-LD and N-Triples documents and its two pages; seconds spent on each kind."""
+) -> tuple[list[tuple[str, int]], dict[str, float]]:
+    """Write every entity's documents and pages into `root`, on every core when the site is large.
+
+    Returns the files written (path, size) and the CPU seconds spent on documents and on pages.
+    """
+    global _JOB  # noqa: PLW0603 - the forked workers read the job from the module, not from a pickle
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = max(1, min(cores, len(graph.entities) // PARALLEL_THRESHOLD))
+    _JOB = EntityJob(root, graph, views, renderer, site, extras, workers)
+    try:
+        if workers == 1:
+            results = [_render_share(0)]
+        else:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.map(_render_share, range(workers))
+    finally:
+        _JOB = None
+    written = [item for files, _ in results for item in files]
+    cpu = {"documents": sum(t["documents"] for _, t in results), "pages": sum(t["pages"] for _, t in results)}
+    return written, cpu
+
+
+def _render_share(share: int) -> tuple[list[tuple[str, int]], dict[str, float]]:
+    """Render every `workers`-th entity, starting at `share`."""
+    job = _JOB
+    assert job is not None
+    written: list[tuple[str, int]] = []
+
+    def emit(path: str, content: bytes) -> None:
+        write_file(job.root, path, content)
+        written.append((path, len(content)))
+
+    timings = {"documents": 0.0, "pages": 0.0}
+    for entity in job.graph.entities[share :: job.workers]:
+        render_entity(entity, job, emit, timings)
+    return written, timings
+
+
+def render_entity(
+    entity: ox.NamedNode, job: EntityJob, emit: Callable[[str, bytes], None], timings: dict[str, float]
+) -> None:
+    """One entity's Turtle, JSON-LD and N-Triples documents and its pages in both languages."""
+    views, renderer, site = job.views, job.renderer, job.site
     policy, config = views.policy, views.config
     prefixes = policy.prefixes()
-    timings = {"documents": 0.0, "pages": 0.0}
+    start = time.perf_counter()
+    path = policy.path(entity.value)
+    described = job.graph.document(entity)
+    documents = {f: described + document_about(entity, entity.value + f.extension, policy, config) for f in RDF_FORMATS}
+    emit(path + TURTLE.extension, turtle(documents[TURTLE], prefixes, entity))
+    emit(path + NTRIPLES.extension, ntriples(documents[NTRIPLES]))
+    jsonld_text = json_text(jsonld_tree(entity, documents[JSONLD], prefixes))
+    emit(path + JSONLD.extension, jsonld_text.encode("utf-8"))
+    middle = time.perf_counter()
+    kinds = views.kind(entity)
+    template = renderer.entity_template(kinds)
     values_template = renderer.template("values.html")
-    for entity in graph.entities:
-        start = time.perf_counter()
-        path = policy.path(entity.value)
-        described = graph.document(entity)
-        documents = {
-            f: described + document_about(entity, entity.value + f.extension, policy, config) for f in RDF_FORMATS
-        }
-        plan.add(path + TURTLE.extension, turtle(documents[TURTLE], prefixes, entity))
-        plan.add(path + NTRIPLES.extension, ntriples(documents[NTRIPLES]))
-        tree = jsonld_tree(entity, documents[JSONLD], prefixes)
-        jsonld_text = json_text(tree)
-        plan.add(path + JSONLD.extension, jsonld_text.encode("utf-8"))
-        middle = time.perf_counter()
-        kinds = views.kind(entity)
-        template = renderer.entity_template(kinds)
-        extra: dict[str, object] = {}
-        for kind in kinds:
-            extra.update(extras.get(kind, {}))
-        for lang in LANGS:
-            here = page_dir(path, lang)
-            page = views.page(entity, lang, jsonld_text)
-            context = {**extra, **views.extra(entity, kinds, lang, here)}
-            html = renderer.render(
+    extra: dict[str, object] = {}
+    for kind in kinds:
+        extra.update(job.extras.get(kind, {}))
+    for lang in LANGS:
+        here = page_dir(path, lang)
+        page = views.page(entity, lang, jsonld_text)
+        context = {**extra, **views.extra(entity, kinds, lang, here)}
+        emit(
+            here + "/index.html",
+            renderer.render(
                 template, lang, here, page=page, site=site, extra=context, other_lang_href=page.other_lang_href
+            ),
+        )
+        for page_path, values in views.value_pages(entity, lang):
+            page_here = page_dir(page_path, lang)
+            other = relative(page_here, page_dir(page_path, "en" if lang == "da" else "da") + "/")
+            emit(
+                page_here + "/index.html",
+                renderer.render(values_template, lang, page_here, site=site, other_lang_href=other, **values),
             )
-            plan.add(here + "/index.html", html)
-            for page_path, context in views.value_pages(entity, lang):
-                page_here = page_dir(page_path, lang)
-                other = relative(page_here, page_dir(page_path, "en" if lang == "da" else "da") + "/")
-                plan.add(
-                    page_here + "/index.html",
-                    renderer.render(values_template, lang, page_here, site=site, other_lang_href=other, **context),
-                )
-        end = time.perf_counter()
-        timings["documents"] += middle - start
-        timings["pages"] += end - middle
-    return timings
+    timings["documents"] += middle - start
+    timings["pages"] += time.perf_counter() - middle
 
 
-def plan_site_pages(plan: SitePlan, views: Views, renderer: Renderer, site: SiteView, lastmod: str) -> None:
-    """Home, SDG goal and target pages, coverage, data model and the static pages, in both languages; sitemap."""
+def plan_site_pages(plan: SitePlan, views: Views, renderer: Renderer, site: SiteView) -> None:
+    """Home, SDG goal and target pages, coverage, data model and the static pages, in both languages."""
     site_pages: list[tuple[str, str, Callable[[str, str], dict[str, object]]]] = [
         ("", "home.html", views.home),
         ("daekning", "coverage.html", views.coverage),
@@ -271,7 +342,6 @@ def plan_site_pages(plan: SitePlan, views: Views, renderer: Renderer, site: Site
             context = make(lang, here)
             target = (here + "/index.html") if here else "index.html"
             plan.add(target, renderer.render(template, lang, here, site=site, other_lang_href=other, **context))
-    plan.add("sitemap.xml", sitemap(plan, views.policy, lastmod))
 
 
 def site_data(sources: Sources, policy: UrlPolicy) -> list[ox.Triple]:
@@ -491,9 +561,8 @@ def copy_assets(config: Config, writer: SiteWriter) -> None:
             writer.write("kilde/" + path.relative_to(sources).as_posix(), path.read_bytes())
 
 
-def sitemap(plan: SitePlan, policy: UrlPolicy, lastmod: str) -> bytes:
-    """Every HTML page with its last modification date."""
-    pages = sorted(p for p in plan.files if p.endswith("index.html"))
+def sitemap(pages: list[str], policy: UrlPolicy, lastmod: str) -> bytes:
+    """Every HTML page (paths of index.html files, sorted) with its last modification date."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',

@@ -25,6 +25,13 @@ def safe_relative(path: str) -> PurePosixPath:
     return pure
 
 
+def write_file(root: Path, path: str, content: bytes) -> None:
+    """Write one file under `root` (a temporary site folder); the path must stay inside it."""
+    target = root.joinpath(*safe_relative(path).parts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+
+
 class SiteWriter:
     """Writes files under a temporary folder beside `out_dir`; `commit` swaps it in."""
 
@@ -50,14 +57,22 @@ class SiteWriter:
     def write(self, path: str, content: bytes) -> None:
         """Write one file; two writes to the same path are a planning error."""
         assert self.tmp is not None, "use SiteWriter as a context manager"
-        relative = safe_relative(path)
-        key = relative.as_posix()
-        if key in self.written:
-            raise BuildError(f"two outputs want the same path: {key}")
-        target = self.tmp.joinpath(*relative.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-        self.written[key] = len(content)
+        self.record([(path, len(content))])
+        write_file(self.tmp, path, content)
+
+    def record(self, written: list[tuple[str, int]]) -> None:
+        """Account for files written into the temporary folder (by this writer or by worker processes)."""
+        for path, size in written:
+            key = safe_relative(path).as_posix()
+            if key in self.written:
+                raise BuildError(f"two outputs want the same path: {key}")
+            self.written[key] = size
+
+    @property
+    def root(self) -> Path:
+        """The temporary folder being written."""
+        assert self.tmp is not None, "use SiteWriter as a context manager"
+        return self.tmp
 
     def commit(self) -> None:
         """Replace the output folder with what was written."""

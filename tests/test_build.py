@@ -408,3 +408,27 @@ def test_long_value_lists_are_paged_in_html_while_the_rdf_holds_all(built: Path)
         assert any(link.endswith(f"/ind-plo-translatedBy/{number}/") for link in links)
         page = nxt
     assert sorted(listed) == sorted(translated)
+
+
+def test_a_parallel_build_writes_the_same_bytes(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("publish.build.PARALLEL_THRESHOLD", 50)
+    monkeypatch.setattr("publish.build.os.sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    project = copy_project(tmp_path / "parallel")
+    config = load_config(project, {"base_iri": BASE}, environ={})
+    summary = build_site(config)
+    assert summary.files > 1000
+    cmp = filecmp.dircmp(built, config.out_dir)
+    assert not cmp.left_only and not cmp.right_only
+    for page in (
+        "index.html",
+        "plan/ambitioner-og-retning-2020/omraade/sundhed/index.html",
+        "sitemap.xml",
+        "plan/ambitioner-og-retning-2020/omraade/sundhed.jsonld",
+    ):
+        assert (built / page).read_bytes() == (config.out_dir / page).read_bytes(), page
+    mismatched = [
+        p.relative_to(built)
+        for p in built.rglob("*")
+        if p.is_file() and p.read_bytes() != (config.out_dir / p.relative_to(built)).read_bytes()
+    ]
+    assert not mismatched
