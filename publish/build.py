@@ -41,7 +41,7 @@ from .serverconf import htaccess, nginx_conf
 from .urls import ENGLISH_SEGMENT, UrlPolicy
 from .validate import run_validation
 from .views import VALUES_SEGMENT, SiteView, Views, embed_json
-from .write import SiteWriter, write_file
+from .write import SiteWriter, read_marker, write_file
 
 Progress = Callable[[str], None]
 
@@ -67,6 +67,7 @@ class BuildSummary:
     triples: int = 0
     bytes_written: int = 0
     phases: list[tuple[str, float]] = field(default_factory=list)
+    unchanged: bool = False
 
     @property
     def seconds(self) -> float:
@@ -75,8 +76,9 @@ class BuildSummary:
 
     def line(self) -> str:
         """The one-line summary the CLI prints."""
+        verb = "up to date" if self.unchanged else "built"
         return (
-            f"built {self.out_dir}: {self.entities} entities, {self.files} files, "
+            f"{verb} {self.out_dir}: {self.entities} entities, {self.files} files, "
             f"{self.triples} triples in {self.seconds:.2f} s"
         )
 
@@ -151,11 +153,54 @@ def check_paths(entities: list[ox.NamedNode], policy: UrlPolicy, reserved: set[s
             raise BuildError(f"{entity.value}: its path collides with the site's own file or folder {segments[0]!r}")
 
 
-def build_site(config: Config, progress: Progress | None = None) -> BuildSummary:
-    """Build the site into config.out_dir. Violations raise NonConforming before anything is written."""
+def input_fingerprint(config: Config) -> str:
+    """A digest of everything a build reads: settings, data, ontology, shapes, site templates and assets, and
+    planlod's own code. Two builds with the same fingerprint write the same bytes."""
+    digest = hashlib.sha256()
+    settings = {
+        k: (
+            Path(v).relative_to(config.project_dir).as_posix()
+            if k.endswith("_dir") and Path(v).is_relative_to(config.project_dir)
+            else v
+        )
+        for k, v in config.settings.items()
+        if k not in ("project_dir", "out_dir")
+    }
+    digest.update(json.dumps([__version__, settings], sort_keys=True).encode("utf-8"))
+    folders = [
+        (config.data_dir, "**/*"),
+        (config.ontology_dir, "**/*"),
+        (config.shapes_dir, "*.ttl"),
+        (config.site_dir, "**/*"),
+        (Path(__file__).parent, "*.py"),
+    ]
+    for number, (folder, pattern) in enumerate(folders):
+        for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
+            digest.update(f"{number}:{path.relative_to(folder).as_posix()}:{path.stat().st_size}\n".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_site(config: Config, progress: Progress | None = None, force: bool = False) -> BuildSummary:
+    """Build the site into config.out_dir. Violations raise NonConforming before anything is written.
+
+    When nothing the build reads has changed since the build in config.out_dir, that output is kept as it is
+    (it is what a new build would write); `force` builds anyway.
+    """
     report = progress or (lambda _message: None)
     policy = UrlPolicy(config.base_iri)
     summary = BuildSummary(config.out_dir)
+
+    with phase(summary, "check", report):
+        fingerprint = input_fingerprint(config)
+        previous = read_marker(config.out_dir)
+    if not force and previous.get("fingerprint") == fingerprint:
+        summary.entities = int(str(previous.get("entities", 0)))
+        summary.triples = int(str(previous.get("triples", 0)))
+        summary.files = int(str(previous.get("files", 0)))
+        summary.unchanged = True
+        report(f"nothing changed since the last build: {config.out_dir} is up to date")
+        return summary
 
     with phase(summary, "load", report):
         sources = load_sources(config)
@@ -208,8 +253,16 @@ def build_site(config: Config, progress: Progress | None = None) -> BuildSummary
             for path in sorted(plan.files):
                 writer.write(path, plan.files[path])
             copy_assets(config, writer)
-            writer.commit()
-        summary.files = len(writer.written)
+            summary.files = len(writer.written) + 1
+            writer.commit(
+                {
+                    "written_by": "planlod build",
+                    "fingerprint": fingerprint,
+                    "entities": summary.entities,
+                    "triples": summary.triples,
+                    "files": summary.files,
+                }
+            )
         summary.bytes_written = sum(writer.written.values())
     return summary
 

@@ -97,14 +97,15 @@ def validate(project_dir: Path | None, base_iri: str | None, output_format: str,
     default=None,
     help="Output folder (overrides PLANLOD_OUT_DIR and [tool.planlod] out_dir; default _site).",
 )
-def build(project_dir: Path | None, base_iri: str | None, out_dir: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
+def build(project_dir: Path | None, base_iri: str | None, out_dir: Path | None, force: bool) -> None:
     """Validate the data and write the linked-data site.
 
     Exit status: 0 built; 1 the data do not conform (nothing written); 2 the build could not run.
     The previous output stays as it was unless the build succeeds.
     """
     config = make_config(project_dir, base_iri=base_iri, out_dir=str(out_dir.resolve()) if out_dir else None)
-    summary = build_site(config, progress=click.echo)
+    summary = build_site(config, progress=click.echo, force=force)
     click.echo(summary.line())
 
 

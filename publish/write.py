@@ -6,6 +6,7 @@ A failed build removes its temporary folder and leaves the previous output exact
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -30,6 +31,15 @@ def write_file(root: Path, path: str, content: bytes) -> None:
     target = root.joinpath(*safe_relative(path).parts)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(content)
+
+
+def read_marker(out_dir: Path) -> dict[str, object]:
+    """What the build in `out_dir` recorded about itself; empty when there is none or it is unreadable."""
+    try:
+        marker = json.loads((out_dir / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return marker if isinstance(marker, dict) else {}
 
 
 class SiteWriter:
@@ -74,10 +84,10 @@ class SiteWriter:
         assert self.tmp is not None, "use SiteWriter as a context manager"
         return self.tmp
 
-    def commit(self) -> None:
-        """Replace the output folder with what was written."""
+    def commit(self, marker: dict[str, object]) -> None:
+        """Replace the output folder with what was written; `marker` records what the build was made from."""
         assert self.tmp is not None
-        (self.tmp / MARKER).write_text("This folder is written by planlod build; it is replaced on every build.\n")
+        (self.tmp / MARKER).write_text(json.dumps(marker, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         # mkdtemp makes the folder private; a web server running as another user must be able to read the site.
         self.tmp.chmod(0o755)
         old = None

@@ -432,3 +432,23 @@ def test_a_parallel_build_writes_the_same_bytes(built: Path, tmp_path: Path, mon
         if p.is_file() and p.read_bytes() != (config.out_dir / p.relative_to(built)).read_bytes()
     ]
     assert not mismatched
+
+
+def test_a_rebuild_with_nothing_changed_keeps_the_output_and_any_change_rebuilds(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    out = tmp_path / "site"
+    first = run_planlod("build", "--project", str(project), "--out", str(out))
+    assert first.code == 0, first.err
+    stamp = (out / "index.html").stat().st_mtime_ns
+    again = run_planlod("build", "--project", str(project), "--out", str(out))
+    assert again.code == 0
+    assert "nothing changed since the last build" in again.out
+    assert (out / "index.html").stat().st_mtime_ns == stamp
+    forced = run_planlod("build", "--project", str(project), "--out", str(out), "--force")
+    assert "nothing changed" not in forced.out
+    assert (out / "index.html").stat().st_mtime_ns != stamp
+    strings = project / "site" / "strings.toml"
+    strings.write_text(strings.read_text(encoding="utf-8").replace('"Forside"', '"Start"', 1), encoding="utf-8")
+    changed = run_planlod("build", "--project", str(project), "--out", str(out))
+    assert "nothing changed" not in changed.out
+    assert ">Start<" in (out / "index.html").read_text(encoding="utf-8")
