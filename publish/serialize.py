@@ -174,8 +174,8 @@ def jsonld_tree(root: ox.NamedNode, triples: Sequence[ox.Triple], prefixes: Pref
 
 
 def json_text(document: object) -> str:
-    """A JSON document as text, indented for reading."""
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    """A JSON document as compact text (the C encoder; indenting makes Python encode it several times slower)."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def jsonld_flat(triples: Sequence[ox.Triple], prefixes: Prefixes) -> bytes:
