@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .config import Config
+from .errors import BuildError
 from .exports import CoverageGoal, CoverageMatrix
 from .formats import RDF_FORMATS
 from .model import Subject, Term
@@ -232,27 +233,44 @@ class TermView:
 
 
 @dataclass(frozen=True)
-class QueryView:
-    """An example SPARQL query from site/queries/NAME.rq, with its titles from `# title-da:` / `# title-en:`."""
+class ExampleQuery:
+    """One example query of the query page: `site/queries/{name}.rq`, titled in Danish and English."""
 
     name: str
     title_da: str
     title_en: str
+    # The query without its title lines.
+    body: str
+    # The file as written (what the query page shows, after its title lines).
     query: str
 
     def title(self, lang: str) -> str:
-        """The title in a language."""
+        """The title in a language ("da" or "en")."""
         return self.title_da if lang == "da" else self.title_en
 
+    def text(self, base_iri: str) -> str:
+        """The query as run: a BASE declaration for the site's base IRI, then the body."""
+        return f"BASE <{base_iri}>\n{self.body}"
 
-def load_queries(folder: Path) -> tuple[QueryView, ...]:
-    """The example queries, sorted by file name."""
-    views = []
-    for path in sorted(folder.glob("*.rq")) if folder.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
-        titles = dict(re.findall(r"^#\s*title-(da|en):\s*(.+?)\s*$", text, flags=re.MULTILINE))
-        views.append(QueryView(path.stem, titles.get("da", path.stem), titles.get("en", path.stem), text))
-    return tuple(views)
+
+_TITLE = re.compile(r"^#\s*title-(da|en):\s*(.+?)\s*$", re.MULTILINE)
+
+
+def parse_example(name: str, text: str) -> ExampleQuery:
+    """An example from its file text: `# title-da:` and `# title-en:` lines, and the query (every other line)."""
+    titles = dict(_TITLE.findall(text))
+    if set(titles) != {"da", "en"}:
+        raise BuildError(f"site/queries/{name}.rq: needs both a '# title-da:' and a '# title-en:' line")
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("# title-")).strip()
+    return ExampleQuery(name, titles["da"], titles["en"], body + "\n", text)
+
+
+def load_examples(site_dir: Path) -> list[ExampleQuery]:
+    """The example queries in `site/queries/`, by file name."""
+    return [
+        parse_example(path.stem, path.read_text(encoding="utf-8"))
+        for path in sorted((site_dir / "queries").glob("*.rq"))
+    ]
 
 
 def is_goal(graph: SiteGraph, node: ox.NamedNode) -> bool:
@@ -284,7 +302,7 @@ class Views:
         self.plo = policy.ontology_ns
         self.specs = self._property_specs()
         self.sdg_page_set = set(self.sdg_pages())
-        self.queries = load_queries(config.site_dir / "queries")
+        self.queries = tuple(load_examples(config.site_dir))
 
     def term(self, name: str) -> ox.NamedNode:
         """An ontology term."""

@@ -21,7 +21,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from publish.sparql import Dataset, ExampleQuery, QueryRequest, load_dataset, load_examples, run_query
+from publish.sparql import Dataset, QueryRequest, load_dataset, run_query
+from publish.views import ExampleQuery, load_examples
 from tests.conftest import ROOT
 from tests.test_data import SOURCE, read_source_areas
 from tests.test_serve import (

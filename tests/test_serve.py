@@ -46,8 +46,9 @@ from publish.serve import (
     parse_accept,
     server,
 )
-from publish.sparql import DUMP_PATH, QueryPool, load_examples
+from publish.sparql import DUMP_PATH, QueryPool
 from publish.urls import UrlPolicy
+from publish.views import load_examples
 from tests.conftest import ROOT
 
 # A base IRI with a path, unlike the default: nothing may depend on the site being at a host's root.
