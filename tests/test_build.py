@@ -26,6 +26,7 @@ from publish.model import Vocabulary, derived_triples
 from publish.urls import UrlPolicy
 from publish.validate import to_rdflib
 from tests.conftest import ROOT, copy_project, run_planlod
+from tests.test_catalog import shacl, shapes_graph, violations
 
 BASE = "http://localhost:8000/"
 FOAF_PRIMARY_TOPIC = URIRef("http://xmlns.com/foaf/0.1/primaryTopic")
@@ -452,3 +453,12 @@ def test_a_rebuild_with_nothing_changed_keeps_the_output_and_any_change_rebuilds
     changed = run_planlod("build", "--project", str(project), "--out", str(out))
     assert "nothing changed" not in changed.out
     assert ">Start<" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_built_catalogue_in_every_format_passes_the_official_dcat_ap_shapes(built: Path) -> None:
+    shapes = shapes_graph("shapes.ttl", "range.ttl")
+    turtle = Graph().parse(built / "catalog.ttl", format="turtle")
+    assert violations(shacl(turtle, shapes)) == []
+    assert isomorphic(Graph().parse(built / "catalog.rdf", format="xml"), turtle)
+    assert isomorphic(Graph().parse(built / "catalog.jsonld", format="json-ld"), turtle)
+    assert (None, RDF.type, URIRef("http://www.w3.org/ns/dcat#Catalog")) in turtle
