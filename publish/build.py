@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from importlib import metadata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,7 +29,7 @@ import pyoxigraph as ox
 from . import __version__
 from .catalog import DataIndex, Distribution, as_index, catalogue_triples, schema_org_dataset, void_triples
 from .config import Config
-from .errors import BuildError, NonConforming
+from .errors import BuildError, InputError, NonConforming
 from .exports import CoverageMatrix, coverage_csv, coverage_matrix, sdg_links_csv, sdg_links_sssom
 from .formats import JSONLD, NTRIPLES, RDF_FORMATS, TURTLE
 from .load import Role, Sources, load_sources
@@ -51,7 +52,6 @@ VOID_IN_DATASET = ox.NamedNode(str(VOID.inDataset))
 DCT_LICENSE = ox.NamedNode(str(DCTERMS.license))
 RDF_TYPE = ox.NamedNode(str(RDF.type))
 PROV_DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
-PROV_GENERATED_BY = ox.NamedNode(str(PROV.wasGeneratedBy))
 DCT_MODIFIED = ox.NamedNode(str(DCTERMS.modified))
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
@@ -135,22 +135,44 @@ def document_about(entity: ox.NamedNode, doc_iri: str, policy: UrlPolicy, config
     ]
 
 
+# Characters an entity path may use (RFC 3986 unreserved, sub-delims and '/'): anything else would need
+# percent-encoding in links and file names, and '?' or '#' would not be a path at all.
+PATH_CHARACTERS = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/-]+")
+DOCUMENT_SUFFIXES = (".ttl", ".jsonld", ".nt", ".html", ".gz", ".csv", ".tsv", ".rdf", ".xml", ".txt")
+
+
 def check_paths(entities: list[ox.NamedNode], policy: UrlPolicy, reserved: set[str]) -> None:
-    """Refuse entity paths that would collide with each other's files or with the site's own files."""
+    """Refuse entity paths that cannot be published or that would collide with other files of the site."""
     for entity in entities:
         path = policy.path(entity.value)
         segments = path.split("/")
-        if (
-            not path
-            or ENGLISH_SEGMENT in segments
-            or VALUES_SEGMENT in segments
-            or any(s in ("", ".", "..") for s in segments)
-        ):
-            raise BuildError(
-                f"{entity.value}: cannot publish this IRI: its path {path!r} is empty or uses a reserved segment"
+        problem = ""
+        if not path or any(s in ("", ".", "..") for s in segments):
+            problem = "its path is empty or has an empty, '.' or '..' segment"
+        elif not PATH_CHARACTERS.fullmatch(path):
+            problem = "its path has characters that need percent-encoding, a query string or a fragment"
+        elif ENGLISH_SEGMENT in segments or VALUES_SEGMENT in segments:
+            problem = (
+                f"its path uses a segment reserved for the site's own pages ({ENGLISH_SEGMENT!r} or {VALUES_SEGMENT!r})"
             )
-        if segments[0] in reserved:
-            raise BuildError(f"{entity.value}: its path collides with the site's own file or folder {segments[0]!r}")
+        elif any(segment.lower().endswith(DOCUMENT_SUFFIXES) for segment in segments):
+            problem = "a segment of its path ends like a file name (.ttl, .html, …), which would collide with a file"
+        elif segments[0] in reserved:
+            problem = f"its path starts with {segments[0]!r}, a file or folder of the site itself"
+        if problem:
+            raise BuildError(f"{entity.value}: cannot publish this IRI: {problem}; rename it in the data")
+
+
+def check_outside_base(graph: SiteGraph, policy: UrlPolicy) -> None:
+    """Refuse plan data whose IRIs are not under the base IRI: the site could not publish them."""
+    own = [t for t in graph.by_object if isinstance(t, ox.NamedNode) and t.value.startswith(policy.ontology_ns)]
+    for cls in own:
+        for subject in graph.subjects(RDF_TYPE, cls):
+            if isinstance(subject, ox.NamedNode) and not policy.is_local(subject.value):
+                raise BuildError(
+                    f"{subject.value}: this {policy.short(cls.value)} is not under the base IRI {policy.base}, "
+                    "so the site cannot publish it; give it an IRI under the base (a relative IRI in the data)"
+                )
 
 
 def input_fingerprint(config: Config) -> str:
@@ -166,18 +188,23 @@ def input_fingerprint(config: Config) -> str:
         for k, v in config.settings.items()
         if k not in ("project_dir", "out_dir")
     }
-    digest.update(json.dumps([__version__, settings], sort_keys=True).encode("utf-8"))
+    libraries = {name: metadata.version(name) for name in ("rdflib", "pyshacl", "pyoxigraph", "jinja2")}
+    digest.update(json.dumps([__version__, libraries, settings], sort_keys=True).encode("utf-8"))
     folders = [
         (config.data_dir, "**/*"),
         (config.ontology_dir, "**/*"),
-        (config.shapes_dir, "*.ttl"),
+        (config.shapes_dir, "*.*"),
         (config.site_dir, "**/*"),
         (Path(__file__).parent, "*.py"),
     ]
     for number, (folder, pattern) in enumerate(folders):
         for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
-            digest.update(f"{number}:{path.relative_to(folder).as_posix()}:{path.stat().st_size}\n".encode())
-            digest.update(path.read_bytes())
+            try:
+                content = path.read_bytes()
+            except OSError as exc:
+                raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+            digest.update(f"{number}:{path.relative_to(folder).as_posix()}:{len(content)}\n".encode())
+            digest.update(content)
     return digest.hexdigest()
 
 
@@ -223,13 +250,15 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
         described = plan_catalogue(plan, config, policy, sources, data, index, distributions)
     with phase(summary, "plan", report):
         graph = SiteGraph(described, policy)
-        check_paths(graph.entities, policy, reserved_segments(plan))
+        check_outside_base(graph, policy)
+        check_paths(graph.entities, policy, reserved_segments(plan, config))
         summary.triples = len(data)
         summary.entities = len(graph.entities)
     views = Views(graph, config, policy, matrices)
     site = SiteView.from_config(config, graph)
+    # What a page needs beyond its view, by entity: the site dataset's schema.org Dataset block.
     extras: dict[str, dict[str, object]] = {
-        "dataset": {"schema_org": embed_json(schema_org_dataset(config, policy, index, distributions))}
+        policy.dataset: {"schema_org": embed_json(schema_org_dataset(config, policy, index, distributions))}
     }
     with SiteWriter(config.out_dir) as writer:
         start = time.perf_counter()
@@ -351,9 +380,7 @@ def render_entity(
     kinds = views.kind(entity)
     template = renderer.entity_template(kinds)
     values_template = renderer.template("values.html")
-    extra: dict[str, object] = {}
-    for kind in kinds:
-        extra.update(job.extras.get(kind, {}))
+    extra = job.extras.get(entity.value, {})
     for lang in LANGS:
         here = page_dir(path, lang)
         page = views.page(entity, lang, jsonld_text)
@@ -412,7 +439,6 @@ def provenance_triples(policy: UrlPolicy, data: list[ox.Triple]) -> list[ox.Trip
     )
     return [ox.Triple(dataset, PROV_DERIVED, s) for s in derived_from] + [
         ox.Triple(dataset, DCT_MODIFIED, ox.Literal(latest_date(data), datatype=ox.NamedNode(XSD_DATE))),
-        ox.Triple(dataset, PROV_GENERATED_BY, ox.NamedNode(f"https://pypi.org/project/planlod/{__version__}/")),
     ]
 
 
@@ -574,13 +600,14 @@ def plan_catalogue(
     return with_labels + list(sources.triples(Role.SHAPES)) + catalogue + void
 
 
-# Folders and files at the top of the site that are not entities.
-SITE_FOLDERS = frozenset({"sdg", "assets", "daekning", "datamodel", "om", "foresporgsel", "sparql", "en"})
+# Folders at the top of the site that hold its own pages, not entities.
+SITE_FOLDERS = frozenset({"sdg", "assets", "daekning", "datamodel", "sparql", "sitemap.xml", "en"})
 
 
-def reserved_segments(plan: SitePlan) -> set[str]:
-    """First path segments no entity may use: the site's own files and folders."""
-    return {path.split("/", 1)[0] for path in plan.files} | SITE_FOLDERS
+def reserved_segments(plan: SitePlan, config: Config) -> set[str]:
+    """First path segments no entity may use: the site's own files and folders, and its static pages."""
+    pages = {p.stem for p in (config.site_dir / "templates" / "pages").glob("*.html")}
+    return {path.split("/", 1)[0] for path in plan.files} | SITE_FOLDERS | pages
 
 
 def context_document(ontology: list[ox.Triple], policy: UrlPolicy) -> bytes:

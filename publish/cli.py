@@ -68,7 +68,7 @@ def cli() -> None:
     type=click.Choice(["en", "da"]),
     default="en",
     show_default=True,
-    help="Language of the messages and labels.",
+    help="Language of the messages (entities are named by their Danish label, the original).",
 )
 def validate(project_dir: Path | None, base_iri: str | None, output_format: str, strict: bool, lang: str) -> None:
     """Check the data against the shapes.

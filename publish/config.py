@@ -1,6 +1,6 @@
 """One frozen configuration for a run.
 
-Stage: config. Imports only `errors`.
+Stage: config. Imports `errors`; pyoxigraph checks that IRI settings are IRIs.
 Precedence: command-line flag > `PLANLOD_*` environment variable > `[tool.planlod]` in pyproject.toml
 > default.
 """
@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import pyoxigraph as ox
 
 from .errors import ConfigError
 
@@ -91,6 +93,16 @@ def check_base_iri(value: str, origin: str) -> str:
         raise ConfigError(f"{origin}: base_iri must have no query string or fragment, got {value!r}")
     if not value.endswith("/"):
         raise ConfigError(f"{origin}: base_iri must end with '/', got {value!r} (try {value + '/'!r})")
+    check_iri(value, origin)
+    return value
+
+
+def check_iri(value: str, origin: str) -> str:
+    """The value if it is a valid IRI (no spaces, no '<', '>', '"', '{', '}', '|', '^', '`' or '\\')."""
+    try:
+        ox.NamedNode(value)
+    except ValueError as exc:
+        raise ConfigError(f"{origin}: not a valid IRI: {value!r} ({exc})") from exc
     return value
 
 
@@ -125,6 +137,11 @@ def load_config(
             kwargs[name] = (project_dir / value).resolve()
         elif name == "base_iri":
             kwargs[name] = check_base_iri(value, origin)
+        elif name in ("licence", "publisher", "sparql_endpoint") and value:
+            # Relative values resolve against the base IRI; checked as IRIs either way.
+            kwargs[name] = check_iri(value, origin) if "://" in value else value
+            if "://" not in value:
+                check_iri("http://relative.invalid/" + value.lstrip("/"), origin)
         else:
             kwargs[name] = value
     for name in _PATH_FIELDS - set(kwargs):

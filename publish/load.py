@@ -104,6 +104,8 @@ def parse_file(path: Path, root: Path, role: Role, base_iri: str, number: int) -
     prefix = f"f{number}"
     triples = []
     for quad in quads:
+        if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
+            raise SyntaxProblem(shown, None, None, "RDF-star (a triple used as a term) is not supported: " + str(quad))
         subject = _relabel(quad.subject, labels, prefix)
         obj = _relabel(quad.object, labels, prefix)
         if quad.predicate == SH_NAMESPACE and isinstance(obj, ox.Literal) and "://" not in obj.value:

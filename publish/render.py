@@ -1,6 +1,6 @@
 """Render HTML from Jinja2 templates fed view models.
 
-Stage: render. Imports `errors`, `views`, `query`; Jinja2 with StrictUndefined and autoescaping.
+Stage: render. Imports `errors` and `query` (relative links); Jinja2 with StrictUndefined and autoescaping.
 Template choice: `entity/{kind}.html` for the entity's most specific class that has one, else `entity/_default.html`.
 UI strings for both languages come from `site/strings.toml`.
 """
@@ -18,6 +18,14 @@ from .errors import BuildError
 from .query import relative
 
 LANGS = ("da", "en")
+
+
+def template_problem(exc: TemplateError, name: str) -> BuildError:
+    """A BuildError naming the template file and line where Jinja knows them."""
+    filename = getattr(exc, "filename", None) or f"site/templates/{name}"
+    line = getattr(exc, "lineno", None)
+    where = f"{filename}:{line}" if line else filename
+    return BuildError(f"{where}: {exc.message or exc}")
 
 
 def load_strings(site_dir: Path) -> dict[str, dict[str, str]]:
@@ -64,7 +72,7 @@ class Renderer:
         except TemplateNotFound as exc:
             raise BuildError(f"template not found: site/templates/{name}") from exc
         except TemplateError as exc:
-            raise BuildError(f"site/templates/{name}: {exc}") from exc
+            raise template_problem(exc, name) from exc
 
     def entity_template(self, kinds: Sequence[str]) -> Template:
         """The template of the most specific kind that has one, else the default."""
@@ -77,7 +85,7 @@ class Renderer:
             except TemplateNotFound as exc:
                 raise BuildError("template not found: site/templates/entity/_default.html") from exc
             except TemplateError as exc:
-                raise BuildError(f"site/templates: {exc}") from exc
+                raise template_problem(exc, names[0]) from exc
             self._entity_templates[key] = found
         return found
 
@@ -97,5 +105,5 @@ class Renderer:
         try:
             text = template.render(lang=lang, t=self.strings[lang], href=href, lhref=lhref, **context)
         except TemplateError as exc:
-            raise BuildError(f"site/templates/{template.name}: {exc}") from exc
+            raise template_problem(exc, template.name or "?") from exc
         return text.encode("utf-8")

@@ -165,9 +165,22 @@ class _JsonLd:
         return tree
 
 
+def jsonld_prefixes(triples: Sequence[ox.Triple], prefixes: Prefixes) -> dict[str, str]:
+    """The prefixes for a JSON-LD context: those used, less any named like an IRI scheme in the document
+    (JSON-LD would read the IRI `dct:x` as a compact IRI if `dct` were a prefix)."""
+    used = used_prefixes(triples, prefixes)
+    schemes = {
+        term.value.split(":", 1)[0]
+        for t in triples
+        for term in (t.subject, t.predicate, t.object)
+        if isinstance(term, ox.NamedNode)
+    }
+    return {prefix: namespace for prefix, namespace in used.items() if prefix not in schemes}
+
+
 def jsonld_tree(root: ox.NamedNode, triples: Sequence[ox.Triple], prefixes: Prefixes) -> dict[str, object]:
     """A self-contained JSON-LD document (inline @context) with the root entity as its single top object."""
-    used = used_prefixes(triples, prefixes)
+    used = jsonld_prefixes(triples, prefixes)
     builder = _JsonLd(triples, used)
     body = builder.document(root)
     return {"@context": dict(sorted(used.items())), **body}
@@ -181,7 +194,7 @@ def json_text(document: object) -> str:
 def jsonld_flat(triples: Sequence[ox.Triple], prefixes: Prefixes) -> bytes:
     """A JSON-LD document for a whole graph: one node object per subject in @graph (for dumps and catalogues)."""
     items = sorted(triples, key=triple_key)
-    used = used_prefixes(items, prefixes)
+    used = jsonld_prefixes(items, prefixes)
     builder = _JsonLd(items, used)
     nodes = []
     for subject in sorted(builder.by_subject, key=term_key):

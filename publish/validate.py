@@ -110,7 +110,10 @@ def _run_whole_graph(constraints: list[WholeGraphConstraint], store: ox.Store, s
     """Run each constraint once and add its results to the SHACL report graph."""
     (root,) = report.subjects(SH.conforms, None)
     for c in constraints:
-        solutions = store.query(c.query)
+        try:
+            solutions = store.query(c.query)
+        except SyntaxError as exc:
+            raise InputError(f"shapes: the SPARQL constraint of {c.shape} does not parse: {exc.msg or exc}") from exc
         assert isinstance(solutions, ox.QuerySolutions)
         names = [v.value for v in solutions.variables]
         for row in solutions:
@@ -315,5 +318,7 @@ def run_validation(sources: Sources, policy: UrlPolicy, lang: str = "en") -> Val
                 shape=namer.short(report.value(result, SH.sourceShape)),
             )
         )
-    findings.sort(key=lambda f: (f.file, f.focus_short, _SEVERITY_ORDER.get(f.severity, 3), f.path, f.message))
+    findings.sort(
+        key=lambda f: (f.file, f.focus_short, _SEVERITY_ORDER.get(f.severity, 3), f.path, f.message, f.value, f.focus)
+    )
     return ValidationReport(tuple(findings), report, data_count, sum(1 for f in sources.files if f.role is Role.DATA))

@@ -278,6 +278,19 @@ def is_goal(graph: SiteGraph, node: ox.NamedNode) -> bool:
     return is_sdg(node.value) and SDG_GOAL in graph.types(node)
 
 
+def order_value(order: Term | None) -> float:
+    """A shape's sh:order as a number; shapes without a usable one come last."""
+    try:
+        return float(order.value) if isinstance(order, ox.Literal) else 999.0
+    except ValueError:
+        return 999.0
+
+
+def linkable(iri: str) -> bool:
+    """Whether an IRI may be an href: web and mail addresses only (never javascript: or data:)."""
+    return iri.lower().startswith(("http://", "https://", "mailto:"))
+
+
 def shade(count: int, peak: int) -> int:
     """Shading class 0–4 for a coverage count: 0 is none, 4 the plan's highest count."""
     if count <= 0 or peak <= 0:
@@ -326,7 +339,7 @@ class Views:
                 if not isinstance(path, ox.NamedNode):
                     continue
                 spec = PropertySpec(
-                    float(order.value) if isinstance(order, ox.Literal) else 999.0,
+                    order_value(order),
                     self.g.texts(prop, (SH_NAME,)),
                     self.g.texts(prop, (SH_DESCRIPTION,)),
                 )
@@ -355,7 +368,11 @@ class Views:
         if path is not None:
             target = path if lang == "da" else path + "en/"
             return LinkView(text, relative(from_dir, target), text_lang, "" if self.policy.is_local(iri) else iri, iri)
-        return LinkView(text, iri, text_lang, iri, iri)
+        if self.policy.is_local(iri):
+            # A file of the site (a download, the source text) rather than an entity: linked relatively too.
+            return LinkView(text, relative(from_dir, self.policy.path(iri)), text_lang, "", iri)
+        safe = iri if linkable(iri) else ""
+        return LinkView(text, safe, text_lang, safe, iri)
 
     def badge(self, concept: ox.NamedNode, from_dir: str, lang: str) -> BadgeView:
         """The SDG badge of a goal or target."""
@@ -458,8 +475,8 @@ class Views:
 
     def value_page_path(self, entity: ox.NamedNode, direction: str, predicate: ox.NamedNode) -> str:
         """The site path of the pages listing all values of one property of an entity."""
-        name = ("ud-" if direction == "out" else "ind-") + self.policy.short(predicate.value).replace(":", "-")
-        return f"{self.policy.path(entity.value)}/{VALUES_SEGMENT}/{name.strip('<>').replace('/', '-')}"
+        name = ("ud-" if direction == "out" else "ind-") + self.policy.short(predicate.value)
+        return f"{self.policy.path(entity.value)}/{VALUES_SEGMENT}/{re.sub(r'[^A-Za-z0-9._-]+', '-', name).strip('-')}"
 
     def value_pages(self, entity: ox.NamedNode, lang: str) -> list[tuple[str, dict[str, object]]]:
         """Pages 2… of every property with more than PAGE_SIZE values: (site path, template context)."""
@@ -693,7 +710,12 @@ class Views:
             n for n in self.g.subjects(SKOS_BROADER, concept) if isinstance(n, ox.NamedNode) and n in self.sdg_page_set
         ]
         elements = []
-        for record in self.g.subjects(self.term("sdgConcept"), concept):
+        accepted = [
+            r
+            for r in self.g.subjects(self.term("sdgConcept"), concept)
+            if self.g.value(r, self.term("status")) == self.term("Accepted")
+        ]
+        for record in accepted:
             element = self.g.value(record, self.term("linkSubject"))
             if not isinstance(element, ox.NamedNode) or not isinstance(record, ox.NamedNode):
                 continue
@@ -711,7 +733,7 @@ class Views:
             )
         elements.sort(key=lambda e: e.element.title)
         plans: dict[str, LinkView] = {}
-        for record in self.g.subjects(self.term("sdgConcept"), concept):
+        for record in accepted:
             top = self.g.value(record, self.term("linkSubject"))
             while isinstance(top, ox.NamedNode) and self.parent(top) is not None:
                 top = self.parent(top)
@@ -734,7 +756,7 @@ class Views:
                 "exact": tuple(
                     o.value
                     for o in self.g.objects(concept, ox.NamedNode(str(SKOS.exactMatch)))
-                    if isinstance(o, ox.NamedNode)
+                    if isinstance(o, ox.NamedNode) and linkable(o.value)
                 ),
             },
             "elements": tuple(elements),
@@ -878,7 +900,7 @@ class Views:
                 )
         severity = self.g.value(prop, ox.NamedNode(sh + "severity"))
         return (
-            float(order.value) if isinstance(order, ox.Literal) else 999.0,
+            order_value(order),
             ShapeRowView(
                 pick(self.g.texts(prop, (SH_NAME,)), lang),
                 self.policy.short(path.value) if isinstance(path, ox.NamedNode) else "",

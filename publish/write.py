@@ -52,6 +52,8 @@ class SiteWriter:
 
     def __enter__(self) -> SiteWriter:
         parent = self.out_dir.parent
+        if self.out_dir.exists() and not self.out_dir.is_dir():
+            raise BuildError(f"{self.out_dir}: the output folder is a file; choose another output folder (--out)")
         if self.out_dir.exists() and not (self.out_dir / MARKER).exists() and any(self.out_dir.iterdir()):
             raise BuildError(
                 f"{self.out_dir}: exists, is not empty and was not written by planlod; "
@@ -96,7 +98,12 @@ class SiteWriter:
             if old.exists():
                 shutil.rmtree(old)
             self.out_dir.rename(old)
-        self.tmp.rename(self.out_dir)
+        try:
+            self.tmp.rename(self.out_dir)
+        except OSError as exc:
+            if old is not None:
+                old.rename(self.out_dir)  # put the previous output back as it was
+            raise BuildError(f"{self.out_dir}: cannot put the new site in place: {exc.strerror or exc}") from exc
         self.tmp = None
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)

@@ -462,3 +462,46 @@ def test_the_built_catalogue_in_every_format_passes_the_official_dcat_ap_shapes(
     assert isomorphic(Graph().parse(built / "catalog.rdf", format="xml"), turtle)
     assert isomorphic(Graph().parse(built / "catalog.jsonld", format="json-ld"), turtle)
     assert (None, RDF.type, URIRef("http://www.w3.org/ns/dcat#Catalog")) in turtle
+
+
+@pytest.mark.parametrize(
+    ("iri", "problem"),
+    [
+        ("parti/x?y=1", "percent-encoding, a query string or a fragment"),
+        ("parti/x/en", "reserved for the site's own pages"),
+        ("parti/sf.ttl", "ends like a file name"),
+        ("sitemap.xml/x", "ends like a file name"),
+        ("daekning/x", "a file or folder of the site itself"),
+    ],
+)
+def test_iris_the_site_cannot_publish_exit_2_naming_the_iri(tmp_path: Path, iri: str, problem: str) -> None:
+    project = copy_project(tmp_path / "project")
+    with (project / "data" / "organisationer.ttl").open("a", encoding="utf-8") as handle:
+        handle.write(
+            f'\n<{iri}> a <http://xmlns.com/foaf/0.1/Organization> ; <http://www.w3.org/2000/01/rdf-schema#label> "X"@da .\n'
+        )
+    result = run_planlod("build", "--project", str(project), "--out", str(tmp_path / "site"))
+    assert result.code == 2, result.out + result.err
+    assert (result.err.startswith("planlod: error: ") and BASE not in result.err) or iri in result.err
+    assert problem in result.err
+    assert not (tmp_path / "site").exists()
+
+
+def test_only_web_and_mail_addresses_become_links(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    with (project / "data" / "organisationer.ttl").open("a", encoding="utf-8") as handle:
+        handle.write("\n<kommune/hedensted> <http://xmlns.com/foaf/0.1/homepage> <javascript:alert(1)> .\n")
+    config = load_config(project, {"base_iri": BASE}, environ={})
+    build_site(config)
+    html = (config.out_dir / "kommune" / "hedensted" / "index.html").read_text(encoding="utf-8")
+    assert "javascript:alert(1)" in html
+    assert 'href="javascript:' not in html
+
+
+def test_an_output_folder_that_is_a_file_exits_2(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    (tmp_path / "site").write_text("not a folder", encoding="utf-8")
+    result = run_planlod("build", "--project", str(project), "--out", str(tmp_path / "site"))
+    assert result.code == 2
+    assert "is a file" in result.err or "not a directory" in result.err.lower()
+    assert (tmp_path / "site").read_text(encoding="utf-8") == "not a folder"

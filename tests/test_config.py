@@ -52,3 +52,10 @@ def test_another_base_iri_changes_every_minted_iri(project: Path) -> None:
         if i.startswith("https://data.example.org/plan/")
     }
     assert not [i for i in other if "localhost" in i]
+
+
+def test_settings_that_are_not_iris_are_refused(project: Path) -> None:
+    with pytest.raises(ConfigError, match="not a valid IRI"):
+        load_config(project, {"base_iri": "https://data.example.dk/my plans/"}, environ={})
+    with pytest.raises(ConfigError, match="not a valid IRI"):
+        load_config(project, {"publisher": "kommune/hedensted kommune"}, environ={})
