@@ -671,16 +671,21 @@ def plan_title(plan: PlanFacts, lang: str) -> str:
     return f"{title} ({who}{when})"
 
 
-def _counts(plan: PlanFacts, lang: str) -> str:
+def _count_phrase(areas: int, goals: int, points: int, links: int, lang: str) -> str:
+    """ "11 focus areas, 11 headline goals, 45 focus points and 103 accepted links …" in a language."""
     if lang == "da":
         return (
-            f"{len(plan.areas)} fokusområder, {len(plan.goals)} overordnede mål, {len(plan.initiatives)} "
-            f"fokuspunkter og {plan.accepted_links} accepterede koblinger til FN's verdensmål og delmål"
+            f"{areas} fokusområder, {goals} overordnede mål, {points} fokuspunkter og {links} accepterede koblinger "
+            "til FN's verdensmål og delmål"
         )
     return (
-        f"{len(plan.areas)} focus areas, {len(plan.goals)} headline goals, {len(plan.initiatives)} focus points "
-        f"and {plan.accepted_links} accepted links to the UN Sustainable Development Goals and targets"
+        f"{areas} focus areas, {goals} headline goals, {points} focus points and {links} accepted links to the UN "
+        "Sustainable Development Goals and targets"
     )
+
+
+def _counts(plan: PlanFacts, lang: str) -> str:
+    return _count_phrase(len(plan.areas), len(plan.goals), len(plan.initiatives), plan.accepted_links, lang)
 
 
 def plan_description(plan: PlanFacts, lang: str) -> str:
@@ -718,15 +723,10 @@ def plans_description(plans: Sequence[PlanFacts], lang: str) -> str:
     who = _names(list({p.municipality.iri: p.municipality for p in plans}.values()), lang)
     areas, goals = sum(len(p.areas) for p in plans), sum(len(p.goals) for p in plans)
     points, links = sum(len(p.initiatives) for p in plans), sum(p.accepted_links for p in plans)
+    counts = _count_phrase(areas, goals, points, links, lang)
     if lang == "da":
-        return (
-            f"{len(plans)} politiske planer fra {who} som linked open data: i alt {areas} fokusområder, {goals} "
-            f"overordnede mål, {points} fokuspunkter og {links} accepterede koblinger til FN's verdensmål og delmål."
-        )
-    return (
-        f"{len(plans)} political plans of {who} as linked open data: in all {areas} focus areas, {goals} headline "
-        f"goals, {points} focus points and {links} accepted links to the UN Sustainable Development Goals and targets."
-    )
+        return f"{len(plans)} politiske planer fra {who} som linked open data: i alt {counts}."
+    return f"{len(plans)} political plans of {who} as linked open data: in all {counts}."
 
 
 def site_description(site: SiteFacts, lang: str) -> str:
