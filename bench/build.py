@@ -18,11 +18,12 @@ Steps, each build in a fresh Python process (as `planlod build` runs), so that p
 7. with --profile, one more full build under cProfile: the top functions by own and cumulative time.
 
 Peak RSS per phase: a thread samples VmRSS from /proc/self/status every 5 ms; when a phase raised the kernel's
-high-water mark (VmHWM) the phase's peak is that mark (exact), otherwise the sampled maximum.
+high-water mark (VmHWM) the phase's peak is that mark (exact), otherwise the sampled maximum. When the build forks
+render workers, the thread also sums the PSS of the process tree every 50 ms (shared copy-on-write pages counted
+once); the last line's peak_rss_mb is the larger of VmHWM and that sum.
 The last line is exactly:
     plans=N entities=E triples=T total_s=S peak_rss_mb=M unchanged_s=U one_changed_s=C
-where the seconds are those of build_site() (process start-up and imports are shown separately) and M is the
-full build process's VmHWM.
+where the seconds are those of build_site() (process start-up and imports are shown separately).
 """
 
 from __future__ import annotations
