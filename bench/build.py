@@ -8,7 +8,7 @@ Steps, each build in a fresh Python process (as `planlod build` runs), so that p
    BuildSummary.phases holds), files written, triples, entities;
 3. a second build with nothing changed (unchanged_s);
 4. a build after one plan changed (one_changed_s: the English text of one focus point is edited, and restored
-   afterwards); with --verify (default) a clean full build of the changed data checks that the output is
+   afterwards): an incremental build, which makes again only the entities that read a changed triple; with --verify (default) a clean full build of the changed data checks that the output is
    byte-identical to the rebuild's, and the unchanged rebuild's output is compared with the first build's;
 5. the build of the repository's own data (the seed: Hedensted), into a temporary folder;
 6. the naive path: parse the data with rdflib, validate with pySHACL (the project's shapes, unmodified), then
@@ -155,9 +155,10 @@ class RssSampler(threading.Thread):
 
 
 def tree_digest(folder: Path) -> str:
-    """SHA-256 over every file's relative path and bytes, in sorted order."""
+    """SHA-256 over every published file's relative path and bytes, in sorted order (the build state, which
+    records how the output was made rather than being part of it, left out)."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != ".planlod-state"):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
@@ -254,6 +255,8 @@ def child_build(project: Path, out: Path | None, result: Path, digest: bool, pro
         "triples": summary.triples,
         "files": summary.files,
         "bytes": summary.bytes_written,
+        "rendered": summary.rendered,
+        "replaced": summary.replaced,
         "process_peak_rss_mb": proc_status_mb("VmHWM"),
         "tree_peak_pss_mb": sampler.max_tree_pss,
         "tree_peak_rss_mb": sampler.max_tree_rss,
@@ -493,8 +496,10 @@ def main(argv: list[str] | None = None) -> int:
         figures["one_changed"] = changed
         print(
             f"\none-plan-changed rebuild ({path.relative_to(project)}): {changed['build_s']:.2f} s "
-            f"({changed['command_s']:.2f} s as a command)"
+            f"({changed['command_s']:.2f} s as a command); entities made again: {changed['rendered']}, "
+            f"files replaced or removed: {changed['replaced']}"
         )
+        print_phases(changed["phases"])
         if args.verify:
             with tempfile.TemporaryDirectory(prefix="planlod-bench-") as tmp:
                 clean = build(project, args.timeout, out=Path(tmp) / "site", digest=True)

@@ -32,10 +32,11 @@ from .config import Config
 from .errors import BuildError, InputError, NonConforming
 from .exports import CoverageMatrix, coverage_csv, coverage_matrix, sdg_links_csv, sdg_links_sssom
 from .formats import JSONLD, NTRIPLES, RDF_FORMATS, TURTLE
+from .incremental import STATE, BuildState, digest, graph_lines, read_key
 from .load import Role, Sources, load_sources
 from .model import Vocabulary, derived_triples
 from .namespaces import DCTERMS, FOAF, PROV, RDF, VOID
-from .query import SiteGraph, page_dir, relative, triple_key
+from .query import Read, SiteGraph, page_dir, relative, triple_key
 from .render import LANGS, Renderer
 from .serialize import json_text, jsonld_flat, jsonld_tree, ntriples, rdfxml, trig, turtle
 from .serverconf import htaccess, nginx_conf
@@ -68,6 +69,10 @@ class BuildSummary:
     bytes_written: int = 0
     phases: list[tuple[str, float]] = field(default_factory=list)
     unchanged: bool = False
+    # Entities whose documents and pages were made (all of them, unless the build was incremental).
+    rendered: int = 0
+    # Files moved into place or removed by an incremental build.
+    replaced: int = 0
 
     @property
     def seconds(self) -> float:
@@ -175,9 +180,8 @@ def check_outside_base(graph: SiteGraph, policy: UrlPolicy) -> None:
                 )
 
 
-def input_fingerprint(config: Config) -> str:
-    """A digest of everything a build reads: settings, data, ontology, shapes, site templates and assets, and
-    planlod's own code. Two builds with the same fingerprint write the same bytes."""
+def _fingerprint(config: Config, folders: list[tuple[Path, str]], extra: object = None) -> str:
+    """A digest of the settings, planlod's version, the libraries' versions and the files in `folders`."""
     digest = hashlib.sha256()
     settings = {
         k: (
@@ -189,14 +193,7 @@ def input_fingerprint(config: Config) -> str:
         if k not in ("project_dir", "out_dir")
     }
     libraries = {name: metadata.version(name) for name in ("rdflib", "pyshacl", "pyoxigraph", "jinja2")}
-    digest.update(json.dumps([__version__, libraries, settings], sort_keys=True).encode("utf-8"))
-    folders = [
-        (config.data_dir, "**/*"),
-        (config.ontology_dir, "**/*"),
-        (config.shapes_dir, "*.*"),
-        (config.site_dir, "**/*"),
-        (Path(__file__).parent, "*.py"),
-    ]
+    digest.update(json.dumps([__version__, libraries, settings, extra], sort_keys=True, default=repr).encode("utf-8"))
     for number, (folder, pattern) in enumerate(folders):
         for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
             try:
@@ -208,11 +205,41 @@ def input_fingerprint(config: Config) -> str:
     return digest.hexdigest()
 
 
+def _code_folders(config: Config) -> list[tuple[Path, str]]:
+    return [
+        (config.ontology_dir, "**/*"),
+        (config.shapes_dir, "*.*"),
+        (config.site_dir, "**/*"),
+        (Path(__file__).parent, "*.py"),
+    ]
+
+
+def input_fingerprint(config: Config) -> str:
+    """A digest of everything a build reads: settings, data, ontology, shapes, site templates and assets, and
+    planlod's own code. Two builds with the same fingerprint write the same bytes."""
+    return _fingerprint(config, [(config.data_dir, "**/*"), *_code_folders(config)])
+
+
+def render_key(config: Config, site: SiteView) -> str:
+    """A digest of everything the pages and documents are made from except the data: when it is the same as the
+    last build's, only the entities that read changed triples are made again."""
+    return _fingerprint(config, _code_folders(config), repr(site))
+
+
+def outside_digests(matrices: list[CoverageMatrix], extras: dict[str, dict[str, object]]) -> dict[str, str]:
+    """Per entity, a digest of what its page shows that is not read from the site graph."""
+    found = {m.plan: digest(repr(m).encode("utf-8")) for m in matrices}
+    for entity, extra in extras.items():
+        found[entity] = digest((found.get(entity, "") + json.dumps(extra, sort_keys=True)).encode("utf-8"))
+    return found
+
+
 def build_site(config: Config, progress: Progress | None = None, force: bool = False) -> BuildSummary:
     """Build the site into config.out_dir. Violations raise NonConforming before anything is written.
 
     When nothing the build reads has changed since the build in config.out_dir, that output is kept as it is
-    (it is what a new build would write); `force` builds anyway.
+    (it is what a new build would write). When only the data changed, only the entities whose documents or pages
+    read a changed triple are made again, and only files that changed are replaced. `force` builds everything.
     """
     report = progress or (lambda _message: None)
     policy = UrlPolicy(config.base_iri)
@@ -260,29 +287,59 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
     extras: dict[str, dict[str, object]] = {
         policy.dataset: {"schema_org": embed_json(schema_org_dataset(config, policy, index, distributions))}
     }
-    with SiteWriter(config.out_dir) as writer:
+    with phase(summary, "changes", report):
+        key = render_key(config, site)
+        lines = graph_lines(described)
+        outside = outside_digests(matrices, extras)
+        state = None if force else BuildState.load(config.out_dir)
+        if state is not None and (state.key != key or state.fingerprint != previous.get("fingerprint")):
+            state = None
+        if state is None:
+            state = BuildState(key, fingerprint, lines, {}, [], {}, outside)
+            entities = graph.entities
+            update = False
+        else:
+            dirty, changed = state.changed_entities(lines, (e.value for e in graph.entities), outside)
+            entities = [e for e in graph.entities if e.value in dirty]
+            update = True
+            report(f"{changed} triple(s) changed since the last build: {len(entities)} entities to make again")
+    with SiteWriter(config.out_dir, update=update) as writer:
         start = time.perf_counter()
-        written, cpu = render_entities(writer.root, graph, views, renderer, site, extras)
-        writer.record(written)
+        rendered = render_entities(writer.root, graph, entities, views, renderer, site, extras)
         wall = time.perf_counter() - start
         # Documents and pages are made together, entity by entity (in parallel on several cores): the wall time
         # is shared out in proportion to the time spent on each.
         for name in ("documents", "pages"):
-            seconds = wall * cpu[name] / max(sum(cpu.values()), 1e-9)
+            seconds = wall * rendered.cpu[name] / max(sum(rendered.cpu.values()), 1e-9)
             summary.phases.append((name, seconds))
             report(f"{name}: {seconds:.2f} s")
         with phase(summary, "site pages", report):
             plan_site_pages(plan, views, renderer, site)
+        with phase(summary, "write", report):
+            current = {e.value for e in graph.entities}
+            removed = [path for entity, files in state.files.items() if entity not in current for path, _ in files]
+            for entity, files in rendered.files.items():
+                made = {path for path, _ in files}
+                removed += [path for path, _ in state.files.get(entity, ()) if path not in made]
+            state.files = {e: f for e, f in state.files.items() if e in current} | rendered.files
+            # Entity files were written by the renderers; the writer accounts for them here.
+            writer.record([item for entity in sorted(rendered.files) for item in rendered.files[entity]])
+            entity_files = {path for files in state.files.values() for path, _ in files}
             pages = sorted(
-                [p for p, _ in written if p.endswith("index.html")]
+                [p for p in entity_files if p.endswith("index.html")]
                 + [p for p in plan.files if p.endswith("index.html")]
             )
             plan.add("sitemap.xml", sitemap(pages, policy, latest_date(data)))
-        with phase(summary, "write", report):
             for path in sorted(plan.files):
                 writer.write(path, plan.files[path])
             copy_assets(config, writer)
-            summary.files = len(writer.written) + 1
+            own = sorted((p, n) for p, n in writer.written.items() if p not in entity_files)
+            removed += [path for path, _ in state.own if path not in writer.written]
+            state.own = own
+            summary.files = len(entity_files) + len(own) + 1
+            state.add_readers(rendered.readers)
+            state.key, state.fingerprint, state.lines, state.outside = key, fingerprint, lines, outside
+            writer.write_hidden(STATE, state.dump())
             writer.commit(
                 {
                     "written_by": "planlod build",
@@ -290,9 +347,12 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
                     "entities": summary.entities,
                     "triples": summary.triples,
                     "files": summary.files,
-                }
+                },
+                removed,
             )
         summary.bytes_written = sum(writer.written.values())
+        summary.rendered = len(entities)
+        summary.replaced = writer.replaced
     return summary
 
 
@@ -306,11 +366,33 @@ class EntityJob:
 
     root: Path
     graph: SiteGraph
+    entities: list[ox.NamedNode]
     views: Views
     renderer: Renderer
     site: SiteView
     extras: dict[str, dict[str, object]]
     workers: int
+
+
+@dataclass
+class Rendered:
+    """What rendering entities made: per entity the files (path, size), who read what, CPU seconds per kind."""
+
+    files: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    readers: dict[str, list[str]] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=lambda: {"documents": 0.0, "pages": 0.0})
+
+    def merge(self, other: Rendered) -> None:
+        """Add another share's results."""
+        self.files.update(other.files)
+        for read, entities in other.readers.items():
+            known = self.readers.get(read)
+            if known is None:
+                self.readers[read] = entities
+            else:
+                known.extend(entities)
+        for name, seconds in other.cpu.items():
+            self.cpu[name] += seconds
 
 
 _JOB: EntityJob | None = None
@@ -319,19 +401,20 @@ _JOB: EntityJob | None = None
 def render_entities(
     root: Path,
     graph: SiteGraph,
+    entities: list[ox.NamedNode],
     views: Views,
     renderer: Renderer,
     site: SiteView,
     extras: dict[str, dict[str, object]],
-) -> tuple[list[tuple[str, int]], dict[str, float]]:
-    """Write every entity's documents and pages into `root`, on every core when the site is large.
+) -> Rendered:
+    """Write the entities' documents and pages into `root`, on every core when there are many.
 
-    Returns the files written (path, size) and the CPU seconds spent on documents and on pages.
+    Returns the files written per entity, which nodes each entity's outputs read, and the CPU seconds spent.
     """
     global _JOB  # noqa: PLW0603 - the forked workers read the job from the module, not from a pickle
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    workers = max(1, min(cores, len(graph.entities) // PARALLEL_THRESHOLD))
-    _JOB = EntityJob(root, graph, views, renderer, site, extras, workers)
+    workers = max(1, min(cores, len(entities) // PARALLEL_THRESHOLD))
+    _JOB = EntityJob(root, graph, entities, views, renderer, site, extras, workers)
     try:
         if workers == 1:
             results = [_render_share(0)]
@@ -340,25 +423,34 @@ def render_entities(
                 results = pool.map(_render_share, range(workers))
     finally:
         _JOB = None
-    written = [item for files, _ in results for item in files]
-    cpu = {"documents": sum(t["documents"] for _, t in results), "pages": sum(t["pages"] for _, t in results)}
-    return written, cpu
+    rendered = Rendered()
+    for result in results:
+        rendered.merge(result)
+    return rendered
 
 
-def _render_share(share: int) -> tuple[list[tuple[str, int]], dict[str, float]]:
+def _render_share(share: int) -> Rendered:
     """Render every `workers`-th entity, starting at `share`."""
     job = _JOB
     assert job is not None
-    written: list[tuple[str, int]] = []
+    rendered = Rendered()
+    names: dict[Read, str] = {}
+    for entity in job.entities[share :: job.workers]:
+        files: list[tuple[str, int]] = []
 
-    def emit(path: str, content: bytes) -> None:
-        write_file(job.root, path, content)
-        written.append((path, len(content)))
+        def emit(path: str, content: bytes, files: list[tuple[str, int]] = files) -> None:
+            write_file(job.root, path, content)
+            files.append((path, len(content)))
 
-    timings = {"documents": 0.0, "pages": 0.0}
-    for entity in job.graph.entities[share :: job.workers]:
-        render_entity(entity, job, emit, timings)
-    return written, timings
+        with job.graph.recording() as reads:
+            render_entity(entity, job, emit, rendered.cpu)
+        rendered.files[entity.value] = files
+        for read in reads:
+            name = names.get(read)
+            if name is None:
+                name = names[read] = read_key(read)
+            rendered.readers.setdefault(name, []).append(entity.value)
+    return rendered
 
 
 def render_entity(

@@ -8,9 +8,11 @@ and each entity's description, incoming links and neighbour labels are read from
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -64,28 +66,81 @@ def is_sdg(iri: str) -> bool:
     return bool(rest) and rest.replace(".", "").isalnum() and rest[0].isdigit()
 
 
+# What a recorded read is: ("S", node) for the node's outgoing triples, ("O", node) for its incoming ones,
+# ("L", node) for its label triples (LABEL_PREDICATES) only, ("E", node) for whether it has outgoing triples.
+Read = tuple[str, Term]
+
+
+class _Index(dict[Term, list[ox.Triple]]):
+    """A subject or object index that can note every node looked up in it (see SiteGraph.recording)."""
+
+    __slots__ = ("sink", "tag")
+
+    def __init__(self, entries: dict[Term, list[ox.Triple]], tag: str) -> None:
+        super().__init__(entries)
+        self.tag = tag
+        self.sink: set[Read] | None = None
+
+    def get(self, key: Term, default: object = None) -> Any:
+        if self.sink is not None:
+            self.sink.add((self.tag, key))
+        return dict.get(self, key, default)
+
+    def __getitem__(self, key: Term) -> list[ox.Triple]:
+        if self.sink is not None:
+            self.sink.add((self.tag, key))
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key: object) -> bool:
+        if self.sink is not None and isinstance(key, ox.NamedNode | ox.BlankNode | ox.Literal):
+            # Whether a node has outgoing triples at all is a read of its existence only.
+            self.sink.add(("E" if self.tag == "S" else self.tag, key))
+        return dict.__contains__(self, key)
+
+
 class SiteGraph:
-    """The site's triples indexed by subject and object, with labels and types."""
+    """The site's triples indexed by subject and object, with labels and types.
+
+    While `recording` is on, every node whose triples are looked up is noted, as ("S", node) for its outgoing
+    triples, ("O", node) for its incoming ones, ("L", node) for its labels only and ("E", node) for whether it has
+    any outgoing triples: what a page or document was made from, so an incremental build can tell which outputs a
+    changed triple touches.
+    """
 
     def __init__(self, triples: Iterable[ox.Triple], policy: UrlPolicy) -> None:
         self.policy = policy
-        self.by_subject: dict[Subject, list[ox.Triple]] = defaultdict(list)
-        self.by_object: dict[Term, list[ox.Triple]] = defaultdict(list)
+        by_subject: dict[Term, list[ox.Triple]] = defaultdict(list)
+        by_object: dict[Term, list[ox.Triple]] = defaultdict(list)
         seen: set[ox.Triple] = set()
         for t in triples:
             if t in seen:
                 continue
             seen.add(t)
-            self.by_subject[t.subject].append(t)
+            by_subject[t.subject].append(t)
             if not isinstance(t.object, ox.Literal):
-                self.by_object[t.object].append(t)
+                by_object[t.object].append(t)
         # Sorted once here, so every lookup below returns its values in a stable order without sorting again.
-        for outgoing in self.by_subject.values():
+        for outgoing in by_subject.values():
             outgoing.sort(key=lambda t: (term_key(t.predicate), term_key(t.object)))
-        for incoming in self.by_object.values():
+        for incoming in by_object.values():
             incoming.sort(key=lambda t: (term_key(t.predicate), term_key(t.subject)))
+        self.by_subject: dict[Term, list[ox.Triple]] = _Index(by_subject, "S")
+        self.by_object: dict[Term, list[ox.Triple]] = _Index(by_object, "O")
         self.triple_count = len(seen)
         self._labels: dict[Term, dict[str, str]] = {}
+
+    @contextmanager
+    def recording(self) -> Iterator[set[Read]]:
+        """Note every node looked up while the block runs (the set is filled as it goes)."""
+        reads: set[Read] = set()
+        indexes = [i for i in (self.by_subject, self.by_object) if isinstance(i, _Index)]
+        for index in indexes:
+            index.sink = reads
+        try:
+            yield reads
+        finally:
+            for index in indexes:
+                index.sink = None
 
     # -- reading -------------------------------------------------------------------------------------------
     def objects(self, subject: Subject, predicate: ox.NamedNode) -> list[Term]:
@@ -118,12 +173,23 @@ class SiteGraph:
 
     def labels(self, node: Term) -> dict[str, str]:
         """Language → label (skos:prefLabel, rdfs:label, dct:title or foaf:name)."""
+        self._note_label_read(node)
         cached = self._labels.get(node)
         if cached is None:
-            cached = self._labels[node] = (
-                self.texts(node, LABEL_PREDICATES) if isinstance(node, ox.NamedNode | ox.BlankNode) else {}
-            )
+            cached = self._labels[node] = {}
+            outgoing = dict.get(self.by_subject, node, ()) if isinstance(node, ox.NamedNode | ox.BlankNode) else ()
+            for predicate in LABEL_PREDICATES:
+                for t in outgoing:
+                    if t.predicate == predicate and isinstance(t.object, ox.Literal):
+                        cached.setdefault(t.object.language or "", t.object.value)
+                if cached:
+                    break
         return cached
+
+    def _note_label_read(self, node: Term) -> None:
+        """Note a read of the node's labels only: ("L", node), touched only by changes to its label triples."""
+        if isinstance(self.by_subject, _Index) and self.by_subject.sink is not None:
+            self.by_subject.sink.add(("L", node))
 
     def label(self, node: Term, lang: str) -> str:
         """The node's label in `lang` (falling back to Danish, English, its short name)."""
@@ -175,8 +241,10 @@ class SiteGraph:
         """The triples that give the node its labels."""
         if not isinstance(node, ox.NamedNode | ox.BlankNode):
             return []
+        self._note_label_read(node)
+        outgoing = dict.get(self.by_subject, node, ())
         for predicate in LABEL_PREDICATES:
-            found = [t for t in self.by_subject.get(node, ()) if t.predicate == predicate]
+            found = [t for t in outgoing if t.predicate == predicate]
             if found:
                 return found
         return []

@@ -236,6 +236,10 @@ def cache_control_for(relative: str) -> str:
 SMALL_FILE = 256 * 1024
 
 
+# Files in the output folder that belong to the build, not to the site.
+PRIVATE_PREFIX = ".planlod-"
+
+
 class SiteFiles(StaticFiles):
     """The output folder's files, typed from the formats table (StaticFiles keeps paths inside the folder,
     refuses symbolic links that leave it, and answers conditional requests)."""
@@ -245,7 +249,11 @@ class SiteFiles(StaticFiles):
         self.root = Path(os.path.realpath(directory))
 
     async def get_response(self, path: str, scope: Scope) -> Response:
-        """Small files (and folder pages) directly; everything else, and every error, as StaticFiles does."""
+        """Small files (and folder pages) directly; everything else, and every error, as StaticFiles does.
+
+        The build's own records (`.planlod-site`, `.planlod-state`) are not part of the site: 404."""
+        if any(segment.startswith(PRIVATE_PREFIX) for segment in path.split("/")):
+            return Response("Not Found", status_code=404, media_type="text/plain")
         if scope["method"] in ("GET", "HEAD"):
             target = os.path.join(path, "index.html") if scope["path"].endswith("/") else path
             try:

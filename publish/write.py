@@ -2,6 +2,9 @@
 
 Stage: write. Imports `errors` only.
 A failed build removes its temporary folder and leaves the previous output exactly as it was.
+An update (an incremental build) writes the changed files into a temporary folder too, then moves each one into
+place (every file is replaced whole) and deletes what the build no longer makes; while it does, the marker says the
+output is being updated, so a build interrupted there is followed by a full build.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
@@ -42,16 +46,39 @@ def read_marker(out_dir: Path) -> dict[str, object]:
     return marker if isinstance(marker, dict) else {}
 
 
-class SiteWriter:
-    """Writes files under a temporary folder beside `out_dir`; `commit` swaps it in."""
+def _write_marker(folder: Path, marker: dict[str, object]) -> None:
+    staged = folder / (MARKER + ".new")
+    staged.write_text(json.dumps(marker, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(staged, folder / MARKER)
 
-    def __init__(self, out_dir: Path) -> None:
+
+def _same_content(path: Path, staged: Path) -> bool:
+    try:
+        if path.stat().st_size != staged.stat().st_size:
+            return False
+        return path.read_bytes() == staged.read_bytes()
+    except OSError:
+        return False
+
+
+class SiteWriter:
+    """Writes files under a temporary folder beside `out_dir`; `commit` swaps it in.
+
+    With `update`, the output folder stays and `commit` moves only the files written (and different from what is
+    there) into it, and removes the paths it is given.
+    """
+
+    def __init__(self, out_dir: Path, update: bool = False) -> None:
         self.out_dir = out_dir
+        self.update = update
         self.written: dict[str, int] = {}
         self.tmp: Path | None = None
+        self.replaced = 0
 
     def __enter__(self) -> SiteWriter:
         parent = self.out_dir.parent
+        if self.update and not (self.out_dir / MARKER).is_file():
+            raise BuildError(f"{self.out_dir}: no site to update")
         if self.out_dir.exists() and not self.out_dir.is_dir():
             raise BuildError(f"{self.out_dir}: the output folder is a file; choose another output folder (--out)")
         if self.out_dir.exists() and not (self.out_dir / MARKER).exists() and any(self.out_dir.iterdir()):
@@ -86,10 +113,18 @@ class SiteWriter:
         assert self.tmp is not None, "use SiteWriter as a context manager"
         return self.tmp
 
-    def commit(self, marker: dict[str, object]) -> None:
+    def write_hidden(self, name: str, content: bytes) -> None:
+        """A file beside the marker that is not part of the site (the build state); not counted as written."""
+        assert self.tmp is not None, "use SiteWriter as a context manager"
+        (self.tmp / safe_relative(name).as_posix()).write_bytes(content)
+
+    def commit(self, marker: dict[str, object], removed: Iterable[str] = ()) -> None:
         """Replace the output folder with what was written; `marker` records what the build was made from."""
         assert self.tmp is not None
-        (self.tmp / MARKER).write_text(json.dumps(marker, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        if self.update:
+            self._apply(marker, removed)
+            return
+        _write_marker(self.tmp, marker)
         # mkdtemp makes the folder private; a web server running as another user must be able to read the site.
         self.tmp.chmod(0o755)
         old = None
@@ -107,6 +142,35 @@ class SiteWriter:
         self.tmp = None
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+    def _apply(self, marker: dict[str, object], removed: Iterable[str]) -> None:
+        """Move the written files into the output folder, replacing only those that differ; delete `removed`."""
+        assert self.tmp is not None
+        try:
+            _write_marker(self.out_dir, {"written_by": "planlod build", "updating": True})
+            for path in sorted(self.tmp.rglob("*")):
+                if path.is_dir():
+                    continue
+                relative = path.relative_to(self.tmp)
+                target = self.out_dir / relative
+                if relative.as_posix() in self.written and _same_content(target, path):
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+                self.replaced += 1
+            for name in sorted(set(removed) - set(self.written)):
+                target = self.out_dir.joinpath(*safe_relative(name).parts)
+                target.unlink(missing_ok=True)
+                self.replaced += 1
+                parent = target.parent
+                while parent != self.out_dir and not any(parent.iterdir()):
+                    parent.rmdir()
+                    parent = parent.parent
+            _write_marker(self.out_dir, marker)
+        except OSError as exc:
+            raise BuildError(
+                f"{self.out_dir}: cannot update the site: {exc.strerror or exc}; the next build rebuilds it whole"
+            ) from exc
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

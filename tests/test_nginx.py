@@ -418,6 +418,10 @@ def test_unknown_paths_are_404(server: Server, client: httpx.Client) -> None:
     for url_path in ("findes-ikke", path + "/findes-ikke", path + ".xyz", path + "/en/findes-ikke"):
         for accept in (None, "text/turtle"):
             assert get(client, server.url(url_path), accept).status_code == 404, url_path
+    # The build's own records are in the folder but not part of the site.
+    assert (server.site.out_dir / ".planlod-site").is_file()
+    for private in (".planlod-site", ".planlod-state"):
+        assert get(client, server.url(private), None).status_code == 404, private
     if (server.site.out_dir / "catalog.ttl").is_file():
         # A document without a page is not an entity: no negotiation at its extension-less name.
         assert get(client, server.url("catalog"), "text/turtle").status_code == 404

@@ -483,6 +483,9 @@ def test_symbolic_links_out_of_the_site_are_refused(served: Running, tmp_path: P
 def test_unknown_paths_404_and_other_methods_405(served: Running) -> None:
     assert served.get("plan/no-such-thing").status_code == 404
     assert served.get("plan/no-such-thing.ttl").status_code == 404
+    # The build's own records are in the output folder but not part of the site.
+    assert served.get(".planlod-site").status_code == 404
+    assert served.get(".planlod-state").status_code == 404
     assert httpx.post(served.url + AREA + ".ttl", content=b"x").status_code == 405
     assert httpx.delete(served.url + AREA).status_code == 405
 

@@ -1,0 +1,160 @@
+"""Incremental builds: after a change to the data only what changed is made again, and the output is byte-identical
+to a full build of the changed data."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from publish.build import build_site
+from publish.config import load_config
+from publish.incremental import STATE, BuildState
+from publish.write import MARKER
+
+from .conftest import copy_project, run_planlod
+
+BASE = "https://data.example.org/hedensted/"
+PLAN = "data/ambitioner-og-retning-2020.ttl"
+LINKS = "data/sdg-koblinger.ttl"
+ONTOLOGY = "ontology/planlod.ttl"
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every published file under root (the build state excluded) with its digest."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != STATE
+    }
+
+
+def edit(project: Path, name: str, change: Callable[[str], str]) -> None:
+    path = project / name
+    before = path.read_text(encoding="utf-8")
+    after = change(before)
+    assert after != before, f"the edit of {name} changed nothing"
+    path.write_text(after, encoding="utf-8")
+
+
+def rename_area(text: str) -> str:
+    return text.replace('skos:prefLabel "Sundhed"@da, "Health"@en', 'skos:prefLabel "Sundhed"@da, "Public health"@en')
+
+
+def retitle_plan(text: str) -> str:
+    return text.replace('dct:title "Ambitioner og retning"@da', 'dct:title "Ambitioner og retning 2020"@da', 1)
+
+
+def drop_link(text: str) -> str:
+    """Remove one SDG link record (an entity disappears, a derived dct:subject with it)."""
+    block = re.compile(r"<plan/ambitioner-og-retning-2020/omraade/sundhed/maal/sdg/3\.8>\n.*?\.\n\n", re.S)
+    return block.sub("", text, count=1)
+
+
+def add_link(text: str) -> str:
+    """A copy of an SDG link record under a new IRI, to another target (a new entity)."""
+    block = re.search(r"<plan/ambitioner-og-retning-2020/omraade/sundhed/maal/sdg/3\.8>\n.*?\.\n\n", text, re.S)
+    assert block is not None
+    copy = block.group(0).replace("sdg/3.8>", "sdg/3.d>").replace("sdg:3.8 ;", "sdg:3.d ;")
+    copy = copy.replace("delmål 3.8", "delmål 3.d").replace("target 3.8", "target 3.d")
+    return text + "\n" + copy
+
+
+def relabel_ontology(text: str) -> str:
+    return text.replace('"Fokusområde"@da', '"Fokusområdet"@da', 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "share"),
+    [
+        # The share of entities an incremental build may make again (1 = a full build).
+        (PLAN, rename_area, 0.5),
+        (PLAN, retitle_plan, 0.9),  # every page under the plan shows its title in the breadcrumbs
+        (LINKS, drop_link, 0.5),
+        (LINKS, add_link, 0.5),
+        (ONTOLOGY, relabel_ontology, 1),
+    ],
+    ids=["area-label", "plan-title", "link-removed", "link-added", "ontology"],
+)
+def test_a_build_after_a_change_writes_what_a_full_build_writes(
+    tmp_path: Path, name: str, change: Callable[[str], str], share: float
+) -> None:
+    project = copy_project(tmp_path / "project")
+    config = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "site")}, environ={})
+    first = build_site(config)
+    assert first.rendered == first.entities
+    before = tree(config.out_dir)
+
+    edit(project, name, change)
+    second = build_site(config)
+    full = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "full")}, environ={})
+    clean = build_site(full, force=True)
+
+    assert tree(config.out_dir) == tree(full.out_dir)
+    assert second.files == clean.files
+    changed = {p for p, d in tree(config.out_dir).items() if before.get(p) != d} | (before.keys() - tree(full.out_dir))
+    if share < 1:
+        # Only a part of the entities was made again, and only changed files were replaced or removed.
+        assert 0 < second.rendered < second.entities * share
+        assert second.replaced <= len(changed) + 1  # the build state is replaced too
+    else:
+        assert second.rendered == second.entities
+
+
+def test_the_incremental_build_reports_what_it_made_again(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    out = tmp_path / "site"
+    assert run_planlod("build", "--project", str(project), "--out", str(out)).code == 0
+    edit(project, PLAN, rename_area)
+    result = run_planlod("build", "--project", str(project), "--out", str(out))
+    assert result.code == 0, result.err
+    assert re.search(r"\d+ triple\(s\) changed since the last build: \d+ entities to make again", result.out)
+    assert "Public health" in (out / "plan/ambitioner-og-retning-2020/omraade/sundhed/en/index.html").read_text()
+
+
+@pytest.mark.parametrize("damage", ["interrupted", "corrupt-state", "no-state"])
+def test_a_build_after_an_interrupted_update_or_without_a_usable_state_builds_everything(
+    tmp_path: Path, damage: str
+) -> None:
+    project = copy_project(tmp_path / "project")
+    config = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "site")}, environ={})
+    build_site(config)
+    edit(project, PLAN, rename_area)
+    if damage == "interrupted":
+        # What an update leaves when it stops while moving files into place.
+        (config.out_dir / MARKER).write_text('{"written_by": "planlod build", "updating": true}\n')
+    elif damage == "corrupt-state":
+        (config.out_dir / STATE).write_bytes(b"not a state")
+    else:
+        (config.out_dir / STATE).unlink()
+    stale = config.out_dir / "plan/ambitioner-og-retning-2020/stale.html"
+    stale.write_text("left over")
+    summary = build_site(config)
+    assert summary.rendered == summary.entities
+    assert not stale.exists()  # a full build replaces the folder
+    full = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "full")}, environ={})
+    build_site(full, force=True)
+    assert tree(config.out_dir) == tree(full.out_dir)
+
+
+def test_the_build_state_records_what_each_page_read(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    config = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "site")}, environ={})
+    build_site(config)
+    state = BuildState.load(config.out_dir)
+    assert state is not None
+    area = BASE + "plan/ambitioner-og-retning-2020/omraade/sundhed"
+    plan = BASE + "plan/ambitioner-og-retning-2020"
+    # The area's page shows its own triples, so it reads them; the plan's page lists the area's label.
+    assert area in state.readers[f"S<{area}>"]
+    assert plan in state.readers[f"S<{area}>"]
+    assert sorted(p for p, _ in state.files[area]) == [
+        "plan/ambitioner-og-retning-2020/omraade/sundhed.jsonld",
+        "plan/ambitioner-og-retning-2020/omraade/sundhed.nt",
+        "plan/ambitioner-og-retning-2020/omraade/sundhed.ttl",
+        "plan/ambitioner-og-retning-2020/omraade/sundhed/en/index.html",
+        "plan/ambitioner-og-retning-2020/omraade/sundhed/index.html",
+    ]
