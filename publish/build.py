@@ -32,9 +32,9 @@ from .config import Config
 from .errors import BuildError, InputError, NonConforming
 from .exports import CoverageMatrix, coverage_csv, coverage_matrix, sdg_links_csv, sdg_links_sssom
 from .formats import JSONLD, NTRIPLES, RDF_FORMATS, TURTLE
-from .incremental import STATE, BuildState, digest, graph_lines, read_key
-from .load import Role, Sources, load_sources
-from .model import Vocabulary, derived_triples
+from .incremental import STATE, BuildState, GraphParts, digest, read_key
+from .load import Role, Sources, display_path, load_sources
+from .model import DERIVED_PREDICATES, Vocabulary, derived_triples
 from .namespaces import DCTERMS, FOAF, PROV, RDF, VOID
 from .query import Read, SiteGraph, page_dir, relative, triple_key
 from .render import LANGS, Renderer
@@ -180,8 +180,11 @@ def check_outside_base(graph: SiteGraph, policy: UrlPolicy) -> None:
                 )
 
 
-def _fingerprint(config: Config, folders: list[tuple[Path, str]], extra: object = None) -> str:
-    """A digest of the settings, planlod's version, the libraries' versions and the files in `folders`."""
+def _fingerprint(
+    config: Config, folders: list[tuple[Path, str]], extra: object = None, first: dict[str, str] | None = None
+) -> str:
+    """A digest of the settings, planlod's version, the libraries' versions and the files in `folders`;
+    `first` receives a digest of each file of the first folder, by its path in the project."""
     digest = hashlib.sha256()
     settings = {
         k: (
@@ -202,6 +205,8 @@ def _fingerprint(config: Config, folders: list[tuple[Path, str]], extra: object 
                 raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
             digest.update(f"{number}:{path.relative_to(folder).as_posix()}:{len(content)}\n".encode())
             digest.update(content)
+            if first is not None and number == 0:
+                first[display_path(path, config.project_dir)] = hashlib.sha256(content).hexdigest()
     return digest.hexdigest()
 
 
@@ -214,10 +219,24 @@ def _code_folders(config: Config) -> list[tuple[Path, str]]:
     ]
 
 
-def input_fingerprint(config: Config) -> str:
+def input_fingerprint(config: Config, data_files: dict[str, str] | None = None) -> str:
     """A digest of everything a build reads: settings, data, ontology, shapes, site templates and assets, and
-    planlod's own code. Two builds with the same fingerprint write the same bytes."""
-    return _fingerprint(config, [(config.data_dir, "**/*"), *_code_folders(config)])
+    planlod's own code. Two builds with the same fingerprint write the same bytes. `data_files` receives a
+    digest of each data file."""
+    return _fingerprint(config, [(config.data_dir, "**/*"), *_code_folders(config)], first=data_files)
+
+
+def graph_parts(
+    sources: Sources, data_files: dict[str, str], described: list[ox.Triple], data_count: int
+) -> GraphParts:
+    """The site graph in parts for the incremental build: the data files' triples, each keyed by the file's
+    position and content, and the rest (what `described` holds beyond the data, and the derived triples)."""
+    files: dict[str, tuple[str, tuple[ox.Triple, ...]]] = {}
+    for number, source in enumerate(sources.files):
+        if source.role is Role.DATA:
+            files[source.path] = (f"{number}:{data_files.get(source.path, '')}", source.triples)
+    derived = [t for t in described[:data_count] if t.predicate in DERIVED_PREDICATES]
+    return GraphParts(files, described[data_count:] + derived)
 
 
 def render_key(config: Config, site: SiteView) -> str:
@@ -246,7 +265,8 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
     summary = BuildSummary(config.out_dir)
 
     with phase(summary, "check", report):
-        fingerprint = input_fingerprint(config)
+        data_files: dict[str, str] = {}
+        fingerprint = input_fingerprint(config, data_files)
         previous = read_marker(config.out_dir)
     if not force and previous.get("fingerprint") == fingerprint:
         summary.entities = int(str(previous.get("entities", 0)))
@@ -289,20 +309,21 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
     }
     with phase(summary, "changes", report):
         key = render_key(config, site)
-        lines = graph_lines(described)
         outside = outside_digests(matrices, extras)
+        parts = graph_parts(sources, data_files, described, len(data))
         state = None if force else BuildState.load(config.out_dir)
         if state is not None and (state.key != key or state.fingerprint != previous.get("fingerprint")):
             state = None
         if state is None:
-            state = BuildState(key, fingerprint, lines, {}, [], {}, outside)
+            state, changes = BuildState.first(key, fingerprint, parts)
             entities = graph.entities
             update = False
         else:
-            dirty, changed = state.changed_entities(lines, (e.value for e in graph.entities), outside)
+            changes = state.changes(parts)
+            dirty = state.changed_entities(changes, graph.count_about, (e.value for e in graph.entities), outside)
             entities = [e for e in graph.entities if e.value in dirty]
             update = True
-            report(f"{changed} triple(s) changed since the last build: {len(entities)} entities to make again")
+            report(f"{changes.count} triple(s) changed since the last build: {len(entities)} entities to make again")
     with SiteWriter(config.out_dir, update=update) as writer:
         start = time.perf_counter()
         rendered = render_entities(writer.root, graph, entities, views, renderer, site, extras)
@@ -338,7 +359,8 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
             state.own = own
             summary.files = len(entity_files) + len(own) + 1
             state.add_readers(rendered.readers)
-            state.key, state.fingerprint, state.lines, state.outside = key, fingerprint, lines, outside
+            state.key, state.fingerprint, state.outside = key, fingerprint, outside
+            state.parts, state.rest = changes.files, changes.rest
             writer.write_hidden(STATE, state.dump())
             writer.commit(
                 {

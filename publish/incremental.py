@@ -1,9 +1,11 @@
 """What the last build was made from, kept beside its output, so the next build re-renders only what changed.
 
-Stage: write. Imports `errors` and `query`.
+Stage: write. Imports `model` and `query`.
 The state lives in the output folder (`.planlod-state`, never served) and is replaced together with the site:
 - the key of everything but the data (settings, ontology, shapes, templates, code): another key means a full build;
-- the site graph's triples as sorted N-Triples lines: the difference to the new graph is the changed triples;
+- the site graph's triples as N-Triples lines, per data file (with a key made of the file's content and position)
+  and for the rest (derived triples, catalogue, VoID): the difference to the new graph is the changed triples,
+  and files whose key did not change are not compared;
 - for every node, the entities whose documents and pages looked it up (its outgoing triples, "S", its incoming
   ones, "O", only its labels, "L", or whether it has any triples, "E"), recorded while they were rendered: a
   changed triple `s p o` touches the readers of "S s" and "O o", of "L s" when p is a label property and of
@@ -13,16 +15,16 @@ The state lives in the output folder (`.planlod-state`, never served) and is rep
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import marshal
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from .model import Term
 from .query import LABEL_PREDICATES, Read
 
 STATE = ".planlod-state"
@@ -40,18 +42,51 @@ def digest(content: bytes) -> str:
     return hashlib.blake2b(content, digest_size=16).hexdigest()
 
 
-def graph_lines(triples: Iterable[ox.Triple]) -> list[bytes]:
-    """The triples as sorted, distinct N-Triples lines."""
+def nt_lines(triples: Iterable[ox.Triple]) -> set[bytes]:
+    """The triples as distinct N-Triples lines."""
     text = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
     assert text is not None
-    return sorted(set(text.splitlines()) - {b""})
+    return set(text.splitlines()) - {b""}
 
 
-def has_subject(lines: list[bytes], subject: str) -> bool:
-    """Whether sorted N-Triples lines hold a triple about `subject` (in N-Triples form)."""
-    prefix = subject.encode("utf-8") + b" "
-    at = bisect.bisect_left(lines, prefix)
-    return at < len(lines) and lines[at].startswith(prefix)
+def pack(lines: Iterable[bytes]) -> bytes:
+    """Lines stored compressed."""
+    return zlib.compress(b"\n".join(sorted(lines)), 1)
+
+
+def unpack(packed: bytes) -> set[bytes]:
+    """Lines stored by `pack`."""
+    return set(zlib.decompress(packed).split(b"\n")) - {b""}
+
+
+@dataclass(frozen=True)
+class GraphParts:
+    """The site graph in parts: each data file's triples (with a key that changes when the file's content or
+    position does) and the rest (derived triples, catalogue, VoID, ontology, reference, shapes)."""
+
+    files: Mapping[str, tuple[str, Sequence[ox.Triple]]]
+    rest: list[ox.Triple]
+
+
+@dataclass
+class Changes:
+    """How the site graph differs from the last build's."""
+
+    added: list[ox.Triple]
+    removed: list[ox.Triple]
+    # What to store for the next build: per data file (key, packed lines), and the packed rest.
+    files: dict[str, tuple[str, bytes]]
+    rest: bytes
+
+    @property
+    def count(self) -> int:
+        """How many triples were added or removed."""
+        return len(self.added) + len(self.removed)
+
+
+def _parse(lines: Iterable[bytes]) -> list[ox.Triple]:
+    text = b"\n".join(sorted(lines))
+    return [q.triple for q in ox.parse(text + b"\n", format=ox.RdfFormat.N_TRIPLES)] if text else []
 
 
 @dataclass
@@ -60,7 +95,9 @@ class BuildState:
 
     key: str
     fingerprint: str
-    lines: list[bytes]
+    # Data file → (key, packed N-Triples lines); the rest of the site graph, packed.
+    parts: dict[str, tuple[str, bytes]]
+    rest: bytes
     # Entity IRI → the files it wrote, as (site path, size).
     files: dict[str, list[tuple[str, int]]]
     # The site's own files (dumps, catalogue, site pages, assets), as (site path, size).
@@ -69,6 +106,36 @@ class BuildState:
     readers: dict[str, list[str]] = field(default_factory=dict)
     # Entity IRI → digest of what its page shows from outside the graph.
     outside: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def first(cls, key: str, fingerprint: str, parts: GraphParts) -> tuple[BuildState, Changes]:
+        """The state of a full build, and its graph as all added."""
+        state = cls(key, fingerprint, {}, b"", {})
+        return state, state.changes(parts)
+
+    def changes(self, parts: GraphParts) -> Changes:
+        """The triples added and removed since this state's graph; files whose key is unchanged are skipped."""
+        added: set[bytes] = set()
+        removed: set[bytes] = set()
+        stored: dict[str, tuple[str, bytes]] = {}
+        for path, (key, triples) in parts.files.items():
+            old = self.parts.get(path)
+            if old is not None and old[0] == key:
+                stored[path] = old
+                continue
+            lines = nt_lines(triples)
+            stored[path] = (key, pack(lines))
+            before = unpack(old[1]) if old is not None else set()
+            added |= lines - before
+            removed |= before - lines
+        for path in self.parts.keys() - parts.files.keys():
+            removed |= unpack(self.parts[path][1])
+        rest = nt_lines(parts.rest)
+        before = unpack(self.rest) if self.rest else set()
+        added |= rest - before
+        removed |= before - rest
+        # A triple that moved between parts did not change.
+        return Changes(_parse(added - removed), _parse(removed - added), stored, pack(rest))
 
     def add_readers(self, readers: Mapping[str, Iterable[str]]) -> None:
         """Merge recorded reads (a superset of the true readers only costs re-rendering)."""
@@ -80,32 +147,40 @@ class BuildState:
                 self.readers[key] = sorted(set(known).union(entities))
 
     def changed_entities(
-        self, lines: list[bytes], entities: Iterable[str], outside: Mapping[str, str]
-    ) -> tuple[set[str], int]:
-        """The entities whose outputs the new graph (its N-Triples lines) may change, and how many triples changed.
+        self,
+        changes: Changes,
+        triples_about: Callable[[Term], int],
+        entities: Iterable[str],
+        outside: Mapping[str, str],
+    ) -> set[str]:
+        """The entities whose outputs the changes may touch.
 
         New entities, entities whose outside digest changed and every reader of a changed triple's subject (its
-        outgoing triples, or its labels when the triple is one) and object (its incoming ones).
+        outgoing triples, or its labels when the triple is one; its existence when it appeared or disappeared)
+        and object (its incoming ones). `triples_about` counts a subject's triples in the new graph.
         """
-        changed = set(self.lines).symmetric_difference(lines)
         dirty: set[str] = set()
-        if changed:
-            subjects: set[str] = set()
-            for t in ox.parse(b"\n".join(sorted(changed)) + b"\n", format=ox.RdfFormat.N_TRIPLES):
-                subject = str(t.subject)
-                subjects.add(subject)
-                dirty.update(self.readers.get("S" + subject, ()))
-                if t.predicate in LABEL_PREDICATES:
-                    dirty.update(self.readers.get("L" + subject, ()))
-                if not isinstance(t.object, ox.Literal):
-                    dirty.update(self.readers.get("O" + str(t.object), ()))
-            for subject in subjects:
-                if has_subject(self.lines, subject) != has_subject(lines, subject):
-                    dirty.update(self.readers.get("E" + subject, ()))
+        touched: dict[Term, int] = {}
+        for t in changes.added + changes.removed:
+            subject = str(t.subject)
+            dirty.update(self.readers.get("S" + subject, ()))
+            if t.predicate in LABEL_PREDICATES:
+                dirty.update(self.readers.get("L" + subject, ()))
+            if not isinstance(t.object, ox.Literal):
+                dirty.update(self.readers.get("O" + str(t.object), ()))
+        for t in changes.added:
+            touched[t.subject] = touched.get(t.subject, 0) + 1
+        for t in changes.removed:
+            touched.setdefault(t.subject, 0)
+        for node, added in touched.items():
+            # It appeared (all its triples are new) or disappeared (none left).
+            now = triples_about(node)
+            if now in (0, added):
+                dirty.update(self.readers.get("E" + str(node), ()))
         for entity in entities:
             if entity not in self.files or self.outside.get(entity) != outside.get(entity):
                 dirty.add(entity)
-        return dirty, len(changed)
+        return dirty
 
     # -- storage -------------------------------------------------------------------------------------------
     def dump(self) -> bytes:
@@ -114,7 +189,8 @@ class BuildState:
             STATE_VERSION,
             self.key,
             self.fingerprint,
-            self.lines,
+            self.parts,
+            self.rest,
             {k: [(p, s) for p, s in v] for k, v in self.files.items()},
             [(p, s) for p, s in self.own],
             self.readers,
@@ -129,7 +205,7 @@ class BuildState:
             payload = marshal.loads(zlib.decompress((out_dir / STATE).read_bytes()))
         except (OSError, ValueError, EOFError, TypeError, zlib.error):
             return None
-        if not isinstance(payload, tuple) or len(payload) != 8 or payload[0] != STATE_VERSION:
+        if not isinstance(payload, tuple) or len(payload) != 9 or payload[0] != STATE_VERSION:
             return None
-        _, key, fingerprint, lines, files, own, readers, outside = payload
-        return cls(key, fingerprint, lines, files, own, readers, outside)
+        _, key, fingerprint, parts, rest, files, own, readers, outside = payload
+        return cls(key, fingerprint, parts, rest, files, own, readers, outside)

@@ -64,7 +64,7 @@ class Sources:
         return found
 
 
-def _relative(path: Path, root: Path) -> str:
+def display_path(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -90,7 +90,7 @@ def _relabel(term: Term, labels: dict[str, ox.BlankNode], prefix: str) -> Term:
 
 def parse_file(path: Path, root: Path, role: Role, base_iri: str, number: int) -> SourceFile:
     """Parse one Turtle or N-Triples file, raising SyntaxProblem with its line and column."""
-    shown = _relative(path, root)
+    shown = display_path(path, root)
     try:
         content = path.read_bytes()
     except OSError as exc:
@@ -123,7 +123,7 @@ def rdf_files(folder: Path, recursive: bool) -> list[Path]:
 
 def _require_folder(folder: Path, what: str, root: Path) -> None:
     if not folder.is_dir():
-        raise InputError(f"{_relative(folder, root)}: the {what} folder does not exist")
+        raise InputError(f"{display_path(folder, root)}: the {what} folder does not exist")
 
 
 def plan_inputs(config: Config) -> list[tuple[Path, Role]]:
@@ -135,16 +135,16 @@ def plan_inputs(config: Config) -> list[tuple[Path, Role]]:
     data = rdf_files(config.data_dir, recursive=True)
     if not data:
         raise InputError(
-            f"{_relative(config.data_dir, root)}: the data folder holds no .ttl or .nt files; "
+            f"{display_path(config.data_dir, root)}: the data folder holds no .ttl or .nt files; "
             "put the plan's Turtle files there"
         )
     ontology = rdf_files(config.ontology_dir, recursive=False)
     reference = rdf_files(config.ontology_dir / "reference", recursive=False)
     shapes = rdf_files(config.shapes_dir, recursive=False)
     if not ontology:
-        raise InputError(f"{_relative(config.ontology_dir, root)}: no ontology (.ttl) file found")
+        raise InputError(f"{display_path(config.ontology_dir, root)}: no ontology (.ttl) file found")
     if not shapes:
-        raise InputError(f"{_relative(config.shapes_dir, root)}: no shapes (.ttl) file found")
+        raise InputError(f"{display_path(config.shapes_dir, root)}: no shapes (.ttl) file found")
     planned: list[tuple[Path, Role]] = []
     planned += [(p, Role.DATA) for p in data]
     planned += [(p, Role.ONTOLOGY) for p in ontology]
@@ -162,7 +162,7 @@ def load_sources(config: Config, inputs: Iterable[tuple[Path, Role]] | None = No
     )
     if not any(f.triples for f in files if f.role is Role.DATA):
         raise InputError(
-            f"{_relative(config.data_dir, config.project_dir)}: the data files hold no triples; "
+            f"{display_path(config.data_dir, config.project_dir)}: the data files hold no triples; "
             "the plan's data is empty"
         )
     return Sources(files)

@@ -20,6 +20,8 @@ Subject = ox.NamedNode | ox.BlankNode | ox.Triple
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DCT_SUBJECT = ox.NamedNode("http://purl.org/dc/terms/subject")
+# The predicates of every triple derived_triples() makes.
+DERIVED_PREDICATES = frozenset({DCT_SUBJECT})
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,10 @@ class SiteGraph:
         """The subjects of `?s predicate obj`, in a stable order."""
         return [t.subject for t in self.by_object.get(obj, ()) if t.predicate == predicate]
 
+    def count_about(self, node: Term) -> int:
+        """How many triples have the node as subject (not a recorded read)."""
+        return len(dict.get(self.by_subject, node, ()))
+
     def types(self, node: Subject) -> list[ox.NamedNode]:
         """The node's rdf:type values that are IRIs."""
         return [o for o in self.objects(node, RDF_TYPE) if isinstance(o, ox.NamedNode)]
