@@ -324,7 +324,8 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
             entities = [e for e in graph.entities if e.value in dirty]
             update = True
             report(f"{changes.count} triple(s) changed since the last build: {len(entities)} entities to make again")
-    with SiteWriter(config.out_dir, update=update) as writer:
+    known = {path: digest for path, _, digest in state.own if digest}
+    with SiteWriter(config.out_dir, update=update, known=known) as writer:
         start = time.perf_counter()
         rendered = render_entities(writer.root, graph, entities, views, renderer, site, extras)
         wall = time.perf_counter() - start
@@ -354,8 +355,8 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
             for path in sorted(plan.files):
                 writer.write(path, plan.files[path])
             copy_assets(config, writer)
-            own = sorted((p, n) for p, n in writer.written.items() if p not in entity_files)
-            removed += [path for path, _ in state.own if path not in writer.written]
+            own = sorted((p, n, writer.digests.get(p, "")) for p, n in writer.written.items() if p not in entity_files)
+            removed += [path for path, _, _ in state.own if path not in writer.written]
             state.own = own
             summary.files = len(entity_files) + len(own) + 1
             state.add_readers(rendered.readers)

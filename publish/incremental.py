@@ -29,7 +29,7 @@ from .query import LABEL_PREDICATES, Read
 
 STATE = ".planlod-state"
 # Bumped whenever the layout below changes; a state of another version is ignored (a full build follows).
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 def read_key(read: Read) -> str:
@@ -100,8 +100,8 @@ class BuildState:
     rest: bytes
     # Entity IRI → the files it wrote, as (site path, size).
     files: dict[str, list[tuple[str, int]]]
-    # The site's own files (dumps, catalogue, site pages, assets), as (site path, size).
-    own: list[tuple[str, int]] = field(default_factory=list)
+    # The site's own files (dumps, catalogue, site pages, assets), as (site path, size, digest or "").
+    own: list[tuple[str, int, str]] = field(default_factory=list)
     # Read key ("S<iri>", "O_:b0", …) → IRIs of the entities that read it.
     readers: dict[str, list[str]] = field(default_factory=dict)
     # Entity IRI → digest of what its page shows from outside the graph.
@@ -192,7 +192,7 @@ class BuildState:
             self.parts,
             self.rest,
             {k: [(p, s) for p, s in v] for k, v in self.files.items()},
-            [(p, s) for p, s in self.own],
+            [(p, s, d) for p, s, d in self.own],
             self.readers,
             self.outside,
         )
@@ -208,4 +208,9 @@ class BuildState:
         if not isinstance(payload, tuple) or len(payload) != 9 or payload[0] != STATE_VERSION:
             return None
         _, key, fingerprint, parts, rest, files, own, readers, outside = payload
+        shapes = ((key, str), (fingerprint, str), (parts, dict), (rest, bytes), (files, dict), (own, list))
+        if not all(isinstance(value, kind) for value, kind in shapes) or not isinstance(readers, dict):
+            return None
+        if not isinstance(outside, dict) or any(not (isinstance(o, tuple) and len(o) == 3) for o in own):
+            return None
         return cls(key, fingerprint, parts, rest, files, own, readers, outside)

@@ -9,6 +9,7 @@ output is being updated, so a build interrupted there is followed by a full buil
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -20,6 +21,8 @@ from types import TracebackType
 from .errors import BuildError
 
 MARKER = ".planlod-site"
+# Files up to this size are compared by digest with the last build's, larger ones are always written again.
+DIGESTED_SIZE = 1 << 20
 
 
 def safe_relative(path: str) -> PurePosixPath:
@@ -68,10 +71,13 @@ class SiteWriter:
     there) into it, and removes the paths it is given.
     """
 
-    def __init__(self, out_dir: Path, update: bool = False) -> None:
+    def __init__(self, out_dir: Path, update: bool = False, known: dict[str, str] | None = None) -> None:
         self.out_dir = out_dir
         self.update = update
+        # For an update: digests of small files as the output folder holds them, so unchanged ones are skipped.
+        self.known = known or {}
         self.written: dict[str, int] = {}
+        self.digests: dict[str, str] = {}
         self.tmp: Path | None = None
         self.replaced = 0
 
@@ -97,6 +103,10 @@ class SiteWriter:
         """Write one file; two writes to the same path are a planning error."""
         assert self.tmp is not None, "use SiteWriter as a context manager"
         self.record([(path, len(content))])
+        if len(content) <= DIGESTED_SIZE:
+            digest = self.digests[path] = hashlib.blake2b(content, digest_size=16).hexdigest()
+            if self.update and self.known.get(path) == digest:
+                return  # the output folder holds these bytes already
         write_file(self.tmp, path, content)
 
     def record(self, written: list[tuple[str, int]]) -> None:
