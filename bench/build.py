@@ -8,8 +8,9 @@ Steps, each build in a fresh Python process (as `planlod build` runs), so that p
    BuildSummary.phases holds), files written, triples, entities;
 3. a second build with nothing changed (unchanged_s);
 4. a build after one plan changed (one_changed_s: the English text of one focus point is edited, and restored
-   afterwards): an incremental build, which makes again only the entities that read a changed triple; with --verify (default) a clean full build of the changed data checks that the output is
-   byte-identical to the rebuild's, and the unchanged rebuild's output is compared with the first build's;
+   afterwards): an incremental build, which makes again only the entities that read a changed triple; with
+   --verify (default) a clean full build of the changed data checks that the output is byte-identical to the
+   rebuild's, and the unchanged rebuild's output is compared with the first build's;
 5. the build of the repository's own data (the seed: Hedensted), into a temporary folder;
 6. the naive path: parse the data with rdflib, validate with pySHACL (the project's shapes, unmodified), then
    serialize each entity's concise bounded description with rdflib to Turtle. On the whole corpus up to

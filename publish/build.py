@@ -229,12 +229,11 @@ def input_fingerprint(config: Config, data_files: dict[str, str] | None = None) 
 def graph_parts(
     sources: Sources, data_files: dict[str, str], described: list[ox.Triple], data_count: int
 ) -> GraphParts:
-    """The site graph in parts for the incremental build: the data files' triples, each keyed by the file's
-    position and content, and the rest (what `described` holds beyond the data, and the derived triples)."""
-    files: dict[str, tuple[str, tuple[ox.Triple, ...]]] = {}
-    for number, source in enumerate(sources.files):
-        if source.role is Role.DATA:
-            files[source.path] = (f"{number}:{data_files.get(source.path, '')}", source.triples)
+    """The site graph in parts for the incremental build: the data files' triples, each keyed by the digest of
+    the file (its blank node labels depend on its path only, see load.blank_prefixes), and the rest: the derived
+    triples and what `described` holds after the data (it starts with site_data()'s `data_count` triples, see
+    plan_catalogue)."""
+    files = {s.path: (data_files.get(s.path, ""), s.triples) for s in sources.files if s.role is Role.DATA}
     derived = [t for t in described[:data_count] if t.predicate in DERIVED_PREDICATES]
     return GraphParts(files, described[data_count:] + derived)
 

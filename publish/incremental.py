@@ -3,7 +3,7 @@
 Stage: write. Imports `model` and `query`.
 The state lives in the output folder (`.planlod-state`, never served) and is replaced together with the site:
 - the key of everything but the data (settings, ontology, shapes, templates, code): another key means a full build;
-- the site graph's triples as N-Triples lines, per data file (with a key made of the file's content and position)
+- the site graph's triples as N-Triples lines, per data file (with the digest of the file)
   and for the rest (derived triples, catalogue, VoID): the difference to the new graph is the changed triples,
   and files whose key did not change are not compared;
 - for every node, the entities whose documents and pages looked it up (its outgoing triples, "S", its incoming
@@ -61,8 +61,8 @@ def unpack(packed: bytes) -> set[bytes]:
 
 @dataclass(frozen=True)
 class GraphParts:
-    """The site graph in parts: each data file's triples (with a key that changes when the file's content or
-    position does) and the rest (derived triples, catalogue, VoID, ontology, reference, shapes)."""
+    """The site graph in parts: each data file's triples (with a key that changes when the file does) and the
+    rest (derived triples, catalogue, VoID, ontology, reference, shapes)."""
 
     files: Mapping[str, tuple[str, Sequence[ox.Triple]]]
     rest: list[ox.Triple]

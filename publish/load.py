@@ -7,6 +7,8 @@ Relative IRIs in every file resolve against the configured base IRI. Blank nodes
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -88,7 +90,16 @@ def _relabel(term: Term, labels: dict[str, ox.BlankNode], prefix: str) -> Term:
     return term
 
 
-def parse_file(path: Path, root: Path, role: Role, base_iri: str, number: int) -> SourceFile:
+def blank_prefixes(paths: list[str]) -> list[str]:
+    """The prefix of each file's blank node labels: from its path, so that adding or removing another file does
+    not relabel this one's blank nodes (and an incremental build sees no change there); a position is added only
+    to paths whose digests collide."""
+    prefixes = ["f" + hashlib.blake2b(p.encode("utf-8"), digest_size=5).hexdigest() for p in paths]
+    seen = Counter(prefixes)
+    return [f"{x}n{i}" if seen[x] > 1 else x for i, x in enumerate(prefixes)]
+
+
+def parse_file(path: Path, root: Path, role: Role, base_iri: str, prefix: str) -> SourceFile:
     """Parse one Turtle or N-Triples file, raising SyntaxProblem with its line and column."""
     shown = display_path(path, root)
     try:
@@ -101,7 +112,6 @@ def parse_file(path: Path, root: Path, role: Role, base_iri: str, number: int) -
         line, column, message = _position(exc)
         raise SyntaxProblem(shown, line, column, message) from exc
     labels: dict[str, ox.BlankNode] = {}
-    prefix = f"f{number}"
     triples = []
     for quad in quads:
         if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
@@ -156,9 +166,10 @@ def plan_inputs(config: Config) -> list[tuple[Path, Role]]:
 def load_sources(config: Config, inputs: Iterable[tuple[Path, Role]] | None = None) -> Sources:
     """Parse every input file; the first unparsable file stops the load."""
     planned = plan_inputs(config) if inputs is None else list(inputs)
+    prefixes = blank_prefixes([display_path(path, config.project_dir) for path, _ in planned])
     files = tuple(
-        parse_file(path, config.project_dir, role, config.base_iri, number)
-        for number, (path, role) in enumerate(planned)
+        parse_file(path, config.project_dir, role, config.base_iri, prefix)
+        for prefix, (path, role) in zip(prefixes, planned, strict=True)
     )
     if not any(f.triples for f in files if f.role is Role.DATA):
         raise InputError(
