@@ -4,6 +4,7 @@ to a full build of the changed data."""
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -178,3 +179,24 @@ def test_moving_statements_into_a_new_file_changes_no_page(tmp_path: Path) -> No
     # The same site; only the marker's fingerprint of the inputs differs.
     assert after.pop(MARKER) != before.pop(MARKER)
     assert after == before
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_text_changes_rebuild_incrementally_to_the_same_bytes(tmp_path: Path, seed: int) -> None:
+    """Five English texts anywhere in the data changed at random: the incremental build and a full build agree."""
+    project = copy_project(tmp_path / "project")
+    config = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "site")}, environ={})
+    build_site(config)
+    chooser = random.Random(seed)
+    for _ in range(5):
+        name = chooser.choice([PLAN, LINKS, "data/organisationer.ttl"])
+        text = (project / name).read_text(encoding="utf-8")
+        english = list(re.finditer(r'"([^"\\]+)"@en', text))
+        pick = chooser.choice(english)
+        changed = text[: pick.start(1)] + pick.group(1) + f" (changed {seed})" + text[pick.end(1) :]
+        (project / name).write_text(changed, encoding="utf-8")
+    summary = build_site(config)
+    assert summary.rendered < summary.entities
+    full = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "full")}, environ={})
+    build_site(full, force=True)
+    assert tree(config.out_dir) == tree(full.out_dir)
