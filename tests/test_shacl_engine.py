@@ -2,7 +2,8 @@
 
 pySHACL is the reference: for the project's data, for every invalid fixture of tests/test_shapes.py, and for a
 small generated corpus with mutations, both engines check the same data against the same shapes, and the results
-(focus node, path, value, source shape, component, severity, and for SHACL Core the messages) must be the same.
+(focus node, path, value, source shape, component, severity, messages) must be the same. The SHACL-SPARQL
+constraints run once on pyoxigraph whichever engine checks SHACL Core, so they are left out of the comparison.
 """
 
 from __future__ import annotations
@@ -69,9 +70,16 @@ def project_inputs(project: Path) -> tuple[list[ox.Triple], Graph]:
 def assert_same_results(triples: list[ox.Triple], shapes: Graph) -> Counter[Key]:
     """Run both engines and compare; returns the results for further checks."""
     fast, _ = shacl_report(triples, shapes)
+    # The SHACL-SPARQL constraints run once on pyoxigraph in both set-ups; pySHACL checks the rest.
+    core_shapes = Graph()
+    for triple in shapes:
+        if triple[1] != SH.sparql:
+            core_shapes.add(triple)
+    every = result_keys(fast)[0]
+    sparql = {k for k in every if k[4] == SH.SPARQLConstraintComponent.n3()}
     conforms, reference, _text = pyshacl_validate(
         to_rdflib(triples),
-        shacl_graph=shapes,
+        shacl_graph=core_shapes,
         inference="none",
         advanced=True,
         allow_warnings=True,
@@ -79,13 +87,15 @@ def assert_same_results(triples: list[ox.Triple], shapes: Graph) -> Counter[Key]
     )
     assert isinstance(reference, Graph)
     fast_keys, fast_messages = result_keys(fast)
+    for key in sparql:
+        del fast_keys[key]
     reference_keys, reference_messages = result_keys(reference)
     assert fast_keys == reference_keys, (
         f"only the fast engine: {fast_keys - reference_keys}\nonly pySHACL: {reference_keys - fast_keys}"
     )
     assert fast_messages == reference_messages
-    assert list(fast.objects(None, SH.conforms)) == [Literal(conforms)]
-    return fast_keys
+    assert list(fast.objects(None, SH.conforms)) == [Literal(conforms and not any(sparql))]
+    return every
 
 
 def test_the_project_shapes_need_no_fallback() -> None:
