@@ -56,6 +56,8 @@ _NON_VALIDATING = {
 
 Values = set[Term]
 Found = list[tuple[Term | None, URIRef]]
+# A test of one value node.
+Test = Callable[["DataIndex", Term], bool]
 # A compiled constraint component: (data, focus node, value nodes) -> [(value node or None, source component)].
 Check = Callable[["DataIndex", Term, Values], Found]
 
@@ -208,6 +210,14 @@ class Shape:
     deactivated: bool
     checks: list[Check] = field(default_factory=list)
     properties: list[Shape] = field(default_factory=list)
+    # Per-value tests of the checks when every check is one (None otherwise): a node shape's conformance is then
+    # whether its node passes them all.
+    tests: list[Test] | None = field(default_factory=list)
+
+    @property
+    def always_conforms(self) -> bool:
+        """Deactivated, or a severity that pySHACL's allow_warnings does not count against conformance."""
+        return self.deactivated or self.severity in _ALLOWED
 
 
 @dataclass(frozen=True)
@@ -231,10 +241,6 @@ class Plan:
     unsupported: dict[Node, str]
     forward: set[str]
     inverse: set[str]
-
-
-def _severity_allowed(shape: Shape) -> bool:
-    return shape.severity in _ALLOWED
 
 
 class _Compiler:
@@ -313,7 +319,7 @@ class _Compiler:
             if predicate in _NON_VALIDATING:
                 continue
             if predicate == SH.sparql:
-                if set(g.objects(node, SH.sparql)) - self.sparql:
+                if nested or set(g.objects(node, SH.sparql)) - self.sparql:
                     raise Unsupported(f"{node} has a SPARQL constraint that cannot run on the whole graph")
                 continue
             maker = getattr(self, "c_" + str(predicate)[len(str(SH)) :], None)
@@ -333,6 +339,16 @@ class _Compiler:
             raise Unsupported(f"{node} has no sh:message (pySHACL's generated messages are not reproduced)")
         return shape
 
+    @staticmethod
+    def _per_value(shape: Shape, component: URIRef, tests: list[Test]) -> Check:
+        """A check that reports each value node failing one of the tests, once per failed test."""
+        if shape.tests is not None:
+            shape.tests.extend(tests)
+        if len(tests) == 1:
+            (test,) = tests
+            return lambda data, f, vs: [(v, component) for v in vs if not test(data, v)]
+        return lambda data, f, vs: [(v, component) for test in tests for v in vs if not test(data, v)]
+
     # Constraint components, one method per parameter (`c_<local name>`); None when another parameter's method
     # covers it.
 
@@ -346,24 +362,20 @@ class _Compiler:
         n = self._count(node, SH.minCount)
         if n == 0:
             return None
+        shape.tests = None
         return lambda data, f, vs: [(None, SH.MinCountConstraintComponent)] if len(vs) < n else []
 
     def c_maxCount(self, shape: Shape, node: Node) -> Check:
         n = self._count(node, SH.maxCount)
+        shape.tests = None
         return lambda data, f, vs: [(None, SH.MaxCountConstraintComponent)] if len(vs) > n else []
 
     def c_class(self, shape: Shape, node: Node) -> Check:
+        def test(cls: Term) -> Test:
+            return lambda data, v: not isinstance(v, ox.Literal) and data.is_instance(v, cls)
+
         classes = [ox_term(c) for c in self.g.objects(node, SH["class"])]
-
-        def check(data: DataIndex, f: Term, vs: Values) -> Found:
-            return [
-                (v, SH.ClassConstraintComponent)
-                for c in classes
-                for v in vs
-                if isinstance(v, ox.Literal) or not data.is_instance(v, c)
-            ]
-
-        return check
+        return self._per_value(shape, SH.ClassConstraintComponent, [test(c) for c in classes])
 
     def c_datatype(self, shape: Shape, node: Node) -> Check:
         rule = self.one(node, SH.datatype)
@@ -386,7 +398,7 @@ class _Compiler:
                 found = cache[v] = isinstance(v, ox.Literal) and _datatype_matches(data.rdflib(v), rule)
             return found
 
-        return lambda data, f, vs: [(v, SH.DatatypeConstraintComponent) for v in vs if not ok(data, v)]
+        return self._per_value(shape, SH.DatatypeConstraintComponent, [ok])
 
     def c_nodeKind(self, shape: Shape, node: Node) -> Check:
         rule = self.one(node, SH.nodeKind)
@@ -401,7 +413,7 @@ class _Compiler:
         if not isinstance(rule, URIRef) or rule not in kinds:
             raise Unsupported(f"sh:nodeKind of {node} is not a SHACL node kind")
         allowed = kinds[rule]
-        return lambda data, f, vs: [(v, SH.NodeKindConstraintComponent) for v in vs if not isinstance(v, allowed)]
+        return self._per_value(shape, SH.NodeKindConstraintComponent, [lambda data, v: isinstance(v, allowed)])
 
     def c_languageIn(self, shape: Shape, node: Node) -> Check:
         languages = set()
@@ -411,13 +423,13 @@ class _Compiler:
             languages.add(str(item.value).lower())
         wildcard = "*" in languages
 
-        def ok(v: Term) -> bool:
+        def ok(data: DataIndex, v: Term) -> bool:
             if not isinstance(v, ox.Literal) or not v.language:
                 return False
             lang = v.language.lower()
             return wildcard or lang in languages or lang.split("-")[0] in languages
 
-        return lambda data, f, vs: [(v, SH.LanguageInConstraintComponent) for v in vs if not ok(v)]
+        return self._per_value(shape, SH.LanguageInConstraintComponent, [ok])
 
     def c_uniqueLang(self, shape: Shape, node: Node) -> Check | None:
         value = self.one(node, SH.uniqueLang)
@@ -425,6 +437,7 @@ class _Compiler:
             raise Unsupported(f"sh:uniqueLang of {node} is not a boolean on a property shape")
         if not value.value:
             return None
+        shape.tests = None
 
         def check(data: DataIndex, f: Term, vs: Values) -> Found:
             seen: set[str] = set()
@@ -439,7 +452,7 @@ class _Compiler:
 
     def c_in(self, shape: Shape, node: Node) -> Check:
         allowed = {ox_term(item) for item in self.items(self.one(node, SH["in"]))}
-        return lambda data, f, vs: [(v, SH.InConstraintComponent) for v in vs if v not in allowed]
+        return self._per_value(shape, SH.InConstraintComponent, [lambda data, v: v in allowed])
 
     def c_pattern(self, shape: Shape, node: Node) -> Check:
         flags_node = next(iter(self.g.objects(node, SH.flags)), None)
@@ -453,76 +466,82 @@ class _Compiler:
                 raise Unsupported(f"sh:pattern of {node} is not a literal")
             patterns.append(re.compile(str(p.value) if p.value is not None and len(p.value) > 1 else str(p), flags))
 
-        def ok(pattern: re.Pattern[str], v: Term) -> bool:
-            return not isinstance(v, ox.BlankNode) and pattern.search(_string(v)) is not None
+        def test(pattern: re.Pattern[str]) -> Test:
+            return lambda data, v: not isinstance(v, ox.BlankNode) and pattern.search(_string(v)) is not None
 
-        return lambda data, f, vs: [(v, SH.PatternConstraintComponent) for p in patterns for v in vs if not ok(p, v)]
+        return self._per_value(shape, SH.PatternConstraintComponent, [test(p) for p in patterns])
 
-    def _range(self, node: Node, predicate: URIRef, component: URIRef, accept: Callable[[int], bool]) -> Check:
-        bounds = list(self.g.objects(node, predicate))
-        if not all(isinstance(b, Literal) for b in bounds):
+    def _range(
+        self, shape: Shape, node: Node, predicate: URIRef, component: URIRef, accept: Callable[[int], bool]
+    ) -> Check:
+        bounds = [b for b in self.g.objects(node, predicate) if isinstance(b, Literal)]
+        if len(bounds) != len(list(self.g.objects(node, predicate))):
             raise Unsupported(f"{predicate} of {node} is not a literal")
 
-        def ok(data: DataIndex, bound: Literal, v: Term) -> bool:
-            if not isinstance(v, ox.Literal):
-                return False
-            value = data.rdflib(v)
-            if isinstance(bound.value, str) != isinstance(value.value, str):
-                return False
-            try:
-                return accept(_compare_literal(value, bound))
-            except (TypeError, NotImplementedError):
-                return False
+        def test(bound: Literal) -> Test:
+            def ok(data: DataIndex, v: Term) -> bool:
+                if not isinstance(v, ox.Literal):
+                    return False
+                value = data.rdflib(v)
+                if isinstance(bound.value, str) != isinstance(value.value, str):
+                    return False
+                try:
+                    return accept(_compare_literal(value, bound))
+                except (TypeError, NotImplementedError):
+                    return False
 
-        return lambda data, f, vs: [(v, component) for b in bounds for v in vs if not ok(data, b, v)]  # type: ignore[arg-type]
+            return ok
+
+        return self._per_value(shape, component, [test(b) for b in bounds])
 
     def c_minInclusive(self, shape: Shape, node: Node) -> Check:
-        return self._range(node, SH.minInclusive, SH.MinInclusiveConstraintComponent, lambda c: c >= 0)
+        return self._range(shape, node, SH.minInclusive, SH.MinInclusiveConstraintComponent, lambda c: c >= 0)
 
     def c_maxInclusive(self, shape: Shape, node: Node) -> Check:
-        return self._range(node, SH.maxInclusive, SH.MaxInclusiveConstraintComponent, lambda c: c <= 0)
+        return self._range(shape, node, SH.maxInclusive, SH.MaxInclusiveConstraintComponent, lambda c: c <= 0)
 
     def c_minExclusive(self, shape: Shape, node: Node) -> Check:
-        return self._range(node, SH.minExclusive, SH.MinExclusiveConstraintComponent, lambda c: c > 0)
+        return self._range(shape, node, SH.minExclusive, SH.MinExclusiveConstraintComponent, lambda c: c > 0)
 
     def c_maxExclusive(self, shape: Shape, node: Node) -> Check:
-        return self._range(node, SH.maxExclusive, SH.MaxExclusiveConstraintComponent, lambda c: c < 0)
+        return self._range(shape, node, SH.maxExclusive, SH.MaxExclusiveConstraintComponent, lambda c: c < 0)
 
     def _nested(self, nodes: Iterable[Node]) -> list[Shape]:
         return [self.shape(n, nested=True) for n in nodes]
 
-    def _logical(self, node: Node, predicate: URIRef, component: URIRef, accept: Callable[[int, int], bool]) -> Check:
+    def _logical(
+        self, shape: Shape, node: Node, predicate: URIRef, component: URIRef, accept: Callable[[int, int], bool]
+    ) -> Check:
+        def test(shapes: list[Shape]) -> Test:
+            return lambda data, v: accept(sum(1 for s in shapes if conforms(data, s, v)), len(shapes))
+
         lists = [self._nested(set(self.items(item))) for item in self.g.objects(node, predicate)]
-
-        def check(data: DataIndex, f: Term, vs: Values) -> Found:
-            found: Found = []
-            for shapes in lists:
-                for v in vs:
-                    conforming = sum(1 for s in shapes if conforms(data, s, v))
-                    if not accept(conforming, len(shapes)):
-                        found.append((v, component))
-            return found
-
-        return check
+        return self._per_value(shape, component, [test(shapes) for shapes in lists])
 
     def c_or(self, shape: Shape, node: Node) -> Check:
-        return self._logical(node, SH["or"], SH.OrConstraintComponent, lambda n, total: n > 0)
+        return self._logical(shape, node, SH["or"], SH.OrConstraintComponent, lambda n, total: n > 0)
 
     def c_and(self, shape: Shape, node: Node) -> Check:
-        return self._logical(node, SH["and"], SH.AndConstraintComponent, lambda n, total: n == total)
+        return self._logical(shape, node, SH["and"], SH.AndConstraintComponent, lambda n, total: n == total)
 
     def c_xone(self, shape: Shape, node: Node) -> Check:
-        return self._logical(node, SH.xone, SH.XoneConstraintComponent, lambda n, total: n == 1)
+        return self._logical(shape, node, SH.xone, SH.XoneConstraintComponent, lambda n, total: n == 1)
 
     def c_not(self, shape: Shape, node: Node) -> Check:
-        negated = self._nested(self.g.objects(node, SH["not"]))
-        return lambda data, f, vs: [(v, SH.NotConstraintComponent) for s in negated for v in vs if conforms(data, s, v)]
+        def test(negated: Shape) -> Test:
+            return lambda data, v: not conforms(data, negated, v)
+
+        return self._per_value(
+            shape, SH.NotConstraintComponent, [test(s) for s in self._nested(self.g.objects(node, SH["not"]))]
+        )
 
     def c_node(self, shape: Shape, node: Node) -> Check:
-        required = self._nested(self.g.objects(node, SH.node))
-        return lambda data, f, vs: [
-            (v, SH.NodeConstraintComponent) for s in required for v in vs if not conforms(data, s, v)
-        ]
+        def test(required: Shape) -> Test:
+            return lambda data, v: conforms(data, required, v)
+
+        return self._per_value(
+            shape, SH.NodeConstraintComponent, [test(s) for s in self._nested(self.g.objects(node, SH.node))]
+        )
 
     def c_qualifiedValueShape(self, shape: Shape, node: Node) -> Check | None:
         if shape.path is None:
@@ -535,6 +554,7 @@ class _Compiler:
         if low is None and high is None:
             raise Unsupported(f"{node} has sh:qualifiedValueShape without a qualified count")
         qualified = self._nested(set(self.g.objects(node, SH.qualifiedValueShape)))
+        shape.tests = None
 
         def check(data: DataIndex, f: Term, vs: Values) -> Found:
             if not vs and (low is None or low < 1):
@@ -610,8 +630,10 @@ def _actual_datatype(v: Literal, rule: URIRef) -> bool:
 
 def conforms(data: DataIndex, shape: Shape, node: Term) -> bool:
     """Whether a node conforms to a nested shape (as pySHACL decides it with allow_warnings)."""
-    if shape.deactivated or _severity_allowed(shape):
+    if shape.always_conforms:
         return True
+    if shape.path is None and shape.tests is not None:
+        return all(test(data, node) for test in shape.tests)
     values = {node} if shape.path is None else shape.path(data, node)
     return not any(check(data, node, values) for check in shape.checks)
 
