@@ -14,8 +14,10 @@ and the caller hands it to pySHACL.
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -97,10 +99,15 @@ class DataIndex:
     """
 
     def __init__(self, triples: list[ox.Triple], forward: set[str], inverse: set[str]) -> None:
+        with _no_gc():
+            self._build(triples, forward, inverse)
+
+    def _build(self, triples: list[ox.Triple], forward: set[str], inverse: set[str]) -> None:
         self.triples = triples
         self._normal: dict[ox.Literal, ox.Literal] = {}
         self._rdflib: dict[ox.Literal, Literal] = {}
-        by_predicate: dict[ox.NamedNode, list[ox.Triple]] = {}
+        self.by_predicate: dict[ox.NamedNode, list[ox.Triple]] = {}
+        by_predicate = self.by_predicate
         for t in triples:
             p = t.predicate
             group = by_predicate.get(p)
@@ -214,10 +221,11 @@ class Shape:
     # whether its node passes them all.
     tests: list[Test] | None = field(default_factory=list)
 
-    @property
-    def always_conforms(self) -> bool:
-        """Deactivated, or a severity that pySHACL's allow_warnings does not count against conformance."""
-        return self.deactivated or self.severity in _ALLOWED
+    # Deactivated, or a severity that pySHACL's allow_warnings does not count against conformance.
+    always_conforms: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.always_conforms = self.deactivated or self.severity in _ALLOWED
 
 
 @dataclass(frozen=True)
@@ -513,7 +521,8 @@ class _Compiler:
         self, shape: Shape, node: Node, predicate: URIRef, component: URIRef, accept: Callable[[int, int], bool]
     ) -> Check:
         def test(shapes: list[Shape]) -> Test:
-            return lambda data, v: accept(sum(1 for s in shapes if conforms(data, s, v)), len(shapes))
+            tests = [_conformance(s) for s in shapes]
+            return lambda data, v: accept(sum(1 for t in tests if t(data, v)), len(tests))
 
         lists = [self._nested(set(self.items(item))) for item in self.g.objects(node, predicate)]
         return self._per_value(shape, component, [test(shapes) for shapes in lists])
@@ -529,7 +538,8 @@ class _Compiler:
 
     def c_not(self, shape: Shape, node: Node) -> Check:
         def test(negated: Shape) -> Test:
-            return lambda data, v: not conforms(data, negated, v)
+            conforming = _conformance(negated)
+            return lambda data, v: not conforming(data, v)
 
         return self._per_value(
             shape, SH.NotConstraintComponent, [test(s) for s in self._nested(self.g.objects(node, SH["not"]))]
@@ -537,7 +547,7 @@ class _Compiler:
 
     def c_node(self, shape: Shape, node: Node) -> Check:
         def test(required: Shape) -> Test:
-            return lambda data, v: conforms(data, required, v)
+            return _conformance(required)
 
         return self._per_value(
             shape, SH.NodeConstraintComponent, [test(s) for s in self._nested(self.g.objects(node, SH.node))]
@@ -553,15 +563,15 @@ class _Compiler:
         high = self._count(node, SH.qualifiedMaxCount) if self.one(node, SH.qualifiedMaxCount) is not None else None
         if low is None and high is None:
             raise Unsupported(f"{node} has sh:qualifiedValueShape without a qualified count")
-        qualified = self._nested(set(self.g.objects(node, SH.qualifiedValueShape)))
+        qualified = [_conformance(s) for s in self._nested(set(self.g.objects(node, SH.qualifiedValueShape)))]
         shape.tests = None
 
         def check(data: DataIndex, f: Term, vs: Values) -> Found:
             if not vs and (low is None or low < 1):
                 return []
             found: Found = []
-            for s in qualified:
-                n = sum(1 for v in vs if conforms(data, s, v))
+            for conforming in qualified:
+                n = sum(1 for v in vs if conforming(data, v))
                 if high is not None and n > high:
                     found.append((None, SH.QualifiedMaxCountConstraintComponent))
                 if low is not None and n < low:
@@ -626,6 +636,18 @@ _PYTHON_TYPES: dict[URIRef, type | tuple[type, ...]] = {
 def _actual_datatype(v: Literal, rule: URIRef) -> bool:
     expected = _PYTHON_TYPES.get(rule)
     return True if expected is None else isinstance(v.value, expected)
+
+
+def _conformance(shape: Shape) -> Test:
+    """The conformance test of a compiled nested shape, as direct as its checks allow."""
+    if shape.always_conforms:
+        return lambda data, v: True
+    tests = shape.tests
+    if shape.path is None and tests is not None:
+        if len(tests) == 1:
+            return tests[0]
+        return lambda data, v: all(test(data, v) for test in tests)
+    return lambda data, v: conforms(data, shape, v)
 
 
 def conforms(data: DataIndex, shape: Shape, node: Term) -> bool:
@@ -711,13 +733,26 @@ def focus_nodes(data: DataIndex, g: Graph, node: Node) -> set[Term]:
     return found
 
 
-def validate(triples: list[ox.Triple], shapes: Graph, compiled: Plan) -> list[Result]:
+def validate(data: DataIndex, shapes: Graph, compiled: Plan) -> list[Result]:
     """Check the data against the compiled shapes: every result, in no particular order."""
-    data = DataIndex(triples, compiled.forward, compiled.inverse)
     results: list[Result] = []
-    for shape in compiled.shapes:
-        if shape.deactivated:
-            continue
-        for focus in focus_nodes(data, shapes, shape.node):
-            _evaluate(data, shape, focus, results)
+    with _no_gc():
+        for shape in compiled.shapes:
+            if shape.deactivated:
+                continue
+            for focus in focus_nodes(data, shapes, shape.node):
+                _evaluate(data, shape, focus, results)
     return results
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Python's cyclic garbage collector paused: building millions of small sets and tuples (none of them in
+    cycles) would otherwise trigger full collections over the whole data again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -16,6 +16,8 @@ from pyshacl import validate as shacl_validate
 from pyshacl.rdfutil.clone import clone_blank_node
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SH, SKOS
+from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from . import shacl
@@ -75,6 +77,8 @@ class WholeGraphConstraint:
     constraint: Node
     query: str
     severity: Node
+    # The constraint's own query (with its prefixes), before the join with the targets.
+    select: str = ""
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -105,7 +109,7 @@ def _whole_graph_constraints(shapes: Graph) -> list[WholeGraphConstraint]:
         assert match is not None
         query = prefixes + body[: match.end()] + join + body[match.end() :]
         severity = shapes.value(shape, SH.severity) or SH.Violation
-        found.append(WholeGraphConstraint(shape, constraint, query, severity))
+        found.append(WholeGraphConstraint(shape, constraint, query, severity, prefixes + body))
     return found
 
 
@@ -398,27 +402,98 @@ def _merge(report: Graph, root: Node, other: Graph) -> None:
         report.set((root, SH.conforms, Literal(False)))
 
 
-def shacl_report(triples: list[ox.Triple], shapes: Graph) -> tuple[Graph, list[shacl.Result]]:
+def shacl_report(triples: list[ox.Triple], shapes: Graph) -> tuple[Graph, _DataContext]:
     """The SHACL report of the data against the shapes: SHACL Core on the whole graph at once, the SPARQL
     constraints of class-targeted shapes once each on pyoxigraph, and pySHACL for any shape the engine does
-    not implement. Also returns the engine's results (pyoxigraph terms)."""
+    not implement. Also returns what findings need from the data about the results' nodes."""
     whole_graph = _whole_graph_constraints(shapes)
     compiled = shacl.plan(shapes, {c.constraint for c in whole_graph})
     report, root = _new_report(shapes)
-    results = shacl.validate(triples, shapes, compiled)
-    nodes: set[Node] = {rdflib_term(r.focus) for r in results}
-    nodes |= {rdflib_term(r.value) for r in results if isinstance(r.value, ox.BlankNode)}
-    context = _DataContext(triples, nodes)
-    _add_results(report, root, results, shapes, context)
+    data = shacl.DataIndex(triples, compiled.forward, compiled.inverse)
+    results = shacl.validate(data, shapes, compiled)
     if compiled.unsupported:
         _merge(
             report, root, _run_pyshacl(triples, shapes, set(compiled.unsupported), [c.constraint for c in whole_graph])
         )
     if whole_graph:
-        store = ox.Store()
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        _run_whole_graph(whole_graph, store, shapes, report)
-    return report, results
+        _run_whole_graph(whole_graph, sparql_store(data, [c.select for c in whole_graph]), shapes, report)
+    nodes: set[Node] = {rdflib_term(r.focus) for r in results}
+    nodes |= {rdflib_term(r.value) for r in results if isinstance(r.value, ox.BlankNode)}
+    nodes |= set(report.objects(None, SH.focusNode))
+    context = _DataContext(triples, nodes)
+    _add_results(report, root, results, shapes, context)
+    return report, context
+
+
+def sparql_store(data: shacl.DataIndex, queries: list[str]) -> ox.Store:
+    """A pyoxigraph store for the constraints' queries joined with their targets: only the triples with the
+    predicates the queries name (and rdf:type, rdfs:subClassOf for the targets), when every triple pattern has
+    a fixed predicate or a path of them that cannot have length zero; else the whole data."""
+    predicates: set[str] = {str(RDF.type), str(RDFS.subClassOf)}
+    for query in queries:
+        try:
+            algebra = prepareQuery(query).algebra
+        except Exception:
+            return _store(data.triples)
+        found = _fixed_predicates(algebra)
+        if found is None:
+            return _store(data.triples)
+        predicates |= found
+    return _store(t for p, group in data.by_predicate.items() if p.value in predicates for t in group)
+
+
+def _store(triples: Iterable[ox.Triple]) -> ox.Store:
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return store
+
+
+def _fixed_predicates(node: object) -> set[str] | None:
+    """The predicates of every triple pattern in a query's algebra; None when one is a variable or anything
+    but an IRI or a path of IRIs (a negated property set matches any predicate, and a path of length zero any
+    node of the graph)."""
+    found: set[str] = set()
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == "triples":
+                    if not isinstance(value, list | tuple):
+                        return None
+                    for triple in value:
+                        if not isinstance(triple, list | tuple) or len(triple) != 3:
+                            return None
+                        iris = _path_iris(triple[1])
+                        if iris is None:
+                            return None
+                        found |= iris
+                else:
+                    todo.append(value)
+        elif isinstance(item, list | tuple | set):
+            todo.extend(item)
+    return found
+
+
+def _path_iris(predicate: object) -> set[str] | None:
+    if isinstance(predicate, URIRef):
+        return {str(predicate)}
+    parts: list[object]
+    if isinstance(predicate, SequencePath | AlternativePath):
+        parts = list(predicate.args)
+    elif isinstance(predicate, InvPath):
+        parts = [predicate.arg]
+    elif isinstance(predicate, MulPath) and predicate.mod == "+":
+        parts = [predicate.path]
+    else:
+        return None
+    found: set[str] = set()
+    for part in parts:
+        iris = _path_iris(part)
+        if iris is None:
+            return None
+        found |= iris
+    return found
 
 
 def run_validation(sources: Sources, policy: UrlPolicy, lang: str = "en") -> ValidationReport:
@@ -426,14 +501,13 @@ def run_validation(sources: Sources, policy: UrlPolicy, lang: str = "en") -> Val
     vocab = Vocabulary.for_policy(policy)
     triples, data_count = data_triples(sources, vocab)
     shapes = to_rdflib(sources.triples(Role.SHAPES))
-    report, _results = shacl_report(triples, shapes)
+    report, context = shacl_report(triples, shapes)
     files: dict[Node, str] = {
         URIRef(k.value) if isinstance(k, ox.NamedNode) else BNode(k.value): v
         for k, v in sources.subject_files(Role.DATA).items()
         if not isinstance(k, ox.Triple)
     }
     results = list(report.subjects(SH.resultSeverity, None))
-    context = _DataContext(triples, {n for r in results for n in [report.value(r, SH.focusNode)] if n is not None})
     namer = _Namer(policy, context)
     findings = []
     for result in results:
