@@ -99,7 +99,7 @@ class DataIndex:
     """
 
     def __init__(self, triples: list[ox.Triple], forward: set[str], inverse: set[str]) -> None:
-        with _no_gc():
+        with no_gc():
             self._build(triples, forward, inverse)
 
     def _build(self, triples: list[ox.Triple], forward: set[str], inverse: set[str]) -> None:
@@ -736,7 +736,7 @@ def focus_nodes(data: DataIndex, g: Graph, node: Node) -> set[Term]:
 def validate(data: DataIndex, shapes: Graph, compiled: Plan) -> list[Result]:
     """Check the data against the compiled shapes: every result, in no particular order."""
     results: list[Result] = []
-    with _no_gc():
+    with no_gc():
         for shape in compiled.shapes:
             if shape.deactivated:
                 continue
@@ -746,7 +746,7 @@ def validate(data: DataIndex, shapes: Graph, compiled: Plan) -> list[Result]:
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
+def no_gc() -> Iterator[None]:
     """Python's cyclic garbage collector paused: building millions of small sets and tuples (none of them in
     cycles) would otherwise trigger full collections over the whole data again and again."""
     enabled = gc.isenabled()

@@ -444,7 +444,7 @@ def sparql_store(data: shacl.DataIndex, queries: list[str]) -> ox.Store:
 
 def _store(triples: Iterable[ox.Triple]) -> ox.Store:
     store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     return store
 
 
@@ -498,16 +498,25 @@ def _path_iris(predicate: object) -> set[str] | None:
 
 def run_validation(sources: Sources, policy: UrlPolicy, lang: str = "en") -> ValidationReport:
     """Validate the data against the shapes and return findings sorted by file, focus node and path."""
+    with shacl.no_gc():
+        return _run_validation(sources, policy, lang)
+
+
+def _run_validation(sources: Sources, policy: UrlPolicy, lang: str) -> ValidationReport:
     vocab = Vocabulary.for_policy(policy)
     triples, data_count = data_triples(sources, vocab)
     shapes = to_rdflib(sources.triples(Role.SHAPES))
     report, context = shacl_report(triples, shapes)
-    files: dict[Node, str] = {
-        URIRef(k.value) if isinstance(k, ox.NamedNode) else BNode(k.value): v
-        for k, v in sources.subject_files(Role.DATA).items()
-        if not isinstance(k, ox.Triple)
-    }
     results = list(report.subjects(SH.resultSeverity, None))
+    files: dict[Node, str] = (
+        {
+            URIRef(k.value) if isinstance(k, ox.NamedNode) else BNode(k.value): v
+            for k, v in sources.subject_files(Role.DATA).items()
+            if not isinstance(k, ox.Triple)
+        }
+        if results
+        else {}
+    )
     namer = _Namer(policy, context)
     findings = []
     for result in results:
