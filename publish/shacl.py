@@ -7,9 +7,13 @@ is checked for all its focus nodes, one constraint component after the other. Th
 for the same data and shapes (with `allow_warnings`): the same focus nodes, paths, values, source shapes,
 components, severities and messages; tests/test_shacl_engine.py holds the two engines to that.
 
-A shape using anything this engine does not implement (a constraint component, a path form, a shape without
-sh:message whose results would need pySHACL's generated texts) is listed in `Plan.unsupported` with the reason,
-and the caller hands it to pySHACL.
+Implemented: targets sh:targetClass (with rdfs:subClassOf*), implicit class targets, sh:targetNode,
+sh:targetSubjectsOf, sh:targetObjectsOf; paths that are IRIs, inverse IRIs or sequences of those; the components
+minCount, maxCount, class, datatype, nodeKind, languageIn, uniqueLang, in, pattern (with flags), min/max
+Inclusive/Exclusive, or, and, xone, not, qualifiedValueShape with qualifiedMin/MaxCount; sh:property, sh:severity,
+sh:message, sh:deactivated. A shape using anything else (another component such as sh:node or sh:minLength,
+another path form, a nested shape with sh:property, a shape without sh:message whose results would need
+pySHACL's generated texts) is listed in `Plan.unsupported` with the reason, and the caller hands it to pySHACL.
 """
 
 from __future__ import annotations
@@ -524,7 +528,11 @@ class _Compiler:
             tests = [_conformance(s) for s in shapes]
             return lambda data, v: accept(sum(1 for t in tests if t(data, v)), len(tests))
 
-        lists = [self._nested(set(self.items(item))) for item in self.g.objects(node, predicate)]
+        # pySHACL counts the shapes of an sh:xone list as listed, of sh:and and sh:or once each
+        lists = [
+            self._nested(self.items(item) if predicate == SH.xone else set(self.items(item)))
+            for item in self.g.objects(node, predicate)
+        ]
         return self._per_value(shape, component, [test(shapes) for shapes in lists])
 
     def c_or(self, shape: Shape, node: Node) -> Check:
@@ -543,14 +551,6 @@ class _Compiler:
 
         return self._per_value(
             shape, SH.NotConstraintComponent, [test(s) for s in self._nested(self.g.objects(node, SH["not"]))]
-        )
-
-    def c_node(self, shape: Shape, node: Node) -> Check:
-        def test(required: Shape) -> Test:
-            return _conformance(required)
-
-        return self._per_value(
-            shape, SH.NodeConstraintComponent, [test(s) for s in self._nested(self.g.objects(node, SH.node))]
         )
 
     def c_qualifiedValueShape(self, shape: Shape, node: Node) -> Check | None:

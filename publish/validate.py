@@ -1,8 +1,11 @@
-"""Check the data against the shapes with pySHACL and turn the report into findings.
+"""Check the data against the shapes and turn the SHACL report into findings.
 
-Stage: validate. Imports `load`, `model`, `urls`, `errors`; the only module that imports pyshacl.
+Stage: validate. Imports `load`, `model`, `shacl`, `urls`, `errors`; the only module that imports pyshacl.
 The data graph is the data, the triples derived from it, the ontology (so `sh:class` sees subclasses) and the
 reference vocabularies (so SDG links can be checked against the UN SDG KOS).
+SHACL Core runs on the whole graph at once (`shacl`), the SHACL-SPARQL constraints of class-targeted shapes once
+each on pyoxigraph, and pySHACL only for a shape the engine does not implement (on an rdflib copy of the data,
+made only then). The report graph holds the results as pySHACL writes them.
 """
 
 from __future__ import annotations

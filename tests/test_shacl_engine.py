@@ -226,3 +226,61 @@ def test_a_generated_corpus_with_mutations(corpus3: Path, tmp_path: Path) -> Non
     components = {key[4] for key in keys}
     # the mutations reach most of the components the shapes use
     assert len(components) >= 8, components
+
+
+# Shapes beyond the project's: the other components and target and path forms the engine implements, and one it
+# hands to pySHACL (sh:minLength, and sh:node, whose results pySHACL nests as sh:detail).
+EXTRA_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix plo: <http://localhost:8000/ontologi/> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix x: <http://localhost:8000/extra/> .
+
+x:AreaShape a sh:NodeShape ;
+    sh:targetSubjectsOf plo:headlineGoal ;
+    sh:targetNode <http://localhost:8000/plan/ambitioner-og-retning-2020/omraade/sundhed> ;
+    sh:property [ sh:path [ sh:inversePath plo:focusArea ] ; sh:maxCount 0 ; sh:message "inverse"@en ] ;
+    sh:property [ sh:path ( plo:headlineGoal rdfs:label ) ; sh:maxCount 1 ; sh:message "sequence"@en ] ;
+    sh:property [ sh:path plo:position ; sh:minExclusive 3 ; sh:maxExclusive 9 ; sh:message "range"@en ] ;
+    sh:property [ sh:path plo:inPlan ; sh:not [ sh:class plo:Plan ] ; sh:message "not"@en ] ;
+    sh:property [
+        sh:path skos:prefLabel ;
+        sh:xone ( [ sh:languageIn ( "da" ) ] [ sh:pattern "^[A-K]" ; sh:flags "i" ] ) ;
+        sh:and ( [ sh:nodeKind sh:Literal ] [ sh:datatype xsd:string ] ) ;
+        sh:message "xone and"@en
+    ] ;
+    sh:property [ sh:path skos:prefLabel ; sh:maxCount 0 ; sh:deactivated true ; sh:message "off"@en ] ;
+    sh:property [ sh:path skos:prefLabel ; sh:qualifiedValueShape [ sh:pattern "s" ] ; sh:qualifiedMaxCount 0 ;
+        sh:severity sh:Info ; sh:message "qualified max"@en ] .
+
+x:Positioned a sh:NodeShape ; sh:nodeKind sh:IRI ; sh:class plo:Goal .
+
+x:LengthShape a sh:NodeShape ;
+    sh:targetObjectsOf plo:focusArea ;
+    sh:property [ sh:path skos:prefLabel ; sh:minLength 20 ; sh:message "length"@en ] ;
+    sh:property [ sh:path plo:initiative ; sh:node x:Positioned ; sh:message "node"@en ] .
+"""
+
+
+def test_more_components_and_a_shape_handed_to_pyshacl(project: Path) -> None:
+    triples, shapes = project_inputs(project)
+    shapes.parse(data=EXTRA_SHAPES, format="turtle")
+    compiled = shacl.plan(shapes, set(shapes.objects(None, SH.sparql)))
+    assert set(map(str, compiled.unsupported)) == {"http://localhost:8000/extra/LengthShape"}
+    keys = assert_same_results(triples, shapes)
+    components = {key[4] for key in keys}
+    for name in (
+        "Not",
+        "Node",
+        "Xone",
+        "And",
+        "MaxCount",
+        "MinExclusive",
+        "MaxExclusive",
+        "MinLength",
+        "QualifiedMaxCount",
+    ):
+        assert f"<http://www.w3.org/ns/shacl#{name}ConstraintComponent>" in components, name
