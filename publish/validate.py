@@ -11,6 +11,7 @@ made only then). The report graph holds the results as pySHACL writes them.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -413,13 +414,15 @@ def shacl_report(triples: list[ox.Triple], shapes: Graph) -> tuple[Graph, _DataC
     compiled = shacl.plan(shapes, {c.constraint for c in whole_graph})
     report, root = _new_report(shapes)
     data = shacl.DataIndex(triples, compiled.forward, compiled.inverse)
+    # The store for the SPARQL constraints loads on another core while SHACL Core is checked.
+    loading = _StoreLoader(sparql_triples(data, [c.select for c in whole_graph])) if whole_graph else None
     results = shacl.validate(data, shapes, compiled)
     if compiled.unsupported:
         _merge(
             report, root, _run_pyshacl(triples, shapes, set(compiled.unsupported), [c.constraint for c in whole_graph])
         )
-    if whole_graph:
-        _run_whole_graph(whole_graph, sparql_store(data, [c.select for c in whole_graph]), shapes, report)
+    if loading is not None:
+        _run_whole_graph(whole_graph, loading.store(), shapes, report)
     nodes: set[Node] = {rdflib_term(r.focus) for r in results}
     nodes |= {rdflib_term(r.value) for r in results if isinstance(r.value, ox.BlankNode)}
     nodes |= set(report.objects(None, SH.focusNode))
@@ -428,27 +431,61 @@ def shacl_report(triples: list[ox.Triple], shapes: Graph) -> tuple[Graph, _DataC
     return report, context
 
 
-def sparql_store(data: shacl.DataIndex, queries: list[str]) -> ox.Store:
-    """A pyoxigraph store for the constraints' queries joined with their targets: only the triples with the
-    predicates the queries name (and rdf:type, rdfs:subClassOf for the targets), when every triple pattern has
-    a fixed predicate or a path of them that cannot have length zero; else the whole data."""
+def sparql_triples(data: shacl.DataIndex, queries: list[str]) -> list[ox.Triple]:
+    """The triples the constraints' queries (joined with their targets) can read: those with the predicates the
+    queries name (and rdf:type, rdfs:subClassOf for the targets), when every triple pattern has a fixed
+    predicate or a path of them that cannot have length zero; else the whole data."""
     predicates: set[str] = {str(RDF.type), str(RDFS.subClassOf)}
     for query in queries:
         try:
             algebra = prepareQuery(query).algebra
         except Exception:
-            return _store(data.triples)
+            return data.triples
         found = _fixed_predicates(algebra)
         if found is None:
-            return _store(data.triples)
+            return data.triples
         predicates |= found
-    return _store(t for p, group in data.by_predicate.items() if p.value in predicates for t in group)
+    return [t for p, group in data.by_predicate.items() if p.value in predicates for t in group]
 
 
-def _store(triples: Iterable[ox.Triple]) -> ox.Store:
-    store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return store
+# A blank node in N-Triples (or text that looks like one inside a literal, which only costs the faster load).
+_BLANK_NODE = re.compile(rb"(?:^|\s)_:", re.MULTILINE)
+
+
+class _StoreLoader:
+    """A pyoxigraph store of some triples, loaded in a thread (the parser releases the GIL) when the triples
+    serialize without blank nodes, whose labels a store load would change; else filled term by term."""
+
+    def __init__(self, triples: list[ox.Triple]) -> None:
+        self._triples = triples
+        self._store = ox.Store()
+        self._error: Exception | None = None
+        self._thread: threading.Thread | None = None
+        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        if text is not None and not _BLANK_NODE.search(text):
+            self._thread = threading.Thread(target=self._load, args=(text,), daemon=True)
+            self._thread.start()
+        else:
+            self._fill()
+
+    def _load(self, text: bytes) -> None:
+        try:
+            self._store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
+        except Exception as exc:  # a refused load is redone term by term in store()
+            self._error = exc
+
+    def _fill(self) -> None:
+        self._store = ox.Store()
+        self._store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self._triples)
+
+    def store(self) -> ox.Store:
+        """The loaded store."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+            if self._error is not None:
+                self._fill()  # what the parser refused is loaded term by term
+        return self._store
 
 
 def _fixed_predicates(node: object) -> set[str] | None:
