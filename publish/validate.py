@@ -1,25 +1,34 @@
-"""Check the data against the shapes with pySHACL and turn the report into findings.
+"""Check the data against the shapes and turn the SHACL report into findings.
 
-Stage: validate. Imports `load`, `model`, `urls`, `errors`; the only module that imports pyshacl.
+Stage: validate. Imports `load`, `model`, `shacl`, `urls`, `errors`; the only module that imports pyshacl.
 The data graph is the data, the triples derived from it, the ontology (so `sh:class` sees subclasses) and the
 reference vocabularies (so SDG links can be checked against the UN SDG KOS).
+SHACL Core runs on the whole graph at once (`shacl`), the SHACL-SPARQL constraints of class-targeted shapes once
+each on pyoxigraph, and pySHACL only for a shape the engine does not implement (on an rdflib copy of the data,
+made only then). The report graph holds the results as pySHACL writes them.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
+from pyshacl.rdfutil.clone import clone_blank_node
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH, SKOS
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SH, SKOS
+from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
+from . import shacl
 from .errors import InputError
 from .load import Role, Sources
 from .model import Term, Vocabulary, derived_triples
+from .shacl import ox_term
 from .urls import UrlPolicy
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -72,6 +81,8 @@ class WholeGraphConstraint:
     constraint: Node
     query: str
     severity: Node
+    # The constraint's own query (with its prefixes), before the join with the targets.
+    select: str = ""
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -102,7 +113,7 @@ def _whole_graph_constraints(shapes: Graph) -> list[WholeGraphConstraint]:
         assert match is not None
         query = prefixes + body[: match.end()] + join + body[match.end() :]
         severity = shapes.value(shape, SH.severity) or SH.Violation
-        found.append(WholeGraphConstraint(shape, constraint, query, severity))
+        found.append(WholeGraphConstraint(shape, constraint, query, severity, prefixes + body))
     return found
 
 
@@ -223,31 +234,75 @@ def _message(report: Graph, result: Node, shapes: Graph, lang: str) -> str:
     return _pick(messages, lang)
 
 
-def _label(graph: Graph, node: Node, lang: str) -> str:
-    for predicate in _LABEL_PREDICATES:
-        values = [o for o in graph.objects(node, predicate) if isinstance(o, Literal)]
-        if values:
-            text = " ".join(_pick(values, lang).split())
-            return text if len(text) <= 70 else text[:67] + "…"
-    return ""
+class _DataContext:
+    """What findings need from the data beyond the results: the resource a blank node hangs from, the labels of
+    resources, and the triples about blank nodes (copied into the report). Read in passes over the triples, and
+    only when there are results."""
 
-
-class _Namer:
-    """Short names for nodes in messages; blank nodes are named by the resource that points at them."""
-
-    def __init__(self, policy: UrlPolicy, graph: Graph) -> None:
-        self.policy = policy
-        self.graph = graph
+    def __init__(self, triples: list[ox.Triple], nodes: set[Node]) -> None:
+        self.parents: dict[Node, Node] = {}
+        self.labels: dict[Node, dict[Node, list[Literal]]] = {}
+        self.blank = Graph()
+        if not nodes:
+            return
+        convert = _Converter()
+        for t in triples:
+            o = t.object
+            if isinstance(o, ox.BlankNode):
+                node = convert(o)
+                if node not in self.parents:
+                    self.parents[node] = convert(t.subject)
+            if isinstance(t.subject, ox.BlankNode):
+                self.blank.add((convert(t.subject), convert(t.predicate), convert(o)))
+        owners = {self.owner(n) for n in nodes}
+        label_predicates = {ox.NamedNode(str(p)) for p in _LABEL_PREDICATES}
+        wanted = {ox_term(n) for n in owners if isinstance(n, URIRef | BNode)}
+        for t in triples:
+            if t.predicate in label_predicates and t.subject in wanted and isinstance(t.object, ox.Literal):
+                values = self.labels.setdefault(convert(t.subject), {}).setdefault(convert(t.predicate), [])
+                literal = convert(t.object)
+                if literal not in values:
+                    values.append(literal)  # type: ignore[arg-type]
 
     def owner(self, node: Node) -> Node:
         seen = set()
         while isinstance(node, BNode) and node not in seen:
             seen.add(node)
-            parent = next(iter(self.graph.subjects(None, node)), None)
+            parent = self.parents.get(node)
             if parent is None:
                 break
             node = parent
         return node
+
+    def label(self, node: Node, lang: str) -> str:
+        found = self.labels.get(node, {})
+        for predicate in _LABEL_PREDICATES:
+            values = found.get(predicate)
+            if values:
+                text = " ".join(_pick(values, lang).split())
+                return text if len(text) <= 70 else text[:67] + "…"
+        return ""
+
+
+class _Converter:
+    """rdflib terms of pyoxigraph terms, converted once each."""
+
+    def __init__(self) -> None:
+        self.cache: dict[Term, Node] = {}
+
+    def __call__(self, term: Term) -> Node:
+        node = self.cache.get(term)
+        if node is None:
+            node = self.cache[term] = rdflib_term(term)
+        return node
+
+
+class _Namer:
+    """Short names for nodes in messages; blank nodes are named by the resource that points at them."""
+
+    def __init__(self, policy: UrlPolicy, context: _DataContext) -> None:
+        self.policy = policy
+        self.context = context
 
     def short(self, node: Node | None) -> str:
         if node is None:
@@ -255,7 +310,7 @@ class _Namer:
         if isinstance(node, URIRef):
             return self.policy.short(str(node))
         if isinstance(node, BNode):
-            owner = self.owner(node)
+            owner = self.context.owner(node)
             return f"[node inside {self.short(owner)}]" if owner != node else "[blank node]"
         text = str(node)
         return repr(text if len(text) <= 60 else text[:57] + "…")
@@ -268,20 +323,66 @@ def data_triples(sources: Sources, vocab: Vocabulary) -> tuple[list[ox.Triple], 
     return checked, len(data)
 
 
-def run_validation(sources: Sources, policy: UrlPolicy, lang: str = "en") -> ValidationReport:
-    """Validate the data against the shapes and return findings sorted by file, focus node and path."""
-    vocab = Vocabulary.for_policy(policy)
-    triples, data_count = data_triples(sources, vocab)
-    graph = to_rdflib(triples)
-    shapes = to_rdflib(sources.triples(Role.SHAPES))
-    whole_graph = _whole_graph_constraints(shapes)
+def _new_report(shapes: Graph) -> tuple[Graph, BNode]:
+    """An empty SHACL validation report, with the prefixes pySHACL binds."""
+    report = Graph(bind_namespaces="core")
+    for prefix, namespace in shapes.namespace_manager.namespaces():
+        report.namespace_manager.bind(prefix, namespace)
+    root = BNode()
+    report.add((root, RDF.type, SH.ValidationReport))
+    report.add((root, SH.conforms, Literal(True)))
+    return report, root
+
+
+def _add_results(report: Graph, root: Node, results: list[shacl.Result], shapes: Graph, context: _DataContext) -> None:
+    """Write the engine's results into the report as pySHACL does: blank nodes of the shapes and of the data
+    are copied with their descriptions."""
+    if not results:
+        return
+    convert = _Converter()
+    cloned: set[tuple[str, Node]] = set()
+
+    def copy(source: str, graph: Graph, node: Node) -> Node:
+        if isinstance(node, BNode) and (source, node) not in cloned:
+            cloned.add((source, node))
+            clone_blank_node(graph, node, report, keepid=True)
+        return node
+
+    for r in results:
+        result = BNode()
+        report.add((root, SH.result, result))
+        report.add((result, RDF.type, SH.ValidationResult))
+        report.add((result, SH.sourceConstraintComponent, r.component))
+        report.add((result, SH.sourceShape, copy("shapes", shapes, r.shape)))
+        report.add((result, SH.resultSeverity, r.severity))
+        report.add((result, SH.focusNode, copy("data", context.blank, convert(r.focus))))
+        if r.value is not None:
+            report.add((result, SH.value, copy("data", context.blank, convert(r.value))))
+        if r.path is not None:
+            report.add((result, SH.resultPath, copy("shapes", shapes, r.path)))
+        for message in r.messages:
+            report.add((result, SH.resultMessage, message))
+        if r.severity not in (SH.Warning, SH.Info):
+            report.set((root, SH.conforms, Literal(False)))
+
+
+def _run_pyshacl(triples: list[ox.Triple], shapes: Graph, handed_on: set[Node], skip: list[Node]) -> Graph:
+    """pySHACL's report for the shapes this engine hands on; the others lose their targets, and the SPARQL
+    constraints run on the whole graph are left out."""
+
     core_shapes = Graph()
     for triple in shapes:
         core_shapes.add(triple)
-    for c in whole_graph:
-        core_shapes.remove((c.shape, SH.sparql, c.constraint))
+    for node in shacl.target_shapes(shapes):
+        if node not in handed_on:
+            for predicate in (*shacl.TARGETS, SH.target):
+                core_shapes.remove((node, predicate, None))
+            for cls in (RDFS.Class, OWL.Class):
+                core_shapes.remove((node, RDF.type, cls))
+    for constraint in skip:
+        core_shapes.remove((None, SH.sparql, constraint))
     _conforms, report, _text = shacl_validate(
-        graph,
+        to_rdflib(triples),
         shacl_graph=core_shapes,
         inference="none",
         advanced=True,
@@ -289,29 +390,187 @@ def run_validation(sources: Sources, policy: UrlPolicy, lang: str = "en") -> Val
         abort_on_first=False,
     )
     assert isinstance(report, Graph)
-    if whole_graph:
-        store = ox.Store()
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        _run_whole_graph(whole_graph, store, shapes, report)
-    files: dict[Node, str] = {
-        URIRef(k.value) if isinstance(k, ox.NamedNode) else BNode(k.value): v
-        for k, v in sources.subject_files(Role.DATA).items()
-        if not isinstance(k, ox.Triple)
-    }
-    namer = _Namer(policy, graph)
+    return report
+
+
+def _merge(report: Graph, root: Node, other: Graph) -> None:
+    """Add another report's results to this one."""
+    (other_root,) = other.subjects(SH.conforms, None)
+    for triple in other:
+        if triple[0] == other_root:
+            if triple[1] == SH.result:
+                report.add((root, SH.result, triple[2]))
+            continue
+        report.add(triple)
+    if other.value(other_root, SH.conforms) == Literal(False):
+        report.set((root, SH.conforms, Literal(False)))
+
+
+def shacl_report(triples: list[ox.Triple], shapes: Graph) -> tuple[Graph, _DataContext]:
+    """The SHACL report of the data against the shapes: SHACL Core on the whole graph at once, the SPARQL
+    constraints of class-targeted shapes once each on pyoxigraph, and pySHACL for any shape the engine does
+    not implement. Also returns what findings need from the data about the results' nodes."""
+    whole_graph = _whole_graph_constraints(shapes)
+    compiled = shacl.plan(shapes, {c.constraint for c in whole_graph})
+    report, root = _new_report(shapes)
+    data = shacl.DataIndex(triples, compiled.forward, compiled.inverse)
+    # The store for the SPARQL constraints loads on another core while SHACL Core is checked.
+    loading = _StoreLoader(sparql_triples(data, [c.select for c in whole_graph])) if whole_graph else None
+    results = shacl.validate(data, shapes, compiled)
+    if compiled.unsupported:
+        _merge(
+            report, root, _run_pyshacl(triples, shapes, set(compiled.unsupported), [c.constraint for c in whole_graph])
+        )
+    if loading is not None:
+        _run_whole_graph(whole_graph, loading.store(), shapes, report)
+    nodes: set[Node] = {rdflib_term(r.focus) for r in results}
+    nodes |= {rdflib_term(r.value) for r in results if isinstance(r.value, ox.BlankNode)}
+    nodes |= set(report.objects(None, SH.focusNode))
+    context = _DataContext(triples, nodes)
+    _add_results(report, root, results, shapes, context)
+    return report, context
+
+
+def sparql_triples(data: shacl.DataIndex, queries: list[str]) -> list[ox.Triple]:
+    """The triples the constraints' queries (joined with their targets) can read: those with the predicates the
+    queries name (and rdf:type, rdfs:subClassOf for the targets), when every triple pattern has a fixed
+    predicate or a path of them that cannot have length zero; else the whole data."""
+    predicates: set[str] = {str(RDF.type), str(RDFS.subClassOf)}
+    for query in queries:
+        try:
+            algebra = prepareQuery(query).algebra
+        except Exception:
+            return data.triples
+        found = _fixed_predicates(algebra)
+        if found is None:
+            return data.triples
+        predicates |= found
+    return [t for p, group in data.by_predicate.items() if p.value in predicates for t in group]
+
+
+# A blank node in N-Triples (or text that looks like one inside a literal, which only costs the faster load).
+_BLANK_NODE = re.compile(rb"(?:^|\s)_:", re.MULTILINE)
+
+
+class _StoreLoader:
+    """A pyoxigraph store of some triples, loaded in a thread (the parser releases the GIL) when the triples
+    serialize without blank nodes, whose labels a store load would change; else filled term by term."""
+
+    def __init__(self, triples: list[ox.Triple]) -> None:
+        self._triples = triples
+        self._store = ox.Store()
+        self._error: Exception | None = None
+        self._thread: threading.Thread | None = None
+        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        if text is not None and not _BLANK_NODE.search(text):
+            self._thread = threading.Thread(target=self._load, args=(text,), daemon=True)
+            self._thread.start()
+        else:
+            self._fill()
+
+    def _load(self, text: bytes) -> None:
+        try:
+            self._store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
+        except Exception as exc:  # a refused load is redone term by term in store()
+            self._error = exc
+
+    def _fill(self) -> None:
+        self._store = ox.Store()
+        self._store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self._triples)
+
+    def store(self) -> ox.Store:
+        """The loaded store."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+            if self._error is not None:
+                self._fill()  # what the parser refused is loaded term by term
+        return self._store
+
+
+def _fixed_predicates(node: object) -> set[str] | None:
+    """The predicates of every triple pattern in a query's algebra; None when one is a variable or anything
+    but an IRI or a path of IRIs (a negated property set matches any predicate, and a path of length zero any
+    node of the graph)."""
+    found: set[str] = set()
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == "triples":
+                    if not isinstance(value, list | tuple):
+                        return None
+                    for triple in value:
+                        if not isinstance(triple, list | tuple) or len(triple) != 3:
+                            return None
+                        iris = _path_iris(triple[1])
+                        if iris is None:
+                            return None
+                        found |= iris
+                else:
+                    todo.append(value)
+        elif isinstance(item, list | tuple | set):
+            todo.extend(item)
+    return found
+
+
+def _path_iris(predicate: object) -> set[str] | None:
+    if isinstance(predicate, URIRef):
+        return {str(predicate)}
+    parts: list[object]
+    if isinstance(predicate, SequencePath | AlternativePath):
+        parts = list(predicate.args)
+    elif isinstance(predicate, InvPath):
+        parts = [predicate.arg]
+    elif isinstance(predicate, MulPath) and predicate.mod == "+":
+        parts = [predicate.path]
+    else:
+        return None
+    found: set[str] = set()
+    for part in parts:
+        iris = _path_iris(part)
+        if iris is None:
+            return None
+        found |= iris
+    return found
+
+
+def run_validation(sources: Sources, policy: UrlPolicy, lang: str = "en") -> ValidationReport:
+    """Validate the data against the shapes and return findings sorted by file, focus node and path."""
+    with shacl.no_gc():
+        return _run_validation(sources, policy, lang)
+
+
+def _run_validation(sources: Sources, policy: UrlPolicy, lang: str) -> ValidationReport:
+    vocab = Vocabulary.for_policy(policy)
+    triples, data_count = data_triples(sources, vocab)
+    shapes = to_rdflib(sources.triples(Role.SHAPES))
+    report, context = shacl_report(triples, shapes)
+    results = list(report.subjects(SH.resultSeverity, None))
+    files: dict[Node, str] = (
+        {
+            URIRef(k.value) if isinstance(k, ox.NamedNode) else BNode(k.value): v
+            for k, v in sources.subject_files(Role.DATA).items()
+            if not isinstance(k, ox.Triple)
+        }
+        if results
+        else {}
+    )
+    namer = _Namer(policy, context)
     findings = []
-    for result in report.subjects(SH.resultSeverity, None):
+    for result in results:
         severity_node = report.value(result, SH.resultSeverity)
         severity = str(severity_node).rsplit("#", 1)[-1]
         focus = report.value(result, SH.focusNode)
-        owner = namer.owner(focus) if focus is not None else None
+        owner = context.owner(focus) if focus is not None else None
         findings.append(
             Finding(
                 severity=severity,
                 file=files.get(owner, "(derived)") if isinstance(owner, URIRef | BNode) else "",
                 focus=str(focus),
                 focus_short=namer.short(focus),
-                focus_label=_label(graph, owner, "da") if owner is not None else "",
+                focus_label=context.label(owner, "da") if owner is not None else "",
                 path=namer.short(report.value(result, SH.resultPath)),
                 value=namer.short(report.value(result, SH.value)),
                 message=_message(report, result, shapes, lang) or "constraint not met",
