@@ -82,10 +82,13 @@ class BuildSummary:
     def line(self) -> str:
         """The one-line summary the CLI prints."""
         verb = "up to date" if self.unchanged else "built"
-        return (
+        line = (
             f"{verb} {self.out_dir}: {self.entities} entities, {self.files} files, "
             f"{self.triples} triples in {self.seconds:.2f} s"
         )
+        if not self.unchanged and self.rendered < self.entities:
+            line += f" (updated: {self.rendered} entities made again, {self.replaced} files replaced or removed)"
+        return line
 
 
 @contextmanager

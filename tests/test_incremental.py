@@ -113,6 +113,7 @@ def test_the_incremental_build_reports_what_it_made_again(tmp_path: Path) -> Non
     result = run_planlod("build", "--project", str(project), "--out", str(out))
     assert result.code == 0, result.err
     assert re.search(r"\d+ triple\(s\) changed since the last build: \d+ entities to make again", result.out)
+    assert re.search(r"\(updated: \d+ entities made again, \d+ files replaced or removed\)", result.out)
     assert "Public health" in (out / "plan/ambitioner-og-retning-2020/omraade/sundhed/en/index.html").read_text()
 
 
