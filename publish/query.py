@@ -47,7 +47,12 @@ def term_key(term: Term) -> tuple[int, str]:
 
 def triple_key(triple: ox.Triple) -> tuple[tuple[int, str], tuple[int, str], tuple[int, str]]:
     """Sort key for deterministic output."""
-    return (term_key(triple.subject), term_key(triple.predicate), term_key(triple.object))
+    subject, obj = triple.subject, triple.object
+    return (
+        (0, subject.value) if isinstance(subject, ox.NamedNode) else term_key(subject),
+        (0, triple.predicate.value),
+        (0, obj.value) if isinstance(obj, ox.NamedNode) else term_key(obj),
+    )
 
 
 def pick(texts: dict[str, str], lang: str) -> str:
@@ -86,15 +91,35 @@ class SiteGraph:
             incoming.sort(key=lambda t: (term_key(t.predicate), term_key(t.subject)))
         self.triple_count = len(seen)
         self._labels: dict[Term, dict[str, str]] = {}
+        self._outgoing: dict[Subject, dict[ox.NamedNode, list[Term]]] = {}
 
     # -- reading -------------------------------------------------------------------------------------------
+    # Subjects whose values by property are kept: pages read the same few nodes (an entity, its parents, its link
+    # records) many times over, one entity after another, so a small window of them serves nearly every lookup.
+    OUTGOING_CACHE = 4096
+
+    def outgoing(self, subject: Subject) -> dict[ox.NamedNode, list[Term]]:
+        """Property → the subject's objects (in a stable order); do not modify the lists."""
+        found = self._outgoing.get(subject)
+        if found is None:
+            if len(self._outgoing) >= self.OUTGOING_CACHE:
+                self._outgoing.clear()
+            found = self._outgoing[subject] = {}
+            for t in self.by_subject.get(subject, ()):
+                values = found.get(t.predicate)
+                if values is None:
+                    found[t.predicate] = [t.object]
+                else:
+                    values.append(t.object)
+        return found
+
     def objects(self, subject: Subject, predicate: ox.NamedNode) -> list[Term]:
         """The objects of `subject predicate ?o`, in a stable order."""
-        return [t.object for t in self.by_subject.get(subject, ()) if t.predicate == predicate]
+        return list(self.outgoing(subject).get(predicate, ()))
 
     def value(self, subject: Subject, predicate: ox.NamedNode) -> Term | None:
         """One object of `subject predicate ?o`, or None."""
-        values = self.objects(subject, predicate)
+        values = self.outgoing(subject).get(predicate)
         return values[0] if values else None
 
     def subjects(self, predicate: ox.NamedNode, obj: Term) -> list[Subject]:
@@ -109,7 +134,7 @@ class SiteGraph:
         """Language → text for the first predicate that has literal values."""
         for predicate in predicates:
             found: dict[str, str] = {}
-            for o in self.objects(node, predicate):
+            for o in self.outgoing(node).get(predicate, ()):
                 if isinstance(o, ox.Literal):
                     found.setdefault(o.language or "", o.value)
             if found:

@@ -316,6 +316,14 @@ class Views:
         self.specs = self._property_specs()
         self.sdg_page_set = set(self.sdg_pages())
         self.queries = tuple(load_examples(config.site_dir))
+        # Per property (and classes, direction, language): the row's name, description and CURIE; and the short
+        # names of properties and datatypes. Both are few, and every page asks for them again.
+        self._row_heads: dict[tuple[tuple[str, ...], str, bool, str], tuple[str, str, str]] = {}
+        self._curies: dict[str, str] = {}
+        # The value groups of the entity being rendered, by direction and language (its page and its value pages
+        # in both languages read them).
+        self._groups_of: ox.NamedNode | None = None
+        self._groups: dict[tuple[str, str], list[tuple[ox.NamedNode, list[Term]]]] = {}
 
     def term(self, name: str) -> ox.NamedNode:
         """An ontology term."""
@@ -391,7 +399,7 @@ class Views:
         """One value of a row."""
         if isinstance(obj, ox.Literal):
             datatype = obj.datatype.value
-            short = "" if obj.language or datatype.endswith("#string") else self.policy.short(datatype)
+            short = "" if obj.language or datatype.endswith("#string") else self.curie(datatype)
             return ValueView(obj.value, obj.language or "", None, short)
         if isinstance(obj, ox.BlankNode):
             parts = []
@@ -420,8 +428,24 @@ class Views:
                 return spec
         return None
 
+    def curie(self, iri: str) -> str:
+        """The short name of a property or datatype IRI (cached: there are few)."""
+        found = self._curies.get(iri)
+        if found is None:
+            found = self._curies[iri] = self.policy.short(iri)
+        return found
+
     def row_groups(self, entity: ox.NamedNode, direction: str, lang: str) -> list[tuple[ox.NamedNode, list[Term]]]:
         """The entity's values grouped by property, in display order: its own ("out") or links to it ("in")."""
+        if self._groups_of != entity:
+            self._groups_of = entity
+            self._groups = {}
+        found = self._groups.get((direction, lang))
+        if found is None:
+            found = self._groups[(direction, lang)] = self._row_groups(entity, direction, lang)
+        return found
+
+    def _row_groups(self, entity: ox.NamedNode, direction: str, lang: str) -> list[tuple[ox.NamedNode, list[Term]]]:
         grouped: dict[ox.NamedNode, list[Term]] = defaultdict(list)
         if direction == "out":
             classes = self.g.types(entity)
@@ -430,14 +454,14 @@ class Views:
 
             def order(p: ox.NamedNode) -> tuple[float, str]:
                 spec = self.spec(p, classes)
-                return (spec.order if spec else 1000.0, self.policy.short(p.value))
+                return (spec.order if spec else 1000.0, self.curie(p.value))
 
         else:
             for t in self.g.incoming(entity):
                 grouped[t.predicate].append(t.subject)
 
             def order(p: ox.NamedNode) -> tuple[float, str]:
-                return (0.0, self.policy.short(p.value))
+                return (0.0, self.curie(p.value))
 
         for values in grouped.values():
             values.sort(key=lambda o: (0 if isinstance(o, ox.Literal) and o.language == lang else 1, term_key(o)))
@@ -448,7 +472,15 @@ class Views:
     ) -> RowView:
         """One row of an entity page; past PAGE_SIZE values, links to the pages that list the rest."""
         classes = self.g.types(entity) if direction == "out" else None
-        spec = self.spec(predicate, classes or [])
+        key = (tuple(c.value for c in classes or ()), predicate.value, direction == "out", lang)
+        head = self._row_heads.get(key)
+        if head is None:
+            spec = self.spec(predicate, classes or [])
+            head = self._row_heads[key] = (
+                self.property_name(predicate, classes, lang),
+                pick(spec.descriptions, lang) if spec and spec.descriptions else "",
+                self.curie(predicate.value),
+            )
         pages: tuple[LinkView, ...] = ()
         if len(values) > PAGE_SIZE:
             count = -(-len(values) // PAGE_SIZE)
@@ -457,9 +489,7 @@ class Views:
                 LinkView(str(n), relative(here, page_dir(f"{base}/{n}", lang) + "/")) for n in range(2, count + 1)
             )
         return RowView(
-            self.property_name(predicate, classes, lang),
-            pick(spec.descriptions, lang) if spec and spec.descriptions else "",
-            self.policy.short(predicate.value),
+            *head,
             tuple(self.value_view(o, here, lang) for o in values[:PAGE_SIZE]),
             len(values),
             pages,
