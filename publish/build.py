@@ -9,6 +9,7 @@ written into a temporary folder that replaces the output folder only when everyt
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import hashlib
 import io
@@ -361,6 +362,19 @@ def _render_share(share: int) -> tuple[list[tuple[str, int]], dict[str, float]]:
     return written, timings
 
 
+def merge_sorted(triples: list[ox.Triple], more: list[ox.Triple]) -> list[ox.Triple]:
+    """`triples` (sorted by `triple_key`) with `more` added, still sorted: `more` is placed as one run where it
+    fits between two of `triples`, as a document's statements about itself do (they share their subject)."""
+    extra = sorted(more, key=triple_key)
+    if not extra:
+        return list(triples)
+    first, last = triple_key(extra[0]), triple_key(extra[-1])
+    at = bisect.bisect_left(triples, first, key=triple_key)
+    if at < len(triples) and triple_key(triples[at]) < last:
+        return sorted(triples + extra, key=triple_key)
+    return triples[:at] + extra + triples[at:]
+
+
 def render_entity(
     entity: ox.NamedNode, job: EntityJob, emit: Callable[[str, bytes], None], timings: dict[str, float]
 ) -> None:
@@ -371,10 +385,14 @@ def render_entity(
     start = time.perf_counter()
     path = policy.path(entity.value)
     described = job.graph.document(entity)
-    documents = {f: described + document_about(entity, entity.value + f.extension, policy, config) for f in RDF_FORMATS}
-    emit(path + TURTLE.extension, turtle(documents[TURTLE], prefixes, entity))
-    emit(path + NTRIPLES.extension, ntriples(documents[NTRIPLES]))
-    jsonld_text = json_text(jsonld_tree(entity, documents[JSONLD], prefixes))
+    # Each document is the entity's triples (sorted) with what the document says about itself, kept in order.
+    documents = {
+        f: merge_sorted(described, document_about(entity, entity.value + f.extension, policy, config))
+        for f in RDF_FORMATS
+    }
+    emit(path + TURTLE.extension, turtle(documents[TURTLE], prefixes, entity, presorted=True))
+    emit(path + NTRIPLES.extension, ntriples(documents[NTRIPLES], presorted=True))
+    jsonld_text = json_text(jsonld_tree(entity, documents[JSONLD], prefixes, presorted=True))
     emit(path + JSONLD.extension, jsonld_text.encode("utf-8"))
     middle = time.perf_counter()
     kinds = views.kind(entity)
