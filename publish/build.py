@@ -10,6 +10,7 @@ written into a temporary folder that replaces the output folder only when everyt
 from __future__ import annotations
 
 import bisect
+import gc
 import gzip
 import hashlib
 import io
@@ -43,7 +44,7 @@ from .serverconf import htaccess, nginx_conf
 from .urls import ENGLISH_SEGMENT, UrlPolicy
 from .validate import run_validation
 from .views import VALUES_SEGMENT, SiteView, Views, embed_json
-from .write import SiteWriter, read_marker, write_file
+from .write import SiteWriter, read_marker, safe_relative
 
 Progress = Callable[[str], None]
 
@@ -333,6 +334,9 @@ def render_entities(
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     workers = max(1, min(cores, len(graph.entities) // PARALLEL_THRESHOLD))
     _JOB = EntityJob(root, graph, views, renderer, site, extras, workers)
+    # Everything allocated so far (the site graph above all) is left out of garbage collection while rendering:
+    # collections then never walk it, and forked workers leave the pages they share with this process unwritten.
+    gc.freeze()
     try:
         if workers == 1:
             results = [_render_share(0)]
@@ -341,6 +345,7 @@ def render_entities(
                 results = pool.map(_render_share, range(workers))
     finally:
         _JOB = None
+        gc.unfreeze()
     written = [item for files, _ in results for item in files]
     cpu = {"documents": sum(t["documents"] for _, t in results), "pages": sum(t["pages"] for _, t in results)}
     return written, cpu
@@ -351,9 +356,18 @@ def _render_share(share: int) -> tuple[list[tuple[str, int]], dict[str, float]]:
     job = _JOB
     assert job is not None
     written: list[tuple[str, int]] = []
+    root = str(job.root)
+    # Folders made so far: an entity's five files share three folders, and its parent's were made before it.
+    made: set[str] = set()
 
     def emit(path: str, content: bytes) -> None:
-        write_file(job.root, path, content)
+        target = os.path.join(root, *safe_relative(path).parts)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        with open(target, "wb") as handle:
+            handle.write(content)
         written.append((path, len(content)))
 
     timings = {"documents": 0.0, "pages": 0.0}

@@ -92,25 +92,31 @@ class SiteGraph:
         self.triple_count = len(seen)
         self._labels: dict[Term, dict[str, str]] = {}
         self._outgoing: dict[Subject, dict[ox.NamedNode, list[Term]]] = {}
+        self._outgoing_old: dict[Subject, dict[ox.NamedNode, list[Term]]] = {}
 
     # -- reading -------------------------------------------------------------------------------------------
-    # Subjects whose values by property are kept: pages read the same few nodes (an entity, its parents, its link
-    # records) many times over, one entity after another, so a small window of them serves nearly every lookup.
+    # Subjects whose values by property are kept, in two generations (the newer, and the one before): pages read
+    # the same few nodes (an entity, its parents, its link records) many times over, one entity after another, so
+    # a small window of them serves nearly every lookup.
     OUTGOING_CACHE = 4096
 
     def outgoing(self, subject: Subject) -> dict[ox.NamedNode, list[Term]]:
         """Property → the subject's objects (in a stable order); do not modify the lists."""
         found = self._outgoing.get(subject)
         if found is None:
+            found = self._outgoing_old.get(subject)
+            if found is None:
+                found = {}
+                for t in self.by_subject.get(subject, ()):
+                    values = found.get(t.predicate)
+                    if values is None:
+                        found[t.predicate] = [t.object]
+                    else:
+                        values.append(t.object)
             if len(self._outgoing) >= self.OUTGOING_CACHE:
-                self._outgoing.clear()
-            found = self._outgoing[subject] = {}
-            for t in self.by_subject.get(subject, ()):
-                values = found.get(t.predicate)
-                if values is None:
-                    found[t.predicate] = [t.object]
-                else:
-                    values.append(t.object)
+                self._outgoing_old = self._outgoing
+                self._outgoing = {}
+            self._outgoing[subject] = found
         return found
 
     def objects(self, subject: Subject, predicate: ox.NamedNode) -> list[Term]:

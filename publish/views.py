@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 import pyoxigraph as ox
 
@@ -298,6 +299,32 @@ def shade(count: int, peak: int) -> int:
     return max(1, min(4, round(4 * count / peak)))
 
 
+class LazyList(Sequence[object]):
+    """A list made the first time it is read."""
+
+    def __init__(self, make: Callable[[], object]) -> None:
+        self._make = make
+        self._items: list[object] | None = None
+
+    def _list(self) -> list[object]:
+        if self._items is None:
+            made = self._make()
+            self._items = list(made) if isinstance(made, Iterable) else []
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> object: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[object]: ...
+
+    def __getitem__(self, index: int | slice) -> object | Sequence[object]:
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+
 def _number(term: Term | None) -> str:
     return term.value if isinstance(term, ox.Literal) else ""
 
@@ -313,6 +340,10 @@ class Views:
         self.config = config
         self.policy = policy
         self.plo = policy.ontology_ns
+        # The shapes' sh:targetClass triples (found by one walk over every triple).
+        self.target_class_triples = [
+            t for triples in self.g.by_subject.values() for t in triples if t.predicate == SH_TARGET_CLASS
+        ]
         self.specs = self._property_specs()
         self.sdg_page_set = set(self.sdg_pages())
         self.queries = tuple(load_examples(config.site_dir))
@@ -333,9 +364,7 @@ class Views:
     def _property_specs(self) -> dict[str, dict[str, PropertySpec]]:
         """class IRI → property IRI → the first (lowest sh:order) property shape's names and descriptions."""
         specs: dict[str, dict[str, PropertySpec]] = defaultdict(dict)
-        for shape_triple in [
-            t for triples in self.g.by_subject.values() for t in triples if t.predicate == SH_TARGET_CLASS
-        ]:
+        for shape_triple in self.target_class_triples:
             cls = shape_triple.object
             if not isinstance(cls, ox.NamedNode):
                 continue
@@ -880,7 +909,7 @@ class Views:
         """The data model drawn from the shapes: per node shape its properties, cardinalities and value types."""
         shapes = []
         for triple in sorted(
-            (t for ts in self.g.by_subject.values() for t in ts if t.predicate == SH_TARGET_CLASS),
+            self.target_class_triples,
             key=lambda t: t.subject.value,  # type: ignore[union-attr]
         ):
             shape = triple.subject
@@ -942,8 +971,10 @@ class Views:
         )
 
     def static(self, lang: str, here: str) -> dict[str, object]:
-        """The context of the static pages (site/templates/pages/*.html): the plans and the example queries."""
-        return {**self.home(lang, here), "queries": self.queries}
+        """The context of the static pages (site/templates/pages/*.html): the plans and the example queries.
+
+        The plans are listed only when a page reads them (listing them walks every plan of the site)."""
+        return {"plans": LazyList(lambda: self.home(lang, here)["plans"]), "queries": self.queries}
 
     def extra(self, entity: ox.NamedNode, kinds: tuple[str, ...], lang: str, here: str) -> dict[str, object]:
         """What a specific template needs beyond the page view: the ontology's terms on the ontology page."""
