@@ -39,7 +39,7 @@ from .model import Vocabulary, derived_triples
 from .namespaces import DCTERMS, FOAF, PROV, RDF, VOID
 from .query import SiteGraph, page_dir, relative, triple_key
 from .render import LANGS, Renderer
-from .serialize import json_text, jsonld_flat, jsonld_tree, ntriples, rdfxml, trig, turtle
+from .serialize import json_text, jsonld_flat, jsonld_tree, ntriples, prefix_scan, rdfxml, trig, turtle
 from .serverconf import htaccess, nginx_conf
 from .urls import ENGLISH_SEGMENT, UrlPolicy
 from .validate import run_validation
@@ -404,9 +404,11 @@ def render_entity(
         f: merge_sorted(described, document_about(entity, entity.value + f.extension, policy, config))
         for f in RDF_FORMATS
     }
-    emit(path + TURTLE.extension, turtle(documents[TURTLE], prefixes, entity, presorted=True))
+    # The documents differ only in their own IRI (same namespace, same scheme): one prefix scan serves them all.
+    scan = prefix_scan(documents[TURTLE], prefixes)
+    emit(path + TURTLE.extension, turtle(documents[TURTLE], prefixes, entity, presorted=True, scan=scan))
     emit(path + NTRIPLES.extension, ntriples(documents[NTRIPLES], presorted=True))
-    jsonld_text = json_text(jsonld_tree(entity, documents[JSONLD], prefixes, presorted=True))
+    jsonld_text = json_text(jsonld_tree(entity, documents[JSONLD], prefixes, presorted=True, scan=scan))
     emit(path + JSONLD.extension, jsonld_text.encode("utf-8"))
     middle = time.perf_counter()
     kinds = views.kind(entity)

@@ -25,7 +25,10 @@ def _bytes(content: bytes | None) -> bytes:
     return content
 
 
-def _scan(triples: Iterable[ox.Triple], prefixes: Prefixes) -> tuple[dict[str, str], set[str]]:
+PrefixScan = tuple[dict[str, str], set[str]]
+
+
+def prefix_scan(triples: Iterable[ox.Triple], prefixes: Prefixes) -> PrefixScan:
     """The prefixes whose namespace some IRI in the triples (or a literal's datatype) belongs to, and the schemes
     of the IRIs in the triples (the part before the first ':')."""
     by_namespace = {namespace: prefix for prefix, namespace in prefixes}
@@ -58,7 +61,7 @@ def used_prefixes(triples: Iterable[ox.Triple], prefixes: Prefixes) -> dict[str,
     Namespaces end in '/' or '#' and their terms contain neither, so an IRI's namespace is its part up to the
     last of those.
     """
-    return _scan(triples, prefixes)[0]
+    return prefix_scan(triples, prefixes)[0]
 
 
 def ordered(triples: Iterable[ox.Triple], first: Term | None = None) -> list[ox.Triple]:
@@ -74,14 +77,21 @@ def ordered_presorted(triples: Sequence[ox.Triple], first: Term | None = None) -
 
 
 def turtle(
-    triples: Iterable[ox.Triple], prefixes: Prefixes, first: Term | None = None, *, presorted: bool = False
+    triples: Iterable[ox.Triple],
+    prefixes: Prefixes,
+    first: Term | None = None,
+    *,
+    presorted: bool = False,
+    scan: PrefixScan | None = None,
 ) -> bytes:
     """Turtle with only the prefixes it uses; the `first` subject's triples lead.
 
     `presorted`: the triples are a sequence already sorted by `triple_key` (as `SiteGraph.document` returns them).
+    `scan`: `prefix_scan` of these triples, or of triples whose IRIs have the same namespaces, when the caller has it.
     """
     items = ordered_presorted(list(triples), first) if presorted else ordered(triples, first)
-    return _bytes(ox.serialize(items, format=ox.RdfFormat.TURTLE, prefixes=used_prefixes(items, prefixes)))
+    used = scan[0] if scan is not None else used_prefixes(items, prefixes)
+    return _bytes(ox.serialize(items, format=ox.RdfFormat.TURTLE, prefixes=used))
 
 
 def ntriples(triples: Iterable[ox.Triple], *, presorted: bool = False) -> bytes:
@@ -125,7 +135,6 @@ class _JsonLd:
         self.prefixes = sorted(prefixes.items(), key=lambda p: -len(p[1]))
         self.compacted: dict[str, str] = {}
         self.emitted: set[ox.Triple] = set()
-        self.total = len(set(triples))
 
     def compact(self, iri: str) -> str:
         found = self.compacted.get(iri)
@@ -199,21 +208,27 @@ class _JsonLd:
         return tree
 
 
-def jsonld_prefixes(triples: Sequence[ox.Triple], prefixes: Prefixes) -> dict[str, str]:
+def jsonld_prefixes(triples: Sequence[ox.Triple], prefixes: Prefixes, scan: PrefixScan | None = None) -> dict[str, str]:
     """The prefixes for a JSON-LD context: those used, less any named like an IRI scheme in the document
     (JSON-LD would read the IRI `dct:x` as a compact IRI if `dct` were a prefix)."""
-    used, schemes = _scan(triples, prefixes)
+    used, schemes = scan if scan is not None else prefix_scan(triples, prefixes)
     return {prefix: namespace for prefix, namespace in used.items() if prefix not in schemes}
 
 
 def jsonld_tree(
-    root: ox.NamedNode, triples: Sequence[ox.Triple], prefixes: Prefixes, *, presorted: bool = False
+    root: ox.NamedNode,
+    triples: Sequence[ox.Triple],
+    prefixes: Prefixes,
+    *,
+    presorted: bool = False,
+    scan: PrefixScan | None = None,
 ) -> dict[str, object]:
     """A self-contained JSON-LD document (inline @context) with the root entity as its single top object.
 
     `presorted`: the triples are already sorted by `triple_key` (the document is the same either way).
+    `scan`: `prefix_scan` of these triples, or of triples whose IRIs have the same namespaces and schemes.
     """
-    used = jsonld_prefixes(triples, prefixes)
+    used = jsonld_prefixes(triples, prefixes, scan)
     builder = _JsonLd(triples, used, presorted)
     body = builder.document(root)
     return {"@context": dict(sorted(used.items())), **body}

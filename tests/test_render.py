@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 from publish.build import merge_sorted
 from publish.query import LinkView, SiteGraph, ValueView, triple_key
 from publish.render import Html
-from publish.serialize import json_text, jsonld_tree, ntriples, turtle
+from publish.serialize import json_text, jsonld_tree, ntriples, prefix_scan, turtle
 from publish.urls import UrlPolicy
 
 BASE = "http://localhost:8000/"
@@ -67,6 +67,7 @@ def test_presorted_turtle_and_ntriples_are_the_bytes_of_the_sorting_path_and_rou
     shuffled = list(reversed(triples))
     fast_ttl = turtle(triples, PREFIXES, entity, presorted=True)
     assert fast_ttl == turtle(shuffled, PREFIXES, entity)
+    assert fast_ttl == turtle(triples, PREFIXES, entity, presorted=True, scan=prefix_scan(triples, PREFIXES))
     assert fast_ttl.startswith(b"@prefix")
     fast_nt = ntriples(triples, presorted=True)
     assert fast_nt == ntriples(shuffled)
