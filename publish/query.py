@@ -93,6 +93,7 @@ class SiteGraph:
         self._labels: dict[Term, dict[str, str]] = {}
         self._outgoing: dict[Subject, dict[ox.NamedNode, list[Term]]] = {}
         self._outgoing_old: dict[Subject, dict[ox.NamedNode, list[Term]]] = {}
+        self._label_triples: dict[Term, list[ox.Triple]] = {}
 
     # -- reading -------------------------------------------------------------------------------------------
     # Subjects whose values by property are kept, in two generations (the newer, and the one before): pages read
@@ -206,11 +207,18 @@ class SiteGraph:
         """The triples that give the node its labels."""
         if not isinstance(node, ox.NamedNode | ox.BlankNode):
             return []
-        for predicate in LABEL_PREDICATES:
-            found = [t for t in self.by_subject.get(node, ()) if t.predicate == predicate]
-            if found:
-                return found
-        return []
+        cached = self._label_triples.get(node)
+        if cached is None:
+            cached = []
+            for predicate in LABEL_PREDICATES:
+                cached = [t for t in self.by_subject.get(node, ()) if t.predicate == predicate]
+                if cached:
+                    break
+            # The same neighbours (a plan, its areas, the SDG targets, the agents) recur from entity to entity.
+            if len(self._label_triples) >= self.OUTGOING_CACHE:
+                self._label_triples.clear()
+            self._label_triples[node] = cached
+        return cached
 
     def document(self, entity: ox.NamedNode) -> list[ox.Triple]:
         """The triples of the entity's documents: description, incoming links, labels of its neighbours.

@@ -56,6 +56,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 # An entity page lists at most this many values of a property; further pages list the rest (the RDF holds all).
 PAGE_SIZE = 50
 VALUES_SEGMENT = "vaerdier"
+# Link targets kept (by node and language) before the cache starts over.
+LINK_CACHE = 8192
 
 
 @dataclass(frozen=True)
@@ -351,6 +353,8 @@ class Views:
         # names of properties and datatypes. Both are few, and every page asks for them again.
         self._row_heads: dict[tuple[tuple[str, ...], str, bool, str], tuple[str, str, str]] = {}
         self._curies: dict[str, str] = {}
+        # Links by node and language, less their relative href (the same nodes recur from page to page).
+        self._link_targets: dict[tuple[Term, str], tuple[str, str, str | None, str, str]] = {}
         # The value groups of the entity being rendered, by direction and language (its page and its value pages
         # in both languages read them).
         self._groups_of: ox.NamedNode | None = None
@@ -397,6 +401,20 @@ class Views:
 
     def link(self, node: Term, from_dir: str, lang: str) -> LinkView:
         """A link from a page to the node: to its page when the site has one, else to the IRI itself."""
+        target = self._link_targets.get((node, lang))
+        if target is None:
+            target = self._link_target(node, lang)
+            if len(self._link_targets) >= LINK_CACHE:
+                self._link_targets.clear()
+            self._link_targets[(node, lang)] = target
+        text, text_lang, path, external, iri = target
+        if path is None:
+            return LinkView(text, external, text_lang, external, iri)
+        return LinkView(text, relative(from_dir, path), text_lang, external, iri)
+
+    def _link_target(self, node: Term, lang: str) -> tuple[str, str, str | None, str, str]:
+        """What a link to the node is wherever it is: text, its language, the site path it leads to (None when it
+        leads out of the site), the external IRI shown beside it, and the node's IRI."""
         labels = self.g.labels(node)
         text = self.g.label(node, lang)
         text_lang = lang if lang in labels else ("da" if "da" in labels else ("en" if "en" in labels else ""))
@@ -404,12 +422,12 @@ class Views:
         iri = node.value if isinstance(node, ox.NamedNode) else ""
         if path is not None:
             target = path if lang == "da" else path + "en/"
-            return LinkView(text, relative(from_dir, target), text_lang, "" if self.policy.is_local(iri) else iri, iri)
+            return (text, text_lang, target, "" if self.policy.is_local(iri) else iri, iri)
         if self.policy.is_local(iri):
             # A file of the site (a download, the source text) rather than an entity: linked relatively too.
-            return LinkView(text, relative(from_dir, self.policy.path(iri)), text_lang, "", iri)
+            return (text, text_lang, self.policy.path(iri), "", iri)
         safe = iri if linkable(iri) else ""
-        return LinkView(text, safe, text_lang, safe, iri)
+        return (text, text_lang, None, safe, iri)
 
     def badge(self, concept: ox.NamedNode, from_dir: str, lang: str) -> BadgeView:
         """The SDG badge of a goal or target."""
