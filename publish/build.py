@@ -371,8 +371,13 @@ def _render_share(share: int) -> tuple[list[tuple[str, int]], dict[str, float]]:
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        with open(target, "wb") as handle:
-            handle.write(content)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            view = memoryview(content)
+            while view:
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
         written.append((path, len(content)))
 
     timings = {"documents": 0.0, "pages": 0.0}
