@@ -450,6 +450,17 @@ def render_entity(
 
 def plan_site_pages(plan: SitePlan, views: Views, renderer: Renderer, site: SiteView) -> None:
     """Home, SDG goal and target pages, coverage, data model and the static pages, in both languages."""
+    # These pages walk every plan more than once: keep every node's values once read. What is there already (the
+    # site graph) is left out of garbage collection meanwhile, so the caches' growth sets off no walks over it.
+    views.g.cache_window = max(views.g.cache_window, len(views.g.by_subject))
+    gc.freeze()
+    try:
+        _plan_site_pages(plan, views, renderer, site)
+    finally:
+        gc.unfreeze()
+
+
+def _plan_site_pages(plan: SitePlan, views: Views, renderer: Renderer, site: SiteView) -> None:
     site_pages: list[tuple[str, str, Callable[[str, str], dict[str, object]]]] = [
         ("", "home.html", views.home),
         ("daekning", "coverage.html", views.coverage),

@@ -91,16 +91,16 @@ class SiteGraph:
             incoming.sort(key=lambda t: (term_key(t.predicate), term_key(t.subject)))
         self.triple_count = len(seen)
         self._labels: dict[Term, dict[str, str]] = {}
+        # Subjects whose values by property (and whose label triples) are kept; the values by property in two
+        # generations (the newer, and the one before). Entity pages read the same few nodes (an entity, its parents,
+        # its link records) many times over, one entity after another, so a small window serves nearly every
+        # lookup; pages that walk the whole site (the home page) want a window as large as the site.
+        self.cache_window = 4096
         self._outgoing: dict[Subject, dict[ox.NamedNode, list[Term]]] = {}
         self._outgoing_old: dict[Subject, dict[ox.NamedNode, list[Term]]] = {}
         self._label_triples: dict[Term, list[ox.Triple]] = {}
 
     # -- reading -------------------------------------------------------------------------------------------
-    # Subjects whose values by property are kept, in two generations (the newer, and the one before): pages read
-    # the same few nodes (an entity, its parents, its link records) many times over, one entity after another, so
-    # a small window of them serves nearly every lookup.
-    OUTGOING_CACHE = 4096
-
     def outgoing(self, subject: Subject) -> dict[ox.NamedNode, list[Term]]:
         """Property → the subject's objects (in a stable order); do not modify the lists."""
         found = self._outgoing.get(subject)
@@ -114,7 +114,7 @@ class SiteGraph:
                         found[t.predicate] = [t.object]
                     else:
                         values.append(t.object)
-            if len(self._outgoing) >= self.OUTGOING_CACHE:
+            if len(self._outgoing) >= self.cache_window:
                 self._outgoing_old = self._outgoing
                 self._outgoing = {}
             self._outgoing[subject] = found
@@ -215,7 +215,7 @@ class SiteGraph:
                 if cached:
                     break
             # The same neighbours (a plan, its areas, the SDG targets, the agents) recur from entity to entity.
-            if len(self._label_triples) >= self.OUTGOING_CACHE:
+            if len(self._label_triples) >= self.cache_window:
                 self._label_triples.clear()
             self._label_triples[node] = cached
         return cached

@@ -35,18 +35,20 @@ def prefix_scan(triples: Iterable[ox.Triple], prefixes: Prefixes) -> PrefixScan:
     found: set[str] = set()
     schemes: set[str] = set()
     seen: set[str] = set()
+    named: set[str] = set()
     for t in triples:
         for term in (t.subject, t.predicate, t.object):
             if isinstance(term, ox.NamedNode):
                 iri = term.value
-                if iri in seen:
+                if iri in named:
                     continue
+                named.add(iri)
                 schemes.add(iri.split(":", 1)[0])
             elif isinstance(term, ox.Literal):
                 iri = term.datatype.value
-                if iri in seen:
-                    continue
             else:
+                continue
+            if iri in seen:
                 continue
             seen.add(iri)
             namespace = iri[: max(iri.rfind("/"), iri.rfind("#")) + 1]

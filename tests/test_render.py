@@ -105,7 +105,7 @@ def test_merged_document_triples_are_sorted_like_a_full_sort(subject: str) -> No
 def test_the_property_index_gives_every_subjects_values_in_order_through_its_small_window() -> None:
     _, triples = tricky_document()
     graph = SiteGraph(triples, UrlPolicy(BASE))
-    graph.OUTGOING_CACHE = 2
+    graph.cache_window = 2
     subjects = list(graph.by_subject)
     for _ in range(3):
         for subject in subjects + list(reversed(subjects)):
