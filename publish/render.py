@@ -29,6 +29,17 @@ def template_problem(exc: TemplateError, name: str) -> BuildError:
     return BuildError(f"{where}: {exc.message or exc}")
 
 
+class Strings(dict[str, str]):
+    """The UI strings of one language; templates read them as attributes (`t.home`), which Jinja2 then finds at
+    once rather than after a failed attribute lookup."""
+
+    def __getattr__(self, name: str) -> str:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 def load_strings(site_dir: Path) -> dict[str, dict[str, str]]:
     """The UI strings: language → key → text. Every key must exist in every language."""
     path = site_dir / "strings.toml"
@@ -39,7 +50,7 @@ def load_strings(site_dir: Path) -> dict[str, dict[str, str]]:
         raise BuildError(f"{path}: the UI strings file is missing") from exc
     except tomllib.TOMLDecodeError as exc:
         raise BuildError(f"{path}: not valid TOML: {exc}") from exc
-    strings: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
+    strings: dict[str, dict[str, str]] = {lang: Strings() for lang in LANGS}
     for key, texts in table.items():
         if not isinstance(texts, dict) or set(texts) != set(LANGS):
             raise BuildError(f"{path}: string {key!r} needs exactly a 'da' and an 'en' text")
