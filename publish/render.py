@@ -2,7 +2,9 @@
 
 Stage: render. Imports `errors` and `query` (relative links); Jinja2 with StrictUndefined and autoescaping.
 Template choice: `entity/{kind}.html` for the entity's most specific class that has one, else `entity/_default.html`.
-UI strings for both languages come from `site/strings.toml`.
+UI strings for both languages come from `site/strings.toml`. The fragments every page repeats (texts with their
+language, links, SDG badges, property values and rows) are written by `Html`, which templates reach as `h`; the
+larger blocks are macros in `site/templates/_macros.html`.
 """
 
 from __future__ import annotations
