@@ -165,7 +165,10 @@ class Renderer:
             auto_reload=False,
         )
         self.strings = load_strings(site_dir)
-        self.html = {lang: Html(lang, self.strings[lang]) for lang in LANGS}
+        try:
+            self.html = {lang: Html(lang, self.strings[lang]) for lang in LANGS}
+        except KeyError as exc:
+            raise BuildError(f"{site_dir / 'strings.toml'}: the UI string {exc.args[0]!r} is missing") from exc
         self._entity_templates: dict[tuple[str, ...], Template] = {}
 
     def template(self, name: str) -> Template:

@@ -4,6 +4,8 @@ graph and the Python HTML fragments give exactly what the general paths give."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -12,10 +14,12 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from publish.build import merge_sorted
+from publish.errors import BuildError
 from publish.query import LinkView, SiteGraph, ValueView, triple_key
-from publish.render import Html
+from publish.render import Html, Renderer
 from publish.serialize import json_text, jsonld_tree, ntriples, prefix_scan, turtle
 from publish.urls import UrlPolicy
+from tests.conftest import ROOT
 
 BASE = "http://localhost:8000/"
 PREFIXES = UrlPolicy(BASE).prefixes()
@@ -150,3 +154,15 @@ def test_the_python_fragments_write_what_the_jinja_macros_wrote(lang: str) -> No
         if v.link:
             assert str(html.link(v.link)) == env.from_string(MACROS + "{{ link(l) }}").render(l=v.link, lang=lang)
     assert "<script>" not in str(html.value(values[0]))
+
+
+def test_a_ui_string_the_fragments_need_missing_is_an_error_naming_it(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "site", site)
+    strings = site / "strings.toml"
+    strings.write_text(
+        "\n".join(line for line in strings.read_text(encoding="utf-8").splitlines() if not line.startswith("goals ")),
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildError, match=r"strings\.toml: the UI string 'goals' is missing"):
+        Renderer(site)
