@@ -767,7 +767,8 @@ class Views:
                     "link": self.link(plan, here, lang),
                     "issued": issued.value if isinstance(issued, ox.Literal) else "",
                     "publisher": self.link(publisher, here, lang) if publisher is not None else None,
-                    "children": self.children(plan, here, lang),
+                    # The home page shows each plan's focus areas, not their focus points.
+                    "children": self.children(plan, here, lang, depth=0),
                 }
             )
         plans.sort(key=lambda p: (str(p["issued"]), str(p["link"])), reverse=True)
