@@ -9,6 +9,8 @@ written into a temporary folder that replaces the output folder only when everyt
 
 from __future__ import annotations
 
+import bisect
+import gc
 import gzip
 import hashlib
 import io
@@ -38,12 +40,12 @@ from .model import DERIVED_PREDICATES, Vocabulary, derived_triples
 from .namespaces import DCTERMS, FOAF, PROV, RDF, VOID
 from .query import Read, SiteGraph, page_dir, relative, triple_key
 from .render import LANGS, Renderer
-from .serialize import json_text, jsonld_flat, jsonld_tree, ntriples, rdfxml, trig, turtle
+from .serialize import json_text, jsonld_flat, jsonld_tree, ntriples, prefix_scan, rdfxml, trig, turtle
 from .serverconf import htaccess, nginx_conf
 from .urls import ENGLISH_SEGMENT, UrlPolicy
 from .validate import run_validation
 from .views import VALUES_SEGMENT, SiteView, Views, embed_json
-from .write import SiteWriter, read_marker, write_file
+from .write import SiteWriter, read_marker, safe_relative
 
 Progress = Callable[[str], None]
 
@@ -440,6 +442,9 @@ def render_entities(
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     workers = max(1, min(cores, len(entities) // PARALLEL_THRESHOLD))
     _JOB = EntityJob(root, graph, entities, views, renderer, site, extras, workers)
+    # Everything allocated so far (the site graph above all) is left out of garbage collection while rendering:
+    # collections then never walk it, and forked workers leave the pages they share with this process unwritten.
+    gc.freeze()
     try:
         if workers == 1:
             results = [_render_share(0)]
@@ -448,34 +453,70 @@ def render_entities(
                 results = pool.map(_render_share, range(workers))
     finally:
         _JOB = None
+        gc.unfreeze()
     rendered = Rendered()
     for result in results:
         rendered.merge(result)
     return rendered
 
 
+# Entities are shared out to the workers in runs of this many neighbours (in IRI order): a run's triples lie close
+# together in memory, so each worker touches (and copies) fewer of the memory pages it shares with the others.
+SHARE_RUN = 64
+
+
 def _render_share(share: int) -> Rendered:
-    """Render every `workers`-th entity, starting at `share`."""
+    """Render every `workers`-th run of SHARE_RUN entities, starting at run `share`; note what each one read."""
     job = _JOB
     assert job is not None
     rendered = Rendered()
     names: dict[Read, str] = {}
-    for entity in job.entities[share :: job.workers]:
-        files: list[tuple[str, int]] = []
+    root = str(job.root)
+    # Folders made so far: an entity's five files share three folders, and its parent's were made before it.
+    made: set[str] = set()
+    files: list[tuple[str, int]] = []
 
-        def emit(path: str, content: bytes, files: list[tuple[str, int]] = files) -> None:
-            write_file(job.root, path, content)
-            files.append((path, len(content)))
+    def emit(path: str, content: bytes) -> None:
+        target = os.path.join(root, *safe_relative(path).parts)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            view = memoryview(content)
+            while view:
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
+        files.append((path, len(content)))
 
-        with job.graph.recording() as reads:
-            render_entity(entity, job, emit, rendered.cpu)
-        rendered.files[entity.value] = files
-        for read in reads:
-            name = names.get(read)
-            if name is None:
-                name = names[read] = read_key(read)
-            rendered.readers.setdefault(name, []).append(entity.value)
+    entities = job.entities
+    for start in range(share * SHARE_RUN, len(entities), job.workers * SHARE_RUN):
+        for entity in entities[start : start + SHARE_RUN]:
+            files = []
+            with job.graph.recording() as reads:
+                render_entity(entity, job, emit, rendered.cpu)
+            rendered.files[entity.value] = files
+            for read in reads:
+                name = names.get(read)
+                if name is None:
+                    name = names[read] = read_key(read)
+                rendered.readers.setdefault(name, []).append(entity.value)
     return rendered
+
+
+def merge_sorted(triples: list[ox.Triple], more: list[ox.Triple]) -> list[ox.Triple]:
+    """`triples` (sorted by `triple_key`) with `more` added, still sorted: `more` is placed as one run where it
+    fits between two of `triples`, as a document's statements about itself do (they share their subject)."""
+    extra = sorted(more, key=triple_key)
+    if not extra:
+        return list(triples)
+    first, last = triple_key(extra[0]), triple_key(extra[-1])
+    at = bisect.bisect_left(triples, first, key=triple_key)
+    if at < len(triples) and triple_key(triples[at]) < last:
+        return sorted(triples + extra, key=triple_key)
+    return triples[:at] + extra + triples[at:]
 
 
 def render_entity(
@@ -488,10 +529,16 @@ def render_entity(
     start = time.perf_counter()
     path = policy.path(entity.value)
     described = job.graph.document(entity)
-    documents = {f: described + document_about(entity, entity.value + f.extension, policy, config) for f in RDF_FORMATS}
-    emit(path + TURTLE.extension, turtle(documents[TURTLE], prefixes, entity))
-    emit(path + NTRIPLES.extension, ntriples(documents[NTRIPLES]))
-    jsonld_text = json_text(jsonld_tree(entity, documents[JSONLD], prefixes))
+    # Each document is the entity's triples (sorted) with what the document says about itself, kept in order.
+    documents = {
+        f: merge_sorted(described, document_about(entity, entity.value + f.extension, policy, config))
+        for f in RDF_FORMATS
+    }
+    # The documents differ only in their own IRI (same namespace, same scheme): one prefix scan serves them all.
+    scan = prefix_scan(documents[TURTLE], prefixes)
+    emit(path + TURTLE.extension, turtle(documents[TURTLE], prefixes, entity, presorted=True, scan=scan))
+    emit(path + NTRIPLES.extension, ntriples(documents[NTRIPLES], presorted=True))
+    jsonld_text = json_text(jsonld_tree(entity, documents[JSONLD], prefixes, presorted=True, scan=scan))
     emit(path + JSONLD.extension, jsonld_text.encode("utf-8"))
     middle = time.perf_counter()
     kinds = views.kind(entity)
@@ -521,6 +568,17 @@ def render_entity(
 
 def plan_site_pages(plan: SitePlan, views: Views, renderer: Renderer, site: SiteView) -> None:
     """Home, SDG goal and target pages, coverage, data model and the static pages, in both languages."""
+    # These pages walk every plan more than once: keep every node's values once read. What is there already (the
+    # site graph) is left out of garbage collection meanwhile, so the caches' growth sets off no walks over it.
+    views.g.cache_window = max(views.g.cache_window, len(views.g.by_subject))
+    gc.freeze()
+    try:
+        _plan_site_pages(plan, views, renderer, site)
+    finally:
+        gc.unfreeze()
+
+
+def _plan_site_pages(plan: SitePlan, views: Views, renderer: Renderer, site: SiteView) -> None:
     site_pages: list[tuple[str, str, Callable[[str, str], dict[str, object]]]] = [
         ("", "home.html", views.home),
         ("daekning", "coverage.html", views.coverage),

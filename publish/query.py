@@ -8,11 +8,11 @@ and each entity's description, incoming links and neighbour labels are read from
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -49,7 +49,12 @@ def term_key(term: Term) -> tuple[int, str]:
 
 def triple_key(triple: ox.Triple) -> tuple[tuple[int, str], tuple[int, str], tuple[int, str]]:
     """Sort key for deterministic output."""
-    return (term_key(triple.subject), term_key(triple.predicate), term_key(triple.object))
+    subject, obj = triple.subject, triple.object
+    return (
+        (0, subject.value) if isinstance(subject, ox.NamedNode) else term_key(subject),
+        (0, triple.predicate.value),
+        (0, obj.value) if isinstance(obj, ox.NamedNode) else term_key(obj),
+    )
 
 
 def pick(texts: dict[str, str], lang: str) -> str:
@@ -65,6 +70,9 @@ def is_sdg(iri: str) -> bool:
     rest = iri[len(SDG_NS) :] if iri.startswith(SDG_NS) else ""
     return bool(rest) and rest.replace(".", "").isalnum() and rest[0].isdigit()
 
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 # What a recorded read is: ("S", node) for the node's outgoing triples, ("O", node) for its incoming ones,
 # ("L", node) for its label triples (LABEL_PREDICATES) only, ("E", node) for whether it has outgoing triples.
@@ -128,6 +136,14 @@ class SiteGraph:
         self.by_object: dict[Term, list[ox.Triple]] = _Index(by_object, "O")
         self.triple_count = len(seen)
         self._labels: dict[Term, dict[str, str]] = {}
+        # Subjects whose values by property (and whose label triples) are kept; the values by property in two
+        # generations (the newer, and the one before). Entity pages read the same few nodes (an entity, its parents,
+        # its link records) many times over, one entity after another, so a small window serves nearly every
+        # lookup; pages that walk the whole site (the home page) want a window as large as the site.
+        self.cache_window = 4096
+        self._outgoing: dict[Subject, dict[ox.NamedNode, list[Term]]] = {}
+        self._outgoing_old: dict[Subject, dict[ox.NamedNode, list[Term]]] = {}
+        self._label_triples: dict[Term, list[ox.Triple]] = {}
 
     @contextmanager
     def recording(self) -> Iterator[set[Read]]:
@@ -143,13 +159,33 @@ class SiteGraph:
                 index.sink = None
 
     # -- reading -------------------------------------------------------------------------------------------
+    def outgoing(self, subject: Subject) -> dict[ox.NamedNode, list[Term]]:
+        """Property → the subject's objects (in a stable order); do not modify the lists."""
+        self.note("S", subject)  # a read even when the cache answers
+        found = self._outgoing.get(subject)
+        if found is None:
+            found = self._outgoing_old.get(subject)
+            if found is None:
+                found = {}
+                for t in self.by_subject.get(subject, ()):
+                    values = found.get(t.predicate)
+                    if values is None:
+                        found[t.predicate] = [t.object]
+                    else:
+                        values.append(t.object)
+            if len(self._outgoing) >= self.cache_window:
+                self._outgoing_old = self._outgoing
+                self._outgoing = {}
+            self._outgoing[subject] = found
+        return found
+
     def objects(self, subject: Subject, predicate: ox.NamedNode) -> list[Term]:
         """The objects of `subject predicate ?o`, in a stable order."""
-        return [t.object for t in self.by_subject.get(subject, ()) if t.predicate == predicate]
+        return list(self.outgoing(subject).get(predicate, ()))
 
     def value(self, subject: Subject, predicate: ox.NamedNode) -> Term | None:
         """One object of `subject predicate ?o`, or None."""
-        values = self.objects(subject, predicate)
+        values = self.outgoing(subject).get(predicate)
         return values[0] if values else None
 
     def subjects(self, predicate: ox.NamedNode, obj: Term) -> list[Subject]:
@@ -168,7 +204,7 @@ class SiteGraph:
         """Language → text for the first predicate that has literal values."""
         for predicate in predicates:
             found: dict[str, str] = {}
-            for o in self.objects(node, predicate):
+            for o in self.outgoing(node).get(predicate, ()):
                 if isinstance(o, ox.Literal):
                     found.setdefault(o.language or "", o.value)
             if found:
@@ -192,8 +228,30 @@ class SiteGraph:
 
     def _note_label_read(self, node: Term) -> None:
         """Note a read of the node's labels only: ("L", node), touched only by changes to its label triples."""
+        self.note("L", node)
+
+    def note(self, tag: str, node: Term) -> None:
+        """Note a read while recording (for reads answered from a cache rather than the indexes)."""
         if isinstance(self.by_subject, _Index) and self.by_subject.sink is not None:
-            self.by_subject.sink.add(("L", node))
+            self.by_subject.sink.add((tag, node))
+
+    def cached(self, cache: dict[K, tuple[V, frozenset[Read]]], key: K, make: Callable[[], V]) -> V:
+        """`cache[key]`, made by `make` when missing; the reads that made it are noted again on every hit."""
+        entry = cache.get(key)
+        if entry is None:
+            outer = self.by_subject.sink if isinstance(self.by_subject, _Index) else None
+            with self.recording() as reads:
+                value = make()
+            entry = cache[key] = (value, frozenset(reads))
+            self._resume(outer)
+        if isinstance(self.by_subject, _Index) and self.by_subject.sink is not None:
+            self.by_subject.sink.update(entry[1])
+        return entry[0]
+
+    def _resume(self, sink: set[Read] | None) -> None:
+        for index in (self.by_subject, self.by_object):
+            if isinstance(index, _Index):
+                index.sink = sink
 
     def label(self, node: Term, lang: str) -> str:
         """The node's label in `lang` (falling back to Danish, English, its short name)."""
@@ -246,12 +304,19 @@ class SiteGraph:
         if not isinstance(node, ox.NamedNode | ox.BlankNode):
             return []
         self._note_label_read(node)
-        outgoing = dict.get(self.by_subject, node, ())
-        for predicate in LABEL_PREDICATES:
-            found = [t for t in outgoing if t.predicate == predicate]
-            if found:
-                return found
-        return []
+        cached = self._label_triples.get(node)
+        if cached is None:
+            cached = []
+            outgoing = dict.get(self.by_subject, node, ())
+            for predicate in LABEL_PREDICATES:
+                cached = [t for t in outgoing if t.predicate == predicate]
+                if cached:
+                    break
+            # The same neighbours (a plan, its areas, the SDG targets, the agents) recur from entity to entity.
+            if len(self._label_triples) >= self.cache_window:
+                self._label_triples.clear()
+            self._label_triples[node] = cached
+        return cached
 
     def document(self, entity: ox.NamedNode) -> list[ox.Triple]:
         """The triples of the entity's documents: description, incoming links, labels of its neighbours.

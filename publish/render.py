@@ -2,7 +2,9 @@
 
 Stage: render. Imports `errors` and `query` (relative links); Jinja2 with StrictUndefined and autoescaping.
 Template choice: `entity/{kind}.html` for the entity's most specific class that has one, else `entity/_default.html`.
-UI strings for both languages come from `site/strings.toml`.
+UI strings for both languages come from `site/strings.toml`. The fragments every page repeats (texts with their
+language, links, SDG badges, property values and rows) are written by `Html`, which templates reach as `h`; the
+larger blocks are macros in `site/templates/_macros.html`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError, TemplateNotFound
+from markupsafe import Markup, escape
 
 from .errors import BuildError
 from .query import relative
@@ -28,6 +31,17 @@ def template_problem(exc: TemplateError, name: str) -> BuildError:
     return BuildError(f"{where}: {exc.message or exc}")
 
 
+class Strings(dict[str, str]):
+    """The UI strings of one language; templates read them as attributes (`t.home`), which Jinja2 then finds at
+    once rather than after a failed attribute lookup."""
+
+    def __getattr__(self, name: str) -> str:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 def load_strings(site_dir: Path) -> dict[str, dict[str, str]]:
     """The UI strings: language → key → text. Every key must exist in every language."""
     path = site_dir / "strings.toml"
@@ -38,13 +52,99 @@ def load_strings(site_dir: Path) -> dict[str, dict[str, str]]:
         raise BuildError(f"{path}: the UI strings file is missing") from exc
     except tomllib.TOMLDecodeError as exc:
         raise BuildError(f"{path}: not valid TOML: {exc}") from exc
-    strings: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
+    strings: dict[str, dict[str, str]] = {lang: Strings() for lang in LANGS}
     for key, texts in table.items():
         if not isinstance(texts, dict) or set(texts) != set(LANGS):
             raise BuildError(f"{path}: string {key!r} needs exactly a 'da' and an 'en' text")
         for lang in LANGS:
             strings[lang][key] = str(texts[lang])
     return strings
+
+
+class Html:
+    """The small HTML fragments every page repeats (texts, links, SDG badges, property values), written in Python
+    for one language: called thousands of times a page set, they cost a fraction of Jinja2 macros. Templates reach
+    them as `h`; every value is escaped as autoescaping would."""
+
+    def __init__(self, lang: str, strings: dict[str, str]) -> None:
+        self.lang = lang
+        self.target_kind = f'<span class="visually-hidden">{escape(strings["target"])} </span>'
+        self.goal_kind = f'<span class="visually-hidden">{escape(strings["goal"])} </span>'
+        self.badges_open = f'<ul class="badges" aria-label="{escape(strings["goals"])}">'
+        self.iri_label = str(escape(strings["iri"]))
+        self.showing_first = strings["showing_first"]
+        self.more_pages = str(escape(strings["more_pages"]))
+        self.page_word = str(escape(strings["page"]))
+
+    def text(self, value: object, value_lang: str) -> Markup:
+        """A text, marked with its language when that is not the page's."""
+        if value_lang and value_lang != self.lang:
+            return Markup(f'<span lang="{escape(value_lang)}">{escape(value)}</span>')
+        return escape(value)
+
+    def link(self, link: Any) -> Markup:
+        """A LinkView: a link when it has an href, else its text; marked with its language when not the page's."""
+        lang = f' lang="{escape(link.lang)}"' if link.lang and link.lang != self.lang else ""
+        if link.href:
+            return Markup(f'<a href="{escape(link.href)}"{lang}>{escape(link.text)}</a>')
+        return Markup(f"<span{lang}>{escape(link.text)}</span>")
+
+    def sdg_kind(self, code: str) -> Markup:
+        """The hidden word before an SDG code: target or goal."""
+        return Markup(self.target_kind if "." in code else self.goal_kind)
+
+    def badge_items(self, items: Sequence[Any]) -> str:
+        return "".join(
+            f'<li><a class="sdg sdg-{escape(b.goal)}" href="{escape(b.href)}" title="{escape(b.title)}">'
+            f"{self.target_kind if '.' in b.code else self.goal_kind}{escape(b.code)}</a></li>"
+            for b in items
+        )
+
+    def badges(self, items: Sequence[Any]) -> Markup:
+        """A list of SDG badges (BadgeView), or nothing."""
+        if not items:
+            return Markup("")
+        return Markup(f"{self.badges_open}{self.badge_items(items)}</ul>")
+
+    def value(self, value: Any) -> Markup:
+        """A ValueView: a link (with the external IRI) or a text (with its datatype)."""
+        link = value.link
+        if link:
+            html = self.link(link)
+            if link.external:
+                external = escape(link.external)
+                html += Markup(f' <a class="ext" href="{external}" aria-label="{self.iri_label} {external}">↗</a>')
+            return html
+        html = self.text(value.text, value.lang)
+        if value.datatype:
+            html += Markup(f' <span class="dt">({escape(value.datatype)})</span>')
+        return html
+
+    def prop_rows(self, rows: Sequence[Any]) -> Markup:
+        """The rows (RowView) of a property table: name, CURIE, values, and links to further pages of values."""
+        out = []
+        for row in rows:
+            name = escape(row.name)
+            title = f' title="{escape(row.description)}"' if row.description else ""
+            values = row.values
+            if len(values) == 1:
+                cell: str = self.value(values[0])
+            else:
+                cell = "<ul>" + "".join(f"<li>{self.value(v)}</li>" for v in values) + "</ul>"
+            more = ""
+            if row.pages:
+                links = ", ".join(
+                    f'<a href="{escape(p.href)}" aria-label="{name}, {self.page_word} {number}">{number}</a>'
+                    for p in row.pages
+                    for number in (escape(p.text),)
+                )
+                shown = escape(self.showing_first % (len(values), row.total))
+                more = f'<p class="more">{shown} {self.more_pages}: {links}</p>'
+            out.append(
+                f'    <tr>\n      <th scope="row"><span{title}>{name}</span> <code>{escape(row.curie)}</code></th>\n'
+                f"      <td>{cell}{more}</td>\n    </tr>"
+            )
+        return Markup("\n".join(out))
 
 
 class Renderer:
@@ -61,8 +161,14 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            # Templates do not change during a build: no file checks on every lookup.
+            auto_reload=False,
         )
         self.strings = load_strings(site_dir)
+        try:
+            self.html = {lang: Html(lang, self.strings[lang]) for lang in LANGS}
+        except KeyError as exc:
+            raise BuildError(f"{site_dir / 'strings.toml'}: the UI string {exc.args[0]!r} is missing") from exc
         self._entity_templates: dict[tuple[str, ...], Template] = {}
 
     def template(self, name: str) -> Template:
@@ -103,7 +209,9 @@ class Renderer:
             return relative(here, folder + "/")
 
         try:
-            text = template.render(lang=lang, t=self.strings[lang], href=href, lhref=lhref, **context)
+            text = template.render(
+                lang=lang, t=self.strings[lang], h=self.html[lang], href=href, lhref=lhref, **context
+            )
         except TemplateError as exc:
             raise template_problem(exc, template.name or "?") from exc
         return text.encode("utf-8")

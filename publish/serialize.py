@@ -25,19 +25,25 @@ def _bytes(content: bytes | None) -> bytes:
     return content
 
 
-def used_prefixes(triples: Iterable[ox.Triple], prefixes: Prefixes) -> dict[str, str]:
-    """The prefixes whose namespace some IRI in the triples (or a literal's datatype) belongs to.
+PrefixScan = tuple[dict[str, str], set[str]]
 
-    Namespaces end in '/' or '#' and their terms contain neither, so an IRI's namespace is its part up to the
-    last of those.
-    """
+
+def prefix_scan(triples: Iterable[ox.Triple], prefixes: Prefixes) -> PrefixScan:
+    """The prefixes whose namespace some IRI in the triples (or a literal's datatype) belongs to, and the schemes
+    of the IRIs in the triples (the part before the first ':')."""
     by_namespace = {namespace: prefix for prefix, namespace in prefixes}
     found: set[str] = set()
+    schemes: set[str] = set()
     seen: set[str] = set()
+    named: set[str] = set()
     for t in triples:
         for term in (t.subject, t.predicate, t.object):
             if isinstance(term, ox.NamedNode):
                 iri = term.value
+                if iri in named:
+                    continue
+                named.add(iri)
+                schemes.add(iri.split(":", 1)[0])
             elif isinstance(term, ox.Literal):
                 iri = term.datatype.value
             else:
@@ -48,7 +54,16 @@ def used_prefixes(triples: Iterable[ox.Triple], prefixes: Prefixes) -> dict[str,
             namespace = iri[: max(iri.rfind("/"), iri.rfind("#")) + 1]
             if namespace in by_namespace:
                 found.add(namespace)
-    return {prefix: namespace for prefix, namespace in prefixes if namespace in found}
+    return {prefix: namespace for prefix, namespace in prefixes if namespace in found}, schemes
+
+
+def used_prefixes(triples: Iterable[ox.Triple], prefixes: Prefixes) -> dict[str, str]:
+    """The prefixes whose namespace some IRI in the triples (or a literal's datatype) belongs to.
+
+    Namespaces end in '/' or '#' and their terms contain neither, so an IRI's namespace is its part up to the
+    last of those.
+    """
+    return prefix_scan(triples, prefixes)[0]
 
 
 def ordered(triples: Iterable[ox.Triple], first: Term | None = None) -> list[ox.Triple]:
@@ -56,15 +71,35 @@ def ordered(triples: Iterable[ox.Triple], first: Term | None = None) -> list[ox.
     return sorted(triples, key=lambda t: (t.subject != first, *triple_key(t)))
 
 
-def turtle(triples: Iterable[ox.Triple], prefixes: Prefixes, first: Term | None = None) -> bytes:
-    """Turtle with only the prefixes it uses; the `first` subject's triples lead."""
-    items = ordered(triples, first)
-    return _bytes(ox.serialize(items, format=ox.RdfFormat.TURTLE, prefixes=used_prefixes(items, prefixes)))
+def ordered_presorted(triples: Sequence[ox.Triple], first: Term | None = None) -> list[ox.Triple]:
+    """`ordered` for triples already sorted by `triple_key`: the triples of `first` moved to the front."""
+    if first is None:
+        return list(triples)
+    return [t for t in triples if t.subject == first] + [t for t in triples if t.subject != first]
 
 
-def ntriples(triples: Iterable[ox.Triple]) -> bytes:
-    """N-Triples, one sorted line per triple."""
-    return "".join(f"{t} .\n" for t in sorted(triples, key=triple_key)).encode("utf-8")
+def turtle(
+    triples: Iterable[ox.Triple],
+    prefixes: Prefixes,
+    first: Term | None = None,
+    *,
+    presorted: bool = False,
+    scan: PrefixScan | None = None,
+) -> bytes:
+    """Turtle with only the prefixes it uses; the `first` subject's triples lead.
+
+    `presorted`: the triples are a sequence already sorted by `triple_key` (as `SiteGraph.document` returns them).
+    `scan`: `prefix_scan` of these triples, or of triples whose IRIs have the same namespaces, when the caller has it.
+    """
+    items = ordered_presorted(list(triples), first) if presorted else ordered(triples, first)
+    used = scan[0] if scan is not None else used_prefixes(items, prefixes)
+    return _bytes(ox.serialize(items, format=ox.RdfFormat.TURTLE, prefixes=used))
+
+
+def ntriples(triples: Iterable[ox.Triple], *, presorted: bool = False) -> bytes:
+    """N-Triples, one sorted line per triple (`presorted`: the triples are already sorted by `triple_key`)."""
+    items = triples if presorted else sorted(triples, key=triple_key)
+    return "".join(f"{t} .\n" for t in items).encode("utf-8")
 
 
 def rdfxml(triples: Iterable[ox.Triple], prefixes: Prefixes) -> bytes:
@@ -91,17 +126,25 @@ def trig(graphs: Sequence[tuple[ox.NamedNode | None, Sequence[ox.Triple]]], pref
 class _JsonLd:
     """Builds one JSON-LD tree rooted at an entity: its own triples nested, links to it under @reverse."""
 
-    def __init__(self, triples: Sequence[ox.Triple], prefixes: dict[str, str]) -> None:
+    def __init__(self, triples: Sequence[ox.Triple], prefixes: dict[str, str], presorted: bool = False) -> None:
+        # With the triples sorted by `triple_key`, every list below is in that order already and needs no sorting.
+        self.presorted = presorted
         self.by_subject: dict[Subject, list[ox.Triple]] = defaultdict(list)
         self.by_object: dict[Term, list[ox.Triple]] = defaultdict(list)
         for t in triples:
             self.by_subject[t.subject].append(t)
             self.by_object[t.object].append(t)
         self.prefixes = sorted(prefixes.items(), key=lambda p: -len(p[1]))
+        self.compacted: dict[str, str] = {}
         self.emitted: set[ox.Triple] = set()
-        self.total = len(set(triples))
 
     def compact(self, iri: str) -> str:
+        found = self.compacted.get(iri)
+        if found is None:
+            found = self.compacted[iri] = self._compact(iri)
+        return found
+
+    def _compact(self, iri: str) -> str:
         for prefix, namespace in self.prefixes:
             rest = iri[len(namespace) :]
             if iri.startswith(namespace) and rest and "/" not in rest and "#" not in rest:
@@ -124,10 +167,9 @@ class _JsonLd:
     def node(self, subject: Subject, path: frozenset[Term]) -> dict[str, object]:
         """The subject's triples not yet written, objects nested unless already on the path."""
         result: dict[str, object] = {"@id": self.node_id(subject)}
-        triples = sorted(
-            (t for t in self.by_subject.get(subject, ()) if t not in self.emitted),
-            key=lambda t: (term_key(t.predicate), term_key(t.object)),
-        )
+        triples = [t for t in self.by_subject.get(subject, ()) if t not in self.emitted]
+        if not self.presorted:
+            triples.sort(key=lambda t: (term_key(t.predicate), term_key(t.object)))
         for t in triples:
             self.emitted.add(t)
         types = [t for t in triples if t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode)]
@@ -151,7 +193,8 @@ class _JsonLd:
     def document(self, root: ox.NamedNode) -> dict[str, object]:
         tree = self.node(root, frozenset())
         reverse: dict[str, list[object]] = defaultdict(list)
-        for t in sorted(self.by_object.get(root, ()), key=triple_key):
+        incoming = self.by_object.get(root, [])
+        for t in incoming if self.presorted else sorted(incoming, key=triple_key):
             if t in self.emitted:
                 continue
             self.emitted.add(t)
@@ -161,27 +204,34 @@ class _JsonLd:
         missing = [t for t in self.by_subject if any(x not in self.emitted for x in self.by_subject[t])]
         if missing:
             # Triples not reachable from the root in one step either way: list them beside the tree.
-            tree = {"@graph": [tree, *(self.node(s, frozenset()) for s in sorted(missing, key=term_key))]}
+            if not self.presorted:
+                missing.sort(key=term_key)
+            tree = {"@graph": [tree, *(self.node(s, frozenset()) for s in missing)]}
         return tree
 
 
-def jsonld_prefixes(triples: Sequence[ox.Triple], prefixes: Prefixes) -> dict[str, str]:
+def jsonld_prefixes(triples: Sequence[ox.Triple], prefixes: Prefixes, scan: PrefixScan | None = None) -> dict[str, str]:
     """The prefixes for a JSON-LD context: those used, less any named like an IRI scheme in the document
     (JSON-LD would read the IRI `dct:x` as a compact IRI if `dct` were a prefix)."""
-    used = used_prefixes(triples, prefixes)
-    schemes = {
-        term.value.split(":", 1)[0]
-        for t in triples
-        for term in (t.subject, t.predicate, t.object)
-        if isinstance(term, ox.NamedNode)
-    }
+    used, schemes = scan if scan is not None else prefix_scan(triples, prefixes)
     return {prefix: namespace for prefix, namespace in used.items() if prefix not in schemes}
 
 
-def jsonld_tree(root: ox.NamedNode, triples: Sequence[ox.Triple], prefixes: Prefixes) -> dict[str, object]:
-    """A self-contained JSON-LD document (inline @context) with the root entity as its single top object."""
-    used = jsonld_prefixes(triples, prefixes)
-    builder = _JsonLd(triples, used)
+def jsonld_tree(
+    root: ox.NamedNode,
+    triples: Sequence[ox.Triple],
+    prefixes: Prefixes,
+    *,
+    presorted: bool = False,
+    scan: PrefixScan | None = None,
+) -> dict[str, object]:
+    """A self-contained JSON-LD document (inline @context) with the root entity as its single top object.
+
+    `presorted`: the triples are already sorted by `triple_key` (the document is the same either way).
+    `scan`: `prefix_scan` of these triples, or of triples whose IRIs have the same namespaces and schemes.
+    """
+    used = jsonld_prefixes(triples, prefixes, scan)
+    builder = _JsonLd(triples, used, presorted)
     body = builder.document(root)
     return {"@context": dict(sorted(used.items())), **body}
 

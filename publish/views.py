@@ -8,9 +8,11 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import overload
 
 import pyoxigraph as ox
 
@@ -32,6 +34,7 @@ from .query import (
     SH_TARGET_CLASS,
     LinkView,
     PropertySpec,
+    Read,
     RowView,
     SiteGraph,
     ValueView,
@@ -55,6 +58,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 # An entity page lists at most this many values of a property; further pages list the rest (the RDF holds all).
 PAGE_SIZE = 50
 VALUES_SEGMENT = "vaerdier"
+# Link targets kept (by node and language) before the cache starts over.
+LINK_CACHE = 8192
 
 
 @dataclass(frozen=True)
@@ -298,6 +303,32 @@ def shade(count: int, peak: int) -> int:
     return max(1, min(4, round(4 * count / peak)))
 
 
+class LazyList(Sequence[object]):
+    """A list made the first time it is read."""
+
+    def __init__(self, make: Callable[[], object]) -> None:
+        self._make = make
+        self._items: list[object] | None = None
+
+    def _list(self) -> list[object]:
+        if self._items is None:
+            made = self._make()
+            self._items = list(made) if isinstance(made, Iterable) else []
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> object: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[object]: ...
+
+    def __getitem__(self, index: int | slice) -> object | Sequence[object]:
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+
 def _number(term: Term | None) -> str:
     return term.value if isinstance(term, ox.Literal) else ""
 
@@ -313,9 +344,27 @@ class Views:
         self.config = config
         self.policy = policy
         self.plo = policy.ontology_ns
+        # The shapes' sh:targetClass triples (found by one walk over every triple).
+        self.target_class_triples = [
+            t for triples in self.g.by_subject.values() for t in triples if t.predicate == SH_TARGET_CLASS
+        ]
         self.specs = self._property_specs()
         self.sdg_page_set = set(self.sdg_pages())
         self.queries = tuple(load_examples(config.site_dir))
+        # Per property (and classes, direction, language): the row's name, description and CURIE; and the short
+        # names of properties and datatypes. Both are few, and every page asks for them again.
+        # Caches of what is read from the site graph keep the reads that made each value (SiteGraph.cached), so an
+        # incremental build knows that a page that got the value from the cache read them too.
+        self._row_heads: dict[tuple[tuple[str, ...], str, bool, str], tuple[tuple[str, str, str], frozenset[Read]]]
+        self._row_heads = {}
+        self._curies: dict[str, str] = {}
+        # Links by node and language, less their relative href (the same nodes recur from page to page).
+        self._link_targets: dict[tuple[Term, str], tuple[tuple[str, str, str | None, str, str], frozenset[Read]]]
+        self._link_targets = {}
+        # The value groups of the entity being rendered, by direction and language (its page and its value pages
+        # in both languages read them).
+        self._groups_of: ox.NamedNode | None = None
+        self._groups: dict[tuple[str, str], tuple[list[tuple[ox.NamedNode, list[Term]]], frozenset[Read]]] = {}
 
     def term(self, name: str) -> ox.NamedNode:
         """An ontology term."""
@@ -325,9 +374,7 @@ class Views:
     def _property_specs(self) -> dict[str, dict[str, PropertySpec]]:
         """class IRI → property IRI → the first (lowest sh:order) property shape's names and descriptions."""
         specs: dict[str, dict[str, PropertySpec]] = defaultdict(dict)
-        for shape_triple in [
-            t for triples in self.g.by_subject.values() for t in triples if t.predicate == SH_TARGET_CLASS
-        ]:
+        for shape_triple in self.target_class_triples:
             cls = shape_triple.object
             if not isinstance(cls, ox.NamedNode):
                 continue
@@ -360,6 +407,17 @@ class Views:
 
     def link(self, node: Term, from_dir: str, lang: str) -> LinkView:
         """A link from a page to the node: to its page when the site has one, else to the IRI itself."""
+        if len(self._link_targets) >= LINK_CACHE:
+            self._link_targets.clear()
+        target = self.g.cached(self._link_targets, (node, lang), partial(self._link_target, node, lang))
+        text, text_lang, path, external, iri = target
+        if path is None:
+            return LinkView(text, external, text_lang, external, iri)
+        return LinkView(text, relative(from_dir, path), text_lang, external, iri)
+
+    def _link_target(self, node: Term, lang: str) -> tuple[str, str, str | None, str, str]:
+        """What a link to the node is wherever it is: text, its language, the site path it leads to (None when it
+        leads out of the site), the external IRI shown beside it, and the node's IRI."""
         labels = self.g.labels(node)
         text = self.g.label(node, lang)
         text_lang = lang if lang in labels else ("da" if "da" in labels else ("en" if "en" in labels else ""))
@@ -367,12 +425,12 @@ class Views:
         iri = node.value if isinstance(node, ox.NamedNode) else ""
         if path is not None:
             target = path if lang == "da" else path + "en/"
-            return LinkView(text, relative(from_dir, target), text_lang, "" if self.policy.is_local(iri) else iri, iri)
+            return (text, text_lang, target, "" if self.policy.is_local(iri) else iri, iri)
         if self.policy.is_local(iri):
             # A file of the site (a download, the source text) rather than an entity: linked relatively too.
-            return LinkView(text, relative(from_dir, self.policy.path(iri)), text_lang, "", iri)
+            return (text, text_lang, self.policy.path(iri), "", iri)
         safe = iri if linkable(iri) else ""
-        return LinkView(text, safe, text_lang, safe, iri)
+        return (text, text_lang, None, safe, iri)
 
     def badge(self, concept: ox.NamedNode, from_dir: str, lang: str) -> BadgeView:
         """The SDG badge of a goal or target."""
@@ -391,7 +449,7 @@ class Views:
         """One value of a row."""
         if isinstance(obj, ox.Literal):
             datatype = obj.datatype.value
-            short = "" if obj.language or datatype.endswith("#string") else self.policy.short(datatype)
+            short = "" if obj.language or datatype.endswith("#string") else self.curie(datatype)
             return ValueView(obj.value, obj.language or "", None, short)
         if isinstance(obj, ox.BlankNode):
             parts = []
@@ -420,8 +478,21 @@ class Views:
                 return spec
         return None
 
+    def curie(self, iri: str) -> str:
+        """The short name of a property or datatype IRI (cached: there are few)."""
+        found = self._curies.get(iri)
+        if found is None:
+            found = self._curies[iri] = self.policy.short(iri)
+        return found
+
     def row_groups(self, entity: ox.NamedNode, direction: str, lang: str) -> list[tuple[ox.NamedNode, list[Term]]]:
         """The entity's values grouped by property, in display order: its own ("out") or links to it ("in")."""
+        if self._groups_of != entity:
+            self._groups_of = entity
+            self._groups = {}
+        return self.g.cached(self._groups, (direction, lang), partial(self._row_groups, entity, direction, lang))
+
+    def _row_groups(self, entity: ox.NamedNode, direction: str, lang: str) -> list[tuple[ox.NamedNode, list[Term]]]:
         grouped: dict[ox.NamedNode, list[Term]] = defaultdict(list)
         if direction == "out":
             classes = self.g.types(entity)
@@ -430,25 +501,34 @@ class Views:
 
             def order(p: ox.NamedNode) -> tuple[float, str]:
                 spec = self.spec(p, classes)
-                return (spec.order if spec else 1000.0, self.policy.short(p.value))
+                return (spec.order if spec else 1000.0, self.curie(p.value))
 
         else:
             for t in self.g.incoming(entity):
                 grouped[t.predicate].append(t.subject)
 
             def order(p: ox.NamedNode) -> tuple[float, str]:
-                return (0.0, self.policy.short(p.value))
+                return (0.0, self.curie(p.value))
 
         for values in grouped.values():
             values.sort(key=lambda o: (0 if isinstance(o, ox.Literal) and o.language == lang else 1, term_key(o)))
         return [(p, grouped[p]) for p in sorted(grouped, key=order)]
+
+    def _row_head(self, predicate: ox.NamedNode, classes: list[ox.NamedNode] | None, lang: str) -> tuple[str, str, str]:
+        spec = self.spec(predicate, classes or [])
+        return (
+            self.property_name(predicate, classes, lang),
+            pick(spec.descriptions, lang) if spec and spec.descriptions else "",
+            self.curie(predicate.value),
+        )
 
     def row(
         self, entity: ox.NamedNode, direction: str, predicate: ox.NamedNode, values: list[Term], lang: str, here: str
     ) -> RowView:
         """One row of an entity page; past PAGE_SIZE values, links to the pages that list the rest."""
         classes = self.g.types(entity) if direction == "out" else None
-        spec = self.spec(predicate, classes or [])
+        key = (tuple(c.value for c in classes or ()), predicate.value, direction == "out", lang)
+        head = self.g.cached(self._row_heads, key, partial(self._row_head, predicate, classes, lang))
         pages: tuple[LinkView, ...] = ()
         if len(values) > PAGE_SIZE:
             count = -(-len(values) // PAGE_SIZE)
@@ -457,9 +537,7 @@ class Views:
                 LinkView(str(n), relative(here, page_dir(f"{base}/{n}", lang) + "/")) for n in range(2, count + 1)
             )
         return RowView(
-            self.property_name(predicate, classes, lang),
-            pick(spec.descriptions, lang) if spec and spec.descriptions else "",
-            self.policy.short(predicate.value),
+            *head,
             tuple(self.value_view(o, here, lang) for o in values[:PAGE_SIZE]),
             len(values),
             pages,
@@ -690,7 +768,8 @@ class Views:
                     "link": self.link(plan, here, lang),
                     "issued": issued.value if isinstance(issued, ox.Literal) else "",
                     "publisher": self.link(publisher, here, lang) if publisher is not None else None,
-                    "children": self.children(plan, here, lang),
+                    # The home page shows each plan's focus areas, not their focus points.
+                    "children": self.children(plan, here, lang, depth=0),
                 }
             )
         plans.sort(key=lambda p: (str(p["issued"]), str(p["link"])), reverse=True)
@@ -850,7 +929,7 @@ class Views:
         """The data model drawn from the shapes: per node shape its properties, cardinalities and value types."""
         shapes = []
         for triple in sorted(
-            (t for ts in self.g.by_subject.values() for t in ts if t.predicate == SH_TARGET_CLASS),
+            self.target_class_triples,
             key=lambda t: t.subject.value,  # type: ignore[union-attr]
         ):
             shape = triple.subject
@@ -912,8 +991,10 @@ class Views:
         )
 
     def static(self, lang: str, here: str) -> dict[str, object]:
-        """The context of the static pages (site/templates/pages/*.html): the plans and the example queries."""
-        return {**self.home(lang, here), "queries": self.queries}
+        """The context of the static pages (site/templates/pages/*.html): the plans and the example queries.
+
+        The plans are listed only when a page reads them (listing them walks every plan of the site)."""
+        return {"plans": LazyList(lambda: self.home(lang, here)["plans"]), "queries": self.queries}
 
     def extra(self, entity: ox.NamedNode, kinds: tuple[str, ...], lang: str, here: str) -> dict[str, object]:
         """What a specific template needs beyond the page view: the ontology's terms on the ontology page."""

@@ -1,0 +1,168 @@
+"""The entity writers' fast paths: presorted documents, the merged document triples, the property index of the site
+graph and the Python HTML fragments give exactly what the general paths give."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from jinja2 import Environment
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from publish.build import merge_sorted
+from publish.errors import BuildError
+from publish.query import LinkView, SiteGraph, ValueView, triple_key
+from publish.render import Html, Renderer
+from publish.serialize import json_text, jsonld_tree, ntriples, prefix_scan, turtle
+from publish.urls import UrlPolicy
+from tests.conftest import ROOT
+
+BASE = "http://localhost:8000/"
+PREFIXES = UrlPolicy(BASE).prefixes()
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def n(path: str) -> ox.NamedNode:
+    return ox.NamedNode(BASE + path)
+
+
+def tricky_document() -> tuple[ox.NamedNode, list[ox.Triple]]:
+    """An entity with blank nodes, language tags, datatypes, and quotes, newlines, backslashes and non-ASCII text
+    in its literals; links to and from other entities and a triple on its own."""
+    entity = n("plan/p/omraade/a")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    note = ox.NamedNode("http://www.w3.org/2004/02/skos/core#note")
+    position = ox.NamedNode(BASE + "ontologi/position")
+    area = ox.NamedNode(BASE + "ontologi/area")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    blank, inner = ox.BlankNode("b0"), ox.BlankNode("b1")
+    triples = [
+        ox.Triple(entity, rdf_type, ox.NamedNode(BASE + "ontologi/FocusArea")),
+        ox.Triple(entity, label, ox.Literal('Sundhed "for alle"\nog æøå – 🌍', language="da")),
+        ox.Triple(entity, label, ox.Literal("Health \\ for all\r\ttabs", language="en")),
+        ox.Triple(entity, position, ox.Literal("3", datatype=ox.NamedNode(XSD + "positiveInteger"))),
+        ox.Triple(entity, note, ox.Literal("plain <b>&amp;</b> 'text'")),
+        ox.Triple(entity, note, blank),
+        ox.Triple(blank, label, ox.Literal("blank", language="en-GB")),
+        ox.Triple(blank, note, inner),
+        ox.Triple(inner, position, ox.Literal("2.5", datatype=ox.NamedNode(XSD + "decimal"))),
+        ox.Triple(n("plan/p/omraade/a/indsats/1"), area, entity),
+        ox.Triple(n("plan/p/omraade/a/indsats/1"), label, ox.Literal("Punkt", language="da")),
+        ox.Triple(n("plan/p"), label, ox.Literal("Plan", language="da")),
+        ox.Triple(n("plan/p/omraade/a.ttl"), ox.NamedNode("http://xmlns.com/foaf/0.1/primaryTopic"), entity),
+    ]
+    return entity, sorted(triples, key=triple_key)
+
+
+def as_rdflib(content: bytes, fmt: str) -> Graph:
+    return Graph().parse(data=content.decode("utf-8"), format=fmt)
+
+
+def reference(triples: list[ox.Triple]) -> Graph:
+    return as_rdflib(ntriples(triples), "nt")
+
+
+def test_presorted_turtle_and_ntriples_are_the_bytes_of_the_sorting_path_and_round_trip() -> None:
+    entity, triples = tricky_document()
+    shuffled = list(reversed(triples))
+    fast_ttl = turtle(triples, PREFIXES, entity, presorted=True)
+    assert fast_ttl == turtle(shuffled, PREFIXES, entity)
+    assert fast_ttl == turtle(triples, PREFIXES, entity, presorted=True, scan=prefix_scan(triples, PREFIXES))
+    assert fast_ttl.startswith(b"@prefix")
+    fast_nt = ntriples(triples, presorted=True)
+    assert fast_nt == ntriples(shuffled)
+    expected = set(triples)
+    for content, fmt in ((fast_ttl, ox.RdfFormat.TURTLE), (fast_nt, ox.RdfFormat.N_TRIPLES)):
+        parsed = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(content, format=fmt)]
+        assert len(parsed) == len(expected)
+        # Blank nodes get new names when parsed: compare everything else exactly, and the graphs as graphs.
+        assert {t for t in parsed if not any(isinstance(x, ox.BlankNode) for x in (t.subject, t.object))} == {
+            t for t in expected if not any(isinstance(x, ox.BlankNode) for x in (t.subject, t.object))
+        }
+    assert isomorphic(as_rdflib(fast_ttl, "turtle"), reference(triples))
+    assert isomorphic(as_rdflib(fast_nt, "nt"), reference(triples))
+
+
+def test_presorted_jsonld_is_the_document_of_the_sorting_path_and_round_trips() -> None:
+    entity, triples = tricky_document()
+    fast = json_text(jsonld_tree(entity, triples, PREFIXES, presorted=True))
+    assert fast == json_text(jsonld_tree(entity, list(reversed(triples)), PREFIXES))
+    assert json.loads(fast)["@graph"][0]["@id"] == entity.value  # the triple about the .ttl stands beside the tree
+    assert isomorphic(as_rdflib(fast.encode("utf-8"), "json-ld"), reference(triples))
+
+
+@pytest.mark.parametrize("subject", ["plan/p/omraade/a.jsonld", "plan/p/omraade/a", "aaa", "zzz"])
+def test_merged_document_triples_are_sorted_like_a_full_sort(subject: str) -> None:
+    _, triples = tricky_document()
+    about = [
+        ox.Triple(n(subject), ox.NamedNode("http://rdfs.org/ns/void#inDataset"), n("datasaet")),
+        ox.Triple(n(subject), ox.NamedNode("http://purl.org/dc/terms/license"), n("licens")),
+    ]
+    assert merge_sorted(triples, about) == sorted(triples + about, key=triple_key)
+    assert merge_sorted(triples, []) == triples
+
+
+def test_the_property_index_gives_every_subjects_values_in_order_through_its_small_window() -> None:
+    _, triples = tricky_document()
+    graph = SiteGraph(triples, UrlPolicy(BASE))
+    graph.cache_window = 2
+    subjects = list(graph.by_subject)
+    for _ in range(3):
+        for subject in subjects + list(reversed(subjects)):
+            for predicate in {t.predicate for t in triples}:
+                expected = [t.object for t in graph.by_subject[subject] if t.predicate == predicate]
+                assert graph.objects(subject, predicate) == expected
+                assert graph.value(subject, predicate) == (expected[0] if expected else None)
+    assert len(graph._outgoing) <= 2
+
+
+MACROS = """\
+{%- macro text(value, value_lang) -%}
+{% if value_lang and value_lang != lang %}<span lang="{{ value_lang }}">{{ value }}</span>{% else %}{{ value }}{% endif %}
+{%- endmacro %}
+{%- macro link(l) -%}
+{% if l.href %}<a href="{{ l.href }}"{% if l.lang and l.lang != lang %} lang="{{ l.lang }}"{% endif %}>{{ l.text }}</a>{% else %}<span{% if l.lang and l.lang != lang %} lang="{{ l.lang }}"{% endif %}>{{ l.text }}</span>{% endif %}
+{%- endmacro %}
+{%- macro value(v) -%}
+{% if v.link %}{{ link(v.link) }}{% if v.link.external %} <a class="ext" href="{{ v.link.external }}" aria-label="{{ t.iri }} {{ v.link.external }}">↗</a>{% endif %}{% else %}{{ text(v.text, v.lang) }}{% if v.datatype %} <span class="dt">({{ v.datatype }})</span>{% endif %}{% endif %}
+{%- endmacro %}
+"""
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_python_fragments_write_what_the_jinja_macros_wrote(lang: str) -> None:
+    strings = {"iri": "IRI <&>", "target": "Delmål", "goal": "Mål", "goals": "Mål", "showing_first": "%d/%d"}
+    strings |= {"more_pages": "Flere", "page": "side"}
+    html = Html(lang, strings)
+    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    nasty = "A <script>alert(\"x\")</script> & 'b'"
+    values = [
+        ValueView(nasty, "en"),
+        ValueView(nasty, lang),
+        ValueView("3", "", None, "xsd:positiveInteger"),
+        ValueView(nasty, "", LinkView(nasty, "../a?b=<c>&d", "da", "http://ex.org/<x>", "t")),
+        ValueView(nasty, "", LinkView(nasty, "", "en")),
+        ValueView(nasty, "", LinkView(nasty, "a/", "")),
+    ]
+    for v in values:
+        macro = env.from_string(MACROS + "{{ value(v) }}").render(v=v, lang=lang, t=strings)
+        assert str(html.value(v)) == macro
+        if v.link:
+            assert str(html.link(v.link)) == env.from_string(MACROS + "{{ link(l) }}").render(l=v.link, lang=lang)
+    assert "<script>" not in str(html.value(values[0]))
+
+
+def test_a_ui_string_the_fragments_need_missing_is_an_error_naming_it(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "site", site)
+    strings = site / "strings.toml"
+    strings.write_text(
+        "\n".join(line for line in strings.read_text(encoding="utf-8").splitlines() if not line.startswith("goals ")),
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildError, match=r"strings\.toml: the UI string 'goals' is missing"):
+        Renderer(site)
