@@ -28,12 +28,15 @@ DCAT-AP-DK 2.0.2 and DCAT-AP 2.1.1 accept only SHA-1, a broken hash that planlod
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
@@ -250,21 +253,50 @@ def check_distributions(distributions: Sequence[Distribution]) -> None:
 # ---------------------------------------------------------------- reading the data
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while building large acyclic structures (indexes, sort keys,
+    documents): millions of new containers would otherwise set off full collections over the whole heap, again
+    and again. Reference counting frees everything as usual; the previous setting is restored."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class DataIndex:
     """The triples indexed by subject and by object, without duplicates, in first-seen order."""
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
         self.triples: list[ox.Triple] = []
-        self._out: dict[Term, dict[ox.NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
-        self._in: dict[Term, dict[ox.NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
-        seen: set[ox.Triple] = set()
-        for t in triples:
-            if t in seen:
-                continue
-            seen.add(t)
-            self.triples.append(t)
-            self._out[t.subject][t.predicate].append(t.object)
-            self._in[t.object][t.predicate].append(t.subject)
+        self._out: dict[Term, dict[ox.NamedNode, list[Term]]] = {}
+        self._in: dict[Term, dict[ox.NamedNode, list[Term]]] = {}
+        # What is read from the index more than once (the plans, the link rows), by key; the index never changes.
+        self.memo: dict[tuple[str, str], object] = {}
+        with paused_gc():
+            self._index(triples)
+
+    def _index(self, triples: Iterable[ox.Triple]) -> None:
+        self.triples = list(dict.fromkeys(triples))  # without duplicates, in first-seen order
+        out, into = self._out, self._in
+        for subject, predicate, obj in self.triples:
+            by_predicate = out.get(subject)
+            if by_predicate is None:
+                out[subject] = {predicate: [obj]}
+            elif (objects := by_predicate.get(predicate)) is None:
+                by_predicate[predicate] = [obj]
+            else:
+                objects.append(obj)
+            by_predicate = into.get(obj)
+            if by_predicate is None:
+                into[obj] = {predicate: [subject]}
+            elif (subjects := by_predicate.get(predicate)) is None:
+                by_predicate[predicate] = [subject]
+            else:
+                subjects.append(subject)
 
     def all_subjects(self) -> list[Term]:
         """Every subject, in first-seen order."""
@@ -330,8 +362,11 @@ def as_index(data: Iterable[ox.Triple] | DataIndex) -> DataIndex:
     return data if isinstance(data, DataIndex) else DataIndex(data)
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _is_date(literal: ox.Literal) -> bool:
-    return literal.datatype == XSD_DATE and re.fullmatch(r"\d{4}-\d{2}-\d{2}", literal.value) is not None
+    return literal.datatype == XSD_DATE and _DATE.fullmatch(literal.value) is not None
 
 
 class PlanTerms:
@@ -523,11 +558,16 @@ def plan_facts(index: DataIndex, terms: PlanTerms, plan: ox.NamedNode) -> PlanFa
 
 
 def all_plans(index: DataIndex, terms: PlanTerms) -> list[PlanFacts]:
-    """Every plo:Plan in the data, oldest first (issue date, then IRI)."""
-    plans = [plan_facts(index, terms, p) for p in index.instances(terms.plan)]
-    if not plans:
-        raise BuildError("the data hold no plo:Plan; the catalogue describes plans")
-    return sorted(plans, key=lambda p: (p.start or "9999", p.iri))
+    """Every plo:Plan in the data, oldest first (issue date, then IRI); read once per index."""
+    key = ("plans", terms.plan.value)
+    found = index.memo.get(key)
+    if found is None:
+        with paused_gc():
+            plans = [plan_facts(index, terms, p) for p in index.instances(terms.plan)]
+        if not plans:
+            raise BuildError("the data hold no plo:Plan; the catalogue describes plans")
+        found = index.memo[key] = tuple(sorted(plans, key=lambda p: (p.start or "9999", p.iri)))
+    return list(cast(tuple[PlanFacts, ...], found))
 
 
 @dataclass(frozen=True)
