@@ -495,127 +495,137 @@ def plan_dumps(
     from it. The files are gzipped and hashed on a second thread (zlib and hashlib let go of the interpreter while
     they work) while the next file is being written.
     """
-    prefixes = policy.prefixes()
-    ontology = list(sources.triples(Role.ONTOLOGY))
-    provenance_graph = ox.NamedNode(policy.dataset + "/proveniens")
-    provenance = sorted(provenance_triples(policy, data), key=triple_key)
-    used = used_prefixes(data, prefixes)
-    in_provenance = set(used_prefixes(provenance, prefixes).values())
-    used_trig = {prefix: ns for prefix, ns in prefixes if ns in in_provenance or ns in used.values()}
-    files: list[tuple[str, str, str, str, Callable[[], bytes], str, str]] = [
-        (
-            "turtle",
-            "dump/latest.ttl",
-            TURTLE.media_type,
-            "RDF_TURTLE",
-            lambda: sorted_turtle(data, used),
-            "Hele datasættet som Turtle",
-            "The whole dataset as Turtle",
-        ),
-        (
-            "ntriples",
-            "dump/latest.nt",
-            NTRIPLES.media_type,
-            "RDF_N_TRIPLES",
-            lambda: sorted_ntriples(data),
-            "Hele datasættet som N-Triples",
-            "The whole dataset as N-Triples",
-        ),
-        (
-            "jsonld",
-            "dump/latest.jsonld",
-            JSONLD.media_type,
-            "JSON_LD",
-            lambda: jsonld_flat(data, prefixes, presorted=True),
-            "Hele datasættet som JSON-LD",
-            "The whole dataset as JSON-LD",
-        ),
-        (
-            "trig",
-            "dump/latest.trig",
-            "application/trig",
-            "RDF_TRIG",
-            lambda: trig([(None, data), (provenance_graph, provenance)], prefixes, presorted=True, used=used_trig),
-            "Hele datasættet som TriG med en proveniensgraf",
-            "The whole dataset as TriG with a provenance graph",
-        ),
-        (
-            "ontology",
-            "dump/ontology.ttl",
-            TURTLE.media_type,
-            "RDF_TURTLE",
-            lambda: turtle(ontology, prefixes),
-            "Ontologien som Turtle",
-            "The ontology as Turtle",
-        ),
-        (
-            "shapes",
-            "dump/shapes.ttl",
-            TURTLE.media_type,
-            "RDF_TURTLE",
-            lambda: turtle(sources.triples(Role.SHAPES), prefixes),
-            "SHACL-formreglerne som Turtle",
-            "The SHACL shapes as Turtle",
-        ),
-        (
-            "sdg-csv",
-            "eksport/sdg-koblinger.csv",
-            "text/csv",
-            "CSV",
-            lambda: sdg_links_csv(index, policy),
-            "Verdensmålskoblinger som CSV",
-            "SDG links as CSV",
-        ),
-        (
-            "sssom",
-            "eksport/sdg-koblinger.sssom.tsv",
-            "text/tab-separated-values",
-            "TSV",
-            lambda: sdg_links_sssom(index, policy, config),
-            "Verdensmålskoblinger som SSSOM",
-            "SDG links as SSSOM",
-        ),
-        (
-            "coverage-csv",
-            "daekning.csv",
-            "text/csv",
-            "CSV",
-            lambda: coverage_csv(matrices),
-            "Verdensmålsdækning som CSV",
-            "SDG coverage as CSV",
-        ),
-    ]
+    with paused_gc():
+        prefixes = policy.prefixes()
+        ontology = list(sources.triples(Role.ONTOLOGY))
+        provenance_graph = ox.NamedNode(policy.dataset + "/proveniens")
+        provenance = sorted(provenance_triples(policy, data), key=triple_key)
+        used = used_prefixes(data, prefixes)
+        in_provenance = set(used_prefixes(provenance, prefixes).values())
+        used_trig = {prefix: ns for prefix, ns in prefixes if ns in in_provenance or ns in used.values()}
+        turtle_dump = sorted_turtle(data, used)  # = turtle(data, prefixes), data being sorted
+        # The TriG dump's default graph is this Turtle when the provenance graph needs no other prefix.
+        default_turtle = turtle_dump if used_trig == used else None
+        files: list[tuple[str, str, str, str, Callable[[], bytes], str, str]] = [
+            (
+                "turtle",
+                "dump/latest.ttl",
+                TURTLE.media_type,
+                "RDF_TURTLE",
+                lambda: turtle_dump,
+                "Hele datasættet som Turtle",
+                "The whole dataset as Turtle",
+            ),
+            (
+                "ntriples",
+                "dump/latest.nt",
+                NTRIPLES.media_type,
+                "RDF_N_TRIPLES",
+                lambda: sorted_ntriples(data),
+                "Hele datasættet som N-Triples",
+                "The whole dataset as N-Triples",
+            ),
+            (
+                "jsonld",
+                "dump/latest.jsonld",
+                JSONLD.media_type,
+                "JSON_LD",
+                lambda: jsonld_flat(data, prefixes, presorted=True),
+                "Hele datasættet som JSON-LD",
+                "The whole dataset as JSON-LD",
+            ),
+            (
+                "trig",
+                "dump/latest.trig",
+                "application/trig",
+                "RDF_TRIG",
+                lambda: trig(
+                    [(None, data), (provenance_graph, provenance)],
+                    prefixes,
+                    presorted=True,
+                    used=used_trig,
+                    default_turtle=default_turtle,
+                ),
+                "Hele datasættet som TriG med en proveniensgraf",
+                "The whole dataset as TriG with a provenance graph",
+            ),
+            (
+                "ontology",
+                "dump/ontology.ttl",
+                TURTLE.media_type,
+                "RDF_TURTLE",
+                lambda: turtle(ontology, prefixes),
+                "Ontologien som Turtle",
+                "The ontology as Turtle",
+            ),
+            (
+                "shapes",
+                "dump/shapes.ttl",
+                TURTLE.media_type,
+                "RDF_TURTLE",
+                lambda: turtle(sources.triples(Role.SHAPES), prefixes),
+                "SHACL-formreglerne som Turtle",
+                "The SHACL shapes as Turtle",
+            ),
+            (
+                "sdg-csv",
+                "eksport/sdg-koblinger.csv",
+                "text/csv",
+                "CSV",
+                lambda: sdg_links_csv(index, policy),
+                "Verdensmålskoblinger som CSV",
+                "SDG links as CSV",
+            ),
+            (
+                "sssom",
+                "eksport/sdg-koblinger.sssom.tsv",
+                "text/tab-separated-values",
+                "TSV",
+                lambda: sdg_links_sssom(index, policy, config),
+                "Verdensmålskoblinger som SSSOM",
+                "SDG links as SSSOM",
+            ),
+            (
+                "coverage-csv",
+                "daekning.csv",
+                "text/csv",
+                "CSV",
+                lambda: coverage_csv(matrices),
+                "Verdensmålsdækning som CSV",
+                "SDG coverage as CSV",
+            ),
+        ]
 
-    def pack(content: bytes, gzipped: bool) -> tuple[str, bytes, str]:
-        packed = gzip_bytes(content) if gzipped else b""
-        return hashlib.sha256(content).hexdigest(), packed, hashlib.sha256(packed).hexdigest() if gzipped else ""
+        def pack(content: bytes, gzipped: bool) -> tuple[str, bytes, str]:
+            packed = gzip_bytes(content) if gzipped else b""
+            return hashlib.sha256(content).hexdigest(), packed, hashlib.sha256(packed).hexdigest() if gzipped else ""
 
-    distributions: list[Distribution] = []
-    with paused_gc(), ThreadPoolExecutor(max_workers=1) as packer:
-        made = []
-        for key, path, media_type, file_type, make, title_da, title_en in files:
-            content = make()
-            plan.add(path, content)
-            packing = packer.submit(pack, content, path.startswith("dump/latest."))
-            made.append((key, path, media_type, file_type, len(content), title_da, title_en, packing))
-        for key, path, media_type, file_type, size, title_da, title_en, packing in made:
-            digest, packed, packed_digest = packing.result()
-            distributions.append(Distribution(key, path, media_type, file_type, digest, size, title_da, title_en))
-            if packed_digest:
-                plan.add(path + ".gz", packed)
-                distributions.append(
-                    Distribution(
-                        f"{key}-gz",
-                        path + ".gz",
-                        "application/gzip",
-                        file_type,
-                        packed_digest,
-                        len(packed),
-                        title_da + " (gzip)",
-                        title_en + " (gzip)",
+        distributions: list[Distribution] = []
+        with ThreadPoolExecutor(max_workers=1) as packer:
+            made = []
+            for key, path, media_type, file_type, make, title_da, title_en in files:
+                content = make()
+                plan.add(path, content)
+                packing = packer.submit(pack, content, path.startswith("dump/latest."))
+                made.append((key, path, media_type, file_type, len(content), title_da, title_en, packing))
+            for key, path, media_type, file_type, size, title_da, title_en, packing in made:
+                digest, packed, packed_digest = packing.result()
+                distributions.append(Distribution(key, path, media_type, file_type, digest, size, title_da, title_en))
+                if packed_digest:
+                    plan.add(path + ".gz", packed)
+                    distributions.append(
+                        Distribution(
+                            f"{key}-gz",
+                            path + ".gz",
+                            "application/gzip",
+                            file_type,
+                            packed_digest,
+                            len(packed),
+                            title_da + " (gzip)",
+                            title_en + " (gzip)",
+                        )
                     )
-                )
-    return distributions
+        return distributions
 
 
 def plan_catalogue(
@@ -628,24 +638,25 @@ def plan_catalogue(
     distributions: list[Distribution],
 ) -> list[ox.Triple]:
     """Catalogue, VoID, context, server rules and robots.txt; returns every triple the site describes."""
-    prefixes = policy.prefixes()
-    ontology = list(sources.triples(Role.ONTOLOGY))
-    reference = list(sources.triples(Role.REFERENCE))
-    with_labels = data + ontology + reference
     with paused_gc():
+        prefixes = policy.prefixes()
+        ontology = list(sources.triples(Role.ONTOLOGY))
+        reference = list(sources.triples(Role.REFERENCE))
         catalogue = catalogue_triples(config, policy, index, distributions)
-        void = void_triples(config, policy, data, distributions)
-    plan.add("catalog.ttl", turtle(catalogue, prefixes, ox.NamedNode(policy.catalogue)))
-    plan.add("catalog.rdf", rdfxml(catalogue, prefixes))
-    plan.add("catalog.jsonld", jsonld_flat(catalogue, prefixes))
-    void_document = turtle(void, prefixes, ox.NamedNode(policy.dataset))
-    plan.add("void.ttl", void_document)
-    plan.add(".well-known/void", void_document)
-    plan.add("context/v1.jsonld", context_document(ontology, policy))
-    plan.add("server/nginx.conf", nginx_conf(config, policy).encode("utf-8"))
-    plan.add(".htaccess", htaccess(config, policy).encode("utf-8"))
-    plan.add("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {policy.base}sitemap.xml\n".encode())
-    return with_labels + list(sources.triples(Role.SHAPES)) + catalogue + void
+        # VoID counts the dataset alone: the index's first triples when it holds the data first (build_site's).
+        own = index.first(len(data)) if index.triples[: len(data)] == data else DataIndex(data)
+        void = void_triples(config, policy, own, distributions)
+        plan.add("catalog.ttl", turtle(catalogue, prefixes, ox.NamedNode(policy.catalogue)))
+        plan.add("catalog.rdf", rdfxml(catalogue, prefixes))
+        plan.add("catalog.jsonld", jsonld_flat(catalogue, prefixes))
+        void_document = turtle(void, prefixes, ox.NamedNode(policy.dataset))
+        plan.add("void.ttl", void_document)
+        plan.add(".well-known/void", void_document)
+        plan.add("context/v1.jsonld", context_document(ontology, policy))
+        plan.add("server/nginx.conf", nginx_conf(config, policy).encode("utf-8"))
+        plan.add(".htaccess", htaccess(config, policy).encode("utf-8"))
+        plan.add("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {policy.base}sitemap.xml\n".encode())
+        return data + ontology + reference + list(sources.triples(Role.SHAPES)) + catalogue + void
 
 
 # Folders at the top of the site that hold its own pages, not entities.

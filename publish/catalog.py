@@ -298,6 +298,21 @@ class DataIndex:
             else:
                 subjects.append(subject)
 
+    def first(self, count: int) -> DataIndex:
+        """The index of the first `count` triples alone: what `DataIndex(self.triples[:count])` holds, made by
+        taking the later triples out of a copy (cheap when they are few, as the ontology and references
+        appended to the data are)."""
+        part = DataIndex(())
+        part.triples = self.triples[:count]
+        out, into = dict(self._out), dict(self._in)
+        copied_out: set[Term] = set()
+        copied_in: set[Term] = set()
+        for subject, predicate, obj in self.triples[count:]:
+            _take_out(out, copied_out, subject, predicate, obj)
+            _take_out(into, copied_in, obj, predicate, subject)
+        part._out, part._in = out, into
+        return part
+
     def all_subjects(self) -> list[Term]:
         """Every subject, in first-seen order."""
         return list(self._out)
@@ -355,6 +370,26 @@ class DataIndex:
             for o in objects
             if isinstance(o, ox.Literal) and _is_date(o)
         ]
+
+
+def _take_out(
+    table: dict[Term, dict[ox.NamedNode, list[Term]]],
+    copied: set[Term],
+    key: Term,
+    predicate: ox.NamedNode,
+    value: Term,
+) -> None:
+    """Remove `value` from table[key][predicate], copying table[key] first (the table shares it with another)."""
+    inner = table[key]
+    if key not in copied:
+        inner = table[key] = {p: list(values) for p, values in inner.items()}
+        copied.add(key)
+    values = inner[predicate]
+    values.remove(value)
+    if not values:
+        del inner[predicate]
+        if not inner:
+            del table[key]
 
 
 def as_index(data: Iterable[ox.Triple] | DataIndex) -> DataIndex:

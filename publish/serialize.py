@@ -104,11 +104,13 @@ def trig(
     *,
     presorted: bool = False,
     used: dict[str, str] | None = None,
+    default_turtle: bytes | None = None,
 ) -> bytes:
     """TriG: each (graph name, triples) pair; None is the default graph.
 
     `presorted`: every graph's triples are already in `ordered` order. `used`: the prefixes to declare when the
-    caller has computed them (those `used_prefixes` gives for all the graphs' triples).
+    caller has computed them (those `used_prefixes` gives for all the graphs' triples). `default_turtle`: the
+    default graph's triples as `sorted_turtle(triples, used)` wrote them, to reuse.
     """
     items: list[tuple[ox.NamedNode | None, list[ox.Triple]]] = []
     for name, triples in graphs:
@@ -125,7 +127,7 @@ def trig(
         # A default graph is written as its Turtle, a named graph as a TriG block; each piece starts with the
         # same prefix lines, which the document states once.
         if name is None:
-            piece = _bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used))
+            piece = default_turtle or _bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used))
         else:
             piece = _bytes(ox.serialize(_quads(triples, name), format=ox.RdfFormat.TRIG, prefixes=used))
         lines, body = _split_prefixes(piece, len(used))
