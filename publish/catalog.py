@@ -317,6 +317,18 @@ class DataIndex:
         """Every subject, in first-seen order."""
         return list(self._out)
 
+    def all_objects(self) -> list[Term]:
+        """Every object, in first-seen order."""
+        return list(self._in)
+
+    def object_count(self) -> int:
+        """How many distinct objects the triples have."""
+        return len(self._in)
+
+    def predicates(self) -> set[ox.NamedNode]:
+        """Every predicate."""
+        return {p for by_predicate in self._out.values() for p in by_predicate}
+
     def objects(self, subject: Term, predicate: ox.NamedNode) -> list[Term]:
         """The objects of (subject, predicate, ?)."""
         found = self._out.get(subject)
@@ -1259,31 +1271,34 @@ def void_triples(
     for plan in site.plans:
         out.add(dataset, _iri(VOID.exampleResource), ox.NamedNode(plan.iri))
 
-    triples = index.triples
-    subjects = {t.subject for t in triples}
-    out.add(dataset, _iri(VOID.triples), _count(len(triples)))
+    # The statistics come from the index, which holds each distinct subject and object once.
+    subjects = index.all_subjects()
+    out.add(dataset, _iri(VOID.triples), _count(len(index.triples)))
     out.add(dataset, _iri(VOID.entities), _count(sum(1 for s in subjects if site.is_own(s))))
     out.add(dataset, _iri(VOID.distinctSubjects), _count(len(subjects)))
-    out.add(dataset, _iri(VOID.distinctObjects), _count(len({t.object for t in triples})))
-    out.add(dataset, _iri(VOID.properties), _count(len({t.predicate for t in triples})))
-    instances: dict[ox.NamedNode, set[Term]] = defaultdict(set)
-    for t in triples:
-        if t.predicate == A and isinstance(t.object, ox.NamedNode):
-            instances[t.object].add(t.subject)
+    out.add(dataset, _iri(VOID.distinctObjects), _count(index.object_count()))
+    predicates = index.predicates()
+    out.add(dataset, _iri(VOID.properties), _count(len(predicates)))
+    instances = {
+        cls: members
+        for cls in index.all_objects()
+        if isinstance(cls, ox.NamedNode) and (members := index.subjects(A, cls))
+    }
     out.add(dataset, _iri(VOID.classes), _count(len(instances)))
     for number, cls in enumerate(sorted(instances, key=str)):
         partition = ox.BlankNode(f"void_class_{number}")
         out.add(dataset, _iri(VOID.classPartition), partition)
         out.add(partition, _iri(VOID["class"]), cls)
         out.add(partition, _iri(VOID.entities), _count(len(instances[cls])))
-    vocabularies = {_namespace(t.predicate.value) for t in triples} | {_namespace(c.value) for c in instances}
+    vocabularies = {_namespace(p.value) for p in predicates} | {_namespace(c.value) for c in instances}
     for vocabulary in sorted(vocabularies):
         out.add(dataset, _iri(VOID.vocabulary), ox.NamedNode(vocabulary))
 
+    sdg = str(SDG)
     links = sum(
-        1
-        for t in triples
-        if t.predicate == DCT_SUBJECT and isinstance(t.object, ox.NamedNode) and t.object.value.startswith(str(SDG))
+        len(index.subjects(DCT_SUBJECT, o))
+        for o in index.all_objects()
+        if isinstance(o, ox.NamedNode) and o.value.startswith(sdg)
     )
     linkset = ox.BlankNode("void_linkset_un_sdg")
     out.add(dataset, _iri(VOID.subset), linkset)
