@@ -48,6 +48,7 @@ from .render import LANGS, Renderer
 from .serialize import (
     json_text,
     jsonld_flat,
+    jsonld_flat_and_prefixes,
     jsonld_tree,
     ntriples,
     rdfxml,
@@ -500,7 +501,7 @@ def plan_dumps(
         ontology = list(sources.triples(Role.ONTOLOGY))
         provenance_graph = ox.NamedNode(policy.dataset + "/proveniens")
         provenance = sorted(provenance_triples(policy, data), key=triple_key)
-        used = used_prefixes(data, prefixes)
+        jsonld_dump, used = jsonld_flat_and_prefixes(data, prefixes, presorted=True)  # used: used_prefixes(data)
         in_provenance = set(used_prefixes(provenance, prefixes).values())
         used_trig = {prefix: ns for prefix, ns in prefixes if ns in in_provenance or ns in used.values()}
         turtle_dump = sorted_turtle(data, used)  # = turtle(data, prefixes), data being sorted
@@ -530,7 +531,7 @@ def plan_dumps(
                 "dump/latest.jsonld",
                 JSONLD.media_type,
                 "JSON_LD",
-                lambda: jsonld_flat(data, prefixes, presorted=True),
+                lambda: jsonld_dump,
                 "Hele datasættet som JSON-LD",
                 "The whole dataset as JSON-LD",
             ),

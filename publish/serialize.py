@@ -263,6 +263,13 @@ def jsonld_flat(triples: Sequence[ox.Triple], prefixes: Prefixes, *, presorted: 
     node {"@id", then its properties by compact name: "@type" for IRI types, else the predicate; values in triple
     order}, written as text in one pass over the triples. `presorted`: the triples are in `triple_key` order.
     """
+    return jsonld_flat_and_prefixes(triples, prefixes, presorted=presorted)[0]
+
+
+def jsonld_flat_and_prefixes(
+    triples: Sequence[ox.Triple], prefixes: Prefixes, *, presorted: bool = False
+) -> tuple[bytes, dict[str, str]]:
+    """`jsonld_flat`, and the triples' `used_prefixes`, which the same pass finds."""
     items = triples if presorted else sorted(triples, key=triple_key)
     encode = json_string
     # Per node: its @id and, by predicate IRI (or "@type"), the values: JSON text, or for a typed literal
@@ -321,7 +328,8 @@ def jsonld_flat(triples: Sequence[ox.Triple], prefixes: Prefixes, *, presorted: 
     by_namespace = {namespace for _, namespace in prefixes}
     present = {ns for ns in map(_namespace, iris | datatypes) if ns in by_namespace}
     schemes = {iri.split(":", 1)[0] for iri in iris}
-    used = {prefix: ns for prefix, ns in prefixes if ns in present and prefix not in schemes}
+    in_triples = {prefix: ns for prefix, ns in prefixes if ns in present}
+    used = {prefix: ns for prefix, ns in in_triples.items() if prefix not in schemes}
     longest_first = sorted(used.items(), key=lambda p: -len(p[1]))
     compacted: dict[str, str] = {}
 
@@ -360,4 +368,4 @@ def jsonld_flat(triples: Sequence[ox.Triple], prefixes: Prefixes, *, presorted: 
         )
         first = False
     out.append("]}\n")
-    return "".join(out).encode("utf-8")
+    return "".join(out).encode("utf-8"), in_triples
