@@ -403,15 +403,10 @@ def serialize_graph(triples: Sequence[ox.Triple], media_type: str, prefixes: dic
     """Triples in one of the graph formats."""
     rdf_format = _OX_GRAPH_FORMATS[media_type]
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        used = {
-            prefix: ns
-            for prefix, ns in prefixes.items()
-            if any(
-                isinstance(term, ox.NamedNode) and term.value.startswith(ns)
-                for t in triples
-                for term in (t.subject, t.predicate, t.object)
-            )
+        iris = {
+            term.value for t in triples for term in (t.subject, t.predicate, t.object) if isinstance(term, ox.NamedNode)
         }
+        used = {prefix: ns for prefix, ns in prefixes.items() if any(iri.startswith(ns) for iri in iris)}
         return ox.serialize(triples, format=rdf_format, prefixes=used) or b""
     return ox.serialize(triples, format=rdf_format) or b""
 
