@@ -493,8 +493,8 @@ def plan_dumps(
     """The dumps and the researchers' exports, each with its checksum for the catalogue.
 
     `data` is in `triple_key` order (`site_data`), the order every dump is written in, so each is written straight
-    from it. The files are gzipped and hashed on a second thread (zlib and hashlib let go of the interpreter while
-    they work) while the next file is being written.
+    from it. The files are gzipped and hashed on two other threads (zlib and hashlib let go of the interpreter
+    while they work) while the next file is being written.
     """
     with paused_gc():
         prefixes = policy.prefixes()
@@ -602,7 +602,7 @@ def plan_dumps(
             return hashlib.sha256(content).hexdigest(), packed, hashlib.sha256(packed).hexdigest() if gzipped else ""
 
         distributions: list[Distribution] = []
-        with ThreadPoolExecutor(max_workers=1) as packer:
+        with ThreadPoolExecutor(max_workers=2) as packer:
             made = []
             for key, path, media_type, file_type, make, title_da, title_en in files:
                 content = make()
