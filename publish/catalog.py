@@ -28,12 +28,15 @@ DCAT-AP-DK 2.0.2 and DCAT-AP 2.1.1 accept only SHA-1, a broken hash that planlod
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
@@ -250,25 +253,81 @@ def check_distributions(distributions: Sequence[Distribution]) -> None:
 # ---------------------------------------------------------------- reading the data
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while building large acyclic structures (indexes, sort keys,
+    documents): millions of new containers would otherwise set off full collections over the whole heap, again
+    and again. Reference counting frees everything as usual; the previous setting is restored."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class DataIndex:
     """The triples indexed by subject and by object, without duplicates, in first-seen order."""
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
         self.triples: list[ox.Triple] = []
-        self._out: dict[Term, dict[ox.NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
-        self._in: dict[Term, dict[ox.NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
-        seen: set[ox.Triple] = set()
-        for t in triples:
-            if t in seen:
-                continue
-            seen.add(t)
-            self.triples.append(t)
-            self._out[t.subject][t.predicate].append(t.object)
-            self._in[t.object][t.predicate].append(t.subject)
+        self._out: dict[Term, dict[ox.NamedNode, list[Term]]] = {}
+        self._in: dict[Term, dict[ox.NamedNode, list[Term]]] = {}
+        # What is read from the index more than once (the plans, the link rows), by key; the index never changes.
+        self.memo: dict[tuple[str, str], object] = {}
+        with paused_gc():
+            self._index(triples)
+
+    def _index(self, triples: Iterable[ox.Triple]) -> None:
+        self.triples = list(dict.fromkeys(triples))  # without duplicates, in first-seen order
+        out, into = self._out, self._in
+        for subject, predicate, obj in self.triples:
+            by_predicate = out.get(subject)
+            if by_predicate is None:
+                out[subject] = {predicate: [obj]}
+            elif (objects := by_predicate.get(predicate)) is None:
+                by_predicate[predicate] = [obj]
+            else:
+                objects.append(obj)
+            by_predicate = into.get(obj)
+            if by_predicate is None:
+                into[obj] = {predicate: [subject]}
+            elif (subjects := by_predicate.get(predicate)) is None:
+                by_predicate[predicate] = [subject]
+            else:
+                subjects.append(subject)
+
+    def first(self, count: int) -> DataIndex:
+        """The index of the first `count` triples alone: what `DataIndex(self.triples[:count])` holds, made by
+        taking the later triples out of a copy (cheap when they are few, as the ontology and references
+        appended to the data are)."""
+        part = DataIndex(())
+        part.triples = self.triples[:count]
+        out, into = dict(self._out), dict(self._in)
+        copied_out: set[Term] = set()
+        copied_in: set[Term] = set()
+        for subject, predicate, obj in self.triples[count:]:
+            _take_out(out, copied_out, subject, predicate, obj)
+            _take_out(into, copied_in, obj, predicate, subject)
+        part._out, part._in = out, into
+        return part
 
     def all_subjects(self) -> list[Term]:
         """Every subject, in first-seen order."""
         return list(self._out)
+
+    def all_objects(self) -> list[Term]:
+        """Every object, in first-seen order."""
+        return list(self._in)
+
+    def object_count(self) -> int:
+        """How many distinct objects the triples have."""
+        return len(self._in)
+
+    def predicates(self) -> set[ox.NamedNode]:
+        """Every predicate."""
+        return {p for by_predicate in self._out.values() for p in by_predicate}
 
     def objects(self, subject: Term, predicate: ox.NamedNode) -> list[Term]:
         """The objects of (subject, predicate, ?)."""
@@ -325,13 +384,36 @@ class DataIndex:
         ]
 
 
+def _take_out(
+    table: dict[Term, dict[ox.NamedNode, list[Term]]],
+    copied: set[Term],
+    key: Term,
+    predicate: ox.NamedNode,
+    value: Term,
+) -> None:
+    """Remove `value` from table[key][predicate], copying table[key] first (the table shares it with another)."""
+    inner = table[key]
+    if key not in copied:
+        inner = table[key] = {p: list(values) for p, values in inner.items()}
+        copied.add(key)
+    values = inner[predicate]
+    values.remove(value)
+    if not values:
+        del inner[predicate]
+        if not inner:
+            del table[key]
+
+
 def as_index(data: Iterable[ox.Triple] | DataIndex) -> DataIndex:
     """The index of the data, built once: callers that make several outputs pass the index itself."""
     return data if isinstance(data, DataIndex) else DataIndex(data)
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _is_date(literal: ox.Literal) -> bool:
-    return literal.datatype == XSD_DATE and re.fullmatch(r"\d{4}-\d{2}-\d{2}", literal.value) is not None
+    return literal.datatype == XSD_DATE and _DATE.fullmatch(literal.value) is not None
 
 
 class PlanTerms:
@@ -523,11 +605,16 @@ def plan_facts(index: DataIndex, terms: PlanTerms, plan: ox.NamedNode) -> PlanFa
 
 
 def all_plans(index: DataIndex, terms: PlanTerms) -> list[PlanFacts]:
-    """Every plo:Plan in the data, oldest first (issue date, then IRI)."""
-    plans = [plan_facts(index, terms, p) for p in index.instances(terms.plan)]
-    if not plans:
-        raise BuildError("the data hold no plo:Plan; the catalogue describes plans")
-    return sorted(plans, key=lambda p: (p.start or "9999", p.iri))
+    """Every plo:Plan in the data, oldest first (issue date, then IRI); read once per index."""
+    key = ("plans", terms.plan.value)
+    found = index.memo.get(key)
+    if found is None:
+        with paused_gc():
+            plans = [plan_facts(index, terms, p) for p in index.instances(terms.plan)]
+        if not plans:
+            raise BuildError("the data hold no plo:Plan; the catalogue describes plans")
+        found = index.memo[key] = tuple(sorted(plans, key=lambda p: (p.start or "9999", p.iri)))
+    return list(cast(tuple[PlanFacts, ...], found))
 
 
 @dataclass(frozen=True)
@@ -1184,31 +1271,34 @@ def void_triples(
     for plan in site.plans:
         out.add(dataset, _iri(VOID.exampleResource), ox.NamedNode(plan.iri))
 
-    triples = index.triples
-    subjects = {t.subject for t in triples}
-    out.add(dataset, _iri(VOID.triples), _count(len(triples)))
+    # The statistics come from the index, which holds each distinct subject and object once.
+    subjects = index.all_subjects()
+    out.add(dataset, _iri(VOID.triples), _count(len(index.triples)))
     out.add(dataset, _iri(VOID.entities), _count(sum(1 for s in subjects if site.is_own(s))))
     out.add(dataset, _iri(VOID.distinctSubjects), _count(len(subjects)))
-    out.add(dataset, _iri(VOID.distinctObjects), _count(len({t.object for t in triples})))
-    out.add(dataset, _iri(VOID.properties), _count(len({t.predicate for t in triples})))
-    instances: dict[ox.NamedNode, set[Term]] = defaultdict(set)
-    for t in triples:
-        if t.predicate == A and isinstance(t.object, ox.NamedNode):
-            instances[t.object].add(t.subject)
+    out.add(dataset, _iri(VOID.distinctObjects), _count(index.object_count()))
+    predicates = index.predicates()
+    out.add(dataset, _iri(VOID.properties), _count(len(predicates)))
+    instances = {
+        cls: members
+        for cls in index.all_objects()
+        if isinstance(cls, ox.NamedNode) and (members := index.subjects(A, cls))
+    }
     out.add(dataset, _iri(VOID.classes), _count(len(instances)))
     for number, cls in enumerate(sorted(instances, key=str)):
         partition = ox.BlankNode(f"void_class_{number}")
         out.add(dataset, _iri(VOID.classPartition), partition)
         out.add(partition, _iri(VOID["class"]), cls)
         out.add(partition, _iri(VOID.entities), _count(len(instances[cls])))
-    vocabularies = {_namespace(t.predicate.value) for t in triples} | {_namespace(c.value) for c in instances}
+    vocabularies = {_namespace(p.value) for p in predicates} | {_namespace(c.value) for c in instances}
     for vocabulary in sorted(vocabularies):
         out.add(dataset, _iri(VOID.vocabulary), ox.NamedNode(vocabulary))
 
+    sdg = str(SDG)
     links = sum(
-        1
-        for t in triples
-        if t.predicate == DCT_SUBJECT and isinstance(t.object, ox.NamedNode) and t.object.value.startswith(str(SDG))
+        len(index.subjects(DCT_SUBJECT, o))
+        for o in index.all_objects()
+        if isinstance(o, ox.NamedNode) and o.value.startswith(sdg)
     )
     linkset = ox.BlankNode("void_linkset_un_sdg")
     out.add(dataset, _iri(VOID.subset), linkset)

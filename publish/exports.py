@@ -19,6 +19,7 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -42,6 +43,7 @@ from .catalog import (
     as_index,
     dataset_iri,
     links_from,
+    paused_gc,
     site_facts,
 )
 from .config import Config
@@ -221,7 +223,18 @@ def _element_groups(plan: PlanFacts, index: DataIndex, terms: PlanTerms) -> list
 
 
 def link_rows(index: DataIndex, terms: PlanTerms) -> list[LinkRow]:
-    """Every SDG link record: by plan, area, item (in the plan's order), then SDG notation; others last."""
+    """Every SDG link record: by plan, area, item (in the plan's order), then SDG notation; others last.
+
+    Read once per index: the CSV, the SSSOM file and the coverage matrices share the rows."""
+    key = ("link_rows", terms.plan.value)
+    found = index.memo.get(key)
+    if found is None:
+        with paused_gc():
+            found = index.memo[key] = tuple(_link_rows(index, terms))
+    return list(cast(tuple[LinkRow, ...], found))
+
+
+def _link_rows(index: DataIndex, terms: PlanTerms) -> list[LinkRow]:
     rows: list[LinkRow] = []
     placed: set[str] = set()
     plans = all_plans(index, terms) if index.instances(terms.plan) else []
@@ -468,10 +481,11 @@ def coverage_matrix(data: Iterable[ox.Triple] | DataIndex, policy: UrlPolicy) ->
         return []
     goals = coverage_goals(index)
     by_plan: dict[str, list[LinkRow]] = {}
-    for row in link_rows(index, terms):
-        if row.accepted and row.area:
-            by_plan.setdefault(row.plan, []).append(row)
-    return [_matrix(plan, goals, by_plan.get(plan.iri, [])) for plan in all_plans(index, terms)]
+    with paused_gc():
+        for row in link_rows(index, terms):
+            if row.accepted and row.area:
+                by_plan.setdefault(row.plan, []).append(row)
+        return [_matrix(plan, goals, by_plan.get(plan.iri, [])) for plan in all_plans(index, terms)]
 
 
 def coverage_csv(matrices: Sequence[CoverageMatrix]) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from json.encoder import encode_basestring as json_string  # the C encoder json.dumps uses
 
 import pyoxigraph as ox
 
@@ -17,6 +18,8 @@ from .query import RDF_TYPE, term_key, triple_key
 
 Prefixes = Sequence[tuple[str, str]]
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_TYPE_IRI = RDF_TYPE.value
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def _bytes(content: bytes | None) -> bytes:
@@ -108,16 +111,74 @@ def rdfxml(triples: Iterable[ox.Triple], prefixes: Prefixes) -> bytes:
     return _bytes(ox.serialize(items, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(items, prefixes)))
 
 
-def trig(graphs: Sequence[tuple[ox.NamedNode | None, Sequence[ox.Triple]]], prefixes: Prefixes) -> bytes:
-    """TriG: each (graph name, triples) pair; None is the default graph."""
-    quads = []
-    all_triples: list[ox.Triple] = []
+def sorted_turtle(triples: Sequence[ox.Triple], used: dict[str, str]) -> bytes:
+    """Turtle of triples already in `ordered` order, declaring the prefixes `used`: what `turtle` writes for them
+    when `used` is their `used_prefixes`, without sorting again (for the dumps)."""
+    return _bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used))
+
+
+def sorted_ntriples(triples: Sequence[ox.Triple]) -> bytes:
+    """N-Triples of triples already in `triple_key` order: what `ntriples` writes for them, by pyoxigraph's
+    writer (one `{triple} .` line each)."""
+    return _bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+
+
+def _split_prefixes(document: bytes, count: int) -> tuple[bytes, bytes]:
+    """A Turtle or TriG document's `count` leading @prefix lines, and the rest (b"" lines if it has fewer)."""
+    end = 0
+    for _ in range(count):
+        if not document.startswith(b"@prefix ", end):
+            return b"", document
+        end = document.index(b"\n", end) + 1
+    return document[:end], document[end:]
+
+
+def trig(
+    graphs: Sequence[tuple[ox.NamedNode | None, Sequence[ox.Triple]]],
+    prefixes: Prefixes,
+    *,
+    presorted: bool = False,
+    used: dict[str, str] | None = None,
+    default_turtle: bytes | None = None,
+) -> bytes:
+    """TriG: each (graph name, triples) pair; None is the default graph.
+
+    `presorted`: every graph's triples are already in `ordered` order. `used`: the prefixes to declare when the
+    caller has computed them (those `used_prefixes` gives for all the graphs' triples). `default_turtle`: the
+    default graph's triples as `sorted_turtle(triples, used)` wrote them, to reuse.
+    """
+    items: list[tuple[ox.NamedNode | None, list[ox.Triple]]] = []
     for name, triples in graphs:
-        graph = ox.DefaultGraph() if name is None else name
-        for t in ordered(triples):
-            quads.append(ox.Quad(t.subject, t.predicate, t.object, graph))
-            all_triples.append(t)
-    return _bytes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=used_prefixes(all_triples, prefixes)))
+        ordered_triples = list(triples) if presorted else ordered(triples)
+        if items and items[-1][0] == name:
+            items[-1][1].extend(ordered_triples)  # one block per run of the same graph, as a single writer makes
+        elif ordered_triples:
+            items.append((name, ordered_triples))
+    if used is None:
+        used = used_prefixes((t for _, triples in items for t in triples), prefixes)
+    header: bytes | None = None
+    parts = []
+    for name, triples in items:
+        # A default graph is written as its Turtle, a named graph as a TriG block; each piece starts with the
+        # same prefix lines, which the document states once.
+        if name is None:
+            piece = default_turtle or _bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used))
+        else:
+            piece = _bytes(ox.serialize(_quads(triples, name), format=ox.RdfFormat.TRIG, prefixes=used))
+        lines, body = _split_prefixes(piece, len(used))
+        if header is None:
+            header = lines
+            parts.append(lines)
+        if lines != header or (not lines and used):  # a writer that words its prefixes otherwise: one pass
+            quads = [q for name, triples in items for q in _quads(triples, name)]
+            return _bytes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=used))
+        parts.append(body)
+    return b"".join(parts)
+
+
+def _quads(triples: Sequence[ox.Triple], name: ox.NamedNode | None) -> list[ox.Quad]:
+    graph = ox.DefaultGraph() if name is None else name
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
 
 # ---------------------------------------------------------------------------------------------------- JSON-LD
@@ -241,28 +302,120 @@ def json_text(document: object) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def jsonld_flat(triples: Sequence[ox.Triple], prefixes: Prefixes) -> bytes:
-    """A JSON-LD document for a whole graph: one node object per subject in @graph (for dumps and catalogues)."""
-    items = sorted(triples, key=triple_key)
-    used = jsonld_prefixes(items, prefixes)
-    builder = _JsonLd(items, used)
-    nodes = []
-    for subject in sorted(builder.by_subject, key=term_key):
-        node: dict[str, object] = {"@id": builder.node_id(subject)}
-        grouped: dict[str, list[object]] = defaultdict(list)
-        for t in sorted(builder.by_subject[subject], key=triple_key):
-            key = (
-                "@type"
-                if t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode)
-                else builder.compact(t.predicate.value)
-            )
-            if key == "@type" and isinstance(t.object, ox.NamedNode):
-                grouped[key].append(builder.compact(t.object.value))
-            elif isinstance(t.object, ox.Literal):
-                grouped[key].append(builder.literal(t.object))
+def _namespace(iri: str) -> str:
+    return iri[: max(iri.rfind("/"), iri.rfind("#")) + 1]
+
+
+def jsonld_flat(triples: Sequence[ox.Triple], prefixes: Prefixes, *, presorted: bool = False) -> bytes:
+    """A JSON-LD document for a whole graph: one node object per subject in @graph (for dumps and catalogues).
+
+    The same document as `json_text` of {"@context": the `jsonld_prefixes`, "@graph": [node per subject]}, each
+    node {"@id", then its properties by compact name: "@type" for IRI types, else the predicate; values in triple
+    order}, written as text in one pass over the triples. `presorted`: the triples are in `triple_key` order.
+    """
+    return jsonld_flat_and_prefixes(triples, prefixes, presorted=presorted)[0]
+
+
+def jsonld_flat_and_prefixes(
+    triples: Sequence[ox.Triple], prefixes: Prefixes, *, presorted: bool = False
+) -> tuple[bytes, dict[str, str]]:
+    """`jsonld_flat`, and the triples' `used_prefixes`, which the same pass finds."""
+    items = triples if presorted else sorted(triples, key=triple_key)
+    encode = json_string
+    # Per node: its @id and, by predicate IRI (or "@type"), the values: JSON text, or for a typed literal
+    # (its value's JSON text, the datatype IRI), compacted once the prefixes are known.
+    nodes: list[tuple[str, dict[str, list[str | tuple[str, str]]]]] = []
+    iris: set[str] = set()  # every IRI of a subject, predicate or object, for the prefixes and schemes
+    datatypes: set[str] = set()
+    current: object = None
+    properties: dict[str, list[str | tuple[str, str]]] = {}
+    for subject, predicate, obj in items:
+        if subject != current:
+            current = subject
+            if isinstance(subject, ox.NamedNode):
+                node_id = subject.value
+                iris.add(node_id)
             else:
-                grouped[key].append({"@id": builder.node_id(t.object)})
-        node.update(sorted(grouped.items()))
-        nodes.append(node)
-    document = {"@context": dict(sorted(used.items())), "@graph": nodes}
-    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+                node_id = "_:" + subject.value
+            properties = {}
+            nodes.append((node_id, properties))
+        key = predicate.value
+        if isinstance(obj, ox.Literal):
+            language = obj.language
+            if language:
+                datatypes.add(RDF_LANG_STRING)
+                value: str | tuple[str, str] = (
+                    '{"@value":' + encode(obj.value) + ',"@language":' + encode(language) + "}"
+                )
+            else:
+                datatype = obj.datatype.value
+                datatypes.add(datatype)
+                if datatype == XSD_STRING:
+                    value = '{"@value":' + encode(obj.value) + "}"
+                else:
+                    value = (encode(obj.value), datatype)
+        elif isinstance(obj, ox.NamedNode):
+            iri = obj.value
+            iris.add(iri)
+            if key == RDF_TYPE_IRI:
+                key, value = "@type", ("", iri)
+            else:
+                value = '{"@id":' + encode(iri) + "}"
+        elif isinstance(obj, ox.BlankNode):
+            value = '{"@id":' + encode("_:" + obj.value) + "}"
+        else:
+            raise TypeError(f"JSON-LD: cannot write the object {obj!r}")
+        found = properties.get(key)
+        if found is None:
+            properties[key] = [value]
+        else:
+            found.append(value)
+    predicates = {key for _, props in nodes for key in props}
+    if "@type" in predicates:
+        predicates.discard("@type")
+        iris.add(RDF_TYPE_IRI)
+    iris |= predicates
+    by_namespace = {namespace for _, namespace in prefixes}
+    present = {ns for ns in map(_namespace, iris | datatypes) if ns in by_namespace}
+    schemes = {iri.split(":", 1)[0] for iri in iris}
+    in_triples = {prefix: ns for prefix, ns in prefixes if ns in present}
+    used = {prefix: ns for prefix, ns in in_triples.items() if prefix not in schemes}
+    longest_first = sorted(used.items(), key=lambda p: -len(p[1]))
+    compacted: dict[str, str] = {}
+
+    def compact(iri: str) -> str:
+        found = compacted.get(iri)
+        if found is None:
+            found = iri
+            for prefix, namespace in longest_first:
+                rest = iri[len(namespace) :]
+                if iri.startswith(namespace) and rest and "/" not in rest and "#" not in rest:
+                    found = f"{prefix}:{rest}"
+                    break
+            compacted[iri] = found
+        return found
+
+    names = {key: encode(compact(key)) for key in predicates}
+    names["@type"] = '"@type"'
+    sort_keys = {key: compact(key) for key in predicates}
+    sort_keys["@type"] = "@type"
+    out = ['{"@context":', json_text(dict(sorted(used.items()))).rstrip("\n"), ',"@graph":[']
+    first = True
+    for node_id, props in nodes:
+        fields = []
+        for key in sorted(props, key=sort_keys.__getitem__):
+            values = []
+            for value in props[key]:
+                if isinstance(value, str):
+                    values.append(value)
+                elif key == "@type":
+                    values.append(encode(compact(value[1])))
+                else:
+                    values.append('{"@value":' + value[0] + ',"@type":' + encode(compact(value[1])) + "}")
+            fields.append(names[key] + ":[" + ",".join(values) + "]")
+        out.append(
+            ("{" if first else ",{") + '"@id":' + encode(node_id) + ("," if fields else "") + ",".join(fields) + "}"
+        )
+        first = False
+    out.append("]}\n")
+    return "".join(out).encode("utf-8"), in_triples

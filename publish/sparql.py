@@ -336,12 +336,35 @@ def _term_json(term: Any) -> dict[str, Any]:
 def _solutions(result: ox.QuerySolutions, request: QueryRequest) -> QueryOutcome:
     if request.solutions_format is None:
         return not_acceptable("SELECT", SOLUTION_FORMATS)
-    names = [v.value for v in result.variables]
+    fmt = format_by_media_type(request.solutions_format, SOLUTION_FORMATS)
+    # pyoxigraph writes the results (SPARQL JSON, the form every other format is made from here); reading them
+    # back counts the rows without making a Python object per value. Over the cap, the first `max_rows` rows
+    # are written again in Python.
+    document = result.serialize(format=ox.QueryResultsFormat.JSON) or b""
+    rows = _count_rows(document)
+    truncated = rows > request.max_rows
+    if truncated:
+        document, rows = _capped_json(document, request.max_rows)
+    if fmt is not SPARQL_JSON:
+        parsed = ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
+        document = parsed.serialize(format=_OX_SOLUTION_FORMATS[fmt.media_type]) or b""
+    return QueryOutcome(200, fmt.content_type, document, "select", rows, truncated)
+
+
+def _count_rows(document: bytes) -> int:
+    parsed = ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
+    assert isinstance(parsed, ox.QuerySolutions)
+    return sum(1 for _ in parsed)
+
+
+def _capped_json(document: bytes, max_rows: int) -> tuple[bytes, int]:
+    """The first `max_rows` rows of SPARQL JSON results, as SPARQL JSON."""
+    parsed = ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
+    assert isinstance(parsed, ox.QuerySolutions)
+    names = [v.value for v in parsed.variables]
     bindings: list[dict[str, Any]] = []
-    truncated = False
-    for row in result:
-        if len(bindings) == request.max_rows:
-            truncated = True
+    for row in parsed:
+        if len(bindings) == max_rows:
             break
         binding = {}
         for name in names:
@@ -349,14 +372,10 @@ def _solutions(result: ox.QuerySolutions, request: QueryRequest) -> QueryOutcome
             if term is not None:
                 binding[name] = _term_json(term)
         bindings.append(binding)
-    document = json.dumps(
+    text = json.dumps(
         {"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
-    fmt = format_by_media_type(request.solutions_format, SOLUTION_FORMATS)
-    if fmt is not SPARQL_JSON:
-        parsed = ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
-        document = parsed.serialize(format=_OX_SOLUTION_FORMATS[fmt.media_type]) or b""
-    return QueryOutcome(200, fmt.content_type, document, "select", len(bindings), truncated)
+    )
+    return text.encode("utf-8"), len(bindings)
 
 
 def _boolean(result: ox.QueryBoolean, request: QueryRequest) -> QueryOutcome:
@@ -384,15 +403,10 @@ def serialize_graph(triples: Sequence[ox.Triple], media_type: str, prefixes: dic
     """Triples in one of the graph formats."""
     rdf_format = _OX_GRAPH_FORMATS[media_type]
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        used = {
-            prefix: ns
-            for prefix, ns in prefixes.items()
-            if any(
-                isinstance(term, ox.NamedNode) and term.value.startswith(ns)
-                for t in triples
-                for term in (t.subject, t.predicate, t.object)
-            )
+        iris = {
+            term.value for t in triples for term in (t.subject, t.predicate, t.object) if isinstance(term, ox.NamedNode)
         }
+        used = {prefix: ns for prefix, ns in prefixes.items() if any(iri.startswith(ns) for iri in iris)}
         return ox.serialize(triples, format=rdf_format, prefixes=used) or b""
     return ox.serialize(triples, format=rdf_format) or b""
 
