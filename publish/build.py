@@ -265,10 +265,12 @@ def graph_parts(
     return GraphParts(files, described[data_count:] + derived)
 
 
-def render_key(config: Config, site: SiteView) -> str:
+def render_key(config: Config, site: SiteView, views: Views) -> str:
     """A digest of everything the pages and documents are made from except the data: when it is the same as the
-    last build's, only the entities that read changed triples are made again."""
-    return _fingerprint(config, _code_folders(config), repr(site))
+    last build's, only the entities that read changed triples are made again. Besides settings and files, the
+    site's frame and the property names and order the pages take from shapes (which data files may hold too)."""
+    specs = sorted((cls, sorted((p, repr(spec)) for p, spec in props.items())) for cls, props in views.specs.items())
+    return _fingerprint(config, _code_folders(config), [repr(site), repr(specs)])
 
 
 def outside_digests(matrices: list[CoverageMatrix], extras: dict[str, dict[str, object]]) -> dict[str, str]:
@@ -334,7 +336,7 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
         policy.dataset: {"schema_org": embed_json(schema_org_dataset(config, policy, index, distributions))}
     }
     with phase(summary, "changes", report):
-        key = render_key(config, site)
+        key = render_key(config, site, views)
         outside = outside_digests(matrices, extras)
         parts = graph_parts(sources, data_files, described, len(data))
         state = None if force else BuildState.load(config.out_dir)
@@ -519,12 +521,17 @@ def _render_share(share: int) -> Rendered:
             files = []
             with job.graph.recording() as reads:
                 render_entity(entity, job, emit, rendered.cpu)
-            rendered.files[entity.value] = files
+            iri = entity.value  # one string shared by every list it is put in
+            rendered.files[iri] = files
             for read in reads:
                 name = names.get(read)
                 if name is None:
                     name = names[read] = read_key(read)
-                rendered.readers.setdefault(name, []).append(entity.value)
+                readers = rendered.readers.get(name)
+                if readers is None:
+                    rendered.readers[name] = [iri]
+                else:
+                    readers.append(iri)
     return rendered
 
 

@@ -109,9 +109,9 @@ class BuildState:
 
     @classmethod
     def first(cls, key: str, fingerprint: str, parts: GraphParts) -> tuple[BuildState, Changes]:
-        """The state of a full build, and its graph as all added."""
-        state = cls(key, fingerprint, {}, b"", {})
-        return state, state.changes(parts)
+        """The state of a full build (everything is made, so the changes themselves are not listed)."""
+        stored = {path: (k, pack(nt_lines(triples))) for path, (k, triples) in parts.files.items()}
+        return cls(key, fingerprint, {}, b"", {}), Changes([], [], stored, pack(nt_lines(parts.rest)))
 
     def changes(self, parts: GraphParts) -> Changes:
         """The triples added and removed since this state's graph; files whose key is unchanged are skipped."""
@@ -142,7 +142,7 @@ class BuildState:
         for key, entities in readers.items():
             known = self.readers.get(key)
             if known is None:
-                self.readers[key] = sorted(set(entities))
+                self.readers[key] = list(entities)
             else:
                 self.readers[key] = sorted(set(known).union(entities))
 

@@ -105,9 +105,16 @@ class SiteWriter:
         self.record([(path, len(content))])
         if len(content) <= DIGESTED_SIZE:
             digest = self.digests[path] = hashlib.blake2b(content, digest_size=16).hexdigest()
-            if self.update and self.known.get(path) == digest:
+            if self.update and self.known.get(path) == digest and self._holds(path, len(content)):
                 return  # the output folder holds these bytes already
         write_file(self.tmp, path, content)
+
+    def _holds(self, path: str, size: int) -> bool:
+        """Whether the output folder has a file at `path` of this size (as the last build left it)."""
+        try:
+            return self.out_dir.joinpath(*safe_relative(path).parts).stat().st_size == size
+        except OSError:
+            return False
 
     def record(self, written: list[tuple[str, int]]) -> None:
         """Account for files written into the temporary folder (by this writer or by worker processes)."""

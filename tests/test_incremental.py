@@ -201,3 +201,33 @@ def test_random_text_changes_rebuild_incrementally_to_the_same_bytes(tmp_path: P
     full = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "full")}, environ={})
     build_site(full, force=True)
     assert tree(config.out_dir) == tree(full.out_dir)
+
+
+def test_property_names_from_shapes_in_the_data_are_seen_by_an_incremental_build(tmp_path: Path) -> None:
+    """Shapes name and order the rows of the pages; data files may hold shapes too: a change there is seen."""
+    project = copy_project(tmp_path / "project")
+    config = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "site")}, environ={})
+    build_site(config)
+    with (project / "data" / "organisationer.ttl").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+            "<http://example.org/visning> sh:targetClass plo:Municipality ;\n"
+            '    sh:property [ sh:path plo:municipalityCode ; sh:name "Kommunenummer X"@da, "Code X"@en ;'
+            " sh:order -5 ] .\n"
+        )
+    build_site(config)
+    full = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "full")}, environ={})
+    build_site(full, force=True)
+    assert "Kommunenummer X" in (full.out_dir / "kommune/hedensted/index.html").read_text(encoding="utf-8")
+    assert tree(config.out_dir) == tree(full.out_dir)
+
+
+def test_an_incremental_build_puts_back_a_site_file_missing_from_the_output(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    config = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "site")}, environ={})
+    build_site(config)
+    (config.out_dir / "daekning.csv").unlink()
+    edit(project, PLAN, rename_area)
+    summary = build_site(config)
+    assert summary.rendered < summary.entities
+    assert (config.out_dir / "daekning.csv").is_file()
