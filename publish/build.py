@@ -354,6 +354,16 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
             report(f"{changes.count} triple(s) changed since the last build: {len(entities)} entities to make again")
     known = {path: digest for path, _, digest in state.own if digest}
     with SiteWriter(config.out_dir, update=update, known=known) as writer:
+        # The dumps, catalogue and other site files go to disk first, and what only they needed is let go: the
+        # render workers are forked from a smaller process, and no dump is held in memory while they run.
+        with phase(summary, "write dumps", report):
+            early_pages = [p for p in plan.files if p.endswith("index.html")]
+            for path in sorted(plan.files):
+                writer.write(path, plan.files[path])
+            plan.files.clear()
+            lastmod = latest_date(data)
+            del sources, data, described, parts, index
+            gc.collect()
         start = time.perf_counter()
         rendered = render_entities(writer.root, graph, entities, views, renderer, site, extras)
         wall = time.perf_counter() - start
@@ -377,9 +387,10 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
             entity_files = {path for files in state.files.values() for path, _ in files}
             pages = sorted(
                 [p for p in entity_files if p.endswith("index.html")]
+                + early_pages
                 + [p for p in plan.files if p.endswith("index.html")]
             )
-            plan.add("sitemap.xml", sitemap(pages, policy, latest_date(data)))
+            plan.add("sitemap.xml", sitemap(pages, policy, lastmod))
             for path in sorted(plan.files):
                 writer.write(path, plan.files[path])
             copy_assets(config, writer)

@@ -57,6 +57,20 @@ def triple_key(triple: ox.Triple) -> tuple[tuple[int, str], tuple[int, str], tup
     )
 
 
+def _by_predicate_then_object(t: ox.Triple) -> tuple[str, int, str]:
+    o = t.object
+    if type(o) is ox.NamedNode:
+        return (t.predicate.value, 0, o.value)
+    return (t.predicate.value, *term_key(o))
+
+
+def _by_predicate_then_subject(t: ox.Triple) -> tuple[str, int, str]:
+    s = t.subject
+    if type(s) is ox.NamedNode:
+        return (t.predicate.value, 0, s.value)
+    return (t.predicate.value, *term_key(s))
+
+
 def pick(texts: dict[str, str], lang: str) -> str:
     """The text in `lang`, else Danish, else English, else any."""
     for key in (lang, "da", "en", ""):
@@ -128,10 +142,13 @@ class SiteGraph:
             if not isinstance(t.object, ox.Literal):
                 by_object[t.object].append(t)
         # Sorted once here, so every lookup below returns its values in a stable order without sorting again.
+        # (Keys in the order of (term_key(predicate), term_key(other)): predicates are always IRIs.)
         for outgoing in by_subject.values():
-            outgoing.sort(key=lambda t: (term_key(t.predicate), term_key(t.object)))
+            if len(outgoing) > 1:
+                outgoing.sort(key=_by_predicate_then_object)
         for incoming in by_object.values():
-            incoming.sort(key=lambda t: (term_key(t.predicate), term_key(t.subject)))
+            if len(incoming) > 1:
+                incoming.sort(key=_by_predicate_then_subject)
         self.by_subject: dict[Term, list[ox.Triple]] = _Index(by_subject, "S")
         self.by_object: dict[Term, list[ox.Triple]] = _Index(by_object, "O")
         self.triple_count = len(seen)
