@@ -498,6 +498,7 @@ def render_entities(
 # Entities are shared out to the workers in runs of this many neighbours (in IRI order): a run's triples lie close
 # together in memory, so each worker touches (and copies) fewer of the memory pages it shares with the others.
 SHARE_RUN = 64
+COLLECT_EVERY = 4096
 
 
 def _render_share(share: int) -> Rendered:
@@ -527,7 +528,13 @@ def _render_share(share: int) -> Rendered:
         files.append((path, len(content)))
 
     entities = job.entities
-    for start in range(share * SHARE_RUN, len(entities), job.workers * SHARE_RUN):
+    # Rendering makes few reference cycles: the collector runs every COLLECT_EVERY entities instead of whenever
+    # enough objects were made (which cost about a tenth of the rendering time).
+    collecting = gc.isenabled()
+    gc.disable()
+    for count, start in enumerate(range(share * SHARE_RUN, len(entities), job.workers * SHARE_RUN), 1):
+        if count % (COLLECT_EVERY // SHARE_RUN) == 0:
+            gc.collect()
         for entity in entities[start : start + SHARE_RUN]:
             files = []
             with job.graph.recording() as reads:
@@ -543,6 +550,8 @@ def _render_share(share: int) -> Rendered:
                     rendered.readers[name] = [iri]
                 else:
                     readers.append(iri)
+    if collecting:
+        gc.enable()
     return rendered
 
 
