@@ -34,10 +34,10 @@ from .catalog import (
     Distribution,
     as_index,
     catalogue_triples,
-    paused_gc,
     schema_org_dataset,
     void_triples,
 )
+from .collector import paused_gc
 from .config import Config
 from .errors import BuildError, InputError, NonConforming
 from .exports import CoverageMatrix, coverage_csv, coverage_matrix, sdg_links_csv, sdg_links_sssom

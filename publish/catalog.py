@@ -28,12 +28,10 @@ DCAT-AP-DK 2.0.2 and DCAT-AP 2.1.1 accept only SHA-1, a broken hash that planlod
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import cast
@@ -41,6 +39,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
 
+from .collector import paused_gc
 from .config import Config
 from .errors import BuildError, ConfigError
 from .namespaces import (
@@ -251,20 +250,6 @@ def check_distributions(distributions: Sequence[Distribution]) -> None:
 
 
 # ---------------------------------------------------------------- reading the data
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while building large acyclic structures (indexes, sort keys,
-    documents): millions of new containers would otherwise set off full collections over the whole heap, again
-    and again. Reference counting frees everything as usual; the previous setting is restored."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class DataIndex:

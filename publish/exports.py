@@ -43,9 +43,9 @@ from .catalog import (
     as_index,
     dataset_iri,
     links_from,
-    paused_gc,
     site_facts,
 )
+from .collector import paused_gc
 from .config import Config
 from .namespaces import SDG, SDG_SCHEME, SDGO, SKOS
 from .urls import UrlPolicy

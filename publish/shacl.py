@@ -18,10 +18,8 @@ pySHACL's generated texts) is listed in `Plan.unsupported` with the reason, and 
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -32,6 +30,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from .collector import paused_gc
 from .model import Term
 
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
@@ -95,6 +94,22 @@ def rdflib_literal(term: ox.Literal) -> Literal:
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
+def _values_index(
+    triples: Iterable[ox.Triple], normal: Callable[[ox.Literal], ox.Literal], inverse: bool
+) -> dict[Term, set[Term]]:
+    """Subject → its objects (or, `inverse`, object → its subjects), plain typed literals in normal form."""
+    index: dict[Term, set[Term]] = {}
+    for s, _p, term in triples:
+        o = normal(term) if isinstance(term, ox.Literal) and term.language is None else term
+        key, value = (o, s) if inverse else (s, o)
+        values = index.get(key)
+        if values is None:
+            index[key] = {value}
+        else:
+            values.add(value)
+    return index
+
+
 class DataIndex:
     """The data graph, indexed for the paths the shapes use.
 
@@ -103,7 +118,7 @@ class DataIndex:
     """
 
     def __init__(self, triples: list[ox.Triple], forward: set[str], inverse: set[str]) -> None:
-        with no_gc():
+        with paused_gc():
             self._build(triples, forward, inverse)
 
     def _build(self, triples: list[ox.Triple], forward: set[str], inverse: set[str]) -> None:
@@ -123,25 +138,9 @@ class DataIndex:
         self.inv: dict[str, dict[Term, set[Term]]] = {}
         normal = self.normal
         for iri in forward | {_RDF_TYPE.value, _SUBCLASS_OF.value}:
-            index: dict[Term, set[Term]] = {}
-            for s, _p, term in by_predicate.get(ox.NamedNode(iri), ()):
-                o = normal(term) if isinstance(term, ox.Literal) and term.language is None else term
-                values = index.get(s)
-                if values is None:
-                    index[s] = {o}
-                else:
-                    values.add(o)
-            self.out[iri] = index
+            self.out[iri] = _values_index(by_predicate.get(ox.NamedNode(iri), ()), normal, inverse=False)
         for iri in inverse | {_RDF_TYPE.value, _SUBCLASS_OF.value}:
-            index = {}
-            for s, _p, term in by_predicate.get(ox.NamedNode(iri), ()):
-                o = normal(term) if isinstance(term, ox.Literal) and term.language is None else term
-                values = index.get(o)
-                if values is None:
-                    index[o] = {s}
-                else:
-                    values.add(s)
-            self.inv[iri] = index
+            self.inv[iri] = _values_index(by_predicate.get(ox.NamedNode(iri), ()), normal, inverse=True)
         self._types = self.out[_RDF_TYPE.value]
         self._supers: dict[Term, frozenset[Term]] = {}
 
@@ -736,23 +735,10 @@ def focus_nodes(data: DataIndex, g: Graph, node: Node) -> set[Term]:
 def validate(data: DataIndex, shapes: Graph, compiled: Plan) -> list[Result]:
     """Check the data against the compiled shapes: every result, in no particular order."""
     results: list[Result] = []
-    with no_gc():
+    with paused_gc():
         for shape in compiled.shapes:
             if shape.deactivated:
                 continue
             for focus in focus_nodes(data, shapes, shape.node):
                 _evaluate(data, shape, focus, results)
     return results
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Python's cyclic garbage collector paused: building millions of small sets and tuples (none of them in
-    cycles) would otherwise trigger full collections over the whole data again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

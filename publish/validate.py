@@ -25,6 +25,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from . import shacl
+from .collector import paused_gc
 from .errors import InputError
 from .load import Role, Sources
 from .model import Term, Vocabulary, derived_triples
@@ -538,7 +539,7 @@ def _path_iris(predicate: object) -> set[str] | None:
 
 def run_validation(sources: Sources, policy: UrlPolicy, lang: str = "en") -> ValidationReport:
     """Validate the data against the shapes and return findings sorted by file, focus node and path."""
-    with shacl.no_gc():
+    with paused_gc():
         return _run_validation(sources, policy, lang)
 
 
