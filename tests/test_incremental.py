@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from publish.build import build_site
-from publish.config import load_config
+from publish.config import Config, load_config
 from publish.incremental import STATE, BuildState
 from publish.write import MARKER
 
@@ -39,6 +39,21 @@ def edit(project: Path, name: str, change: Callable[[str], str]) -> None:
     after = change(before)
     assert after != before, f"the edit of {name} changed nothing"
     path.write_text(after, encoding="utf-8")
+
+
+def built_project(tmp_path: Path) -> tuple[Path, Config]:
+    """A copy of the project, built once into `site` (a full build)."""
+    project = copy_project(tmp_path / "project")
+    config = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "site")}, environ={})
+    assert build_site(config).rendered > 0
+    return project, config
+
+
+def full_build(project: Path, tmp_path: Path) -> Path:
+    """A clean full build of the project into `full`."""
+    full = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "full")}, environ={})
+    build_site(full, force=True)
+    return full.out_dir
 
 
 def rename_area(text: str) -> str:
@@ -121,9 +136,7 @@ def test_the_incremental_build_reports_what_it_made_again(tmp_path: Path) -> Non
 def test_a_build_after_an_interrupted_update_or_without_a_usable_state_builds_everything(
     tmp_path: Path, damage: str
 ) -> None:
-    project = copy_project(tmp_path / "project")
-    config = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "site")}, environ={})
-    build_site(config)
+    project, config = built_project(tmp_path)
     edit(project, PLAN, rename_area)
     if damage == "interrupted":
         # What an update leaves when it stops while moving files into place.
@@ -137,15 +150,11 @@ def test_a_build_after_an_interrupted_update_or_without_a_usable_state_builds_ev
     summary = build_site(config)
     assert summary.rendered == summary.entities
     assert not stale.exists()  # a full build replaces the folder
-    full = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "full")}, environ={})
-    build_site(full, force=True)
-    assert tree(config.out_dir) == tree(full.out_dir)
+    assert tree(config.out_dir) == tree(full_build(project, tmp_path))
 
 
 def test_the_build_state_records_what_each_page_read(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    config = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "site")}, environ={})
-    build_site(config)
+    _project, config = built_project(tmp_path)
     state = BuildState.load(config.out_dir)
     assert state is not None
     area = BASE + "plan/ambitioner-og-retning-2020/omraade/sundhed"
@@ -164,9 +173,7 @@ def test_the_build_state_records_what_each_page_read(tmp_path: Path) -> None:
 
 def test_moving_statements_into_a_new_file_changes_no_page(tmp_path: Path) -> None:
     """Blank node labels depend on a file's own path, so a new file (sorted first) relabels nothing else."""
-    project = copy_project(tmp_path / "project")
-    config = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "site")}, environ={})
-    build_site(config)
+    project, config = built_project(tmp_path)
     before = tree(config.out_dir)
     links = (project / LINKS).read_text(encoding="utf-8")
     block = re.search(r"<plan/ambitioner-og-retning-2020/omraade/sundhed/maal/sdg/3\.8>\n.*?\.\n\n", links, re.S)
@@ -185,9 +192,7 @@ def test_moving_statements_into_a_new_file_changes_no_page(tmp_path: Path) -> No
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_text_changes_rebuild_incrementally_to_the_same_bytes(tmp_path: Path, seed: int) -> None:
     """Five English texts anywhere in the data changed at random: the incremental build and a full build agree."""
-    project = copy_project(tmp_path / "project")
-    config = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "site")}, environ={})
-    build_site(config)
+    project, config = built_project(tmp_path)
     chooser = random.Random(seed)
     for _ in range(5):
         name = chooser.choice([PLAN, LINKS, "data/organisationer.ttl"])
@@ -198,16 +203,12 @@ def test_random_text_changes_rebuild_incrementally_to_the_same_bytes(tmp_path: P
         (project / name).write_text(changed, encoding="utf-8")
     summary = build_site(config)
     assert summary.rendered < summary.entities
-    full = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "full")}, environ={})
-    build_site(full, force=True)
-    assert tree(config.out_dir) == tree(full.out_dir)
+    assert tree(config.out_dir) == tree(full_build(project, tmp_path))
 
 
 def test_property_names_from_shapes_in_the_data_are_seen_by_an_incremental_build(tmp_path: Path) -> None:
     """Shapes name and order the rows of the pages; data files may hold shapes too: a change there is seen."""
-    project = copy_project(tmp_path / "project")
-    config = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "site")}, environ={})
-    build_site(config)
+    project, config = built_project(tmp_path)
     with (project / "data" / "organisationer.ttl").open("a", encoding="utf-8") as handle:
         handle.write(
             "\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
@@ -216,16 +217,13 @@ def test_property_names_from_shapes_in_the_data_are_seen_by_an_incremental_build
             " sh:order -5 ] .\n"
         )
     build_site(config)
-    full = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "full")}, environ={})
-    build_site(full, force=True)
-    assert "Kommunenummer X" in (full.out_dir / "kommune/hedensted/index.html").read_text(encoding="utf-8")
-    assert tree(config.out_dir) == tree(full.out_dir)
+    full = full_build(project, tmp_path)
+    assert "Kommunenummer X" in (full / "kommune/hedensted/index.html").read_text(encoding="utf-8")
+    assert tree(config.out_dir) == tree(full)
 
 
 def test_an_incremental_build_puts_back_a_site_file_missing_from_the_output(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    config = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "site")}, environ={})
-    build_site(config)
+    project, config = built_project(tmp_path)
     (config.out_dir / "daekning.csv").unlink()
     edit(project, PLAN, rename_area)
     summary = build_site(config)
