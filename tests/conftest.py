@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from publish.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("ontology", "shapes", "data", "site", "pyproject.toml")
+CORPUS = ROOT / "bench" / "corpus.py"
 
 
 @dataclass(frozen=True)
@@ -66,3 +69,20 @@ def project(tmp_path: Path) -> Iterator[Path]:
 def config() -> Config:
     """The configuration of the project itself."""
     return load_config(ROOT, environ={})
+
+
+def generate(out: Path, plans: int, seed: int, hash_seed: str = "0") -> subprocess.CompletedProcess[str]:
+    """Run the generator as its command line does, with a given PYTHONHASHSEED."""
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    command = [sys.executable, str(CORPUS), "--plans", str(plans), "--seed", str(seed), "--out", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.fixture(scope="session")
+def corpus3(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 3-plan corpus (two municipalities, one edition series)."""
+    out = tmp_path_factory.mktemp("corpus") / "c3"
+    generate(out, 3, 1)
+    return out

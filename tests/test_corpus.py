@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
 import re
 import subprocess
 import sys
@@ -13,18 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
-
-CORPUS = ROOT / "bench" / "corpus.py"
-
-
-def generate(out: Path, plans: int, seed: int, hash_seed: str = "0") -> subprocess.CompletedProcess[str]:
-    """Run the generator as its command line does, with a given PYTHONHASHSEED."""
-    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-    command = [sys.executable, str(CORPUS), "--plans", str(plans), "--seed", str(seed), "--out", str(out)]
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    assert done.returncode == 0, done.stderr
-    return done
+from tests.conftest import CORPUS, ROOT, generate
 
 
 def data_files(project: Path) -> dict[str, bytes]:
@@ -37,14 +25,6 @@ def data_files(project: Path) -> dict[str, bytes]:
 def planlod(*args: str) -> subprocess.CompletedProcess[str]:
     """The planlod command line in a fresh process."""
     return subprocess.run([sys.executable, "-m", "publish", *args], capture_output=True, text=True, check=False)
-
-
-@pytest.fixture(scope="module")
-def corpus3(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 3-plan corpus (two municipalities, one edition series)."""
-    out = tmp_path_factory.mktemp("corpus") / "c3"
-    generate(out, 3, 1)
-    return out
 
 
 def test_generator_is_deterministic(tmp_path: Path) -> None:

@@ -35,7 +35,6 @@ from publish.validate import (
     to_rdflib,
 )
 from tests.conftest import ROOT
-from tests.test_corpus import generate
 from tests.test_shapes import BASE, PREFIXES, RULES, edited_project
 
 Key = tuple[str, ...]
@@ -180,13 +179,6 @@ CORPUS_MUTATIONS = [
        plo:sdgConcept <http://metadata.un.org/sdg/99> } WHERE {
        { SELECT ?l WHERE { ?l a plo:SDGLink } ORDER BY DESC(?l) LIMIT 1 } ?l plo:method ?m ; plo:sdgConcept ?c }""",
 ]
-
-
-@pytest.fixture(scope="module")
-def corpus3(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("engine") / "c3"
-    generate(out, 3, 1)
-    return out
 
 
 def test_a_generated_corpus(corpus3: Path) -> None:
