@@ -1,4 +1,10 @@
-"""Shared test helpers: the project's own folders, throw-away copies of the project, and an in-process CLI."""
+"""Shared test helpers: the project's own folders, throw-away copies of the project, and an in-process CLI.
+
+Markers (pyproject.toml): `slow` (builds a site or corpus several times, runs pySHACL over many fixtures),
+`server` (starts planlod serve and its SPARQL workers, nginx or Virtuoso), `browser` (headless Chromium). A test
+that uses one of SERVER_FIXTURES is marked `server` here, so no such test can be left out of the marker by
+mistake. The fast subset, `pytest -m "not slow and not server and not browser"`, runs in under a minute.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +35,17 @@ class CliResult:
     code: int
     out: str
     err: str
+
+
+# Fixtures that start a server: a test using any of them is marked `server`.
+SERVER_FIXTURES = frozenset({"served", "tight", "virtuoso", "pushed"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses a server fixture `server`."""
+    for item in items:
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.server)
 
 
 def run_planlod(*args: str) -> CliResult:

@@ -1,19 +1,12 @@
 """Test helpers for the server rules: a real nginx on a free loopback port, and a site for it to serve.
 
-The site is `planlod build` output when `publish.build.build_site` exists; until then a small fake site that
-follows docs/site-layout.md (a few entities with their pages and documents, dumps, catalogue, VoID, context).
-Set PLANLOD_TESTS_FAKE_SITE=1 to use the fake site anyway (to test the rules while the build is broken).
+The site is the project built by `planlod build` (`build_site`) for the base IRI under test.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import gzip
-import importlib
-import importlib.util
-import json
-import os
 import signal
 import socket
 import subprocess
@@ -23,17 +16,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, VOID
-
+from publish.build import build_site
 from publish.config import Config, load_config
 
 NGINX = Path("/usr/sbin/nginx")
 STARTUP_SECONDS = 10.0
 STOP_SECONDS = 5.0
-
-# Entity paths of the fake site: a plan, a focus area, an SDG target (a dot in the last segment).
-FAKE_ENTITIES = ("plan/x", "plan/x/omraade/a", "sdg/3.5")
 
 
 def free_port() -> int:
@@ -149,13 +137,6 @@ def running_nginx(conf: Path, port: int) -> Iterator[str]:
 # --- the site ---------------------------------------------------------------------------------------------
 
 
-def build_available() -> bool:
-    """Whether `planlod build` exists (publish.build with build_site) and PLANLOD_TESTS_FAKE_SITE is not set."""
-    if os.environ.get("PLANLOD_TESTS_FAKE_SITE") or importlib.util.find_spec("publish.build") is None:
-        return False
-    return hasattr(importlib.import_module("publish.build"), "build_site")
-
-
 @dataclass(frozen=True)
 class BuiltSite:
     """A site folder and what the tests need to know about it."""
@@ -163,21 +144,16 @@ class BuiltSite:
     config: Config
     out_dir: Path
     entities: tuple[str, ...]
-    real: bool
 
 
 def make_site(workdir: Path, out_dir: Path, base_iri: str) -> BuiltSite:
-    """The real build of the project for `base_iri` into `out_dir` if it exists, else the fake site."""
-    if build_available():
-        from .conftest import copy_project  # noqa: PLC0415 - conftest imports the CLI, only needed here
+    """The project built for `base_iri` into `out_dir` (from a copy of the project in `workdir`)."""
+    from .conftest import copy_project  # noqa: PLC0415 - conftest imports the CLI, only needed here
 
-        project = copy_project(workdir / "project")
-        config = load_config(project, {"out_dir": str(out_dir), "base_iri": base_iri}, environ={})
-        importlib.import_module("publish.build").build_site(config)
-        return BuiltSite(config, out_dir, sample_entities(out_dir), real=True)
-    config = load_config(workdir, {"out_dir": str(out_dir), "base_iri": base_iri}, environ={})
-    write_fake_site(out_dir, base_iri)
-    return BuiltSite(config, out_dir, FAKE_ENTITIES, real=False)
+    project = copy_project(workdir / "project")
+    config = load_config(project, {"out_dir": str(out_dir), "base_iri": base_iri}, environ={})
+    build_site(config)
+    return BuiltSite(config, out_dir, sample_entities(out_dir))
 
 
 def entity_paths(out_dir: Path) -> list[str]:
@@ -201,93 +177,3 @@ def sample_entities(out_dir: Path) -> tuple[str, ...]:
     picked += [max(paths, key=lambda p: (p.count("/"), p))] if paths else []
     picked += [p for p in paths if "." in p.rsplit("/", 1)[-1]][:1]
     return tuple(dict.fromkeys(picked))
-
-
-def _entity_graph(iri: str, doc: str, label: str) -> Graph:
-    graph = Graph()
-    graph.bind("skos", SKOS)
-    graph.add((URIRef(iri), RDF.type, SKOS.Concept))
-    graph.add((URIRef(iri), SKOS.prefLabel, Literal(label, lang="da")))
-    graph.add((URIRef(iri), RDFS.label, Literal(label, lang="da")))
-    graph.add((URIRef(doc), FOAF.primaryTopic, URIRef(iri)))
-    return graph
-
-
-def _write(path: Path, data: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, bytes):
-        path.write_bytes(data)
-    else:
-        path.write_text(data, encoding="utf-8")
-
-
-def _page(lang: str, title: str, links: str = "") -> str:
-    return (
-        f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>{links}'
-        f"</head><body><h1>{title}</h1></body></html>\n"
-    )
-
-
-CONTEXT = {"skos": str(SKOS), "rdfs": str(RDFS), "foaf": str(FOAF), "dct": str(DCTERMS)}
-
-
-def write_fake_site(out_dir: Path, base: str) -> None:
-    """A small site with the layout of docs/site-layout.md, for the server tests until the build exists."""
-    whole = Graph()
-    for path in FAKE_ENTITIES:
-        iri = base + path
-        name = path.rsplit("/", 1)[-1]
-        graph = _entity_graph(iri, iri + ".ttl", name)
-        whole += graph
-        links = "".join(
-            f'<link rel="alternate" type="{media}" href="../{name}{ext}">'
-            for media, ext in (
-                ("text/turtle", ".ttl"),
-                ("application/ld+json", ".jsonld"),
-                ("application/n-triples", ".nt"),
-            )
-        )
-        _write(out_dir / path / "index.html", _page("da", name, links + '<link rel="canonical" href="./">'))
-        _write(
-            out_dir / path / "en" / "index.html", _page("en", name, '<link rel="alternate" hreflang="da" href="../">')
-        )
-        _write(out_dir / f"{path}.ttl", graph.serialize(format="turtle"))
-        _write(out_dir / f"{path}.nt", graph.serialize(format="nt"))
-        _write(out_dir / f"{path}.jsonld", graph.serialize(format="json-ld", context=CONTEXT))
-    _write(out_dir / "index.html", _page("da", "planlod"))
-    _write(out_dir / "en" / "index.html", _page("en", "planlod"))
-    _write(out_dir / "daekning" / "index.html", _page("da", "Dækning"))
-    _write(out_dir / "daekning.csv", "omraade,1,2\nsundhed,0,1\n")
-    _write(out_dir / "eksport" / "sdg-koblinger.csv", "subject,object\nplan/x,sdg/3.5\n")
-    _write(out_dir / "eksport" / "sdg-koblinger.sssom.tsv", "subject_id\tobject_id\nplan/x\tsdg:3.5\n")
-    dumps = {
-        "ttl": whole.serialize(format="turtle"),
-        "nt": whole.serialize(format="nt"),
-        "jsonld": whole.serialize(format="json-ld", context=CONTEXT),
-        "trig": whole.serialize(format="trig"),
-    }
-    for ext, text in dumps.items():
-        _write(out_dir / "dump" / f"latest.{ext}", text)
-        _write(out_dir / "dump" / f"latest.{ext}.gz", gzip.compress(text.encode("utf-8"), mtime=0))
-    _write(out_dir / "dump" / "ontology.ttl", dumps["ttl"])
-    catalog = Graph()
-    catalog.add((URIRef(base + "katalog"), RDF.type, DCAT.Catalog))
-    catalog.add((URIRef(base + "katalog"), DCTERMS.title, Literal("planlod", lang="da")))
-    _write(out_dir / "catalog.ttl", catalog.serialize(format="turtle"))
-    _write(out_dir / "catalog.rdf", catalog.serialize(format="xml"))
-    _write(out_dir / "catalog.jsonld", catalog.serialize(format="json-ld", context=CONTEXT))
-    void = Graph()
-    void.add((URIRef(base + "datasaet"), RDF.type, VOID.Dataset))
-    void.add((URIRef(base + "datasaet"), VOID.uriSpace, Literal(base)))
-    _write(out_dir / "void.ttl", void.serialize(format="turtle"))
-    _write(out_dir / ".well-known" / "void", void.serialize(format="turtle"))
-    _write(out_dir / "context" / "v1.jsonld", json.dumps({"@context": CONTEXT}, indent=2) + "\n")
-    _write(
-        out_dir / "sitemap.xml",
-        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        + "".join(f"<url><loc>{base}{path}/</loc></url>" for path in FAKE_ENTITIES)
-        + "</urlset>\n",
-    )
-    _write(out_dir / "robots.txt", f"Sitemap: {base}sitemap.xml\n")
-    _write(out_dir / "assets" / "site.css", "body { margin: 0 }\n")
-    _write(out_dir / "assets" / "site.0123abcd.css", "body { margin: 0 }\n")

@@ -25,6 +25,8 @@ from publish.build import build_site
 from publish.config import load_config
 from tests.conftest import ROOT, copy_project
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 JS_DIR = ROOT / "tests" / "js"
 CHECK_SCRIPT = JS_DIR / "browser-check.mjs"

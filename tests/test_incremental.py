@@ -18,6 +18,8 @@ from publish.write import MARKER
 
 from .conftest import copy_project, run_planlod
 
+pytestmark = pytest.mark.slow
+
 BASE = "https://data.example.org/hedensted/"
 PLAN = "data/ambitioner-og-retning-2020.ttl"
 LINKS = "data/sdg-koblinger.ttl"

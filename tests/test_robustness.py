@@ -7,10 +7,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import copy_project, run_planlod
+
+pytestmark = pytest.mark.slow
 
 DATA_FILES = ("ambitioner-og-retning-2020.ttl", "organisationer.ttl", "sdg-koblinger.ttl")
 

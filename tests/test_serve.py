@@ -1,19 +1,13 @@
 """`planlod serve` on a real server: content negotiation, documents, conditional requests, CORS, path safety.
 
 The helpers at the top (a built site, a running server) are shared with test_sparql, test_queries and
-test_push. The site is `planlod build` output when `publish.build.build_site` can be imported; until then a
-small site written here that follows docs/site-layout.md (pages and documents for every entity, the dump, the
-query page rendered from its template).
+test_push. The site is the project built by `planlod build` (`build_site`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import http.client
-import importlib
-import os
-import posixpath
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +16,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -30,9 +23,9 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined
 from rdflib import Graph, URIRef
 
+from publish.build import build_site
 from publish.config import Config, load_config
 from publish.formats import RDF_FORMATS
 from publish.load import Role, load_sources
@@ -48,7 +41,6 @@ from publish.serve import (
 )
 from publish.sparql import DUMP_PATH, QueryPool
 from publish.urls import UrlPolicy
-from publish.views import load_examples
 from tests.conftest import ROOT
 
 # A base IRI with a path, unlike the default: nothing may depend on the site being at a host's root.
@@ -80,109 +72,9 @@ def write_dump(config: Config, path: Path) -> Path:
     return path
 
 
-class _Texts(dict[str, str]):
-    """UI strings for the stand-in page frame: every key is its own text."""
-
-    def __missing__(self, key: str) -> str:
-        return key
-
-
-STUB_BASE = """<!doctype html>
-<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{% block title %}{% endblock %}</title>
-{% block head %}{% endblock %}</head>
-<body><main>{% block content %}{% endblock %}</main></body></html>
-"""
-
-
-def relative_link(here: str, path: str) -> str:
-    """A relative link from a page in folder `here` to a site path (as the build makes them)."""
-    is_folder = path.endswith("/") or path == ""
-    rel = posixpath.relpath(path.strip("/") or ".", here or ".")
-    if is_folder:
-        return "./" if rel == "." else rel + "/"
-    return rel
-
-
-def render_query_page(config: Config, lang: str, here: str) -> str:
-    """site/templates/pages/foresporgsel.html in a stand-in frame, with the context the build gives pages."""
-    env = Environment(
-        loader=ChoiceLoader([DictLoader({"base.html": STUB_BASE}), FileSystemLoader(config.site_dir / "templates")]),
-        undefined=StrictUndefined,
-        autoescape=True,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    endpoint = config.sparql_endpoint
-    if endpoint and "://" not in endpoint:
-        endpoint = config.base_iri + endpoint
-    return env.get_template("pages/foresporgsel.html").render(
-        lang=lang,
-        t=_Texts(),
-        href=lambda path: relative_link(here, path),
-        lhref=lambda path: relative_link(here, path.strip("/") + "/"),
-        site=SimpleNamespace(base=config.base_iri, sparql_endpoint=endpoint),
-        queries=load_examples(config.site_dir),
-        other_lang_href="",
-    )
-
-
-def fixture_site(config: Config) -> None:
-    """A small site after docs/site-layout.md: pages and documents of every entity, the dump, the query page."""
-    out = config.out_dir
-    policy = UrlPolicy(config.base_iri)
-    triples = dataset_triples(config)
-    write_dump(config, out / DUMP_PATH)
-    (out / "dump" / "latest.ttl").write_bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE) or b"")
-    by_subject: dict[str, list[ox.Triple]] = {}
-    for triple in triples:
-        if isinstance(triple.subject, ox.NamedNode) and policy.is_local(triple.subject.value):
-            by_subject.setdefault(policy.path(triple.subject.value), []).append(triple)
-    writers = {
-        ".ttl": ox.RdfFormat.TURTLE,
-        ".jsonld": ox.RdfFormat.JSON_LD,
-        ".nt": ox.RdfFormat.N_TRIPLES,
-    }
-    for path, description in by_subject.items():
-        if not path:
-            continue
-        for extension, rdf_format in writers.items():
-            target = out / (path + extension)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(ox.serialize(description, format=rdf_format) or b"")
-        for lang, folder in (("da", out / path), ("en", out / path / "en")):
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / "index.html").write_text(
-                f'<!doctype html><html lang="{lang}"><title>{path}</title><a href="../">up</a></html>\n',
-                encoding="utf-8",
-            )
-    (out / "index.html").write_text('<!doctype html><html lang="da"><title>planlod</title></html>\n', "utf-8")
-    for lang, here in (("da", "foresporgsel"), ("en", "foresporgsel/en")):
-        (out / here).mkdir(parents=True, exist_ok=True)
-        (out / here / "index.html").write_text(render_query_page(config, lang, here), encoding="utf-8")
-    (out / "assets").mkdir(exist_ok=True)
-    shutil.copy2(config.site_dir / "assets" / "query.js", out / "assets" / "query.js")
-
-
-def build_available() -> bool:
-    """Whether the real builder can be imported (PLANLOD_TESTS_FAKE_SITE=1 uses the fixture site anyway)."""
-    if os.environ.get("PLANLOD_TESTS_FAKE_SITE"):
-        return False
-    try:
-        importlib.import_module("publish.build")
-    except ImportError:
-        return False
-    return True
-
-
 def make_site(out_dir: Path, base_iri: str) -> Path:
-    """The built site for a base IRI in out_dir: `planlod build` when it exists, else the fixture site."""
-    config = project_config(base_iri, out_dir)
-    if build_available():
-        build = importlib.import_module("publish.build")
-        build.build_site(config)
-    else:
-        fixture_site(config)
+    """The project's site built for a base IRI into out_dir."""
+    build_site(project_config(base_iri, out_dir))
     return out_dir
 
 
@@ -556,6 +448,7 @@ def _stop(process: subprocess.Popen[str]) -> int:
         return process.wait(5)
 
 
+@pytest.mark.server
 def test_planlod_serve_serves_the_built_site_on_a_free_port(site: Path) -> None:
     process, line = _start_cli(["--out", str(site), "--base-iri", SITE_BASE])
     try:
@@ -571,6 +464,7 @@ def test_planlod_serve_serves_the_built_site_on_a_free_port(site: Path) -> None:
         assert _stop(process) == 0
 
 
+@pytest.mark.server
 def test_planlod_serve_without_a_built_site_exits_2(tmp_path: Path) -> None:
     process = subprocess.run(
         [sys.executable, "-m", "publish", "serve", "--port", "0", "--out", str(tmp_path / "nothing")],
@@ -584,6 +478,7 @@ def test_planlod_serve_without_a_built_site_exits_2(tmp_path: Path) -> None:
     assert "planlod build" in process.stderr
 
 
+@pytest.mark.server
 def test_planlod_serve_on_a_taken_port_exits_2(site: Path) -> None:
     taken = bind("127.0.0.1", 0)
     try:
@@ -621,7 +516,6 @@ __all__ = [
     "make_site",
     "project_config",
     "raw_get",
-    "render_query_page",
     "running_server",
     "served",
     "site",

@@ -30,7 +30,7 @@ from publish.serverconf import (
 )
 from publish.urls import UrlPolicy
 
-from .nginx_server import NGINX, free_port, nginx_check, write_nginx_conf
+from .nginx_server import free_port, nginx_check, write_nginx_conf
 
 ROOT_BASE = "https://data.example.dk/"
 PREFIX_BASE = "https://data.example.dk/planer/"
@@ -172,7 +172,6 @@ def test_nginx_snippet_without_licence_sends_no_licence_link(config: Config) -> 
     assert 'rel="license"' not in text
 
 
-@pytest.mark.skipif(not NGINX.is_file(), reason=f"{NGINX} is not installed (tests/setup.sh installs nginx-light)")
 @pytest.mark.parametrize("base", [ROOT_BASE, PREFIX_BASE])
 def test_nginx_accepts_the_snippet(config: Config, base: str, tmp_path: Path) -> None:
     settings, policy = policy_config(config, base)

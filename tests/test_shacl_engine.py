@@ -37,6 +37,8 @@ from publish.validate import (
 from tests.conftest import ROOT
 from tests.test_shapes import BASE, PREFIXES, RULES, edited_project
 
+pytestmark = pytest.mark.slow
+
 Key = tuple[str, ...]
 
 
