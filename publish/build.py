@@ -44,8 +44,7 @@ from .exports import CoverageMatrix, coverage_csv, coverage_matrix, sdg_links_cs
 from .formats import JSONLD, NTRIPLES, RDF_FORMATS, TURTLE
 from .incremental import STATE, BuildState, GraphParts, digest, read_key
 from .load import Role, Sources, display_path, load_sources
-from .model import DERIVED_PREDICATES, Vocabulary, derived_triples
-from .namespaces import DCTERMS, FOAF, PROV, RDF, VOID
+from .model import DERIVED_PREDICATES, derived_triples, vocabulary
 from .query import Read, SiteGraph, page_dir, relative, triple_key
 from .render import LANGS, Renderer
 from .serialize import (
@@ -66,19 +65,23 @@ from .serverconf import htaccess, nginx_conf
 from .urls import ENGLISH_SEGMENT, UrlPolicy
 from .validate import run_validation
 from .views import VALUES_SEGMENT, SiteView, Views, embed_json
+from .vocab import (
+    DCT_LICENSE,
+    DCT_MODIFIED,
+    FOAF_DOCUMENT,
+    FOAF_PRIMARY_TOPIC,
+    OWL_DATATYPE_PROPERTY,
+    OWL_OBJECT_PROPERTY,
+    PROV_WAS_DERIVED_FROM,
+    RDF_TYPE,
+    VOID_IN_DATASET,
+    XSD_DATE,
+)
 from .write import SiteWriter, read_marker, safe_relative
 
 Progress = Callable[[str], None]
 
-FOAF_PRIMARY_TOPIC = ox.NamedNode(str(FOAF.primaryTopic))
-FOAF_DOCUMENT = ox.NamedNode(str(FOAF.Document))
-VOID_IN_DATASET = ox.NamedNode(str(VOID.inDataset))
-DCT_LICENSE = ox.NamedNode(str(DCTERMS.license))
-RDF_TYPE = ox.NamedNode(str(RDF.type))
-PROV_DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
-DCT_MODIFIED = ox.NamedNode(str(DCTERMS.modified))
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 
 
 @dataclass
@@ -138,7 +141,7 @@ def latest_date(triples: list[ox.Triple]) -> str:
     dates = [
         t.object.value
         for t in triples
-        if isinstance(t.object, ox.Literal) and t.object.datatype.value == XSD_DATE and DATE.match(t.object.value)
+        if isinstance(t.object, ox.Literal) and t.object.datatype == XSD_DATE and DATE.match(t.object.value)
     ]
     return max(dates) if dates else "1970-01-01"
 
@@ -652,7 +655,7 @@ def site_data(sources: Sources, policy: UrlPolicy) -> list[ox.Triple]:
     """The dataset: the data files' triples and the triples derived from them, sorted."""
     own = list(sources.triples(Role.DATA))
     with paused_gc():
-        return sorted(set(own + derived_triples(own, Vocabulary.for_policy(policy))), key=_triple_text_key)
+        return sorted(set(own + derived_triples(own, vocabulary(policy))), key=_triple_text_key)
 
 
 def _term_text_key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
@@ -676,11 +679,11 @@ def provenance_triples(policy: UrlPolicy, data: list[ox.Triple]) -> list[ox.Trip
     """The dump's provenance graph: what the dataset derives from, when it last changed, what made it."""
     dataset = ox.NamedNode(policy.dataset)
     derived_from = sorted(
-        {t.object for t in data if t.predicate == PROV_DERIVED and isinstance(t.object, ox.NamedNode)},
+        {t.object for t in data if t.predicate == PROV_WAS_DERIVED_FROM and isinstance(t.object, ox.NamedNode)},
         key=lambda n: n.value,
     )
-    return [ox.Triple(dataset, PROV_DERIVED, s) for s in derived_from] + [
-        ox.Triple(dataset, DCT_MODIFIED, ox.Literal(latest_date(data), datatype=ox.NamedNode(XSD_DATE))),
+    return [ox.Triple(dataset, PROV_WAS_DERIVED_FROM, s) for s in derived_from] + [
+        ox.Triple(dataset, DCT_MODIFIED, ox.Literal(latest_date(data), datatype=XSD_DATE)),
     ]
 
 
@@ -876,8 +879,6 @@ def reserved_segments(plan: SitePlan, config: Config) -> set[str]:
 def context_document(ontology: list[ox.Triple], policy: UrlPolicy) -> bytes:
     """The versioned JSON-LD context: the prefixes, and a term per ontology property."""
     context: dict[str, object] = dict(policy.prefixes())
-    object_property = "http://www.w3.org/2002/07/owl#ObjectProperty"
-    datatype_property = "http://www.w3.org/2002/07/owl#DatatypeProperty"
     for t in sorted(ontology, key=triple_key):
         if (
             t.predicate == RDF_TYPE
@@ -885,9 +886,9 @@ def context_document(ontology: list[ox.Triple], policy: UrlPolicy) -> bytes:
             and t.subject.value.startswith(policy.ontology_ns)
         ):
             name = t.subject.value[len(policy.ontology_ns) :]
-            if t.object.value == object_property:  # type: ignore[union-attr]
+            if t.object == OWL_OBJECT_PROPERTY:
                 context[name] = {"@id": f"plo:{name}", "@type": "@id"}
-            elif t.object.value == datatype_property and name not in context:  # type: ignore[union-attr]
+            elif t.object == OWL_DATATYPE_PROPERTY and name not in context:
                 context[name] = {"@id": f"plo:{name}"}
     return (json.dumps({"@context": context}, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 

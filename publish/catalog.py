@@ -1,7 +1,7 @@
 """The site's metadata: the DCAT-AP 3.0.1 catalogue, the VoID description and the schema.org Dataset block.
 
-Stage: catalog (called by `build`). Imports `config`, `errors`, `namespaces`, `urls` and pyoxigraph terms; nothing
-imports it but `build` and `exports`.
+Stage: catalog (called by `build`). Imports `collector`, `config`, `errors`, `model`, `namespaces`, `rdfterms`,
+`urls`, `vocab`; nothing imports it but `build` and `exports`.
 
 Nothing here is invented and nothing reads the clock or the network:
 - from the data (the plo: vocabulary): the plans, their titles, publisher and municipality, sources, focus areas,
@@ -42,26 +42,117 @@ import pyoxigraph as ox
 from .collector import paused_gc
 from .config import Config
 from .errors import BuildError, ConfigError
+from .model import vocabulary
 from .namespaces import (
-    DCAT,
-    DCTERMS,
     EUAUTH,
-    FOAF,
-    PROV,
-    RDF,
-    RDFS,
-    SCHEMA,
     SDG,
-    SDG_SCHEME,
-    SKOS,
-    SPDX,
-    VCARD,
-    VOID,
-    XSD,
 )
+from .rdfterms import Term
 from .urls import UrlPolicy, slugify
+from .vocab import (
+    DCAT_ACCESS_SERVICE,
+    DCAT_ACCESS_URL,
+    DCAT_BYTE_SIZE,
+    DCAT_CATALOG,
+    DCAT_CATALOG_RECORD,
+    DCAT_COMPRESS_FORMAT,
+    DCAT_CONTACT_POINT,
+    DCAT_DATA_SERVICE,
+    DCAT_DATASET,
+    DCAT_DATASET_CLASS,
+    DCAT_DATASET_SERIES,
+    DCAT_DISTRIBUTION,
+    DCAT_DISTRIBUTION_CLASS,
+    DCAT_DOWNLOAD_URL,
+    DCAT_ENDPOINT_URL,
+    DCAT_IN_SERIES,
+    DCAT_KEYWORD,
+    DCAT_MEDIA_TYPE,
+    DCAT_PACKAGE_FORMAT,
+    DCAT_RECORD,
+    DCAT_SERVES_DATASET,
+    DCAT_SERVICE,
+    DCAT_START_DATE,
+    DCAT_THEME,
+    DCAT_THEME_TAXONOMY,
+    DCT_CONFORMS_TO,
+    DCT_DESCRIPTION,
+    DCT_FORMAT,
+    DCT_HAS_PART,
+    DCT_IDENTIFIER,
+    DCT_IS_PART_OF,
+    DCT_ISSUED,
+    DCT_LANGUAGE,
+    DCT_LICENSE,
+    DCT_LICENSE_DOCUMENT,
+    DCT_LINGUISTIC_SYSTEM,
+    DCT_LOCATION,
+    DCT_MEDIA_TYPE,
+    DCT_MEDIA_TYPE_OR_EXTENT,
+    DCT_MODIFIED,
+    DCT_PERIOD,
+    DCT_PUBLISHER,
+    DCT_SPATIAL,
+    DCT_STANDARD,
+    DCT_SUBJECT,
+    DCT_TEMPORAL,
+    DCT_TITLE,
+    DCT_TYPE,
+    EU_COUNTRY,
+    EU_DATA_THEME,
+    EU_LANGUAGE,
+    FOAF_AGENT,
+    FOAF_HOMEPAGE,
+    FOAF_NAME,
+    FOAF_PERSON,
+    FOAF_PRIMARY_TOPIC,
+    LABEL_PREDICATES,
+    PROV_WAS_DERIVED_FROM,
+    RDF_TYPE,
+    RDFS_LABEL,
+    SCHEMA_PERSON,
+    SDG_KOS,
+    SKOS_CONCEPT,
+    SKOS_CONCEPT_SCHEME,
+    SKOS_IN_SCHEME,
+    SKOS_PREF_LABEL,
+    SPDX_ALGORITHM,
+    SPDX_ALGORITHM_CLASS,
+    SPDX_CHECKSUM,
+    SPDX_CHECKSUM_CLASS,
+    SPDX_CHECKSUM_VALUE,
+    SPDX_SHA256,
+    VCARD_FN,
+    VCARD_HAS_EMAIL,
+    VCARD_KIND,
+    VOID_CLASS,
+    VOID_CLASS_PARTITION,
+    VOID_CLASSES,
+    VOID_DATA_DUMP,
+    VOID_DATASET,
+    VOID_DISTINCT_OBJECTS,
+    VOID_DISTINCT_SUBJECTS,
+    VOID_ENTITIES,
+    VOID_EXAMPLE_RESOURCE,
+    VOID_FEATURE,
+    VOID_LINK_PREDICATE,
+    VOID_LINKSET,
+    VOID_OBJECTS_TARGET,
+    VOID_PROPERTIES,
+    VOID_SPARQL_ENDPOINT,
+    VOID_SUBJECTS_TARGET,
+    VOID_SUBSET,
+    VOID_TARGET,
+    VOID_TRIPLES,
+    VOID_URI_SPACE,
+    VOID_VOCABULARY,
+    XSD_DATE,
+    XSD_HEX_BINARY,
+    XSD_INTEGER,
+    XSD_NON_NEGATIVE_INTEGER,
+    PlanVocabulary,
+)
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Node = ox.NamedNode | ox.BlankNode
 
 CATALOGUE_PATH = "katalog"
@@ -74,54 +165,9 @@ CONTACT_PATH = "kontakt"
 SPARQL_KEY = "sparql"
 
 
-def _iri(term: object) -> ox.NamedNode:
-    return ox.NamedNode(str(term))
-
-
-# ---------------------------------------------------------------- vocabulary terms
-
-A = _iri(RDF.type)
-XSD_DATE = _iri(XSD.date)
-DCT_TITLE, DCT_DESCRIPTION, DCT_PUBLISHER = _iri(DCTERMS.title), _iri(DCTERMS.description), _iri(DCTERMS.publisher)
-DCT_ISSUED, DCT_MODIFIED, DCT_LICENSE = _iri(DCTERMS.issued), _iri(DCTERMS.modified), _iri(DCTERMS.license)
-DCT_LANGUAGE, DCT_SPATIAL, DCT_TEMPORAL = _iri(DCTERMS.language), _iri(DCTERMS.spatial), _iri(DCTERMS.temporal)
-DCT_FORMAT, DCT_CONFORMS_TO, DCT_IDENTIFIER = _iri(DCTERMS.format), _iri(DCTERMS.conformsTo), _iri(DCTERMS.identifier)
-DCT_TYPE, DCT_SUBJECT, DCT_CREATED = _iri(DCTERMS.type), _iri(DCTERMS.subject), _iri(DCTERMS.created)
-DCT_HAS_PART, DCT_IS_PART_OF = _iri(DCTERMS.hasPart), _iri(DCTERMS.isPartOf)
-DCT_LOCATION, DCT_PERIOD = _iri(DCTERMS.Location), _iri(DCTERMS.PeriodOfTime)
-DCT_STANDARD, DCT_LICENSE_DOCUMENT = _iri(DCTERMS.Standard), _iri(DCTERMS.LicenseDocument)
-DCT_MEDIA_TYPE, DCT_MEDIA_TYPE_OR_EXTENT = _iri(DCTERMS.MediaType), _iri(DCTERMS.MediaTypeOrExtent)
-DCT_LINGUISTIC_SYSTEM = _iri(DCTERMS.LinguisticSystem)
-DCAT_CATALOG, DCAT_RECORD_CLASS = _iri(DCAT.Catalog), _iri(DCAT.CatalogRecord)
-DCAT_DATASET_CLASS, DCAT_SERIES_CLASS = _iri(DCAT.Dataset), _iri(str(DCAT) + "DatasetSeries")
-DCAT_DISTRIBUTION_CLASS, DCAT_SERVICE_CLASS = _iri(DCAT.Distribution), _iri(DCAT.DataService)
-DCAT_DATASET, DCAT_RECORD, DCAT_SERVICE = _iri(DCAT.dataset), _iri(DCAT.record), _iri(DCAT.service)
-DCAT_DISTRIBUTION, DCAT_THEME, DCAT_THEME_TAXONOMY = _iri(DCAT.distribution), _iri(DCAT.theme), _iri(DCAT.themeTaxonomy)
-DCAT_KEYWORD, DCAT_CONTACT_POINT = _iri(DCAT.keyword), _iri(DCAT.contactPoint)
-DCAT_ACCESS_URL, DCAT_DOWNLOAD_URL = _iri(DCAT.accessURL), _iri(DCAT.downloadURL)
-DCAT_MEDIA_TYPE, DCAT_COMPRESS_FORMAT = _iri(DCAT.mediaType), _iri(DCAT.compressFormat)
-DCAT_PACKAGE_FORMAT, DCAT_BYTE_SIZE = _iri(DCAT.packageFormat), _iri(DCAT.byteSize)
-DCAT_ACCESS_SERVICE, DCAT_ENDPOINT_URL = _iri(DCAT.accessService), _iri(DCAT.endpointURL)
-DCAT_SERVES_DATASET, DCAT_START_DATE = _iri(DCAT.servesDataset), _iri(DCAT.startDate)
-DCAT_IN_SERIES = _iri(str(DCAT) + "inSeries")
-FOAF_AGENT, FOAF_NAME, FOAF_PRIMARY_TOPIC = _iri(FOAF.Agent), _iri(FOAF.name), _iri(FOAF.primaryTopic)
-FOAF_PERSON, FOAF_HOMEPAGE = _iri(FOAF.Person), _iri(FOAF.homepage)
-SKOS_CONCEPT, SKOS_SCHEME = _iri(SKOS.Concept), _iri(SKOS.ConceptScheme)
-SKOS_PREF_LABEL, SKOS_ALT_LABEL, SKOS_IN_SCHEME = _iri(SKOS.prefLabel), _iri(SKOS.altLabel), _iri(SKOS.inScheme)
-SKOS_BROADER, SKOS_NOTATION, SKOS_TOP_CONCEPT_OF = _iri(SKOS.broader), _iri(SKOS.notation), _iri(SKOS.topConceptOf)
-RDFS_LABEL = _iri(RDFS.label)
-PROV_DERIVED_FROM, PROV_ATTRIBUTED_TO = _iri(PROV.wasDerivedFrom), _iri(PROV.wasAttributedTo)
-SPDX_CHECKSUM_CLASS, SPDX_CHECKSUM = _iri(SPDX.Checksum), _iri(SPDX.checksum)
-SPDX_ALGORITHM, SPDX_VALUE = _iri(SPDX.algorithm), _iri(SPDX.checksumValue)
-SPDX_ALGORITHM_CLASS, SPDX_SHA256 = _iri(SPDX.ChecksumAlgorithm), _iri(SPDX.checksumAlgorithm_sha256)
-VCARD_KIND, VCARD_FN, VCARD_HAS_EMAIL = _iri(VCARD.Kind), _iri(VCARD.fn), _iri(VCARD.hasEmail)
-SCHEMA_PERSON = _iri(SCHEMA.Person)
-XSD_HEX_BINARY, XSD_NON_NEGATIVE_INTEGER = _iri(XSD.hexBinary), _iri(XSD.nonNegativeInteger)
-XSD_INTEGER = _iri(XSD.integer)
-
 # ---------------------------------------------------------------- code lists and standards
 
-DATA_THEME_SCHEME = _iri(EUAUTH["data-theme"])
+DATA_THEME_SCHEME = EU_DATA_THEME
 # The EU data-theme NAL's labels for GOVE. A municipal political plan is government: GOVE is the one theme that
 # holds for every plan. Subject themes (health, education, environment …) would need a mapping from each focus
 # area to a theme that the data do not state, so none is guessed.
@@ -129,9 +175,9 @@ THEMES: tuple[tuple[str, str, str], ...] = (
     ("GOVE", "Regeringen og den offentlige sektor", "Government and public sector"),
 )
 THEME_SCHEME_TITLE = "Data theme"
-LANGUAGE_SCHEME = _iri(EUAUTH.language)
+LANGUAGE_SCHEME = EU_LANGUAGE
 LANGUAGE_CODES = {"da": "DAN", "en": "ENG"}
-COUNTRY_SCHEME = _iri(EUAUTH.country)
+COUNTRY_SCHEME = EU_COUNTRY
 # plo:Municipality is "a Danish municipality" (ontology/planlod.ttl), so its plans cover Denmark.
 MUNICIPALITY_COUNTRY = "DNK"
 MUNICIPALITY_COUNTRY_ISO2 = "DK"  # the same country as ISO 3166-1 alpha-2, for schema.org
@@ -347,11 +393,11 @@ class DataIndex:
 
     def has_type(self, subject: Term, cls: ox.NamedNode) -> bool:
         """Whether the data state `subject a cls`."""
-        return cls in self.objects(subject, A)
+        return cls in self.objects(subject, RDF_TYPE)
 
     def instances(self, cls: ox.NamedNode) -> list[ox.NamedNode]:
         """The IRIs typed `cls`, sorted."""
-        return sorted((s for s in self.subjects(A, cls) if isinstance(s, ox.NamedNode)), key=str)
+        return sorted((s for s in self.subjects(RDF_TYPE, cls) if isinstance(s, ox.NamedNode)), key=str)
 
     def date(self, subject: Term, predicate: ox.NamedNode) -> str:
         """The earliest xsd:date of (subject, predicate, ?), or ''."""
@@ -401,27 +447,6 @@ def _is_date(literal: ox.Literal) -> bool:
     return literal.datatype == XSD_DATE and _DATE.fullmatch(literal.value) is not None
 
 
-class PlanTerms:
-    """The plo: terms the catalogue and the exports read, under one base IRI."""
-
-    def __init__(self, policy: UrlPolicy) -> None:
-        ns = policy.ontology_ns
-        self.plan, self.area_class = ox.NamedNode(ns + "Plan"), ox.NamedNode(ns + "FocusArea")
-        self.goal_class, self.initiative_class = ox.NamedNode(ns + "Goal"), ox.NamedNode(ns + "Initiative")
-        self.municipality_class = ox.NamedNode(ns + "Municipality")
-        self.link_class = ox.NamedNode(ns + "SDGLink")
-        self.focus_area, self.in_plan = ox.NamedNode(ns + "focusArea"), ox.NamedNode(ns + "inPlan")
-        self.headline_goal, self.initiative = ox.NamedNode(ns + "headlineGoal"), ox.NamedNode(ns + "initiative")
-        self.area, self.position = ox.NamedNode(ns + "area"), ox.NamedNode(ns + "position")
-        self.municipality, self.follows = ox.NamedNode(ns + "municipality"), ox.NamedNode(ns + "follows")
-        self.link_subject, self.sdg_concept = ox.NamedNode(ns + "linkSubject"), ox.NamedNode(ns + "sdgConcept")
-        self.rationale, self.method = ox.NamedNode(ns + "rationale"), ox.NamedNode(ns + "method")
-        self.status, self.accepted = ox.NamedNode(ns + "status"), ox.NamedNode(ns + "Accepted")
-        self.rejected, self.confidence = ox.NamedNode(ns + "Rejected"), ox.NamedNode(ns + "confidence")
-        self.curated, self.stated_in_plan = ox.NamedNode(ns + "Curated"), ox.NamedNode(ns + "StatedInPlan")
-
-
-LABELS = (SKOS_PREF_LABEL, RDFS_LABEL, DCT_TITLE, FOAF_NAME)
 TITLES = (DCT_TITLE, RDFS_LABEL, SKOS_PREF_LABEL)
 
 
@@ -490,7 +515,7 @@ def _int(literal: Term | None) -> int:
         return 0
 
 
-def agent_facts(index: DataIndex, terms: PlanTerms, iri: ox.NamedNode) -> AgentFacts:
+def agent_facts(index: DataIndex, vocab: PlanVocabulary, iri: ox.NamedNode) -> AgentFacts:
     """The agent's names and labels; BuildError if the data give it no name at all."""
     names = tuple(index.literals(iri, FOAF_NAME)) or tuple(index.literals(iri, SKOS_PREF_LABEL))
     names = names or tuple(index.literals(iri, RDFS_LABEL))
@@ -499,77 +524,77 @@ def agent_facts(index: DataIndex, terms: PlanTerms, iri: ox.NamedNode) -> AgentF
             f"{iri.value}: the publisher has no foaf:name (nor skos:prefLabel); the catalogue needs the name of "
             "every agent it names (DCAT-AP: foaf:Agent needs foaf:name)"
         )
-    label_da = index.text(iri, LABELS, "da") or names[0].value
-    label_en = index.text(iri, LABELS, "en") or label_da
+    label_da = index.text(iri, LABEL_PREDICATES, "da") or names[0].value
+    label_en = index.text(iri, LABEL_PREDICATES, "en") or label_da
     return AgentFacts(
         iri.value,
         names,
         label_da,
         label_en,
-        index.has_type(iri, terms.municipality_class),
+        index.has_type(iri, vocab.Municipality),
         index.has_type(iri, FOAF_PERSON) or index.has_type(iri, SCHEMA_PERSON),
     )
 
 
-def plan_areas(index: DataIndex, terms: PlanTerms, plan: ox.NamedNode) -> list[AreaFacts]:
+def plan_areas(index: DataIndex, vocab: PlanVocabulary, plan: ox.NamedNode) -> list[AreaFacts]:
     """The plan's focus areas in the plan's order (plo:position, then IRI)."""
-    found = {a for a in index.objects(plan, terms.focus_area) if isinstance(a, ox.NamedNode)}
-    found |= {a for a in index.subjects(terms.in_plan, plan) if isinstance(a, ox.NamedNode)}
+    found = {a for a in index.objects(plan, vocab.focusArea) if isinstance(a, ox.NamedNode)}
+    found |= {a for a in index.subjects(vocab.inPlan, plan) if isinstance(a, ox.NamedNode)}
     areas = [
         AreaFacts(
             a.value,
-            _int(next(iter(index.objects(a, terms.position)), None)),
-            index.text(a, LABELS, "da"),
-            index.text(a, LABELS, "en"),
+            _int(next(iter(index.objects(a, vocab.position)), None)),
+            index.text(a, LABEL_PREDICATES, "da"),
+            index.text(a, LABEL_PREDICATES, "en"),
         )
         for a in found
     ]
     return sorted(areas, key=lambda a: (a.position, a.iri))
 
 
-def area_parts(index: DataIndex, terms: PlanTerms, area: ox.NamedNode) -> tuple[list[str], list[str]]:
+def area_parts(index: DataIndex, vocab: PlanVocabulary, area: ox.NamedNode) -> tuple[list[str], list[str]]:
     """The area's headline goals and its focus points (sorted by position), as IRIs."""
-    parts = {p for p in index.subjects(terms.area, area) if isinstance(p, ox.NamedNode)}
-    goals = {g for g in index.objects(area, terms.headline_goal) if isinstance(g, ox.NamedNode)}
-    goals |= {p for p in parts if index.has_type(p, terms.goal_class)}
-    points = {i for i in index.objects(area, terms.initiative) if isinstance(i, ox.NamedNode)}
-    points |= {p for p in parts if index.has_type(p, terms.initiative_class)}
-    ordered = sorted(points, key=lambda i: (_int(next(iter(index.objects(i, terms.position)), None)), i.value))
+    parts = {p for p in index.subjects(vocab.area, area) if isinstance(p, ox.NamedNode)}
+    goals = {g for g in index.objects(area, vocab.headlineGoal) if isinstance(g, ox.NamedNode)}
+    goals |= {p for p in parts if index.has_type(p, vocab.Goal)}
+    points = {i for i in index.objects(area, vocab.initiative) if isinstance(i, ox.NamedNode)}
+    points |= {p for p in parts if index.has_type(p, vocab.Initiative)}
+    ordered = sorted(points, key=lambda i: (_int(next(iter(index.objects(i, vocab.position)), None)), i.value))
     return sorted(g.value for g in goals), [i.value for i in ordered]
 
 
-def links_from(index: DataIndex, terms: PlanTerms, elements: Iterable[str]) -> list[ox.NamedNode]:
+def links_from(index: DataIndex, vocab: PlanVocabulary, elements: Iterable[str]) -> list[ox.NamedNode]:
     """The SDG link records whose subject is one of the elements, sorted."""
     links = {
         link
         for element in elements
-        for link in index.subjects(terms.link_subject, ox.NamedNode(element))
-        if isinstance(link, ox.NamedNode) and index.has_type(link, terms.link_class)
+        for link in index.subjects(vocab.linkSubject, ox.NamedNode(element))
+        if isinstance(link, ox.NamedNode) and index.has_type(link, vocab.SDGLink)
     }
     return sorted(links, key=str)
 
 
-def plan_facts(index: DataIndex, terms: PlanTerms, plan: ox.NamedNode) -> PlanFacts:
+def plan_facts(index: DataIndex, vocab: PlanVocabulary, plan: ox.NamedNode) -> PlanFacts:
     """Everything the catalogue states about one plan, read from the data."""
     title_da, title_en = index.text(plan, TITLES, "da"), index.text(plan, TITLES, "en")
     if not (title_da or title_en):
         raise BuildError(f"{plan.value}: the plan has no dct:title; the catalogue needs one")
-    publisher = index.iri(plan, DCT_PUBLISHER) or index.iri(plan, terms.municipality)
-    municipality = index.iri(plan, terms.municipality) or publisher
+    publisher = index.iri(plan, DCT_PUBLISHER) or index.iri(plan, vocab.municipality)
+    municipality = index.iri(plan, vocab.municipality) or publisher
     if publisher is None or municipality is None:
         raise BuildError(f"{plan.value}: the plan names no dct:publisher or plo:municipality")
-    areas = plan_areas(index, terms, plan)
+    areas = plan_areas(index, vocab, plan)
     goals: list[str] = []
     initiatives: list[str] = []
     for area in areas:
-        area_goals, area_points = area_parts(index, terms, ox.NamedNode(area.iri))
+        area_goals, area_points = area_parts(index, vocab, ox.NamedNode(area.iri))
         goals += area_goals
         initiatives += area_points
     elements = (plan.value, *(a.iri for a in areas), *goals, *initiatives)
-    links = links_from(index, terms, elements)
-    sources = index.iris(plan, PROV_DERIVED_FROM)
+    links = links_from(index, vocab, elements)
+    sources = index.iris(plan, PROV_WAS_DERIVED_FROM)
     dates = index.dates_of([ox.NamedNode(e) for e in elements] + links + sources)
-    follows = [p.value for p in index.iris(plan, terms.follows) if index.has_type(p, terms.plan)]
+    follows = [p.value for p in index.iris(plan, vocab.follows) if index.has_type(p, vocab.Plan)]
     return PlanFacts(
         iri=plan.value,
         title_da=title_da,
@@ -577,25 +602,25 @@ def plan_facts(index: DataIndex, terms: PlanTerms, plan: ox.NamedNode) -> PlanFa
         issued=index.date(plan, DCT_ISSUED),
         first_date=min(dates) if dates else "",
         last_date=max(dates) if dates else "",
-        publisher=agent_facts(index, terms, publisher),
-        municipality=agent_facts(index, terms, municipality),
+        publisher=agent_facts(index, vocab, publisher),
+        municipality=agent_facts(index, vocab, municipality),
         sources=tuple(s.value for s in sources),
         areas=tuple(areas),
         goals=tuple(goals),
         initiatives=tuple(initiatives),
         links=tuple(link.value for link in links),
-        accepted_links=sum(1 for link in links if terms.accepted in index.objects(link, terms.status)),
+        accepted_links=sum(1 for link in links if vocab.Accepted in index.objects(link, vocab.status)),
         follows=tuple(follows),
     )
 
 
-def all_plans(index: DataIndex, terms: PlanTerms) -> list[PlanFacts]:
+def all_plans(index: DataIndex, vocab: PlanVocabulary) -> list[PlanFacts]:
     """Every plo:Plan in the data, oldest first (issue date, then IRI); read once per index."""
-    key = ("plans", terms.plan.value)
+    key = ("plans", vocab.Plan.value)
     found = index.memo.get(key)
     if found is None:
         with paused_gc():
-            plans = [plan_facts(index, terms, p) for p in index.instances(terms.plan)]
+            plans = [plan_facts(index, vocab, p) for p in index.instances(vocab.Plan)]
         if not plans:
             raise BuildError("the data hold no plo:Plan; the catalogue describes plans")
         found = index.memo[key] = tuple(sorted(plans, key=lambda p: (p.start or "9999", p.iri)))
@@ -609,7 +634,7 @@ class SiteFacts:
     config: Config
     policy: UrlPolicy
     index: DataIndex
-    terms: PlanTerms
+    vocab: PlanVocabulary
     plans: tuple[PlanFacts, ...]
     publisher: AgentFacts
 
@@ -662,13 +687,13 @@ def site_facts(
     """Read the plans and choose the site's publisher: `publisher`, else the `publisher` setting, else the one
     publisher of every plan."""
     index = as_index(data)
-    terms = PlanTerms(policy)
-    plans = all_plans(index, terms)
+    vocab = vocabulary(policy)
+    plans = all_plans(index, vocab)
     publisher = publisher or config.publisher
     if publisher and "://" not in publisher:
         publisher = policy.base + publisher.lstrip("/")
     if publisher:
-        agent = agent_facts(index, terms, ox.NamedNode(publisher))
+        agent = agent_facts(index, vocab, ox.NamedNode(publisher))
     else:
         publishers = {p.publisher.iri: p.publisher for p in plans}
         if len(publishers) != 1:
@@ -679,7 +704,7 @@ def site_facts(
                 "(or PLANLOD_PUBLISHER) to the IRI of the agent that publishes the site"
             )
         (agent,) = publishers.values()
-    return SiteFacts(config, policy, index, terms, tuple(plans), agent)
+    return SiteFacts(config, policy, index, vocab, tuple(plans), agent)
 
 
 # ---------------------------------------------------------------- IRIs
@@ -885,12 +910,12 @@ def _agent(out: TripleSet, agent: AgentFacts) -> ox.NamedNode:
     makes a foaf:Agent; the catalogue states that type, since harvesters do no inference.
     """
     node = ox.NamedNode(agent.iri)
-    out.add(node, A, FOAF_AGENT)
+    out.add(node, RDF_TYPE, FOAF_AGENT)
     for name in agent.names:
         out.add(node, FOAF_NAME, name)
     if agent.is_municipality:
         out.add(node, DCT_TYPE, LOCAL_AUTHORITY)
-        out.add(LOCAL_AUTHORITY, A, SKOS_CONCEPT)
+        out.add(LOCAL_AUTHORITY, RDF_TYPE, SKOS_CONCEPT)
         out.add(LOCAL_AUTHORITY, SKOS_PREF_LABEL, ox.Literal("Local Authority", language="en"))
         out.add(LOCAL_AUTHORITY, SKOS_IN_SCHEME, PUBLISHER_TYPE_SCHEME)
     return node
@@ -900,7 +925,7 @@ def _licence(out: TripleSet, config: Config) -> ox.NamedNode:
     if not re.fullmatch(r"https?://\S+", config.licence):
         raise ConfigError(f"licence must be the IRI of a licence, got {config.licence!r}")
     node = ox.NamedNode(config.licence)
-    out.add(node, A, DCT_LICENSE_DOCUMENT)
+    out.add(node, RDF_TYPE, DCT_LICENSE_DOCUMENT)
     return node
 
 
@@ -908,19 +933,19 @@ def _languages(out: TripleSet, langs: Sequence[str]) -> list[ox.NamedNode]:
     nodes = []
     for lang in langs:
         node = ox.NamedNode(str(EUAUTH.language) + "/" + LANGUAGE_CODES[lang])
-        out.add(node, A, DCT_LINGUISTIC_SYSTEM)
+        out.add(node, RDF_TYPE, DCT_LINGUISTIC_SYSTEM)
         out.add(node, SKOS_IN_SCHEME, LANGUAGE_SCHEME)
         nodes.append(node)
     return nodes
 
 
 def _themes(out: TripleSet) -> list[ox.NamedNode]:
-    out.add(DATA_THEME_SCHEME, A, SKOS_SCHEME)
+    out.add(DATA_THEME_SCHEME, RDF_TYPE, SKOS_CONCEPT_SCHEME)
     out.add(DATA_THEME_SCHEME, DCT_TITLE, ox.Literal(THEME_SCHEME_TITLE, language="en"))
     nodes = []
     for code, label_da, label_en in THEMES:
         node = ox.NamedNode(str(EUAUTH["data-theme"]) + "/" + code)
-        out.add(node, A, SKOS_CONCEPT)
+        out.add(node, RDF_TYPE, SKOS_CONCEPT)
         out.add(node, SKOS_IN_SCHEME, DATA_THEME_SCHEME)
         _texts(out, node, SKOS_PREF_LABEL, label_da, label_en)
         nodes.append(node)
@@ -941,12 +966,12 @@ def _spatial(out: TripleSet, policy: UrlPolicy, municipalities: Sequence[AgentFa
     similar), so its area is a blank dct:Location carrying only the municipality's own labels.
     """
     country = ox.NamedNode(str(EUAUTH.country) + "/" + MUNICIPALITY_COUNTRY)
-    out.add(country, A, DCT_LOCATION)
+    out.add(country, RDF_TYPE, DCT_LOCATION)
     out.add(country, SKOS_IN_SCHEME, COUNTRY_SCHEME)
     nodes: list[Node] = [country]
     for agent in municipalities:
         place = ox.BlankNode("dcat_location_" + _label_for(policy, agent.iri))
-        out.add(place, A, DCT_LOCATION)
+        out.add(place, RDF_TYPE, DCT_LOCATION)
         _texts(out, place, SKOS_PREF_LABEL, agent.label_da, agent.label_en)
         nodes.append(place)
     return nodes
@@ -960,7 +985,7 @@ def _contact(out: TripleSet, config: Config, policy: UrlPolicy) -> ox.NamedNode 
     if not _EMAIL.fullmatch(email):
         raise ConfigError(f"contact_email must be an e-mail address, got {config.contact_email!r}")
     node = ox.NamedNode(contact_iri(policy))
-    out.add(node, A, VCARD_KIND)
+    out.add(node, RDF_TYPE, VCARD_KIND)
     out.add(node, VCARD_HAS_EMAIL, ox.NamedNode("mailto:" + email))
     if config.contact_name.strip():
         out.add(node, VCARD_FN, ox.Literal(config.contact_name.strip()))
@@ -983,7 +1008,7 @@ def _dataset(
 ) -> ox.NamedNode:
     """The properties every dataset (the site's, or one plan's) has."""
     node = ox.NamedNode(iri)
-    out.add(node, A, DCAT_DATASET_CLASS)
+    out.add(node, RDF_TYPE, DCAT_DATASET_CLASS)
     _texts(out, node, DCT_TITLE, *title)
     _texts(out, node, DCT_DESCRIPTION, plans_description(plans, "da"), plans_description(plans, "en"))
     out.add(node, DCT_IDENTIFIER, ox.Literal(iri))
@@ -1005,14 +1030,14 @@ def _dataset(
         out.add(node, DCT_SPATIAL, place)
     if starts:
         period = ox.BlankNode("dcat_period_" + min(starts).replace("-", ""))
-        out.add(period, A, DCT_PERIOD)
+        out.add(period, RDF_TYPE, DCT_PERIOD)
         out.date(period, DCAT_START_DATE, min(starts))
         out.add(node, DCT_TEMPORAL, period)
     for keyword in keywords(plans):
         out.add(node, DCAT_KEYWORD, keyword)
     out.add(node, DCT_CONFORMS_TO, shared.shapes)
     for source in sorted({s for p in plans for s in p.sources}):
-        out.add(node, PROV_DERIVED_FROM, ox.NamedNode(source))
+        out.add(node, PROV_WAS_DERIVED_FROM, ox.NamedNode(source))
     if shared.contact is not None:
         out.add(node, DCAT_CONTACT_POINT, shared.contact)
     return node
@@ -1020,23 +1045,23 @@ def _dataset(
 
 def _checksum(out: TripleSet, d: Distribution) -> ox.BlankNode:
     node = ox.BlankNode("dcat_checksum_" + d.key)
-    out.add(node, A, SPDX_CHECKSUM_CLASS)
+    out.add(node, RDF_TYPE, SPDX_CHECKSUM_CLASS)
     out.add(node, SPDX_ALGORITHM, SPDX_SHA256)
-    out.add(node, SPDX_VALUE, ox.Literal(d.sha256, datatype=XSD_HEX_BINARY))
-    out.add(SPDX_SHA256, A, SPDX_ALGORITHM_CLASS)
+    out.add(node, SPDX_CHECKSUM_VALUE, ox.Literal(d.sha256, datatype=XSD_HEX_BINARY))
+    out.add(SPDX_SHA256, RDF_TYPE, SPDX_ALGORITHM_CLASS)
     return node
 
 
 def _media_type(out: TripleSet, media_type: str) -> ox.NamedNode:
     node = media_type_iri(media_type)
-    out.add(node, A, DCT_MEDIA_TYPE)
+    out.add(node, RDF_TYPE, DCT_MEDIA_TYPE)
     return node
 
 
 def _distribution(out: TripleSet, policy: UrlPolicy, licence: ox.NamedNode, d: Distribution) -> ox.NamedNode:
     node = ox.NamedNode(distribution_iri(policy, d.key))
     url = ox.NamedNode(policy.base + d.path)
-    out.add(node, A, DCAT_DISTRIBUTION_CLASS)
+    out.add(node, RDF_TYPE, DCAT_DISTRIBUTION_CLASS)
     _texts(out, node, DCT_TITLE, d.title_da, d.title_en)
     out.add(node, DCAT_ACCESS_URL, url)
     out.add(node, DCAT_DOWNLOAD_URL, url)
@@ -1047,7 +1072,7 @@ def _distribution(out: TripleSet, policy: UrlPolicy, licence: ox.NamedNode, d: D
     if d.package_format:
         out.add(node, DCAT_PACKAGE_FORMAT, _media_type(out, d.package_format))
     file_type = file_type_iri(d.file_type)
-    out.add(file_type, A, DCT_MEDIA_TYPE_OR_EXTENT)
+    out.add(file_type, RDF_TYPE, DCT_MEDIA_TYPE_OR_EXTENT)
     out.add(node, DCT_FORMAT, file_type)
     out.add(node, DCT_LICENSE, licence)
     out.add(node, SPDX_CHECKSUM, _checksum(out, d))
@@ -1064,7 +1089,7 @@ def _service(
     policy = site.policy
     service = ox.NamedNode(service_iri(policy))
     endpoint = ox.NamedNode(site.endpoint)
-    out.add(service, A, DCAT_SERVICE_CLASS)
+    out.add(service, RDF_TYPE, DCAT_DATA_SERVICE)
     _texts(
         out,
         service,
@@ -1074,7 +1099,7 @@ def _service(
     )
     out.add(service, DCAT_ENDPOINT_URL, endpoint)
     out.add(service, DCT_CONFORMS_TO, SPARQL_PROTOCOL)
-    out.add(SPARQL_PROTOCOL, A, DCT_STANDARD)
+    out.add(SPARQL_PROTOCOL, RDF_TYPE, DCT_STANDARD)
     out.add(service, DCT_LICENSE, shared.licence)
     out.add(service, DCT_PUBLISHER, _agent(out, site.publisher))
     for theme in shared.themes:
@@ -1084,26 +1109,26 @@ def _service(
     if shared.contact is not None:
         out.add(service, DCAT_CONTACT_POINT, shared.contact)
     distribution = ox.NamedNode(distribution_iri(policy, SPARQL_KEY))
-    out.add(distribution, A, DCAT_DISTRIBUTION_CLASS)
+    out.add(distribution, RDF_TYPE, DCAT_DISTRIBUTION_CLASS)
     _texts(out, distribution, DCT_TITLE, "SPARQL-endepunkt", "SPARQL endpoint")
     out.add(distribution, DCAT_ACCESS_URL, endpoint)
     out.add(distribution, DCAT_ACCESS_SERVICE, service)
     out.add(distribution, DCT_LICENSE, shared.licence)
     sparql = file_type_iri("SPARQLQ")
-    out.add(sparql, A, DCT_MEDIA_TYPE_OR_EXTENT)
+    out.add(sparql, RDF_TYPE, DCT_MEDIA_TYPE_OR_EXTENT)
     out.add(distribution, DCT_FORMAT, sparql)
     return service, distribution
 
 
 def _record(out: TripleSet, policy: UrlPolicy, dataset: ox.NamedNode, modified: str) -> ox.NamedNode:
     record = ox.NamedNode(record_iri(policy, dataset.value))
-    out.add(record, A, DCAT_RECORD_CLASS)
+    out.add(record, RDF_TYPE, DCAT_CATALOG_RECORD)
     out.add(record, FOAF_PRIMARY_TOPIC, dataset)
     path = policy.path(dataset.value)
     _texts(out, record, DCT_TITLE, f"Katalogpost for {path}", f"Catalogue record for {path}")
     out.date(record, DCT_MODIFIED, modified)
     out.add(record, DCT_CONFORMS_TO, DCAT_AP)
-    out.add(DCAT_AP, A, DCT_STANDARD)
+    out.add(DCAT_AP, RDF_TYPE, DCT_STANDARD)
     out.add(DCAT_AP, DCT_TITLE, ox.Literal("DCAT-AP 3.0.1", language="en"))
     return record
 
@@ -1133,8 +1158,8 @@ def _series(out: TripleSet, site: SiteFacts, group: Sequence[PlanFacts]) -> ox.N
     first = group[0]
     slug = slugify(first.iri.rstrip("/").rsplit("/", 1)[-1])
     node = ox.NamedNode(site.policy.base + SERIES_PATH + slug)
-    out.add(node, A, DCAT_SERIES_CLASS)
-    out.add(node, A, DCAT_DATASET_CLASS)
+    out.add(node, RDF_TYPE, DCAT_DATASET_SERIES)
+    out.add(node, RDF_TYPE, DCAT_DATASET_CLASS)
     titles = [(plan_title(p, "da"), plan_title(p, "en")) for p in group]
     _texts(out, node, DCT_TITLE, " → ".join(t[0] for t in titles), " → ".join(t[1] for t in titles))
     _texts(
@@ -1168,7 +1193,7 @@ def catalogue_triples(
     site = site_facts(config, policy, data, publisher)
     out = TripleSet()
     shapes = ox.NamedNode(policy.shapes)
-    out.add(shapes, A, DCT_STANDARD)
+    out.add(shapes, RDF_TYPE, DCT_STANDARD)
     shared = _Shared(
         _licence(out, config), _languages(out, site.languages), _themes(out), _contact(out, config, policy), shapes
     )
@@ -1192,7 +1217,7 @@ def catalogue_triples(
     datasets += [_series(out, site, group) for group in edition_series(site.plans)]
 
     catalogue = ox.NamedNode(catalogue_iri(policy))
-    out.add(catalogue, A, DCAT_CATALOG)
+    out.add(catalogue, RDF_TYPE, DCAT_CATALOG)
     _texts(out, catalogue, DCT_TITLE, catalogue_title(site, "da"), catalogue_title(site, "en"))
     _texts(out, catalogue, DCT_DESCRIPTION, catalogue_description(site, "da"), catalogue_description(site, "en"))
     out.add(catalogue, DCT_PUBLISHER, _agent(out, site.publisher))
@@ -1240,44 +1265,44 @@ def void_triples(
     index = site.index
     out = TripleSet()
     dataset = ox.NamedNode(dataset_iri(policy))
-    out.add(dataset, A, _iri(VOID.Dataset))
+    out.add(dataset, RDF_TYPE, VOID_DATASET)
     _texts(out, dataset, DCT_TITLE, site_title(site, "da"), site_title(site, "en"))
     out.add(dataset, DCT_LICENSE, _licence(out, config))
     out.date(dataset, DCT_MODIFIED, site.modified)
     out.add(dataset, DCT_PUBLISHER, ox.NamedNode(site.publisher.iri))
-    out.add(dataset, _iri(VOID.uriSpace), ox.Literal(policy.base))
+    out.add(dataset, VOID_URI_SPACE, ox.Literal(policy.base))
     for d in sorted(distributions, key=lambda d: d.key):
         if d.is_dump:
-            out.add(dataset, _iri(VOID.dataDump), ox.NamedNode(policy.base + d.path))
+            out.add(dataset, VOID_DATA_DUMP, ox.NamedNode(policy.base + d.path))
             if d.file_type in W3C_FORMATS:
-                out.add(dataset, _iri(VOID.feature), ox.NamedNode(W3C_FORMATS[d.file_type]))
+                out.add(dataset, VOID_FEATURE, ox.NamedNode(W3C_FORMATS[d.file_type]))
     if site.endpoint:
-        out.add(dataset, _iri(VOID.sparqlEndpoint), ox.NamedNode(site.endpoint))
+        out.add(dataset, VOID_SPARQL_ENDPOINT, ox.NamedNode(site.endpoint))
     for plan in site.plans:
-        out.add(dataset, _iri(VOID.exampleResource), ox.NamedNode(plan.iri))
+        out.add(dataset, VOID_EXAMPLE_RESOURCE, ox.NamedNode(plan.iri))
 
     # The statistics come from the index, which holds each distinct subject and object once.
     subjects = index.all_subjects()
-    out.add(dataset, _iri(VOID.triples), _count(len(index.triples)))
-    out.add(dataset, _iri(VOID.entities), _count(sum(1 for s in subjects if site.is_own(s))))
-    out.add(dataset, _iri(VOID.distinctSubjects), _count(len(subjects)))
-    out.add(dataset, _iri(VOID.distinctObjects), _count(index.object_count()))
+    out.add(dataset, VOID_TRIPLES, _count(len(index.triples)))
+    out.add(dataset, VOID_ENTITIES, _count(sum(1 for s in subjects if site.is_own(s))))
+    out.add(dataset, VOID_DISTINCT_SUBJECTS, _count(len(subjects)))
+    out.add(dataset, VOID_DISTINCT_OBJECTS, _count(index.object_count()))
     predicates = index.predicates()
-    out.add(dataset, _iri(VOID.properties), _count(len(predicates)))
+    out.add(dataset, VOID_PROPERTIES, _count(len(predicates)))
     instances = {
         cls: members
         for cls in index.all_objects()
-        if isinstance(cls, ox.NamedNode) and (members := index.subjects(A, cls))
+        if isinstance(cls, ox.NamedNode) and (members := index.subjects(RDF_TYPE, cls))
     }
-    out.add(dataset, _iri(VOID.classes), _count(len(instances)))
+    out.add(dataset, VOID_CLASSES, _count(len(instances)))
     for number, cls in enumerate(sorted(instances, key=str)):
         partition = ox.BlankNode(f"void_class_{number}")
-        out.add(dataset, _iri(VOID.classPartition), partition)
-        out.add(partition, _iri(VOID["class"]), cls)
-        out.add(partition, _iri(VOID.entities), _count(len(instances[cls])))
+        out.add(dataset, VOID_CLASS_PARTITION, partition)
+        out.add(partition, VOID_CLASS, cls)
+        out.add(partition, VOID_ENTITIES, _count(len(instances[cls])))
     vocabularies = {_namespace(p.value) for p in predicates} | {_namespace(c.value) for c in instances}
-    for vocabulary in sorted(vocabularies):
-        out.add(dataset, _iri(VOID.vocabulary), ox.NamedNode(vocabulary))
+    for namespace in sorted(vocabularies):
+        out.add(dataset, VOID_VOCABULARY, ox.NamedNode(namespace))
 
     sdg = str(SDG)
     links = sum(
@@ -1286,18 +1311,18 @@ def void_triples(
         if isinstance(o, ox.NamedNode) and o.value.startswith(sdg)
     )
     linkset = ox.BlankNode("void_linkset_un_sdg")
-    out.add(dataset, _iri(VOID.subset), linkset)
-    out.add(linkset, A, _iri(VOID.Linkset))
+    out.add(dataset, VOID_SUBSET, linkset)
+    out.add(linkset, RDF_TYPE, VOID_LINKSET)
     _texts(out, linkset, DCT_TITLE, "Koblinger til FN's verdensmål og delmål", "Links to the UN SDGs and targets")
-    out.add(linkset, _iri(VOID.linkPredicate), DCT_SUBJECT)
-    for predicate, target in ((VOID.subjectsTarget, dataset), (VOID.objectsTarget, SDG_KOS_DATASET)):
-        out.add(linkset, _iri(predicate), target)
-        out.add(linkset, _iri(VOID.target), target)
-    out.add(linkset, _iri(VOID.triples), _count(links))
-    out.add(SDG_KOS_DATASET, A, _iri(VOID.Dataset))
-    out.add(SDG_KOS_DATASET, _iri(VOID.uriSpace), ox.Literal(str(SDG)))
-    out.add(SDG_KOS_DATASET, FOAF_HOMEPAGE, ox.NamedNode(SDG_SCHEME))
-    for title in index.literals(ox.NamedNode(SDG_SCHEME), DCT_TITLE):
+    out.add(linkset, VOID_LINK_PREDICATE, DCT_SUBJECT)
+    for predicate, target in ((VOID_SUBJECTS_TARGET, dataset), (VOID_OBJECTS_TARGET, SDG_KOS_DATASET)):
+        out.add(linkset, predicate, target)
+        out.add(linkset, VOID_TARGET, target)
+    out.add(linkset, VOID_TRIPLES, _count(links))
+    out.add(SDG_KOS_DATASET, RDF_TYPE, VOID_DATASET)
+    out.add(SDG_KOS_DATASET, VOID_URI_SPACE, ox.Literal(str(SDG)))
+    out.add(SDG_KOS_DATASET, FOAF_HOMEPAGE, SDG_KOS)
+    for title in index.literals(SDG_KOS, DCT_TITLE):
         out.add(SDG_KOS_DATASET, DCT_TITLE, title)
     return out.sorted()
 

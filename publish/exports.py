@@ -24,20 +24,9 @@ from typing import cast
 import pyoxigraph as ox
 
 from .catalog import (
-    DCT_CREATED,
-    DCT_TITLE,
-    LABELS,
-    PROV_ATTRIBUTED_TO,
-    RDFS_LABEL,
-    SKOS_ALT_LABEL,
-    SKOS_BROADER,
-    SKOS_NOTATION,
-    SKOS_PREF_LABEL,
-    SKOS_TOP_CONCEPT_OF,
     AreaFacts,
     DataIndex,
     PlanFacts,
-    PlanTerms,
     all_plans,
     area_parts,
     as_index,
@@ -47,12 +36,27 @@ from .catalog import (
 )
 from .collector import paused_gc
 from .config import Config
-from .namespaces import SDG, SDG_SCHEME, SDGO, SKOS
+from .model import vocabulary
+from .namespaces import SKOS
 from .urls import UrlPolicy
+from .vocab import (
+    DCT_CREATED,
+    DCT_TITLE,
+    LABEL_PREDICATES,
+    PROV_WAS_ATTRIBUTED_TO,
+    RDFS_LABEL,
+    SDG_CODE_COMPACT,
+    SDG_GOAL,
+    SDG_KOS,
+    SDG_NS,
+    SKOS_ALT_LABEL,
+    SKOS_BROADER,
+    SKOS_NOTATION,
+    SKOS_PREF_LABEL,
+    SKOS_TOP_CONCEPT_OF,
+    PlanVocabulary,
+)
 
-SDG_NS = str(SDG)
-SDG_COMPACT = ox.NamedNode(str(SDGO) + "SDGCodeCompact")
-SDG_GOAL_CLASS = ox.NamedNode(str(SDGO) + "Goal")
 GOAL_NUMBERS = range(1, 18)
 CSV_PATH = "eksport/sdg-koblinger.csv"
 SSSOM_PATH = "eksport/sdg-koblinger.sssom.tsv"
@@ -107,16 +111,14 @@ def notation_key(notation: str) -> tuple[tuple[int, int, str], ...]:
 
 def _compact_notation(index: DataIndex, concept: ox.NamedNode) -> str:
     for literal in index.literals(concept, SKOS_NOTATION):
-        if literal.datatype == SDG_COMPACT:
+        if literal.datatype == SDG_CODE_COMPACT:
             return literal.value
     suffix = concept.value[len(SDG_NS) :] if concept.value.startswith(SDG_NS) else concept.value
     return suffix
 
 
 def _is_goal(index: DataIndex, concept: ox.NamedNode) -> bool:
-    if index.has_type(concept, SDG_GOAL_CLASS) or ox.NamedNode(SDG_SCHEME) in index.objects(
-        concept, SKOS_TOP_CONCEPT_OF
-    ):
+    if index.has_type(concept, SDG_GOAL) or SDG_KOS in index.objects(concept, SKOS_TOP_CONCEPT_OF):
         return True
     suffix = concept.value[len(SDG_NS) :] if concept.value.startswith(SDG_NS) else ""
     return suffix.isdigit() and not index.objects(concept, SKOS_BROADER)
@@ -170,24 +172,26 @@ class LinkRow:
     rejected: bool
 
 
-def _kind(index: DataIndex, terms: PlanTerms, item: ox.NamedNode) -> str:
+def _kind(index: DataIndex, vocab: PlanVocabulary, item: ox.NamedNode) -> str:
     kinds = (
-        (terms.plan, "plan"),
-        (terms.area_class, "focus-area"),
-        (terms.goal_class, "goal"),
-        (terms.initiative_class, "initiative"),
+        (vocab.Plan, "plan"),
+        (vocab.FocusArea, "focus-area"),
+        (vocab.Goal, "goal"),
+        (vocab.Initiative, "initiative"),
     )
     return next((name for cls, name in kinds if index.has_type(item, cls)), "")
 
 
-def _row(index: DataIndex, terms: PlanTerms, link: ox.NamedNode, plan: str, area: AreaFacts | None) -> LinkRow | None:
-    item = index.iri(link, terms.link_subject)
-    concept = index.iri(link, terms.sdg_concept)
+def _row(
+    index: DataIndex, vocab: PlanVocabulary, link: ox.NamedNode, plan: str, area: AreaFacts | None
+) -> LinkRow | None:
+    item = index.iri(link, vocab.linkSubject)
+    concept = index.iri(link, vocab.sdgConcept)
     if item is None or concept is None:
         return None
-    position = next((lit.value for lit in index.literals(item, terms.position)), "")
-    method, status = index.iri(link, terms.method), index.iri(link, terms.status)
-    confidence = next((lit.value for lit in index.literals(link, terms.confidence)), "")
+    position = next((lit.value for lit in index.literals(item, vocab.position)), "")
+    method, status = index.iri(link, vocab.method), index.iri(link, vocab.status)
+    confidence = next((lit.value for lit in index.literals(link, vocab.confidence)), "")
     texts = (SKOS_PREF_LABEL, RDFS_LABEL, DCT_TITLE)
     return LinkRow(
         link=link.value,
@@ -196,60 +200,60 @@ def _row(index: DataIndex, terms: PlanTerms, link: ox.NamedNode, plan: str, area
         area_label_da=area.label_da if area else "",
         area_label_en=area.label_en if area else "",
         item=item.value,
-        item_kind=_kind(index, terms, item),
+        item_kind=_kind(index, vocab, item),
         item_position=position,
         text_da=index.text(item, texts, "da"),
         text_en=index.text(item, texts, "en"),
         concept=sdg_concept(index, concept),
         method=method.value if method else "",
         status=status.value if status else "",
-        rationale_da=index.text(link, (terms.rationale,), "da"),
-        rationale_en=index.text(link, (terms.rationale,), "en"),
+        rationale_da=index.text(link, (vocab.rationale,), "da"),
+        rationale_en=index.text(link, (vocab.rationale,), "en"),
         created=index.date(link, DCT_CREATED),
-        authors=tuple(a.value for a in index.iris(link, PROV_ATTRIBUTED_TO)),
+        authors=tuple(a.value for a in index.iris(link, PROV_WAS_ATTRIBUTED_TO)),
         confidence=confidence,
-        accepted=status == terms.accepted,
-        rejected=status == terms.rejected,
+        accepted=status == vocab.Accepted,
+        rejected=status == vocab.Rejected,
     )
 
 
-def _element_groups(plan: PlanFacts, index: DataIndex, terms: PlanTerms) -> list[tuple[AreaFacts | None, str]]:
+def _element_groups(plan: PlanFacts, index: DataIndex, vocab: PlanVocabulary) -> list[tuple[AreaFacts | None, str]]:
     """The plan's elements in the plan's order, each with its focus area: plan, then area, goal, focus points."""
     groups: list[tuple[AreaFacts | None, str]] = [(None, plan.iri)]
     for area in plan.areas:
-        goals, points = area_parts(index, terms, ox.NamedNode(area.iri))
+        goals, points = area_parts(index, vocab, ox.NamedNode(area.iri))
         groups += [(area, element) for element in (area.iri, *goals, *points)]
     return groups
 
 
-def link_rows(index: DataIndex, terms: PlanTerms) -> list[LinkRow]:
+def link_rows(index: DataIndex, vocab: PlanVocabulary) -> list[LinkRow]:
     """Every SDG link record: by plan, area, item (in the plan's order), then SDG notation; others last.
 
     Read once per index: the CSV, the SSSOM file and the coverage matrices share the rows."""
-    key = ("link_rows", terms.plan.value)
+    key = ("link_rows", vocab.Plan.value)
     found = index.memo.get(key)
     if found is None:
         with paused_gc():
-            found = index.memo[key] = tuple(_link_rows(index, terms))
+            found = index.memo[key] = tuple(_link_rows(index, vocab))
     return list(cast(tuple[LinkRow, ...], found))
 
 
-def _link_rows(index: DataIndex, terms: PlanTerms) -> list[LinkRow]:
+def _link_rows(index: DataIndex, vocab: PlanVocabulary) -> list[LinkRow]:
     rows: list[LinkRow] = []
     placed: set[str] = set()
-    plans = all_plans(index, terms) if index.instances(terms.plan) else []
+    plans = all_plans(index, vocab) if index.instances(vocab.Plan) else []
     for plan in plans:
-        for area, element in _element_groups(plan, index, terms):
-            found = [_row(index, terms, link, plan.iri, area) for link in links_from(index, terms, [element])]
+        for area, element in _element_groups(plan, index, vocab):
+            found = [_row(index, vocab, link, plan.iri, area) for link in links_from(index, vocab, [element])]
             ordered = sorted(
                 (r for r in found if r is not None and r.link not in placed),
                 key=lambda r: (notation_key(r.concept.notation), r.concept.iri, r.link),
             )
             placed.update(r.link for r in ordered)
             rows += ordered
-    for link in index.instances(terms.link_class):
+    for link in index.instances(vocab.SDGLink):
         if link.value not in placed:
-            row = _row(index, terms, link, "", None)
+            row = _row(index, vocab, link, "", None)
             if row is not None:
                 rows.append(row)
     return rows
@@ -265,7 +269,7 @@ def sdg_links_csv(data: Iterable[ox.Triple] | DataIndex, policy: UrlPolicy) -> b
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_COLUMNS)
-    for r in link_rows(index, PlanTerms(policy)):
+    for r in link_rows(index, vocabulary(policy)):
         c = r.concept
         writer.writerow(
             (
@@ -312,9 +316,9 @@ def to_curie(iri: str, prefixes: dict[str, str]) -> str:
     return f"{best[0]}:{iri[len(best[1]) :]}" if best else iri
 
 
-def mapping_justification(row: LinkRow, terms: PlanTerms) -> str:
+def mapping_justification(row: LinkRow, vocab: PlanVocabulary) -> str:
     """The SEMAPV justification: a person chose the link (curated, or picked where the plan names the SDGs)."""
-    if row.method in (terms.curated.value, terms.stated_in_plan.value):
+    if row.method in (vocab.Curated.value, vocab.StatedInPlan.value):
         return "semapv:ManualMappingCuration"
     return "semapv:UnspecifiedMatching"
 
@@ -356,9 +360,9 @@ def sssom_header(policy: UrlPolicy, config: Config, index: DataIndex, authors: S
 def sdg_links_sssom(data: Iterable[ox.Triple] | DataIndex, policy: UrlPolicy, config: Config) -> bytes:
     """The accepted (and rejected, negated) SDG links as SSSOM/TSV with its metadata block."""
     index = as_index(data)
-    terms = PlanTerms(policy)
+    vocab = vocabulary(policy)
     prefixes = curie_map(policy)
-    rows = [r for r in link_rows(index, terms) if r.accepted or r.rejected]
+    rows = [r for r in link_rows(index, vocab) if r.accepted or r.rejected]
     columns = ["subject_id", "subject_label", "predicate_id"]
     columns += ["predicate_modifier"] if any(r.rejected for r in rows) else []
     columns += ["object_id", "object_label", "mapping_justification", "author_id", "mapping_date"]
@@ -375,7 +379,7 @@ def sdg_links_sssom(data: Iterable[ox.Triple] | DataIndex, policy: UrlPolicy, co
             "predicate_modifier": "Not" if r.rejected else "",
             "object_id": to_curie(r.concept.iri, prefixes),
             "object_label": r.concept.label_en,
-            "mapping_justification": mapping_justification(r, terms),
+            "mapping_justification": mapping_justification(r, vocab),
             "author_id": "|".join(to_curie(a, prefixes) for a in r.authors),
             "mapping_date": r.created,
             "confidence": r.confidence,
@@ -450,7 +454,7 @@ def coverage_goals(index: DataIndex) -> tuple[CoverageGoal, ...]:
     for number in GOAL_NUMBERS:
         iri = ox.NamedNode(f"{SDG_NS}{number}")
         label_en = index.text(iri, (SKOS_ALT_LABEL, SKOS_PREF_LABEL), "en")
-        goals.append(CoverageGoal(iri.value, number, index.text(iri, LABELS, "da"), label_en))
+        goals.append(CoverageGoal(iri.value, number, index.text(iri, LABEL_PREDICATES, "da"), label_en))
     return tuple(goals)
 
 
@@ -476,16 +480,16 @@ def _matrix(plan: PlanFacts, goals: tuple[CoverageGoal, ...], rows: Sequence[Lin
 def coverage_matrix(data: Iterable[ox.Triple] | DataIndex, policy: UrlPolicy) -> list[CoverageMatrix]:
     """One coverage matrix per plan, oldest plan first."""
     index = as_index(data)
-    terms = PlanTerms(policy)
-    if not index.instances(terms.plan):
+    vocab = vocabulary(policy)
+    if not index.instances(vocab.Plan):
         return []
     goals = coverage_goals(index)
     by_plan: dict[str, list[LinkRow]] = {}
     with paused_gc():
-        for row in link_rows(index, terms):
+        for row in link_rows(index, vocab):
             if row.accepted and row.area:
                 by_plan.setdefault(row.plan, []).append(row)
-        return [_matrix(plan, goals, by_plan.get(plan.iri, [])) for plan in all_plans(index, terms)]
+        return [_matrix(plan, goals, by_plan.get(plan.iri, [])) for plan in all_plans(index, vocab)]
 
 
 def coverage_csv(matrices: Sequence[CoverageMatrix]) -> bytes:

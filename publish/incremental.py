@@ -24,8 +24,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .model import Term
-from .query import LABEL_PREDICATES, Read
+from .query import Read
+from .rdfterms import Term
+from .vocab import LABEL_PREDICATES
 
 STATE = ".planlod-state"
 # Bumped whenever the layout below changes; a state of another version is ignored (a full build follows).

@@ -18,10 +18,8 @@ import pyoxigraph as ox
 
 from .config import Config
 from .errors import InputError, SyntaxProblem
-from .model import Subject, Term
-
-SH_NAMESPACE = ox.NamedNode("http://www.w3.org/ns/shacl#namespace")
-XSD_ANYURI = ox.NamedNode("http://www.w3.org/2001/XMLSchema#anyURI")
+from .rdfterms import Subject, Term
+from .vocab import SH_NAMESPACE, XSD_ANY_URI
 
 FORMATS_BY_SUFFIX = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
 
@@ -120,7 +118,7 @@ def parse_file(path: Path, root: Path, role: Role, base_iri: str, prefix: str) -
         obj = _relabel(quad.object, labels, prefix)
         if quad.predicate == SH_NAMESPACE and isinstance(obj, ox.Literal) and "://" not in obj.value:
             # A relative SHACL-SPARQL namespace declaration resolves against the base like any relative IRI.
-            obj = ox.Literal(base_iri + obj.value, datatype=XSD_ANYURI)
+            obj = ox.Literal(base_iri + obj.value, datatype=XSD_ANY_URI)
         triples.append(ox.Triple(subject, quad.predicate, obj))  # type: ignore[arg-type]
     return SourceFile(shown, role, tuple(triples))
 

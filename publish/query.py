@@ -16,25 +16,10 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from .model import Subject, Term
-from .namespaces import DCTERMS, FOAF, OWL, RDF, RDFS, SDG, SDGO, SH, SKOS
+from .rdfterms import Subject, Term
 from .urls import UrlPolicy
+from .vocab import LABEL_PREDICATES, RDF_TYPE, SDG_NS
 
-RDF_TYPE = ox.NamedNode(str(RDF.type))
-LABEL_PREDICATES = tuple(ox.NamedNode(str(p)) for p in (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name))
-DESCRIPTION_PREDICATES = tuple(
-    ox.NamedNode(str(p)) for p in (SKOS.definition, DCTERMS.description, RDFS.comment, DCTERMS.abstract)
-)
-SDG_GOAL = ox.NamedNode(str(SDGO.Goal))
-SDG_TARGET = ox.NamedNode(str(SDGO.Target))
-SH_PATH = ox.NamedNode(str(SH.path))
-SH_PROPERTY = ox.NamedNode(str(SH.property))
-SH_TARGET_CLASS = ox.NamedNode(str(SH.targetClass))
-SH_NAME = ox.NamedNode(str(SH.name))
-SH_DESCRIPTION = ox.NamedNode(str(SH.description))
-SH_ORDER = ox.NamedNode(str(SH.order))
-OWL_ONTOLOGY = ox.NamedNode(str(OWL.Ontology))
-SDG_NS = str(SDG)
 LANGS = ("da", "en")
 
 

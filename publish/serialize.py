@@ -13,13 +13,15 @@ from json.encoder import encode_basestring as json_string  # the C encoder json.
 
 import pyoxigraph as ox
 
-from .model import Subject, Term
-from .query import RDF_TYPE, term_key, triple_key
+from .query import term_key, triple_key
+from .rdfterms import Subject, Term
+from .vocab import RDF_LANG_STRING, RDF_TYPE, XSD_STRING
 
 Prefixes = Sequence[tuple[str, str]]
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# IRIs as strings, for the loops that compare and collect datatype IRIs.
+XSD_STRING_IRI = XSD_STRING.value
 RDF_TYPE_IRI = RDF_TYPE.value
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_LANG_STRING_IRI = RDF_LANG_STRING.value
 
 
 def _bytes(content: bytes | None) -> bytes:
@@ -221,7 +223,7 @@ class _JsonLd:
     def literal(self, literal: ox.Literal) -> dict[str, str]:
         if literal.language:
             return {"@value": literal.value, "@language": literal.language}
-        if literal.datatype.value == XSD_STRING:
+        if literal.datatype.value == XSD_STRING_IRI:
             return {"@value": literal.value}
         return {"@value": literal.value, "@type": self.compact(literal.datatype.value)}
 
@@ -343,14 +345,14 @@ def jsonld_flat_and_prefixes(
         if isinstance(obj, ox.Literal):
             language = obj.language
             if language:
-                datatypes.add(RDF_LANG_STRING)
+                datatypes.add(RDF_LANG_STRING_IRI)
                 value: str | tuple[str, str] = (
                     '{"@value":' + encode(obj.value) + ',"@language":' + encode(language) + "}"
                 )
             else:
                 datatype = obj.datatype.value
                 datatypes.add(datatype)
-                if datatype == XSD_STRING:
+                if datatype == XSD_STRING_IRI:
                     value = '{"@value":' + encode(obj.value) + "}"
                 else:
                     value = (encode(obj.value), datatype)

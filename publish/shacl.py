@@ -1,7 +1,7 @@
 """SHACL Core validation of the whole data graph at once, over pyoxigraph terms.
 
-Stage: validate. Imports `model`; reads the shapes as an rdflib graph (small) and never turns the
-data into rdflib.
+Stage: validate. Imports `collector`, `rdfterms`, `vocab`; reads the shapes as an rdflib graph (small) and never
+turns the data into rdflib.
 The data are indexed once (values by predicate and subject, types and subclasses); then every shape with targets
 is checked for all its focus nodes, one constraint component after the other. The results are those pySHACL gives
 for the same data and shapes (with `allow_warnings`): the same focus nodes, paths, values, source shapes,
@@ -31,10 +31,9 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from .collector import paused_gc
-from .model import Term
+from .rdfterms import Term, TermError, ox_term, rdflib_literal
+from .vocab import RDF_TYPE, RDFS_SUBCLASS_OF
 
-_RDF_TYPE = ox.NamedNode(str(RDF.type))
-_SUBCLASS_OF = ox.NamedNode(str(RDFS.subClassOf))
 _XSD_STRING = str(XSD.string)
 _LANG_STRING = str(RDF.langString)
 _ALLOWED = (SH.Warning, SH.Info)  # severities that do not break a shape's conformance (pySHACL allow_warnings)
@@ -69,29 +68,6 @@ Check = Callable[["DataIndex", Term, Values], Found]
 
 class Unsupported(Exception):
     """A shape uses something this engine does not implement."""
-
-
-def ox_term(node: Node) -> Term:
-    """The pyoxigraph form of an rdflib term, literals in rdflib's normal lexical form."""
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return ox.BlankNode(str(node))
-    if isinstance(node, Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        datatype = ox.NamedNode(str(node.datatype or _XSD_STRING))
-        return ox.Literal(str(node), datatype=datatype)
-    raise Unsupported(f"unexpected term {node!r}")
-
-
-def rdflib_literal(term: ox.Literal) -> Literal:
-    """The rdflib form of a pyoxigraph literal (rdflib parses typed values and normalises their lexical form)."""
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _values_index(
@@ -137,11 +113,11 @@ class DataIndex:
         self.out: dict[str, dict[Term, set[Term]]] = {}
         self.inv: dict[str, dict[Term, set[Term]]] = {}
         normal = self.normal
-        for iri in forward | {_RDF_TYPE.value, _SUBCLASS_OF.value}:
+        for iri in forward | {RDF_TYPE.value, RDFS_SUBCLASS_OF.value}:
             self.out[iri] = _values_index(by_predicate.get(ox.NamedNode(iri), ()), normal, inverse=False)
-        for iri in inverse | {_RDF_TYPE.value, _SUBCLASS_OF.value}:
+        for iri in inverse | {RDF_TYPE.value, RDFS_SUBCLASS_OF.value}:
             self.inv[iri] = _values_index(by_predicate.get(ox.NamedNode(iri), ()), normal, inverse=True)
-        self._types = self.out[_RDF_TYPE.value]
+        self._types = self.out[RDF_TYPE.value]
         self._supers: dict[Term, frozenset[Term]] = {}
 
     def normal(self, literal: ox.Literal) -> ox.Literal:
@@ -177,7 +153,7 @@ class DataIndex:
         if found is None:
             seen = {cls}
             todo = [cls]
-            subclass_of = self.out[_SUBCLASS_OF.value]
+            subclass_of = self.out[RDFS_SUBCLASS_OF.value]
             while todo:
                 for parent in subclass_of.get(todo.pop(), ()):
                     if parent not in seen:
@@ -195,13 +171,13 @@ class DataIndex:
         classes = {cls}
         todo = [cls]
         while todo:
-            for sub in self.subjects(_SUBCLASS_OF.value, todo.pop()):
+            for sub in self.subjects(RDFS_SUBCLASS_OF.value, todo.pop()):
                 if sub not in classes:
                     classes.add(sub)
                     todo.append(sub)
         found: set[Term] = set()
         for c in classes:
-            found |= self.subjects(_RDF_TYPE.value, c)
+            found |= self.subjects(RDF_TYPE.value, c)
         return found
 
 
@@ -698,7 +674,7 @@ def plan(shapes: Graph, whole_graph_sparql: set[Node]) -> Plan:
                 raise Unsupported(f"{node} uses sh:target")
             _check_targets(shapes, node)
             shape = compiler.shape(node, nested=False)
-        except Unsupported as exc:
+        except (Unsupported, TermError) as exc:
             unsupported[node] = str(exc)
             continue
         forward |= compiler.forward

@@ -44,15 +44,35 @@ import pyoxigraph as ox
 from .errors import PlanlodError
 from .namespaces import STANDARD_PREFIXES
 from .urls import UrlPolicy
+from .vocab import (
+    DCT_DESCRIPTION,
+    RDF_LANG_STRING,
+    RDF_TYPE,
+    SD_DATASET,
+    SD_DEFAULT_DATASET,
+    SD_DEFAULT_GRAPH,
+    SD_ENDPOINT,
+    SD_FEATURE,
+    SD_GRAPH,
+    SD_GRAPH_CLASS,
+    SD_NAME,
+    SD_NAMED_GRAPH,
+    SD_NAMED_GRAPH_CLASS,
+    SD_RESULT_FORMAT,
+    SD_SERVICE,
+    SD_SPARQL11_QUERY,
+    SD_SUPPORTED_LANGUAGE,
+    SD_UNION_DEFAULT_GRAPH,
+    VOID_TRIPLES,
+    XSD_INTEGER,
+    XSD_STRING,
+)
 
 DUMP_PATH = "dump/latest.nt"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
 MAX_QUERY_BYTES = 1_000_000
 WORKER_START_TIMEOUT = 120.0
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 class EndpointError(PlanlodError):
@@ -286,7 +306,7 @@ def _restore_table(content: bytes) -> dict[tuple[Any, Any, Any], list[ox.Literal
     candidates = [
         (q.subject, q.predicate, q.object)
         for q in ox.parse(typed, ox.RdfFormat.N_TRIPLES)
-        if isinstance(q.object, ox.Literal) and q.object.datatype.value not in (XSD_STRING, RDF_LANG_STRING)
+        if isinstance(q.object, ox.Literal) and q.object.datatype not in (XSD_STRING, RDF_LANG_STRING)
     ]
     scratch = ox.Store()
     probe = ox.NamedNode("urn:planlod:probe")
@@ -318,7 +338,7 @@ def _term_json(term: Any) -> dict[str, Any]:
         value: dict[str, Any] = {"type": "literal", "value": term.value}
         if term.language:
             value["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
+        elif term.datatype != XSD_STRING:
             value["datatype"] = term.datatype.value
         return value
     if isinstance(term, ox.Triple):
@@ -684,12 +704,6 @@ class QueryPool:
 # ---------------------------------------------------------------- the service description
 
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-DCT = "http://purl.org/dc/terms/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
 def service_description(
     endpoint_url: str, base_iri: str, triples: int, timeout: float, max_rows: int
 ) -> list[ox.Triple]:
@@ -700,11 +714,8 @@ def service_description(
     named = ox.BlankNode("namedGraph")
     graph = ox.BlankNode("graph")
 
-    def iri(value: str) -> ox.NamedNode:
-        return ox.NamedNode(value)
-
     def integer(value: int) -> ox.Literal:
-        return ox.Literal(str(value), datatype=iri("http://www.w3.org/2001/XMLSchema#integer"))
+        return ox.Literal(str(value), datatype=XSD_INTEGER)
 
     note_en = (
         f"Read-only SPARQL 1.1 endpoint of planlod serve over the published dataset ({triples} triples). "
@@ -715,23 +726,23 @@ def service_description(
         f"in a query resolve against {base_iri}."
     )
     triples_out = [
-        ox.Triple(service, iri(RDF_TYPE), iri(SD + "Service")),
-        ox.Triple(service, iri(SD + "endpoint"), service),
-        ox.Triple(service, iri(SD + "supportedLanguage"), iri(SD + "SPARQL11Query")),
-        ox.Triple(service, iri(SD + "feature"), iri(SD + "UnionDefaultGraph")),
-        ox.Triple(service, iri(DCT + "description"), ox.Literal(note_en, language="en")),
-        ox.Triple(service, iri(SD + "defaultDataset"), dataset),
-        ox.Triple(dataset, iri(RDF_TYPE), iri(SD + "Dataset")),
-        ox.Triple(dataset, iri(SD + "defaultGraph"), default_graph),
-        ox.Triple(default_graph, iri(RDF_TYPE), iri(SD + "Graph")),
-        ox.Triple(default_graph, iri(VOID + "triples"), integer(triples)),
-        ox.Triple(dataset, iri(SD + "namedGraph"), named),
-        ox.Triple(named, iri(RDF_TYPE), iri(SD + "NamedGraph")),
-        ox.Triple(named, iri(SD + "name"), iri(dataset_graph(base_iri))),
-        ox.Triple(named, iri(SD + "graph"), graph),
-        ox.Triple(graph, iri(RDF_TYPE), iri(SD + "Graph")),
-        ox.Triple(graph, iri(VOID + "triples"), integer(triples)),
+        ox.Triple(service, RDF_TYPE, SD_SERVICE),
+        ox.Triple(service, SD_ENDPOINT, service),
+        ox.Triple(service, SD_SUPPORTED_LANGUAGE, SD_SPARQL11_QUERY),
+        ox.Triple(service, SD_FEATURE, SD_UNION_DEFAULT_GRAPH),
+        ox.Triple(service, DCT_DESCRIPTION, ox.Literal(note_en, language="en")),
+        ox.Triple(service, SD_DEFAULT_DATASET, dataset),
+        ox.Triple(dataset, RDF_TYPE, SD_DATASET),
+        ox.Triple(dataset, SD_DEFAULT_GRAPH, default_graph),
+        ox.Triple(default_graph, RDF_TYPE, SD_GRAPH_CLASS),
+        ox.Triple(default_graph, VOID_TRIPLES, integer(triples)),
+        ox.Triple(dataset, SD_NAMED_GRAPH, named),
+        ox.Triple(named, RDF_TYPE, SD_NAMED_GRAPH_CLASS),
+        ox.Triple(named, SD_NAME, ox.NamedNode(dataset_graph(base_iri))),
+        ox.Triple(named, SD_GRAPH, graph),
+        ox.Triple(graph, RDF_TYPE, SD_GRAPH_CLASS),
+        ox.Triple(graph, VOID_TRIPLES, integer(triples)),
     ]
     for fmt in (*SOLUTION_FORMATS, *GRAPH_FORMATS):
-        triples_out.append(ox.Triple(service, iri(SD + "resultFormat"), iri(fmt.format_iri)))
+        triples_out.append(ox.Triple(service, SD_RESULT_FORMAT, ox.NamedNode(fmt.format_iri)))
     return triples_out

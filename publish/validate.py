@@ -1,6 +1,7 @@
 """Check the data against the shapes and turn the SHACL report into findings.
 
-Stage: validate. Imports `load`, `model`, `shacl`, `urls`, `errors`; the only module that imports pyshacl.
+Stage: validate. Imports `errors`, `load`, `model`, `rdfterms`, `shacl`, `urls`, `vocab`; the only module that
+imports pyshacl.
 The data graph is the data, the triples derived from it, the ontology (so `sh:class` sees subclasses) and the
 reference vocabularies (so SDG links can be checked against the UN SDG KOS).
 SHACL Core runs on the whole graph at once (`shacl`), the SHACL-SPARQL constraints of class-targeted shapes once
@@ -12,14 +13,13 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from pyshacl.rdfutil.clone import clone_blank_node
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SH, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
@@ -28,45 +28,14 @@ from . import shacl
 from .collector import paused_gc
 from .errors import InputError
 from .load import Role, Sources
-from .model import Term, Vocabulary, derived_triples
-from .shacl import ox_term
+from .model import derived_triples, vocabulary
+from .rdfterms import RdflibTerms, ox_term, rdflib_graph, rdflib_term
 from .urls import UrlPolicy
+from .vocab import LABEL_PREDICATES, PlanVocabulary
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name)
+# The label predicates as rdflib terms, for the report's nodes.
+_LABEL_PREDICATES = tuple(rdflib_term(p) for p in LABEL_PREDICATES)
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
-
-
-def rdflib_term(term: Term) -> Node:
-    """The rdflib form of a pyoxigraph term."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise InputError(f"RDF-star triple terms are not supported: {term}")
-
-
-def to_rdflib(triples: Iterable[ox.Triple], graph: Graph | None = None) -> Graph:
-    """An rdflib graph holding the given pyoxigraph triples."""
-    graph = Graph() if graph is None else graph
-    cache: dict[Term, Node] = {}
-
-    def convert(term: Term) -> Node:
-        node = cache.get(term)
-        if node is None:
-            node = cache[term] = rdflib_term(term)
-        return node
-
-    add = graph.add
-    for t in triples:
-        add((convert(t.subject), convert(t.predicate), convert(t.object)))
-    return graph
 
 
 @dataclass(frozen=True)
@@ -246,7 +215,7 @@ class _DataContext:
         self.blank = Graph()
         if not nodes:
             return
-        convert = _Converter()
+        convert = RdflibTerms()
         for t in triples:
             o = t.object
             if isinstance(o, ox.BlankNode):
@@ -256,7 +225,7 @@ class _DataContext:
             if isinstance(t.subject, ox.BlankNode):
                 self.blank.add((convert(t.subject), convert(t.predicate), convert(o)))
         owners = {self.owner(n) for n in nodes}
-        label_predicates = {ox.NamedNode(str(p)) for p in _LABEL_PREDICATES}
+        label_predicates = set(LABEL_PREDICATES)
         wanted = {ox_term(n) for n in owners if isinstance(n, URIRef | BNode)}
         for t in triples:
             if t.predicate in label_predicates and t.subject in wanted and isinstance(t.object, ox.Literal):
@@ -285,19 +254,6 @@ class _DataContext:
         return ""
 
 
-class _Converter:
-    """rdflib terms of pyoxigraph terms, converted once each."""
-
-    def __init__(self) -> None:
-        self.cache: dict[Term, Node] = {}
-
-    def __call__(self, term: Term) -> Node:
-        node = self.cache.get(term)
-        if node is None:
-            node = self.cache[term] = rdflib_term(term)
-        return node
-
-
 class _Namer:
     """Short names for nodes in messages; blank nodes are named by the resource that points at them."""
 
@@ -317,7 +273,7 @@ class _Namer:
         return repr(text if len(text) <= 60 else text[:57] + "…")
 
 
-def data_triples(sources: Sources, vocab: Vocabulary) -> tuple[list[ox.Triple], int]:
+def data_triples(sources: Sources, vocab: PlanVocabulary) -> tuple[list[ox.Triple], int]:
     """The triples checked against the shapes, and how many of them are the data's own."""
     data = list(sources.triples(Role.DATA))
     checked = data + derived_triples(data, vocab) + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE))
@@ -340,7 +296,7 @@ def _add_results(report: Graph, root: Node, results: list[shacl.Result], shapes:
     are copied with their descriptions."""
     if not results:
         return
-    convert = _Converter()
+    convert = RdflibTerms()
     cloned: set[tuple[str, Node]] = set()
 
     def copy(source: str, graph: Graph, node: Node) -> Node:
@@ -383,7 +339,7 @@ def _run_pyshacl(triples: list[ox.Triple], shapes: Graph, handed_on: set[Node], 
     for constraint in skip:
         core_shapes.remove((None, SH.sparql, constraint))
     _conforms, report, _text = shacl_validate(
-        to_rdflib(triples),
+        rdflib_graph(triples),
         shacl_graph=core_shapes,
         inference="none",
         advanced=True,
@@ -544,9 +500,9 @@ def run_validation(sources: Sources, policy: UrlPolicy, lang: str = "en") -> Val
 
 
 def _run_validation(sources: Sources, policy: UrlPolicy, lang: str) -> ValidationReport:
-    vocab = Vocabulary.for_policy(policy)
+    vocab = vocabulary(policy)
     triples, data_count = data_triples(sources, vocab)
-    shapes = to_rdflib(sources.triples(Role.SHAPES))
+    shapes = rdflib_graph(sources.triples(Role.SHAPES))
     report, context = shacl_report(triples, shapes)
     results = list(report.subjects(SH.resultSeverity, None))
     files: dict[Node, str] = (

@@ -20,18 +20,8 @@ from .config import Config
 from .errors import BuildError
 from .exports import CoverageGoal, CoverageMatrix
 from .formats import RDF_FORMATS
-from .model import Subject, Term
-from .namespaces import DCTERMS, PROV, RDFS, SKOS
+from .model import vocabulary
 from .query import (
-    DESCRIPTION_PREDICATES,
-    RDF_TYPE,
-    SDG_GOAL,
-    SH_DESCRIPTION,
-    SH_NAME,
-    SH_ORDER,
-    SH_PATH,
-    SH_PROPERTY,
-    SH_TARGET_CLASS,
     LinkView,
     PropertySpec,
     Read,
@@ -45,16 +35,50 @@ from .query import (
     sdg_sort_key,
     term_key,
 )
+from .rdfterms import Subject, Term
 from .urls import UrlPolicy
+from .vocab import (
+    DCT_ISSUED,
+    DCT_PUBLISHER,
+    DCT_SUBJECT,
+    DESCRIPTION_PREDICATES,
+    OWL_CLASS,
+    OWL_DATATYPE_PROPERTY,
+    OWL_INVERSE_OF,
+    OWL_OBJECT_PROPERTY,
+    PROV_WAS_DERIVED_FROM,
+    RDF_FIRST,
+    RDF_REST,
+    RDF_TYPE,
+    RDFS_DOMAIN,
+    RDFS_IS_DEFINED_BY,
+    RDFS_RANGE,
+    RDFS_SUBCLASS_OF,
+    RDFS_SUBPROPERTY_OF,
+    SDG_GOAL,
+    SH_CLASS,
+    SH_DATATYPE,
+    SH_DESCRIPTION,
+    SH_LANGUAGE_IN,
+    SH_MAX_COUNT,
+    SH_MIN_COUNT,
+    SH_NAME,
+    SH_NODE_KIND,
+    SH_ORDER,
+    SH_PATH,
+    SH_PATTERN,
+    SH_PROPERTY,
+    SH_QUALIFIED_MIN_COUNT,
+    SH_QUALIFIED_VALUE_SHAPE,
+    SH_SEVERITY,
+    SH_TARGET_CLASS,
+    SKOS_BROADER,
+    SKOS_CLOSE_MATCH,
+    SKOS_DEFINITION,
+    SKOS_EDITORIAL_NOTE,
+    SKOS_EXACT_MATCH,
+)
 
-DCT_SUBJECT = ox.NamedNode(str(DCTERMS.subject))
-DCT_ISSUED = ox.NamedNode(str(DCTERMS.issued))
-DCT_PUBLISHER = ox.NamedNode(str(DCTERMS.publisher))
-DCT_CREATED = ox.NamedNode(str(DCTERMS.created))
-PROV_DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
-SKOS_BROADER = ox.NamedNode(str(SKOS.broader))
-RDFS_LABEL = ox.NamedNode(str(RDFS.label))
-XSD = "http://www.w3.org/2001/XMLSchema#"
 # An entity page lists at most this many values of a property; further pages list the rest (the RDF holds all).
 PAGE_SIZE = 50
 VALUES_SEGMENT = "vaerdier"
@@ -344,6 +368,7 @@ class Views:
         self.config = config
         self.policy = policy
         self.plo = policy.ontology_ns
+        self.vocab = vocabulary(policy)
         # The shapes' sh:targetClass triples (found by one walk over every triple).
         self.target_class_triples = [
             t for triples in self.g.by_subject.values() for t in triples if t.predicate == SH_TARGET_CLASS
@@ -365,10 +390,6 @@ class Views:
         # in both languages read them).
         self._groups_of: ox.NamedNode | None = None
         self._groups: dict[tuple[str, str], tuple[list[tuple[ox.NamedNode, list[Term]]], frozenset[Read]]] = {}
-
-    def term(self, name: str) -> ox.NamedNode:
-        """An ontology term."""
-        return ox.NamedNode(self.plo + name)
 
     # -- shapes as display specification -------------------------------------------------------------------
     def _property_specs(self) -> dict[str, dict[str, PropertySpec]]:
@@ -607,8 +628,9 @@ class Views:
 
     def parent(self, entity: ox.NamedNode) -> ox.NamedNode | None:
         """The element the entity belongs to in the plan's hierarchy (plan › area › goal/focus point › link)."""
-        for name in ("linkSubject", "area", "inPlan", "corrects"):
-            value = self.g.value(entity, self.term(name))
+        vocab = self.vocab
+        for link in (vocab.linkSubject, vocab.area, vocab.inPlan, vocab.corrects):
+            value = self.g.value(entity, link)
             if isinstance(value, ox.NamedNode):
                 return value
         return None
@@ -626,14 +648,14 @@ class Views:
     def children(self, entity: ox.NamedNode, from_dir: str, lang: str, depth: int = 1) -> tuple[ChildView, ...]:
         """The ordered parts: a plan's focus areas (with their goals and focus points), an area's focus points."""
         parts: list[Term] = []
-        for name in ("focusArea", "initiative"):
-            parts += self.g.objects(entity, self.term(name))
+        for predicate in (self.vocab.focusArea, self.vocab.initiative):
+            parts += self.g.objects(entity, predicate)
         views = []
         for part in parts:
             if not isinstance(part, ox.NamedNode):
                 continue
-            position = self.g.value(part, self.term("position"))
-            goal = self.g.value(part, self.term("headlineGoal"))
+            position = self.g.value(part, self.vocab.position)
+            goal = self.g.value(part, self.vocab.headlineGoal)
             goal_texts = self.g.labels(goal) if isinstance(goal, ox.NamedNode) else {}
             link = self.link(part, from_dir, lang)
             views.append(
@@ -654,14 +676,14 @@ class Views:
     def sdg_links(self, entity: ox.NamedNode, from_dir: str, lang: str) -> tuple[SDGLinkView, ...]:
         """The SDG link records that start from the entity."""
         views = []
-        for record in self.g.subjects(self.term("linkSubject"), entity):
-            concept = self.g.value(record, self.term("sdgConcept"))
+        for record in self.g.subjects(self.vocab.linkSubject, entity):
+            concept = self.g.value(record, self.vocab.sdgConcept)
             if not isinstance(concept, ox.NamedNode) or not isinstance(record, ox.NamedNode):
                 continue
-            rationale = self.g.texts(record, (self.term("rationale"),))
+            rationale = self.g.texts(record, (self.vocab.rationale,))
             concept_labels = self.g.labels(concept)
-            method = self.g.value(record, self.term("method"))
-            status = self.g.value(record, self.term("status"))
+            method = self.g.value(record, self.vocab.method)
+            status = self.g.value(record, self.vocab.status)
             views.append(
                 SDGLinkView(
                     self.badge(concept, from_dir, lang),
@@ -680,9 +702,9 @@ class Views:
     def corrections(self, entity: ox.NamedNode, lang: str) -> tuple[CorrectionView, ...]:
         """Corrections of the entity's text."""
         views = []
-        for correction in self.g.subjects(self.term("corrects"), entity):
-            text = self.g.texts(correction, (self.term("correctedText"),))
-            note = self.g.texts(correction, (ox.NamedNode(str(SKOS.editorialNote)),))
+        for correction in self.g.subjects(self.vocab.corrects, entity):
+            text = self.g.texts(correction, (self.vocab.correctedText,))
+            note = self.g.texts(correction, (SKOS_EDITORIAL_NOTE,))
             views.append(CorrectionView(pick(text, "da"), "da", pick(note, lang), lang if lang in note else "da"))
         return tuple(views)
 
@@ -691,7 +713,7 @@ class Views:
         current: ox.NamedNode | None = entity
         seen = 0
         while current is not None and seen < 10:
-            source = self.g.value(current, PROV_DERIVED)
+            source = self.g.value(current, PROV_WAS_DERIVED_FROM)
             if isinstance(source, ox.NamedNode):
                 issued = self.g.value(current, DCT_ISSUED)
                 return self.link(source, from_dir, lang), issued.value if isinstance(issued, ox.Literal) else ""
@@ -713,7 +735,7 @@ class Views:
         if own_types:
             kind_label = self.g.label(own_types[0], lang)
         description = self.g.texts(entity, DESCRIPTION_PREDICATES)
-        goal = self.g.value(entity, self.term("headlineGoal"))
+        goal = self.g.value(entity, self.vocab.headlineGoal)
         goal_texts = self.g.labels(goal) if isinstance(goal, ox.NamedNode) else {}
         other = "en" if lang == "da" else "da"
         source, issued = self.source(entity, here, lang)
@@ -758,11 +780,11 @@ class Views:
     def home(self, lang: str, here: str) -> dict[str, object]:
         """The home page: every plan with its focus areas, goals and SDG badges."""
         plans = []
-        for plan in self.g.subjects(RDF_TYPE, self.term("Plan")):
+        for plan in self.g.subjects(RDF_TYPE, self.vocab.Plan):
             if not isinstance(plan, ox.NamedNode):
                 continue
             issued = self.g.value(plan, DCT_ISSUED)
-            publisher = self.g.value(plan, ox.NamedNode(str(DCTERMS.publisher)))
+            publisher = self.g.value(plan, DCT_PUBLISHER)
             plans.append(
                 {
                     "link": self.link(plan, here, lang),
@@ -791,15 +813,15 @@ class Views:
         elements = []
         accepted = [
             r
-            for r in self.g.subjects(self.term("sdgConcept"), concept)
-            if self.g.value(r, self.term("status")) == self.term("Accepted")
+            for r in self.g.subjects(self.vocab.sdgConcept, concept)
+            if self.g.value(r, self.vocab.status) == self.vocab.Accepted
         ]
         for record in accepted:
-            element = self.g.value(record, self.term("linkSubject"))
+            element = self.g.value(record, self.vocab.linkSubject)
             if not isinstance(element, ox.NamedNode) or not isinstance(record, ox.NamedNode):
                 continue
-            rationale = self.g.texts(record, (self.term("rationale"),))
-            method = self.g.value(record, self.term("method"))
+            rationale = self.g.texts(record, (self.vocab.rationale,))
+            method = self.g.value(record, self.vocab.method)
             elements.append(
                 SDGElementView(
                     self.link(element, here, lang),
@@ -813,7 +835,7 @@ class Views:
         elements.sort(key=lambda e: e.element.title)
         plans: dict[str, LinkView] = {}
         for record in accepted:
-            top = self.g.value(record, self.term("linkSubject"))
+            top = self.g.value(record, self.vocab.linkSubject)
             while isinstance(top, ox.NamedNode) and self.parent(top) is not None:
                 top = self.parent(top)
             if isinstance(top, ox.NamedNode):
@@ -834,7 +856,7 @@ class Views:
                 ),
                 "exact": tuple(
                     o.value
-                    for o in self.g.objects(concept, ox.NamedNode(str(SKOS.exactMatch)))
+                    for o in self.g.objects(concept, SKOS_EXACT_MATCH)
                     if isinstance(o, ox.NamedNode) and linkable(o.value)
                 ),
             },
@@ -896,7 +918,7 @@ class Views:
         goals = matrices[0].goals
         by_municipality: dict[str, list[int]] = {}
         for matrix in matrices:
-            municipality = self.g.value(ox.NamedNode(matrix.plan), self.term("municipality")) or self.g.value(
+            municipality = self.g.value(ox.NamedNode(matrix.plan), self.vocab.municipality) or self.g.value(
                 ox.NamedNode(matrix.plan), DCT_PUBLISHER
             )
             key = municipality.value if isinstance(municipality, ox.NamedNode) else ""
@@ -953,31 +975,26 @@ class Views:
 
     def shape_row(self, prop: ox.NamedNode | ox.BlankNode, lang: str) -> tuple[float, ShapeRowView]:
         """One property shape as a row: name, path, description, cardinality, value type, severity."""
-        sh = "http://www.w3.org/ns/shacl#"
         path = self.g.value(prop, SH_PATH)
         order = self.g.value(prop, SH_ORDER)
-        low = _number(self.g.value(prop, ox.NamedNode(sh + "minCount"))) or _number(
-            self.g.value(prop, ox.NamedNode(sh + "qualifiedMinCount"))
-        )
-        high = _number(self.g.value(prop, ox.NamedNode(sh + "maxCount")))
+        low = _number(self.g.value(prop, SH_MIN_COUNT)) or _number(self.g.value(prop, SH_QUALIFIED_MIN_COUNT))
+        high = _number(self.g.value(prop, SH_MAX_COUNT))
         cardinality = f"{low or 0}..{high or '*'}"
         kinds = []
-        for name in ("datatype", "class", "nodeKind", "pattern"):
-            value = self.g.value(prop, ox.NamedNode(sh + name))
+        for parameter in (SH_DATATYPE, SH_CLASS, SH_NODE_KIND, SH_PATTERN):
+            value = self.g.value(prop, parameter)
             if value is not None:
                 kinds.append(value.value if isinstance(value, ox.Literal) else self.policy.short(value.value))  # type: ignore[union-attr]
         languages = []
-        qualified = self.g.value(prop, ox.NamedNode(sh + "qualifiedValueShape"))
+        qualified = self.g.value(prop, SH_QUALIFIED_VALUE_SHAPE)
         if isinstance(qualified, ox.NamedNode | ox.BlankNode):
-            language_list = self.g.value(qualified, ox.NamedNode(sh + "languageIn"))
+            language_list = self.g.value(qualified, SH_LANGUAGE_IN)
             while isinstance(language_list, ox.BlankNode | ox.NamedNode):
-                first = self.g.value(language_list, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#first"))
+                first = self.g.value(language_list, RDF_FIRST)
                 if isinstance(first, ox.Literal):
                     languages.append("@" + first.value)
-                language_list = self.g.value(
-                    language_list, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#rest")
-                )
-        severity = self.g.value(prop, ox.NamedNode(sh + "severity"))
+                language_list = self.g.value(language_list, RDF_REST)
+        severity = self.g.value(prop, SH_SEVERITY)
         return (
             order_value(order),
             ShapeRowView(
@@ -1004,20 +1021,19 @@ class Views:
         if "ontology" not in kinds:
             return {}
         classes, properties = [], []
-        owl = "http://www.w3.org/2002/07/owl#"
         relations = [
-            ("rdfs:subClassOf", ox.NamedNode(str(RDFS.subClassOf))),
-            ("rdfs:subPropertyOf", ox.NamedNode(str(RDFS.subPropertyOf))),
-            ("skos:closeMatch", ox.NamedNode(str(SKOS.closeMatch))),
-            ("rdfs:domain", ox.NamedNode(str(RDFS.domain))),
-            ("rdfs:range", ox.NamedNode(str(RDFS.range))),
-            ("owl:inverseOf", ox.NamedNode(owl + "inverseOf")),
+            ("rdfs:subClassOf", RDFS_SUBCLASS_OF),
+            ("rdfs:subPropertyOf", RDFS_SUBPROPERTY_OF),
+            ("skos:closeMatch", SKOS_CLOSE_MATCH),
+            ("rdfs:domain", RDFS_DOMAIN),
+            ("rdfs:range", RDFS_RANGE),
+            ("owl:inverseOf", OWL_INVERSE_OF),
         ]
-        for term in self.g.subjects(ox.NamedNode(str(RDFS.isDefinedBy)), entity):
+        for term in self.g.subjects(RDFS_IS_DEFINED_BY, entity):
             if not isinstance(term, ox.NamedNode):
                 continue
-            types = {t.value for t in self.g.types(term)}
-            definition = self.g.texts(term, (ox.NamedNode(str(SKOS.definition)),))
+            types = set(self.g.types(term))
+            definition = self.g.texts(term, (SKOS_DEFINITION,))
             view = TermView(
                 self.link(term, here, lang),
                 self.policy.short(term.value),
@@ -1029,9 +1045,9 @@ class Views:
                     if self.g.objects(term, predicate)
                 ),
             )
-            if owl + "Class" in types:
+            if OWL_CLASS in types:
                 classes.append(view)
-            elif types & {owl + "ObjectProperty", owl + "DatatypeProperty"}:
+            elif types & {OWL_OBJECT_PROPERTY, OWL_DATATYPE_PROPERTY}:
                 properties.append(view)
         return {
             "classes": sorted(classes, key=lambda v: v.curie),

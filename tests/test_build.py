@@ -23,9 +23,9 @@ from publish.build import build_site
 from publish.config import load_config
 from publish.incremental import STATE
 from publish.load import Role, load_sources
-from publish.model import Vocabulary, derived_triples
+from publish.model import derived_triples, vocabulary
+from publish.rdfterms import rdflib_graph
 from publish.urls import UrlPolicy
-from publish.validate import to_rdflib
 from tests.conftest import ROOT, copy_project, run_planlod
 from tests.test_catalog import shacl, shapes_graph, violations
 
@@ -113,7 +113,7 @@ def test_the_dumps_hold_the_whole_dataset(built: Path) -> None:
     config = load_config(ROOT, {"base_iri": BASE}, environ={})
     sources = load_sources(config)
     own = list(sources.triples(Role.DATA))
-    expected = to_rdflib(own + derived_triples(own, Vocabulary.for_policy(UrlPolicy(BASE))))
+    expected = rdflib_graph(own + derived_triples(own, vocabulary(UrlPolicy(BASE))))
     for name, fmt in (("latest.nt", "nt"), ("latest.ttl", "turtle"), ("latest.jsonld", "json-ld")):
         assert isomorphic(Graph().parse(built / "dump" / name, format=fmt), expected), name
     trig = built / "dump" / "latest.trig"

@@ -30,9 +30,9 @@ from publish.catalog import (
 from publish.config import Config, load_config
 from publish.errors import BuildError, ConfigError
 from publish.load import Role, load_sources
-from publish.model import Vocabulary, derived_triples
+from publish.model import derived_triples, vocabulary
+from publish.rdfterms import rdflib_graph
 from publish.urls import UrlPolicy
-from publish.validate import to_rdflib
 
 from .conftest import ROOT
 
@@ -102,7 +102,7 @@ def dataset_triples(config: Config) -> list[ox.Triple]:
     """The data, the triples derived from them, the ontology and the reference vocabularies."""
     sources = load_sources(config)
     own = list(sources.triples(Role.DATA))
-    vocab = Vocabulary.for_policy(UrlPolicy(config.base_iri))
+    vocab = vocabulary(UrlPolicy(config.base_iri))
     return own + derived_triples(own, vocab) + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE))
 
 
@@ -132,12 +132,12 @@ def distributions() -> list[Distribution]:
 
 @pytest.fixture(scope="module")
 def catalogue(config: Config, policy: UrlPolicy, data: list[ox.Triple], distributions: list[Distribution]) -> Graph:
-    return to_rdflib(catalogue_triples(config, policy, data, distributions))
+    return rdflib_graph(catalogue_triples(config, policy, data, distributions))
 
 
 @pytest.fixture(scope="module")
 def data_graph(data: list[ox.Triple]) -> Graph:
-    return to_rdflib(data)
+    return rdflib_graph(data)
 
 
 @pytest.fixture(scope="module")
@@ -250,7 +250,7 @@ def test_a_wrong_file_type_code_fails_the_code_list_shape(
     config: Config, policy: UrlPolicy, data: list[ox.Triple]
 ) -> None:
     wrong = distributions_for((("turtle", "dump/latest.ttl", "text/turtle", "TURTLE", "Turtle", "Turtle"),))
-    graph = to_rdflib(catalogue_triples(config, policy, data, wrong))
+    graph = rdflib_graph(catalogue_triples(config, policy, data, wrong))
     # Without the code list merged: "TURTLE" is in no list either way (the right code passes only with it).
     results = violations(shacl(graph, shapes_graph("mdr-vocabularies.shape.ttl")))
     assert any(r.path == str(DCTERMS.format) for r in results)
@@ -428,7 +428,7 @@ def test_contact_point_only_when_configured(
     assert list(catalogue.subjects(RDF.type, VCARD.Kind)) == []
     assert list(catalogue.objects(None, DCAT.contactPoint)) == []
     configured = dataclasses.replace(config, contact_email="data@example.org", contact_name="Dataenheden")
-    graph = to_rdflib(catalogue_triples(configured, policy, data, distributions))
+    graph = rdflib_graph(catalogue_triples(configured, policy, data, distributions))
     contact = URIRef(BASE + "kontakt")
     assert graph.value(contact, VCARD.hasEmail) == URIRef("mailto:data@example.org")
     assert graph.value(contact, VCARD.fn) == Literal("Dataenheden")
@@ -440,11 +440,13 @@ def test_contact_point_only_when_configured(
 def test_no_data_service_without_an_endpoint(
     config: Config, policy: UrlPolicy, data: list[ox.Triple], distributions: list[Distribution]
 ) -> None:
-    graph = to_rdflib(catalogue_triples(dataclasses.replace(config, sparql_endpoint=""), policy, data, distributions))
+    graph = rdflib_graph(
+        catalogue_triples(dataclasses.replace(config, sparql_endpoint=""), policy, data, distributions)
+    )
     assert list(graph.subjects(RDF.type, DCAT.DataService)) == []
     assert list(graph.subjects(DCAT.accessService, None)) == []
     absolute = dataclasses.replace(config, sparql_endpoint="https://sparql.example.org/q")
-    graph = to_rdflib(catalogue_triples(absolute, policy, data, distributions))
+    graph = rdflib_graph(catalogue_triples(absolute, policy, data, distributions))
     assert graph.value(URIRef(BASE + "tjeneste/sparql"), DCAT.endpointURL) == URIRef("https://sparql.example.org/q")
 
 
@@ -452,7 +454,7 @@ def test_the_licence_is_the_configured_one(
     config: Config, policy: UrlPolicy, data: list[ox.Triple], distributions: list[Distribution]
 ) -> None:
     licence = "https://creativecommons.org/licenses/by/4.0/"
-    graph = to_rdflib(catalogue_triples(dataclasses.replace(config, licence=licence), policy, data, distributions))
+    graph = rdflib_graph(catalogue_triples(dataclasses.replace(config, licence=licence), policy, data, distributions))
     licences = set(graph.objects(None, DCTERMS.license))
     assert licences == {URIRef(licence)}
 
@@ -515,7 +517,7 @@ def second_edition(data: list[ox.Triple]) -> list[ox.Triple]:
 def test_several_plans_give_a_dataset_each_and_a_series(
     config: Config, policy: UrlPolicy, data: list[ox.Triple], distributions: list[Distribution], base_and_range: Graph
 ) -> None:
-    graph = to_rdflib(catalogue_triples(config, policy, second_edition(data), distributions))
+    graph = rdflib_graph(catalogue_triples(config, policy, second_edition(data), distributions))
     datasets = set(graph.objects(URIRef(BASE + "katalog"), DCAT.dataset))
     plan_datasets = {
         URIRef(BASE + "datasaet/plan/ambitioner-og-retning-2020"),
@@ -544,7 +546,7 @@ def test_plans_of_different_publishers_need_a_named_publisher(
     ]
     with pytest.raises(BuildError, match="different publishers"):
         catalogue_triples(config, policy, edited, distributions)
-    graph = to_rdflib(catalogue_triples(config, policy, edited, distributions, publisher=BASE + "kommune/hedensted"))
+    graph = rdflib_graph(catalogue_triples(config, policy, edited, distributions, publisher=BASE + "kommune/hedensted"))
     assert graph.value(URIRef(BASE + "katalog"), DCTERMS.publisher) == URIRef(BASE + "kommune/hedensted")
 
 
@@ -553,7 +555,7 @@ def test_plans_of_different_publishers_need_a_named_publisher(
 
 @pytest.fixture(scope="module")
 def void(config: Config, policy: UrlPolicy, data: list[ox.Triple], distributions: list[Distribution]) -> Graph:
-    return to_rdflib(void_triples(config, policy, data, distributions))
+    return rdflib_graph(void_triples(config, policy, data, distributions))
 
 
 def _number(store: ox.Store, query: str) -> int:

@@ -12,8 +12,9 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from publish.config import Config
 from publish.load import Role, load_sources
+from publish.rdfterms import rdflib_graph
 from publish.urls import UrlPolicy
-from publish.validate import run_validation, to_rdflib
+from publish.validate import run_validation
 
 SOURCE = Path(__file__).resolve().parents[1] / "data" / "kilder" / "ambitioner-og-retning-2020.txt"
 SDGO = "http://metadata.un.org/sdg/ontology#"
@@ -45,7 +46,7 @@ def read_source_areas(text: str) -> list[SourceArea]:
 @pytest.fixture(scope="module")
 def graph(config: Config) -> Graph:
     sources = load_sources(config)
-    return to_rdflib(sources.triples(Role.DATA, Role.ONTOLOGY, Role.REFERENCE))
+    return rdflib_graph(sources.triples(Role.DATA, Role.ONTOLOGY, Role.REFERENCE))
 
 
 @pytest.fixture(scope="module")

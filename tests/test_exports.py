@@ -22,7 +22,7 @@ from publish.exports import (
     sdg_links_sssom,
 )
 from publish.load import Role, load_sources
-from publish.model import Vocabulary, derived_triples
+from publish.model import derived_triples, vocabulary
 from publish.urls import UrlPolicy
 
 BASE = "http://localhost:8000/"
@@ -60,9 +60,7 @@ def policy(config: Config) -> UrlPolicy:
 def data(config: Config, policy: UrlPolicy) -> list[ox.Triple]:
     sources = load_sources(config)
     own = list(sources.triples(Role.DATA))
-    return (
-        own + derived_triples(own, Vocabulary.for_policy(policy)) + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE))
-    )
+    return own + derived_triples(own, vocabulary(policy)) + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE))
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ from publish.build import build_site
 from publish.config import Config, load_config
 from publish.formats import RDF_FORMATS
 from publish.load import Role, load_sources
-from publish.model import Vocabulary, derived_triples
+from publish.model import derived_triples, vocabulary
 from publish.serve import (
     EndpointSettings,
     bind,
@@ -61,7 +61,7 @@ def project_config(base_iri: str, out_dir: Path) -> Config:
 def dataset_triples(config: Config) -> list[ox.Triple]:
     """The dataset as the build publishes it in dump/latest.nt: the data and the triples derived from them."""
     own = list(load_sources(config).triples(Role.DATA))
-    derived = derived_triples(own, Vocabulary.for_policy(UrlPolicy(config.base_iri)))
+    derived = derived_triples(own, vocabulary(UrlPolicy(config.base_iri)))
     return sorted(set(own + derived), key=str)
 
 

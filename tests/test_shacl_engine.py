@@ -24,7 +24,8 @@ from rdflib.term import Node
 from publish import shacl
 from publish.config import load_config
 from publish.load import Role, load_sources
-from publish.model import Vocabulary
+from publish.model import vocabulary
+from publish.rdfterms import rdflib_graph
 from publish.urls import UrlPolicy
 from publish.validate import (
     _new_report,
@@ -32,7 +33,6 @@ from publish.validate import (
     _whole_graph_constraints,
     data_triples,
     shacl_report,
-    to_rdflib,
 )
 from tests.conftest import ROOT
 from tests.test_shapes import BASE, PREFIXES, RULES, edited_project
@@ -90,8 +90,8 @@ def graph_of(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
 def project_inputs(project: Path) -> tuple[list[ox.Triple], Graph]:
     config = load_config(project, {"base_iri": BASE}, environ={})
     sources = load_sources(config)
-    triples, _ = data_triples(sources, Vocabulary.for_policy(UrlPolicy(BASE)))
-    return triples, to_rdflib(sources.triples(Role.SHAPES))
+    triples, _ = data_triples(sources, vocabulary(UrlPolicy(BASE)))
+    return triples, rdflib_graph(sources.triples(Role.SHAPES))
 
 
 def assert_same_results(triples: list[ox.Triple], shapes: Graph) -> Counter[Key]:
@@ -112,7 +112,7 @@ def assert_same_results(triples: list[ox.Triple], shapes: Graph) -> Counter[Key]
     _run_whole_graph(_whole_graph_constraints(shapes), store, shapes, whole)
     assert Counter({k: n for k, n in every.items() if k in sparql}) == result_keys(whole)[0]
     conforms, reference, _text = pyshacl_validate(
-        to_rdflib(triples),
+        rdflib_graph(triples),
         shacl_graph=core_shapes,
         inference="none",
         advanced=True,
