@@ -41,7 +41,7 @@ from .collector import paused_gc
 from .config import Config
 from .errors import BuildError, InputError, NonConforming
 from .exports import CoverageMatrix, coverage_csv, coverage_matrix, sdg_links_csv, sdg_links_sssom
-from .formats import JSONLD, NTRIPLES, RDF_FORMATS, TURTLE
+from .formats import CSV, GZIP, JSONLD, NTRIPLES, RDF_FORMATS, SITE_FILES, TRIG, TSV, TURTLE
 from .incremental import STATE, BuildState, GraphParts, digest, read_key
 from .load import Role, Sources, display_path, load_sources
 from .model import DERIVED_PREDICATES, derived_triples, vocabulary
@@ -173,7 +173,7 @@ def document_about(entity: ox.NamedNode, doc_iri: str, policy: UrlPolicy, config
 # Characters an entity path may use (RFC 3986 unreserved, sub-delims and '/'): anything else would need
 # percent-encoding in links and file names, and '?' or '#' would not be a path at all.
 PATH_CHARACTERS = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/-]+")
-DOCUMENT_SUFFIXES = (".ttl", ".jsonld", ".nt", ".html", ".gz", ".csv", ".tsv", ".rdf", ".xml", ".txt")
+DOCUMENT_SUFFIXES = tuple("." + extension for fmt in SITE_FILES for extension in fmt.extensions)
 
 
 def check_paths(entities: list[ox.NamedNode], policy: UrlPolicy, reserved: set[str]) -> None:
@@ -718,7 +718,7 @@ def plan_dumps(
                 "turtle",
                 "dump/latest.ttl",
                 TURTLE.media_type,
-                "RDF_TURTLE",
+                TURTLE.eu_file_type,
                 lambda: turtle_dump,
                 "Hele datasættet som Turtle",
                 "The whole dataset as Turtle",
@@ -727,7 +727,7 @@ def plan_dumps(
                 "ntriples",
                 "dump/latest.nt",
                 NTRIPLES.media_type,
-                "RDF_N_TRIPLES",
+                NTRIPLES.eu_file_type,
                 lambda: sorted_ntriples(data),
                 "Hele datasættet som N-Triples",
                 "The whole dataset as N-Triples",
@@ -736,7 +736,7 @@ def plan_dumps(
                 "jsonld",
                 "dump/latest.jsonld",
                 JSONLD.media_type,
-                "JSON_LD",
+                JSONLD.eu_file_type,
                 lambda: jsonld_dump,
                 "Hele datasættet som JSON-LD",
                 "The whole dataset as JSON-LD",
@@ -744,8 +744,8 @@ def plan_dumps(
             (
                 "trig",
                 "dump/latest.trig",
-                "application/trig",
-                "RDF_TRIG",
+                TRIG.media_type,
+                TRIG.eu_file_type,
                 lambda: trig(
                     [(None, data), (provenance_graph, provenance)],
                     prefixes,
@@ -760,7 +760,7 @@ def plan_dumps(
                 "ontology",
                 "dump/ontology.ttl",
                 TURTLE.media_type,
-                "RDF_TURTLE",
+                TURTLE.eu_file_type,
                 lambda: turtle(ontology, prefixes),
                 "Ontologien som Turtle",
                 "The ontology as Turtle",
@@ -769,7 +769,7 @@ def plan_dumps(
                 "shapes",
                 "dump/shapes.ttl",
                 TURTLE.media_type,
-                "RDF_TURTLE",
+                TURTLE.eu_file_type,
                 lambda: turtle(sources.triples(Role.SHAPES), prefixes),
                 "SHACL-formreglerne som Turtle",
                 "The SHACL shapes as Turtle",
@@ -777,8 +777,8 @@ def plan_dumps(
             (
                 "sdg-csv",
                 "eksport/sdg-koblinger.csv",
-                "text/csv",
-                "CSV",
+                CSV.media_type,
+                CSV.eu_file_type,
                 lambda: sdg_links_csv(index, policy),
                 "Verdensmålskoblinger som CSV",
                 "SDG links as CSV",
@@ -786,8 +786,8 @@ def plan_dumps(
             (
                 "sssom",
                 "eksport/sdg-koblinger.sssom.tsv",
-                "text/tab-separated-values",
-                "TSV",
+                TSV.media_type,
+                TSV.eu_file_type,
                 lambda: sdg_links_sssom(index, policy, config),
                 "Verdensmålskoblinger som SSSOM",
                 "SDG links as SSSOM",
@@ -795,8 +795,8 @@ def plan_dumps(
             (
                 "coverage-csv",
                 "daekning.csv",
-                "text/csv",
-                "CSV",
+                CSV.media_type,
+                CSV.eu_file_type,
                 lambda: coverage_csv(matrices),
                 "Verdensmålsdækning som CSV",
                 "SDG coverage as CSV",
@@ -824,7 +824,7 @@ def plan_dumps(
                         Distribution(
                             f"{key}-gz",
                             path + ".gz",
-                            "application/gzip",
+                            GZIP.media_type,
                             file_type,
                             packed_digest,
                             len(packed),

@@ -42,6 +42,7 @@ import pyoxigraph as ox
 from .collector import paused_gc
 from .config import Config
 from .errors import BuildError, ConfigError
+from .formats import FORMATS, SPARQL_QUERY, Format, format_for_file_type, format_for_media_type
 from .model import vocabulary
 from .namespaces import (
     EUAUTH,
@@ -100,6 +101,7 @@ from .vocab import (
     DCT_TYPE,
     EU_COUNTRY,
     EU_DATA_THEME,
+    EU_FILE_TYPE_NS,
     EU_LANGUAGE,
     FOAF_AGENT,
     FOAF_HOMEPAGE,
@@ -181,7 +183,6 @@ COUNTRY_SCHEME = EU_COUNTRY
 # plo:Municipality is "a Danish municipality" (ontology/planlod.ttl), so its plans cover Denmark.
 MUNICIPALITY_COUNTRY = "DNK"
 MUNICIPALITY_COUNTRY_ISO2 = "DK"  # the same country as ISO 3166-1 alpha-2, for schema.org
-FILE_TYPE_NS = str(EUAUTH["file-type"]) + "/"
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 LOCAL_AUTHORITY = ox.NamedNode("http://purl.org/adms/publishertype/LocalAuthority")
 PUBLISHER_TYPE_SCHEME = ox.NamedNode("http://purl.org/adms/publishertype/1.0")
@@ -190,30 +191,6 @@ SPARQL_PROTOCOL = ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/")
 # The UN's own VoID description of the SDG KOS (UNStats/LOD4Stats, sdg-data/void.ttl) names the dataset so.
 SDG_KOS_DATASET = ox.NamedNode("http://metadata.un.org/sdg/void.ttl#SDG")
 
-# The media type inside a compressed file, by EU file-type code.
-MEDIA_TYPE_BY_FILE_TYPE = {
-    "RDF_TURTLE": "text/turtle",
-    "RDF_N_TRIPLES": "application/n-triples",
-    "JSON_LD": "application/ld+json",
-    "RDF_TRIG": "application/trig",
-    "RDF_N_QUADS": "application/n-quads",
-    "RDF_XML": "application/rdf+xml",
-    "CSV": "text/csv",
-    "TSV": "text/tab-separated-values",
-    "JSON": "application/json",
-    "HTML": "text/html",
-}
-COMPRESSION_MEDIA_TYPES = frozenset({"application/gzip", "application/x-gzip", "application/zip", "application/zstd"})
-RDF_FILE_TYPES = frozenset({"RDF_TURTLE", "RDF_N_TRIPLES", "JSON_LD", "RDF_TRIG", "RDF_N_QUADS", "RDF_XML"})
-# W3C format IRIs (https://www.w3.org/ns/formats/) for VoID's void:feature.
-W3C_FORMATS = {
-    "RDF_TURTLE": "http://www.w3.org/ns/formats/Turtle",
-    "RDF_N_TRIPLES": "http://www.w3.org/ns/formats/N-Triples",
-    "JSON_LD": "http://www.w3.org/ns/formats/JSON-LD",
-    "RDF_TRIG": "http://www.w3.org/ns/formats/TriG",
-    "RDF_N_QUADS": "http://www.w3.org/ns/formats/N-Quads",
-    "RDF_XML": "http://www.w3.org/ns/formats/RDF_XML",
-}
 # Distributions that are files of the site but not dumps of the dataset (VoID's void:dataDump).
 NOT_DUMPS = frozenset({"ontology", "shapes"})
 
@@ -250,25 +227,38 @@ class Distribution:
     dump: bool | None = None
 
     @property
+    def content_format(self) -> Format | None:
+        """The format of the content (inside any compression), from its EU file type."""
+        return format_for_file_type(self.file_type)
+
+    @property
+    def compressed(self) -> bool:
+        """Whether `media_type` is a compression format's (the file is compressed, its content is `file_type`)."""
+        fmt = format_for_media_type(self.media_type, FORMATS)
+        return fmt is not None and fmt.compression
+
+    @property
     def compression(self) -> str:
         """The compression media type, or ''."""
         if self.compress_format:
             return self.compress_format
-        return self.media_type if self.media_type in COMPRESSION_MEDIA_TYPES else ""
+        return self.media_type if self.compressed else ""
 
     @property
     def content_media_type(self) -> str:
         """The media type of the content (inside any compression), or '' if unknown."""
-        if self.media_type not in COMPRESSION_MEDIA_TYPES:
+        if not self.compressed:
             return self.media_type
-        return MEDIA_TYPE_BY_FILE_TYPE.get(self.file_type, "")
+        content = self.content_format
+        return content.media_type if content is not None else ""
 
     @property
     def is_dump(self) -> bool:
         """Whether VoID lists the file as a dump of the dataset."""
         if self.dump is not None:
             return self.dump
-        return self.file_type in RDF_FILE_TYPES and self.key not in NOT_DUMPS
+        content = self.content_format
+        return content is not None and content.rdf_format is not None and self.key not in NOT_DUMPS
 
 
 def check_distributions(distributions: Sequence[Distribution]) -> None:
@@ -754,7 +744,7 @@ def media_type_iri(media_type: str) -> ox.NamedNode:
 
 def file_type_iri(code: str) -> ox.NamedNode:
     """The EU file-type IRI of a code."""
-    return ox.NamedNode(FILE_TYPE_NS + code)
+    return ox.NamedNode(EU_FILE_TYPE_NS + code)
 
 
 # ---------------------------------------------------------------- texts
@@ -1114,7 +1104,7 @@ def _service(
     out.add(distribution, DCAT_ACCESS_URL, endpoint)
     out.add(distribution, DCAT_ACCESS_SERVICE, service)
     out.add(distribution, DCT_LICENSE, shared.licence)
-    sparql = file_type_iri("SPARQLQ")
+    sparql = file_type_iri(SPARQL_QUERY.eu_file_type)
     out.add(sparql, RDF_TYPE, DCT_MEDIA_TYPE_OR_EXTENT)
     out.add(distribution, DCT_FORMAT, sparql)
     return service, distribution
@@ -1274,8 +1264,9 @@ def void_triples(
     for d in sorted(distributions, key=lambda d: d.key):
         if d.is_dump:
             out.add(dataset, VOID_DATA_DUMP, ox.NamedNode(policy.base + d.path))
-            if d.file_type in W3C_FORMATS:
-                out.add(dataset, VOID_FEATURE, ox.NamedNode(W3C_FORMATS[d.file_type]))
+            content = d.content_format
+            if content is not None and content.w3c_format:
+                out.add(dataset, VOID_FEATURE, ox.NamedNode(content.w3c_format_iri))
     if site.endpoint:
         out.add(dataset, VOID_SPARQL_ENDPOINT, ox.NamedNode(site.endpoint))
     for plan in site.plans:

@@ -18,10 +18,12 @@ import pyoxigraph as ox
 
 from .config import Config
 from .errors import InputError, SyntaxProblem
+from .formats import INPUT_FORMATS
 from .rdfterms import Subject, Term
 from .vocab import SH_NAMESPACE, XSD_ANY_URI
 
-FORMATS_BY_SUFFIX = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+# The readers of the input files, by their suffix.
+FORMATS_BY_SUFFIX = {fmt.extension: fmt.rdf_format for fmt in INPUT_FORMATS}
 
 
 class Role(Enum):

@@ -21,10 +21,11 @@ import httpx
 import pyoxigraph as ox
 
 from .errors import PlanlodError
+from .formats import NTRIPLES, SPARQL_JSON, TURTLE, format_for_media_type
 from .sparql import DUMP_PATH
 
-DUMPS = {"nt": ("dump/latest.nt", "application/n-triples"), "ttl": ("dump/latest.ttl", "text/turtle")}
-assert DUMPS["nt"][0] == DUMP_PATH
+# The dumps `--format` chooses from, by their extension.
+DUMP_FORMATS = {fmt.extensions[0]: fmt for fmt in (NTRIPLES, TURTLE)}
 
 
 class PushError(PlanlodError):
@@ -93,8 +94,9 @@ def derive_sparql_endpoint(graph_store: str) -> str | None:
 
 
 def count_triples(content: bytes, media_type: str) -> int:
-    """The number of distinct triples in an N-Triples or Turtle document."""
-    rdf_format = ox.RdfFormat.N_TRIPLES if media_type == "application/n-triples" else ox.RdfFormat.TURTLE
+    """The number of distinct triples in an N-Triples or Turtle document (anything but N-Triples is read as
+    Turtle, which N-Triples is a subset of)."""
+    rdf_format = (format_for_media_type(media_type, (NTRIPLES,)) or TURTLE).rdf_format
     try:
         return len({(q.subject, q.predicate, q.object) for q in ox.parse(content, rdf_format)})
     except SyntaxError as exc:
@@ -111,7 +113,7 @@ def _fail(what: str, response: httpx.Response) -> PushError:
 def count_by_sparql(client: httpx.Client, sparql: str, graph: str) -> int:
     """The number of triples in a graph, asked of a SPARQL endpoint."""
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    response = client.get(sparql, params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    response = client.get(sparql, params={"query": query}, headers={"Accept": SPARQL_JSON.media_type})
     if response.status_code != 200:
         raise _fail(f"counting the triples at {sparql}", response)
     try:
@@ -123,11 +125,11 @@ def count_by_sparql(client: httpx.Client, sparql: str, graph: str) -> int:
 
 def count_by_graph_store(client: httpx.Client, endpoint: str, graph: str) -> int:
     """The number of triples in a graph, read back from the Graph Store endpoint."""
-    response = client.get(endpoint, params={"graph": graph}, headers={"Accept": "application/n-triples"})
+    response = client.get(endpoint, params={"graph": graph}, headers={"Accept": NTRIPLES.media_type})
     if response.status_code != 200:
         raise _fail(f"reading graph <{graph}> back from {endpoint}", response)
     media_type = response.headers.get("content-type", "").split(";", 1)[0].strip()
-    return count_triples(response.content, media_type if media_type == "application/n-triples" else "text/turtle")
+    return count_triples(response.content, media_type)
 
 
 def push_dataset(
@@ -142,8 +144,9 @@ def push_dataset(
     timeout: float = 300.0,
 ) -> PushResult:
     """PUT the dump into the graph, then check that the store holds as many triples as the dump."""
-    relative, media_type = DUMPS[dump_format]
-    dump = out_dir / relative
+    fmt = DUMP_FORMATS[dump_format]
+    media_type = fmt.media_type
+    dump = out_dir / (DUMP_PATH.removesuffix(NTRIPLES.extension) + fmt.extension)
     try:
         content = dump.read_bytes()
     except OSError as exc:

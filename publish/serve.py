@@ -18,7 +18,6 @@ Paths that leave the output folder, through `..` or a symbolic link, are answere
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 import os
 import socket
 import stat
@@ -40,18 +39,28 @@ from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import PlanlodError
-from .formats import HTML_CONTENT_TYPE, HTML_MEDIA_TYPE, RDF_FORMATS, TURTLE
+from .formats import (
+    FORM,
+    GRAPH_FORMATS,
+    HTML,
+    HTML_MEDIA_TYPE,
+    RDF_FORMATS,
+    SOLUTION_FORMATS,
+    SPARQL_QUERY,
+    SPARQL_UPDATE,
+    TEXT,
+    TURTLE,
+    Format,
+    content_type_for_name,
+)
 from .sparql import (
     DUMP_PATH,
-    GRAPH_FORMATS,
     MAX_QUERY_BYTES,
-    SOLUTION_FORMATS,
     Busy,
     QueryOutcome,
     QueryPool,
     QueryRequest,
     QueryTimeout,
-    ResultFormat,
     serialize_graph,
     service_description,
     text_outcome,
@@ -164,19 +173,20 @@ def negotiate(header: str | None, offers: Sequence[tuple[str, str]]) -> str | No
     return chosen
 
 
-def format_offers(formats: Sequence[ResultFormat]) -> list[tuple[str, str]]:
-    """Offers for `negotiate`: every media type (with aliases after all canonical ones) -> canonical type."""
+def format_offers(formats: Sequence[Format]) -> list[tuple[str, str]]:
+    """Offers for `negotiate`: every media type /sparql reads for a format (aliases after all canonical ones)
+    -> the format's canonical type."""
     canonical = [(f.media_type, f.media_type) for f in formats]
-    aliases = [(alias, f.media_type) for f in formats for alias in f.aliases]
+    aliases = [(alias, f.media_type) for f in formats for alias in f.result_media_types[1:]]
     return canonical + aliases
 
 
 HTML_KEY = "html"
 # What an entity IRI offers, in the server's order of preference: HTML first, so that `*/*` gets the page.
 ENTITY_OFFERS: tuple[tuple[str, str], ...] = (
-    (HTML_MEDIA_TYPE, HTML_KEY),
+    (HTML.media_type, HTML_KEY),
     *((fmt.media_type, fmt.extension) for fmt in RDF_FORMATS),
-    ("application/xhtml+xml", HTML_KEY),
+    *((alias, HTML_KEY) for alias in HTML.aliases),
     *((alias, fmt.extension) for fmt in RDF_FORMATS for alias in fmt.aliases),
 )
 
@@ -184,41 +194,15 @@ ENTITY_OFFERS: tuple[tuple[str, str], ...] = (
 # ---------------------------------------------------------------- files
 
 
-_TEXT_TYPES: dict[str, str] = {
-    **{fmt.extension: fmt.content_type for fmt in RDF_FORMATS},
-    ".html": HTML_CONTENT_TYPE,
-    ".trig": "application/trig; charset=utf-8",
-    ".rdf": "application/rdf+xml; charset=utf-8",
-    ".csv": "text/csv; charset=utf-8; header=present",
-    ".tsv": "text/tab-separated-values; charset=utf-8",
-    ".xml": "application/xml; charset=utf-8",
-    ".json": "application/json; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".rq": "application/sparql-query; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".gz": "application/gzip",
-    ".conf": "text/plain; charset=utf-8",
-    ".htaccess": "text/plain; charset=utf-8",
-}
-# Files without an extension whose type is known from their path.
-_NAMED_TYPES: dict[str, str] = {".well-known/void": "text/turtle; charset=utf-8"}
+# Files without an extension whose format is known from their path.
+_NAMED_FORMATS: dict[str, Format] = {".well-known/void": TURTLE}
 
 
 def content_type_for(relative: str) -> str:
-    """The Content-Type of an output file, from the formats table and its extension."""
+    """The Content-Type of an output file, from the formats table: what the generated server rules send too."""
     relative = relative.replace(os.sep, "/")
-    if relative in _NAMED_TYPES:
-        return _NAMED_TYPES[relative]
-    name = relative.rsplit("/", 1)[-1]
-    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
-    if suffix in _TEXT_TYPES:
-        return _TEXT_TYPES[suffix]
-    if name in _TEXT_TYPES:
-        return _TEXT_TYPES[name]
-    guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
+    named = _NAMED_FORMATS.get(relative)
+    return named.content_type if named is not None else content_type_for_name(relative)
 
 
 def cache_control_for(relative: str) -> str:
@@ -253,7 +237,7 @@ class SiteFiles(StaticFiles):
 
         The build's own records (`.planlod-site`, `.planlod-state`) are not part of the site: 404."""
         if any(segment.startswith(PRIVATE_PREFIX) for segment in path.split("/")):
-            return Response("Not Found", status_code=404, media_type="text/plain")
+            return Response("Not Found", status_code=404, media_type=TEXT.content_type)
         if scope["method"] in ("GET", "HEAD"):
             target = os.path.join(path, "index.html") if scope["path"].endswith("/") else path
             try:
@@ -283,7 +267,7 @@ class SiteFiles(StaticFiles):
             with open(full_path, "rb") as handle:
                 body = handle.read()
         except OSError:
-            return Response("Not Found", status_code=404, media_type="text/plain; charset=utf-8")
+            return Response("Not Found", status_code=404, media_type=TEXT.content_type)
         content_type = headers.pop("Content-Type")
         return Response(body, media_type=content_type, headers=headers)
 
@@ -345,7 +329,7 @@ class Site:
             return Response(
                 f"406 Not Acceptable: /{path} is available as\n{listing}\n",
                 status_code=406,
-                media_type="text/plain; charset=utf-8",
+                media_type=TEXT.content_type,
                 headers={"Vary": "Accept", "Link": links},
             )
         location = f"./{name}/" if chosen == HTML_KEY else f"./{name}{chosen}"
@@ -366,10 +350,10 @@ class EndpointSettings:
 
 SOLUTION_OFFERS = format_offers(SOLUTION_FORMATS)
 GRAPH_OFFERS = format_offers(GRAPH_FORMATS)
-SD_OFFERS = [(HTML_MEDIA_TYPE, HTML_KEY), *GRAPH_OFFERS, ("application/xhtml+xml", HTML_KEY)]
-_FORM = "application/x-www-form-urlencoded"
-_QUERY = "application/sparql-query"
-_UPDATE = "application/sparql-update"
+SD_OFFERS = [(HTML.media_type, HTML_KEY), *GRAPH_OFFERS, *((alias, HTML_KEY) for alias in HTML.aliases)]
+_FORM = FORM.media_type
+_QUERY = SPARQL_QUERY.media_type
+_UPDATE = SPARQL_UPDATE.media_type
 
 
 def _outcome_response(outcome: QueryOutcome, max_rows: int) -> Response:

@@ -14,9 +14,10 @@ What both rule sets do, for the site served at the base IRI's path `B` (`/` or e
   `Access-Control-Allow-Origin: *` (a browser follows a CORS redirect only if the redirect has it too) and
   `Cache-Control: public, max-age=300`.
 - Document URLs (everything that is a file) answer `200` whatever the Accept header says, with the content type
-  from one table (`SITE_FILE_TYPES`, `charset=utf-8` on text types; `.gz` dumps are `application/gzip`, never a
-  `Content-Encoding`). RDF documents, dumps, exports, the catalogue, VoID and the JSON-LD context also send
-  `Access-Control-Allow-Origin: *` (never with credentials) and a `Link: <licence>; rel="license"` header.
+  from the formats table (`formats.SITE_FILES`, `charset=utf-8` on text types; `.gz` dumps are
+  `application/gzip`, never a `Content-Encoding`). RDF documents, dumps, exports, the catalogue, VoID and the
+  JSON-LD context also send `Access-Control-Allow-Origin: *` (never with credentials) and a
+  `Link: <licence>; rel="license"` header.
 - Caching: `Cache-Control: public, max-age=300` on documents and pages; `max-age=31536000, immutable` on
   versioned contexts (`context/v1.jsonld`) and on fingerprinted assets (`assets/…/name.<8+ hex>.ext`; an asset
   without a content hash in its name may change between builds, so it gets the short policy). ETag and
@@ -32,7 +33,8 @@ from urllib.parse import unquote, urlsplit
 
 from .config import Config
 from .errors import ConfigError
-from .formats import HTML_CONTENT_TYPE, HTML_MEDIA_TYPE, RDF_FORMATS
+from .formats import DATA_FILES, DEFAULT_CONTENT_TYPE, GZIP, HTML_MEDIA_TYPE, RDF_FORMATS, TEXT, TURTLE, site_file_types
+from .formats import HTML as HTML_FORMAT  # `HTML` here is the name of the page representation in the rules
 from .urls import UrlPolicy
 
 HTML = "html"
@@ -41,56 +43,12 @@ NOT_ACCEPTABLE = "none"
 SHORT_CACHE = "public, max-age=300"
 LONG_CACHE = "public, max-age=31536000, immutable"
 
-# Media ranges that choose the HTML page. The page's own media type first.
-HTML_RANGES: tuple[str, ...] = (HTML_MEDIA_TYPE, "application/xhtml+xml")
 # Wildcards that a client may send instead of naming a type; they choose the HTML page.
 WILDCARD_RANGES: tuple[str, ...] = ("*/*", "text/*")
-
-# File extension (without dot) -> Content-Type of every kind of file the site holds. RDF formats from the
-# formats table; the rest are the site-level files of docs/site-layout.md and common asset types.
-SITE_FILE_TYPES: tuple[tuple[str, str], ...] = (
-    ("html", HTML_CONTENT_TYPE),
-    *((fmt.extension.lstrip("."), fmt.content_type) for fmt in RDF_FORMATS),
-    ("trig", "application/trig; charset=utf-8"),
-    ("nq", "application/n-quads; charset=utf-8"),
-    ("rdf", "application/rdf+xml; charset=utf-8"),
-    ("gz", "application/gzip"),
-    ("csv", "text/csv; charset=utf-8"),
-    ("tsv", "text/tab-separated-values; charset=utf-8"),
-    ("rq", "application/sparql-query; charset=utf-8"),
-    ("xml", "application/xml; charset=utf-8"),
-    ("txt", "text/plain; charset=utf-8"),
-    ("css", "text/css; charset=utf-8"),
-    ("js", "text/javascript; charset=utf-8"),
-    ("mjs", "text/javascript; charset=utf-8"),
-    ("json", "application/json"),
-    ("map", "application/json"),
-    ("webmanifest", "application/manifest+json"),
-    ("svg", "image/svg+xml"),
-    ("png", "image/png"),
-    ("jpg", "image/jpeg"),
-    ("jpeg", "image/jpeg"),
-    ("gif", "image/gif"),
-    ("webp", "image/webp"),
-    ("avif", "image/avif"),
-    ("ico", "image/x-icon"),
-    ("woff", "font/woff"),
-    ("woff2", "font/woff2"),
-    ("pdf", "application/pdf"),
-)
-DEFAULT_CONTENT_TYPE = "application/octet-stream"
-# Files whose responses carry CORS and the licence link: RDF documents, dumps, exports, the catalogue.
-DATA_EXTENSIONS: tuple[str, ...] = (
-    *(fmt.extension.lstrip(".") for fmt in RDF_FORMATS),
-    "trig",
-    "nq",
-    "rdf",
-    "gz",
-    "csv",
-    "tsv",
-)
 VOID_PATH = ".well-known/void"
-VOID_CONTENT_TYPE = "text/turtle; charset=utf-8"
+VOID_CONTENT_TYPE = TURTLE.content_type
+# The extensions of the data files, whose responses carry CORS and the licence link.
+DATA_EXTENSIONS: tuple[str, ...] = tuple(extension for fmt in DATA_FILES for extension in fmt.extensions)
 # Versioned JSON-LD contexts (`context/v1.jsonld`) and fingerprinted assets never change under one name.
 VERSIONED_CONTEXT_PATTERN = r"context/v[0-9]+\.jsonld"
 FINGERPRINTED_ASSET_PATTERN = r"assets/(?:[^/]+/)*[^/]*[.-][0-9a-f]{8,}\.[A-Za-z0-9]+"
@@ -116,7 +74,7 @@ def representation_ranges() -> tuple[tuple[str, str], ...]:
     for fmt in RDF_FORMATS:
         for media_type in (fmt.media_type, *fmt.aliases):
             pairs.append((media_type, fmt.extension.lstrip(".")))
-    pairs.extend((media_type, HTML) for media_type in HTML_RANGES)
+    pairs.extend((media_type, HTML) for media_type in HTML_FORMAT.media_types)
     return tuple(pairs)
 
 
@@ -269,7 +227,7 @@ def nginx_conf(config: Config, policy: UrlPolicy) -> str:
         "absolute_redirect off;",
         "index index.html;",
         "types {",
-        *_indent([f"{_nginx_quote(content_type)} {extension};" for extension, content_type in SITE_FILE_TYPES]),
+        *_indent([f"{_nginx_quote(content_type)} {extension};" for extension, content_type in site_file_types()]),
         "}",
         f"default_type {DEFAULT_CONTENT_TYPE};",
         "error_page 406 @planlod_not_acceptable;",
@@ -401,7 +359,7 @@ def _nginx_not_acceptable_location() -> list[str]:
         "@planlod_not_acceptable",
         [
             "types { }",
-            "default_type 'text/plain; charset=utf-8';",
+            f"default_type {_nginx_quote(TEXT.content_type)};",
             *_nginx_headers(_negotiated_headers(), always=True),
             f"add_header Link {_nginx_quote(_alternates_link('$uri'))} always;",
             "return 406 " + _nginx_quote(_not_acceptable_text("$uri")) + ";",
@@ -462,10 +420,10 @@ def _apache_types() -> list[str]:
     alternatives = [f"{HTML_MEDIA_TYPE} (%{{REQUEST_URI}}/)"]
     alternatives += [f"{fmt.media_type} (%{{REQUEST_URI}}{fmt.extension})" for fmt in RDF_FORMATS]
     return [
-        "# Content types, charset=utf-8 on text types. Dumps (.gz) are application/gzip, not gzip-encoded.",
+        f"# Content types, charset=utf-8 on text types. Dumps (.gz) are {GZIP.media_type}, not gzip-encoded.",
         "<IfModule mod_mime.c>",
         "    RemoveEncoding .gz",
-        *(f"    AddType {_apache_quote(content_type)} .{extension}" for extension, content_type in SITE_FILE_TYPES),
+        *(f"    AddType {_apache_quote(content_type)} .{extension}" for extension, content_type in site_file_types()),
         "</IfModule>",
         "ErrorDocument 406 "
         + _apache_quote(f"406 Not Acceptable: %{{REQUEST_URI}} is available as {', '.join(alternatives)}"),

@@ -42,6 +42,7 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from .errors import PlanlodError
+from .formats import GRAPH_FORMATS, SOLUTION_FORMATS, SPARQL_JSON, TEXT, TURTLE, Format
 from .namespaces import STANDARD_PREFIXES
 from .urls import UrlPolicy
 from .vocab import (
@@ -82,69 +83,7 @@ class EndpointError(PlanlodError):
 # ---------------------------------------------------------------- formats
 
 
-@dataclass(frozen=True)
-class ResultFormat:
-    """A serialization the endpoint answers in: its canonical media type, aliases clients send, and the
-    W3C format IRI (https://www.w3.org/ns/formats/) for the service description."""
-
-    media_type: str
-    aliases: tuple[str, ...]
-    format_iri: str
-
-    @property
-    def content_type(self) -> str:
-        """The Content-Type header value, with charset: every format here is text."""
-        return f"{self.media_type}; charset=utf-8"
-
-    @property
-    def media_types(self) -> tuple[str, ...]:
-        """The canonical media type and its aliases."""
-        return (self.media_type, *self.aliases)
-
-
-SPARQL_JSON = ResultFormat(
-    "application/sparql-results+json",
-    ("application/json", "text/javascript", "application/javascript"),
-    "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
-)
-SPARQL_XML = ResultFormat(
-    "application/sparql-results+xml", ("application/xml", "text/xml"), "http://www.w3.org/ns/formats/SPARQL_Results_XML"
-)
-SPARQL_CSV = ResultFormat("text/csv", (), "http://www.w3.org/ns/formats/SPARQL_Results_CSV")
-SPARQL_TSV = ResultFormat("text/tab-separated-values", (), "http://www.w3.org/ns/formats/SPARQL_Results_TSV")
-# SELECT and ASK results, the first is the default (for */* or no Accept header).
-SOLUTION_FORMATS: tuple[ResultFormat, ...] = (SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV)
-
-GRAPH_TURTLE = ResultFormat(
-    "text/turtle", ("application/turtle", "application/x-turtle"), "http://www.w3.org/ns/formats/Turtle"
-)
-GRAPH_JSONLD = ResultFormat(
-    "application/ld+json", ("application/x-json+ld", "application/json"), "http://www.w3.org/ns/formats/JSON-LD"
-)
-GRAPH_NTRIPLES = ResultFormat(
-    "application/n-triples", ("text/plain+ntriples",), "http://www.w3.org/ns/formats/N-Triples"
-)
-GRAPH_RDFXML = ResultFormat(
-    "application/rdf+xml", ("application/xml", "text/xml"), "http://www.w3.org/ns/formats/RDF_XML"
-)
-# CONSTRUCT and DESCRIBE results (and the service description), the first is the default.
-GRAPH_FORMATS: tuple[ResultFormat, ...] = (GRAPH_TURTLE, GRAPH_JSONLD, GRAPH_NTRIPLES, GRAPH_RDFXML)
-
-_OX_SOLUTION_FORMATS = {
-    SPARQL_JSON.media_type: ox.QueryResultsFormat.JSON,
-    SPARQL_XML.media_type: ox.QueryResultsFormat.XML,
-    SPARQL_CSV.media_type: ox.QueryResultsFormat.CSV,
-    SPARQL_TSV.media_type: ox.QueryResultsFormat.TSV,
-}
-_OX_GRAPH_FORMATS = {
-    GRAPH_TURTLE.media_type: ox.RdfFormat.TURTLE,
-    GRAPH_JSONLD.media_type: ox.RdfFormat.JSON_LD,
-    GRAPH_NTRIPLES.media_type: ox.RdfFormat.N_TRIPLES,
-    GRAPH_RDFXML.media_type: ox.RdfFormat.RDF_XML,
-}
-
-
-def format_by_media_type(media_type: str, formats: Sequence[ResultFormat]) -> ResultFormat:
+def format_by_media_type(media_type: str, formats: Sequence[Format]) -> Format:
     """The format with this canonical media type."""
     for fmt in formats:
         if fmt.media_type == media_type:
@@ -216,7 +155,7 @@ class QueryRequest:
 
     query: str
     solutions_format: str | None = SPARQL_JSON.media_type
-    graph_format: str | None = GRAPH_TURTLE.media_type
+    graph_format: str | None = TURTLE.media_type
     # The protocol's default-graph-uri and named-graph-uri; None when the request gave neither.
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
@@ -237,7 +176,7 @@ class QueryOutcome:
 
 def text_outcome(status: int, message: str) -> QueryOutcome:
     """An error answer: a text/plain message."""
-    return QueryOutcome(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"))
+    return QueryOutcome(status, TEXT.content_type, (message.rstrip("\n") + "\n").encode("utf-8"))
 
 
 def refusal(request: QueryRequest) -> QueryOutcome | None:
@@ -367,7 +306,7 @@ def _solutions(result: ox.QuerySolutions, request: QueryRequest) -> QueryOutcome
         document, rows = _capped_json(document, request.max_rows)
     if fmt is not SPARQL_JSON:
         parsed = ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
-        document = parsed.serialize(format=_OX_SOLUTION_FORMATS[fmt.media_type]) or b""
+        document = parsed.serialize(format=fmt.results_format) or b""
     return QueryOutcome(200, fmt.content_type, document, "select", rows, truncated)
 
 
@@ -402,7 +341,7 @@ def _boolean(result: ox.QueryBoolean, request: QueryRequest) -> QueryOutcome:
     if request.solutions_format is None:
         return not_acceptable("ASK", SOLUTION_FORMATS)
     fmt = format_by_media_type(request.solutions_format, SOLUTION_FORMATS)
-    body = result.serialize(format=_OX_SOLUTION_FORMATS[fmt.media_type]) or b""
+    body = result.serialize(format=fmt.results_format) or b""
     return QueryOutcome(200, fmt.content_type, body, "ask", 1)
 
 
@@ -421,7 +360,7 @@ def restore_literals(
 
 def serialize_graph(triples: Sequence[ox.Triple], media_type: str, prefixes: dict[str, str]) -> bytes:
     """Triples in one of the graph formats."""
-    rdf_format = _OX_GRAPH_FORMATS[media_type]
+    rdf_format = format_by_media_type(media_type, GRAPH_FORMATS).rdf_format
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
         iris = {
             term.value for t in triples for term in (t.subject, t.predicate, t.object) if isinstance(term, ox.NamedNode)
@@ -446,7 +385,7 @@ def _graph(result: ox.QueryTriples, request: QueryRequest, dataset: Dataset) -> 
     return QueryOutcome(200, fmt.content_type, body, "graph", len(triples), truncated)
 
 
-def not_acceptable(form: str, formats: Sequence[ResultFormat]) -> QueryOutcome:
+def not_acceptable(form: str, formats: Sequence[Format]) -> QueryOutcome:
     """406: the Accept header allows none of the formats of this query form."""
     listed = "\n".join(f"  {fmt.media_type}" for fmt in formats)
     return text_outcome(406, f"The Accept header allows none of the formats {form} results come in:\n{listed}")
@@ -744,5 +683,5 @@ def service_description(
         ox.Triple(graph, VOID_TRIPLES, integer(triples)),
     ]
     for fmt in (*SOLUTION_FORMATS, *GRAPH_FORMATS):
-        triples_out.append(ox.Triple(service, SD_RESULT_FORMAT, ox.NamedNode(fmt.format_iri)))
+        triples_out.append(ox.Triple(service, SD_RESULT_FORMAT, ox.NamedNode(fmt.w3c_format_iri)))
     return triples_out

@@ -18,9 +18,8 @@ import pytest
 
 from publish.config import Config
 from publish.errors import ConfigError
-from publish.formats import RDF_FORMATS
+from publish.formats import RDF_FORMATS, site_file_types
 from publish.serverconf import (
-    SITE_FILE_TYPES,
     accept_rules,
     base_path,
     htaccess,
@@ -162,7 +161,7 @@ def test_nginx_snippet_structure(config: Config, base: str) -> None:
     quoted = re.findall(r"if \(\$http_accept ~\* ('(?:[^'\\]|\\.)*')\)", text)
     assert [nginx_unquote(token) for token in quoted] == list(accept_rules())
     # Every content type of the table is declared.
-    for extension, content_type in SITE_FILE_TYPES:
+    for extension, content_type in site_file_types():
         assert f"'{content_type}' {extension};" in text
     assert "map " not in text, "map is not allowed in server context"
 
