@@ -41,12 +41,12 @@ from .collector import paused_gc
 from .config import Config
 from .errors import BuildError, InputError, NonConforming
 from .exports import CoverageMatrix, coverage_csv, coverage_matrix, sdg_links_csv, sdg_links_sssom
-from .formats import CSV, GZIP, JSONLD, NTRIPLES, RDF_FORMATS, SITE_FILES, TRIG, TSV, TURTLE
+from .formats import CSV, GZIP, JSONLD, NTRIPLES, RDF_FORMATS, RDFXML, SITE_FILES, TRIG, TSV, TURTLE
 from .incremental import STATE, BuildState, GraphParts, digest, read_key
 from .load import Role, Sources, display_path, load_sources
 from .model import DERIVED_PREDICATES, derived_triples, vocabulary
-from .query import Read, SiteGraph, page_dir, relative, triple_key
-from .render import LANGS, Renderer
+from .query import Read, SiteGraph, triple_key
+from .render import Renderer
 from .serialize import (
     json_text,
     jsonld_flat,
@@ -62,9 +62,43 @@ from .serialize import (
     used_prefixes,
 )
 from .serverconf import htaccess, nginx_conf
-from .urls import ENGLISH_SEGMENT, UrlPolicy
+from .urls import (
+    LANGS,
+    UrlPolicy,
+    asset,
+    catalogue_file,
+    compressed,
+    context_file,
+    coverage_csv_file,
+    coverage_page,
+    datamodel_page,
+    document,
+    dump,
+    home_page,
+    htaccess_file,
+    is_page_file,
+    nginx_file,
+    ontology_dump,
+    other_lang,
+    page,
+    page_dir,
+    page_file,
+    page_folder,
+    relative,
+    reserved_segments,
+    robots_file,
+    sdg_links_csv_file,
+    sdg_links_sssom_file,
+    sdg_page,
+    shapes_dump,
+    site_folders,
+    sitemap_file,
+    source_document,
+    static_page,
+    void_files,
+)
 from .validate import run_validation
-from .views import VALUES_SEGMENT, SiteView, Views, embed_json
+from .views import SiteView, Views, embed_json
 from .vocab import (
     DCT_LICENSE,
     DCT_MODIFIED,
@@ -178,6 +212,8 @@ DOCUMENT_SUFFIXES = tuple("." + extension for fmt in SITE_FILES for extension in
 
 def check_paths(entities: list[ox.NamedNode], policy: UrlPolicy, reserved: set[str]) -> None:
     """Refuse entity paths that cannot be published or that would collide with other files of the site."""
+    reserved_anywhere = reserved_segments()
+    reserved_names = " or ".join(repr(name) for name in sorted(reserved_anywhere))
     for entity in entities:
         path = policy.path(entity.value)
         segments = path.split("/")
@@ -186,10 +222,8 @@ def check_paths(entities: list[ox.NamedNode], policy: UrlPolicy, reserved: set[s
             problem = "its path is empty or has an empty, '.' or '..' segment"
         elif not PATH_CHARACTERS.fullmatch(path):
             problem = "its path has characters that need percent-encoding, a query string or a fragment"
-        elif ENGLISH_SEGMENT in segments or VALUES_SEGMENT in segments:
-            problem = (
-                f"its path uses a segment reserved for the site's own pages ({ENGLISH_SEGMENT!r} or {VALUES_SEGMENT!r})"
-            )
+        elif reserved_anywhere.intersection(segments):
+            problem = f"its path uses a segment reserved for the site's own pages ({reserved_names})"
         elif any(segment.lower().endswith(DOCUMENT_SUFFIXES) for segment in segments):
             problem = "a segment of its path ends like a file name (.ttl, .html, …), which would collide with a file"
         elif segments[0] in reserved:
@@ -329,7 +363,7 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
     with phase(summary, "plan", report):
         graph = SiteGraph(described, policy)
         check_outside_base(graph, policy)
-        check_paths(graph.entities, policy, reserved_segments(plan, config))
+        check_paths(graph.entities, policy, reserved_first_segments(plan, config))
         summary.triples = len(data)
         summary.entities = len(graph.entities)
     views = Views(graph, config, policy, matrices)
@@ -360,7 +394,7 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
         # The dumps, catalogue and other site files go to disk first, and what only they needed is let go: the
         # render workers are forked from a smaller process, and no dump is held in memory while they run.
         with phase(summary, "write dumps", report):
-            early_pages = [p for p in plan.files if p.endswith("index.html")]
+            early_pages = [p for p in plan.files if is_page_file(p)]
             for path in sorted(plan.files):
                 writer.write(path, plan.files[path])
             plan.files.clear()
@@ -389,11 +423,9 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
             writer.record([item for entity in sorted(rendered.files) for item in rendered.files[entity]])
             entity_files = {path for files in state.files.values() for path, _ in files}
             pages = sorted(
-                [p for p in entity_files if p.endswith("index.html")]
-                + early_pages
-                + [p for p in plan.files if p.endswith("index.html")]
+                [p for p in entity_files if is_page_file(p)] + early_pages + [p for p in plan.files if is_page_file(p)]
             )
-            plan.add("sitemap.xml", sitemap(pages, policy, lastmod))
+            plan.add(sitemap_file(), sitemap(pages, policy, lastmod))
             for path in sorted(plan.files):
                 writer.write(path, plan.files[path])
             copy_assets(config, writer)
@@ -583,15 +615,15 @@ def render_entity(
     described = job.graph.document(entity)
     # Each document is the entity's triples (sorted) with what the document says about itself, kept in order.
     documents = {
-        f: merge_sorted(described, document_about(entity, entity.value + f.extension, policy, config))
+        f: merge_sorted(described, document_about(entity, policy.iri(document(path, f)), policy, config))
         for f in RDF_FORMATS
     }
     # The documents differ only in their own IRI (same namespace, same scheme): one prefix scan serves them all.
     scan = prefix_scan(documents[TURTLE], prefixes)
-    emit(path + TURTLE.extension, turtle(documents[TURTLE], prefixes, entity, presorted=True, scan=scan))
-    emit(path + NTRIPLES.extension, ntriples(documents[NTRIPLES], presorted=True))
+    emit(document(path, TURTLE), turtle(documents[TURTLE], prefixes, entity, presorted=True, scan=scan))
+    emit(document(path, NTRIPLES), ntriples(documents[NTRIPLES], presorted=True))
     jsonld_text = json_text(jsonld_tree(entity, documents[JSONLD], prefixes, presorted=True, scan=scan))
-    emit(path + JSONLD.extension, jsonld_text.encode("utf-8"))
+    emit(document(path, JSONLD), jsonld_text.encode("utf-8"))
     middle = time.perf_counter()
     kinds = views.kind(entity)
     template = renderer.entity_template(kinds)
@@ -599,19 +631,19 @@ def render_entity(
     extra = job.extras.get(entity.value, {})
     for lang in LANGS:
         here = page_dir(path, lang)
-        page = views.page(entity, lang, jsonld_text)
+        view = views.page(entity, lang, jsonld_text)
         context = {**extra, **views.extra(entity, kinds, lang, here)}
         emit(
-            here + "/index.html",
+            page_file(here),
             renderer.render(
-                template, lang, here, page=page, site=site, extra=context, other_lang_href=page.other_lang_href
+                template, lang, here, page=view, site=site, extra=context, other_lang_href=view.other_lang_href
             ),
         )
         for page_path, values in views.value_pages(entity, lang):
             page_here = page_dir(page_path, lang)
-            other = relative(page_here, page_dir(page_path, "en" if lang == "da" else "da") + "/")
+            other = relative(page_here, page(page_path, other_lang(lang)))
             emit(
-                page_here + "/index.html",
+                page_file(page_here),
                 renderer.render(values_template, lang, page_here, site=site, other_lang_href=other, **values),
             )
     timings["documents"] += middle - start
@@ -632,23 +664,24 @@ def plan_site_pages(plan: SitePlan, views: Views, renderer: Renderer, site: Site
 
 def _plan_site_pages(plan: SitePlan, views: Views, renderer: Renderer, site: SiteView) -> None:
     site_pages: list[tuple[str, str, Callable[[str, str], dict[str, object]]]] = [
-        ("", "home.html", views.home),
-        ("daekning", "coverage.html", views.coverage),
-        ("datamodel", "datamodel.html", views.datamodel),
+        (home_page(), "home.html", views.home),
+        (coverage_page(), "coverage.html", views.coverage),
+        (datamodel_page(), "datamodel.html", views.datamodel),
     ]
     for concept in views.sdg_pages():
         code = concept.value.rsplit("/", 1)[1]
-        site_pages.append((f"sdg/{code}", "sdg.html", partial(views.sdg, concept)))
+        site_pages.append((sdg_page(code), "sdg.html", partial(views.sdg, concept)))
     for stem in sorted(p.stem for p in (views.config.site_dir / "templates" / "pages").glob("*.html")):
-        site_pages.append((stem, f"pages/{stem}.html", views.static))
+        site_pages.append((static_page(stem), f"pages/{stem}.html", views.static))
     for path, template_name, make in site_pages:
         template = renderer.template(template_name)
         for lang in LANGS:
             here = page_dir(path, lang)
-            other = relative(here, page_dir(path, "en" if lang == "da" else "da") + "/")
+            other = relative(here, page(path, other_lang(lang)))
             context = make(lang, here)
-            target = (here + "/index.html") if here else "index.html"
-            plan.add(target, renderer.render(template, lang, here, site=site, other_lang_href=other, **context))
+            plan.add(
+                page_file(here), renderer.render(template, lang, here, site=site, other_lang_href=other, **context)
+            )
 
 
 def site_data(sources: Sources, policy: UrlPolicy) -> list[ox.Triple]:
@@ -705,7 +738,7 @@ def plan_dumps(
     with paused_gc():
         prefixes = policy.prefixes()
         ontology = list(sources.triples(Role.ONTOLOGY))
-        provenance_graph = ox.NamedNode(policy.dataset + "/proveniens")
+        provenance_graph = ox.NamedNode(policy.provenance_graph)
         provenance = sorted(provenance_triples(policy, data), key=triple_key)
         jsonld_dump, used = jsonld_flat_and_prefixes(data, prefixes, presorted=True)  # used: used_prefixes(data)
         in_provenance = set(used_prefixes(provenance, prefixes).values())
@@ -716,7 +749,7 @@ def plan_dumps(
         files: list[tuple[str, str, str, str, Callable[[], bytes], str, str]] = [
             (
                 "turtle",
-                "dump/latest.ttl",
+                dump(TURTLE),
                 TURTLE.media_type,
                 TURTLE.eu_file_type,
                 lambda: turtle_dump,
@@ -725,7 +758,7 @@ def plan_dumps(
             ),
             (
                 "ntriples",
-                "dump/latest.nt",
+                dump(NTRIPLES),
                 NTRIPLES.media_type,
                 NTRIPLES.eu_file_type,
                 lambda: sorted_ntriples(data),
@@ -734,7 +767,7 @@ def plan_dumps(
             ),
             (
                 "jsonld",
-                "dump/latest.jsonld",
+                dump(JSONLD),
                 JSONLD.media_type,
                 JSONLD.eu_file_type,
                 lambda: jsonld_dump,
@@ -743,7 +776,7 @@ def plan_dumps(
             ),
             (
                 "trig",
-                "dump/latest.trig",
+                dump(TRIG),
                 TRIG.media_type,
                 TRIG.eu_file_type,
                 lambda: trig(
@@ -758,7 +791,7 @@ def plan_dumps(
             ),
             (
                 "ontology",
-                "dump/ontology.ttl",
+                ontology_dump(),
                 TURTLE.media_type,
                 TURTLE.eu_file_type,
                 lambda: turtle(ontology, prefixes),
@@ -767,7 +800,7 @@ def plan_dumps(
             ),
             (
                 "shapes",
-                "dump/shapes.ttl",
+                shapes_dump(),
                 TURTLE.media_type,
                 TURTLE.eu_file_type,
                 lambda: turtle(sources.triples(Role.SHAPES), prefixes),
@@ -776,7 +809,7 @@ def plan_dumps(
             ),
             (
                 "sdg-csv",
-                "eksport/sdg-koblinger.csv",
+                sdg_links_csv_file(),
                 CSV.media_type,
                 CSV.eu_file_type,
                 lambda: sdg_links_csv(index, policy),
@@ -785,7 +818,7 @@ def plan_dumps(
             ),
             (
                 "sssom",
-                "eksport/sdg-koblinger.sssom.tsv",
+                sdg_links_sssom_file(),
                 TSV.media_type,
                 TSV.eu_file_type,
                 lambda: sdg_links_sssom(index, policy, config),
@@ -794,7 +827,7 @@ def plan_dumps(
             ),
             (
                 "coverage-csv",
-                "daekning.csv",
+                coverage_csv_file(),
                 CSV.media_type,
                 CSV.eu_file_type,
                 lambda: coverage_csv(matrices),
@@ -802,6 +835,9 @@ def plan_dumps(
                 "SDG coverage as CSV",
             ),
         ]
+
+        # The dumps of the dataset are also published gzipped.
+        gzipped = {dump(fmt) for fmt in (TURTLE, NTRIPLES, JSONLD, TRIG)}
 
         def pack(content: bytes, gzipped: bool) -> tuple[str, bytes, str]:
             packed = gzip_bytes(content) if gzipped else b""
@@ -813,17 +849,17 @@ def plan_dumps(
             for key, path, media_type, file_type, make, title_da, title_en in files:
                 content = make()
                 plan.add(path, content)
-                packing = packer.submit(pack, content, path.startswith("dump/latest."))
+                packing = packer.submit(pack, content, path in gzipped)
                 made.append((key, path, media_type, file_type, len(content), title_da, title_en, packing))
             for key, path, media_type, file_type, size, title_da, title_en, packing in made:
                 digest, packed, packed_digest = packing.result()
                 distributions.append(Distribution(key, path, media_type, file_type, digest, size, title_da, title_en))
                 if packed_digest:
-                    plan.add(path + ".gz", packed)
+                    plan.add(compressed(path, GZIP), packed)
                     distributions.append(
                         Distribution(
                             f"{key}-gz",
-                            path + ".gz",
+                            compressed(path, GZIP),
                             GZIP.media_type,
                             file_type,
                             packed_digest,
@@ -853,27 +889,23 @@ def plan_catalogue(
         # VoID counts the dataset alone: the index's first triples when it holds the data first (build_site's).
         own = index.first(len(data)) if index.triples[: len(data)] == data else DataIndex(data)
         void = void_triples(config, policy, own, distributions)
-        plan.add("catalog.ttl", turtle(catalogue, prefixes, ox.NamedNode(policy.catalogue)))
-        plan.add("catalog.rdf", rdfxml(catalogue, prefixes))
-        plan.add("catalog.jsonld", jsonld_flat(catalogue, prefixes))
+        plan.add(catalogue_file(TURTLE), turtle(catalogue, prefixes, ox.NamedNode(policy.catalogue)))
+        plan.add(catalogue_file(RDFXML), rdfxml(catalogue, prefixes))
+        plan.add(catalogue_file(JSONLD), jsonld_flat(catalogue, prefixes))
         void_document = turtle(void, prefixes, ox.NamedNode(policy.dataset))
-        plan.add("void.ttl", void_document)
-        plan.add(".well-known/void", void_document)
-        plan.add("context/v1.jsonld", context_document(ontology, policy))
-        plan.add("server/nginx.conf", nginx_conf(config, policy).encode("utf-8"))
-        plan.add(".htaccess", htaccess(config, policy).encode("utf-8"))
-        plan.add("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {policy.base}sitemap.xml\n".encode())
+        for path in void_files():
+            plan.add(path, void_document)
+        plan.add(context_file(), context_document(ontology, policy))
+        plan.add(nginx_file(), nginx_conf(config, policy).encode("utf-8"))
+        plan.add(htaccess_file(), htaccess(config, policy).encode("utf-8"))
+        plan.add(robots_file(), f"User-agent: *\nAllow: /\nSitemap: {policy.sitemap}\n".encode())
         return data + ontology + reference + list(sources.triples(Role.SHAPES)) + catalogue + void
 
 
-# Folders at the top of the site that hold its own pages, not entities.
-SITE_FOLDERS = frozenset({"sdg", "assets", "daekning", "datamodel", "sparql", "sitemap.xml", "en"})
-
-
-def reserved_segments(plan: SitePlan, config: Config) -> set[str]:
+def reserved_first_segments(plan: SitePlan, config: Config) -> set[str]:
     """First path segments no entity may use: the site's own files and folders, and its static pages."""
-    pages = {p.stem for p in (config.site_dir / "templates" / "pages").glob("*.html")}
-    return {path.split("/", 1)[0] for path in plan.files} | SITE_FOLDERS | pages
+    pages = {static_page(p.stem) for p in (config.site_dir / "templates" / "pages").glob("*.html")}
+    return {path.split("/", 1)[0] for path in plan.files} | site_folders() | pages
 
 
 def context_document(ontology: list[ox.Triple], policy: UrlPolicy) -> bytes:
@@ -898,11 +930,11 @@ def copy_assets(config: Config, writer: SiteWriter) -> None:
     assets = config.site_dir / "assets"
     if assets.is_dir():
         for path in sorted(p for p in assets.rglob("*") if p.is_file()):
-            writer.write("assets/" + path.relative_to(assets).as_posix(), path.read_bytes())
+            writer.write(asset(path.relative_to(assets).as_posix()), path.read_bytes())
     sources = config.data_dir / "kilder"
     if sources.is_dir():
         for path in sorted(p for p in sources.rglob("*") if p.is_file()):
-            writer.write("kilde/" + path.relative_to(sources).as_posix(), path.read_bytes())
+            writer.write(source_document(path.relative_to(sources).as_posix()), path.read_bytes())
 
 
 def sitemap(pages: list[str], policy: UrlPolicy, lastmod: str) -> bytes:
@@ -911,9 +943,8 @@ def sitemap(pages: list[str], policy: UrlPolicy, lastmod: str) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    for page in pages:
-        folder = page[: -len("index.html")]
-        loc = (policy.base + folder).replace("&", "&amp;").replace("<", "&lt;")
+    for path in pages:
+        loc = policy.iri(page_folder(path)).replace("&", "&amp;").replace("<", "&lt;")
         lines.append(f"  <url><loc>{loc}</loc><lastmod>{lastmod}</lastmod></url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")

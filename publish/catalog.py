@@ -12,11 +12,10 @@ Nothing here is invented and nothing reads the clock or the network:
 - fixed facts of the published formats and EU code lists (IANA media types, EU file-type, data-theme, language
   and country IRIs, the SPDX checksum algorithm).
 
-IRIs, all under the base IRI: catalogue `katalog`, catalogue records `katalog/post/{dataset path}`, the site's
-dataset `datasaet`, one dataset per plan `datasaet/{plan path}` (only when the data hold more than one plan;
-with one plan the site's dataset is that plan's dataset), series of plan editions `datasaet/serie/{slug}`,
-distributions `datasaet/distribution/{key}`, the SPARQL data service `tjeneste/sparql`, the contact point
-`kontakt`. Checksums, periods, locations, VoID partitions and the linkset are blank nodes with fixed labels, so
+IRIs, all from the URI policy (`urls`): the catalogue, a catalogue record per dataset, the site's dataset, one
+dataset per plan (only when the data hold more than one plan; with one plan the site's dataset is that plan's
+dataset), series of plan editions, distributions, the SPARQL data service and the contact point.
+Checksums, periods, locations, VoID partitions and the linkset are blank nodes with fixed labels, so
 no further IRI needs a page.
 
 Checksum algorithm: `spdx:checksumAlgorithm_sha256`, the SPDX 2.x individual in the same
@@ -35,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import cast
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
@@ -157,13 +156,6 @@ from .vocab import (
 
 Node = ox.NamedNode | ox.BlankNode
 
-CATALOGUE_PATH = "katalog"
-RECORD_PATH = "katalog/post/"
-DATASET_PATH = "datasaet"
-DISTRIBUTION_PATH = "datasaet/distribution/"
-SERIES_PATH = "datasaet/serie/"
-SERVICE_PATH = "tjeneste/sparql"
-CONTACT_PATH = "kontakt"
 SPARQL_KEY = "sparql"
 
 
@@ -667,8 +659,7 @@ class SiteFacts:
     @property
     def endpoint(self) -> str:
         """The SPARQL endpoint's IRI, or '' when none is configured."""
-        value = self.config.sparql_endpoint.strip()
-        return urljoin(self.policy.base, value) if value else ""
+        return self.policy.endpoint(self.config.sparql_endpoint)
 
 
 def site_facts(
@@ -679,9 +670,7 @@ def site_facts(
     index = as_index(data)
     vocab = vocabulary(policy)
     plans = all_plans(index, vocab)
-    publisher = publisher or config.publisher
-    if publisher and "://" not in publisher:
-        publisher = policy.base + publisher.lstrip("/")
+    publisher = policy.setting(publisher or config.publisher)
     if publisher:
         agent = agent_facts(index, vocab, ox.NamedNode(publisher))
     else:
@@ -698,43 +687,6 @@ def site_facts(
 
 
 # ---------------------------------------------------------------- IRIs
-
-
-def catalogue_iri(policy: UrlPolicy) -> str:
-    """The catalogue's IRI."""
-    return policy.base + CATALOGUE_PATH
-
-
-def dataset_iri(policy: UrlPolicy) -> str:
-    """The IRI of the dataset the whole site publishes."""
-    return policy.base + DATASET_PATH
-
-
-def plan_dataset_iri(policy: UrlPolicy, plan: str) -> str:
-    """The IRI of one plan's dataset (used when the site holds several plans)."""
-    if policy.is_local(plan):
-        return policy.base + DATASET_PATH + "/" + policy.path(plan)
-    return policy.base + DATASET_PATH + "/plan/" + slugify(plan.rstrip("/").rsplit("/", 1)[-1])
-
-
-def record_iri(policy: UrlPolicy, dataset: str) -> str:
-    """The IRI of the catalogue record of a dataset minted under the base."""
-    return policy.base + RECORD_PATH + policy.path(dataset)
-
-
-def distribution_iri(policy: UrlPolicy, key: str) -> str:
-    """The IRI of a distribution of the site's dataset."""
-    return policy.base + DISTRIBUTION_PATH + key
-
-
-def service_iri(policy: UrlPolicy) -> str:
-    """The IRI of the SPARQL data service."""
-    return policy.base + SERVICE_PATH
-
-
-def contact_iri(policy: UrlPolicy) -> str:
-    """The IRI of the contact point."""
-    return policy.base + CONTACT_PATH
 
 
 def media_type_iri(media_type: str) -> ox.NamedNode:
@@ -974,7 +926,7 @@ def _contact(out: TripleSet, config: Config, policy: UrlPolicy) -> ox.NamedNode 
         return None
     if not _EMAIL.fullmatch(email):
         raise ConfigError(f"contact_email must be an e-mail address, got {config.contact_email!r}")
-    node = ox.NamedNode(contact_iri(policy))
+    node = ox.NamedNode(policy.contact)
     out.add(node, RDF_TYPE, VCARD_KIND)
     out.add(node, VCARD_HAS_EMAIL, ox.NamedNode("mailto:" + email))
     if config.contact_name.strip():
@@ -1009,7 +961,7 @@ def _dataset(
     starts = [p.start for p in plans if p.start]
     ends = [p.last_date for p in plans if p.last_date]
     out.date(node, DCT_ISSUED, min(starts) if starts else "")
-    modified = site.modified if node.value == dataset_iri(site.policy) else (max(ends) if ends else "")
+    modified = site.modified if node.value == site.policy.dataset else (max(ends) if ends else "")
     out.date(node, DCT_MODIFIED, modified)
     for theme in shared.themes:
         out.add(node, DCAT_THEME, theme)
@@ -1049,8 +1001,8 @@ def _media_type(out: TripleSet, media_type: str) -> ox.NamedNode:
 
 
 def _distribution(out: TripleSet, policy: UrlPolicy, licence: ox.NamedNode, d: Distribution) -> ox.NamedNode:
-    node = ox.NamedNode(distribution_iri(policy, d.key))
-    url = ox.NamedNode(policy.base + d.path)
+    node = ox.NamedNode(policy.distribution(d.key))
+    url = ox.NamedNode(policy.iri(d.path))
     out.add(node, RDF_TYPE, DCAT_DISTRIBUTION_CLASS)
     _texts(out, node, DCT_TITLE, d.title_da, d.title_en)
     out.add(node, DCAT_ACCESS_URL, url)
@@ -1077,7 +1029,7 @@ def _service(
     if not site.endpoint:
         return None
     policy = site.policy
-    service = ox.NamedNode(service_iri(policy))
+    service = ox.NamedNode(policy.service)
     endpoint = ox.NamedNode(site.endpoint)
     out.add(service, RDF_TYPE, DCAT_DATA_SERVICE)
     _texts(
@@ -1098,7 +1050,7 @@ def _service(
         out.add(service, DCAT_SERVES_DATASET, dataset)
     if shared.contact is not None:
         out.add(service, DCAT_CONTACT_POINT, shared.contact)
-    distribution = ox.NamedNode(distribution_iri(policy, SPARQL_KEY))
+    distribution = ox.NamedNode(policy.distribution(SPARQL_KEY))
     out.add(distribution, RDF_TYPE, DCAT_DISTRIBUTION_CLASS)
     _texts(out, distribution, DCT_TITLE, "SPARQL-endepunkt", "SPARQL endpoint")
     out.add(distribution, DCAT_ACCESS_URL, endpoint)
@@ -1111,7 +1063,7 @@ def _service(
 
 
 def _record(out: TripleSet, policy: UrlPolicy, dataset: ox.NamedNode, modified: str) -> ox.NamedNode:
-    record = ox.NamedNode(record_iri(policy, dataset.value))
+    record = ox.NamedNode(policy.record(dataset.value))
     out.add(record, RDF_TYPE, DCAT_CATALOG_RECORD)
     out.add(record, FOAF_PRIMARY_TOPIC, dataset)
     path = policy.path(dataset.value)
@@ -1147,7 +1099,7 @@ def _series(out: TripleSet, site: SiteFacts, group: Sequence[PlanFacts]) -> ox.N
     """A dcat:DatasetSeries over the datasets of the plan editions in `group`."""
     first = group[0]
     slug = slugify(first.iri.rstrip("/").rsplit("/", 1)[-1])
-    node = ox.NamedNode(site.policy.base + SERIES_PATH + slug)
+    node = ox.NamedNode(site.policy.series(slug))
     out.add(node, RDF_TYPE, DCAT_DATASET_SERIES)
     out.add(node, RDF_TYPE, DCAT_DATASET_CLASS)
     titles = [(plan_title(p, "da"), plan_title(p, "en")) for p in group]
@@ -1163,7 +1115,7 @@ def _series(out: TripleSet, site: SiteFacts, group: Sequence[PlanFacts]) -> ox.N
     out.date(node, DCT_ISSUED, first.start)
     out.date(node, DCT_MODIFIED, max((p.last_date for p in group), default=""))
     for plan in group:
-        out.add(ox.NamedNode(plan_dataset_iri(site.policy, plan.iri)), DCAT_IN_SERIES, node)
+        out.add(ox.NamedNode(site.policy.plan_dataset(plan.iri)), DCAT_IN_SERIES, node)
     return node
 
 
@@ -1189,7 +1141,7 @@ def catalogue_triples(
     )
 
     title = (site_title(site, "da"), site_title(site, "en"))
-    dataset = _dataset(out, site, shared, dataset_iri(policy), site.plans, title)
+    dataset = _dataset(out, site, shared, policy.dataset, site.plans, title)
     for d in sorted(distributions, key=lambda d: d.key):
         out.add(dataset, DCAT_DISTRIBUTION, _distribution(out, policy, shared.licence, d))
     datasets = [dataset]
@@ -1197,7 +1149,7 @@ def catalogue_triples(
         # One dataset per plan, part of the site's dataset; with one plan the site's dataset is the plan's.
         for plan in site.plans:
             plan_titles = (plan_title(plan, "da"), plan_title(plan, "en"))
-            part = _dataset(out, site, shared, plan_dataset_iri(policy, plan.iri), [plan], plan_titles)
+            part = _dataset(out, site, shared, policy.plan_dataset(plan.iri), [plan], plan_titles)
             out.add(dataset, DCT_HAS_PART, part)
             out.add(part, DCT_IS_PART_OF, dataset)
             datasets.append(part)
@@ -1206,7 +1158,7 @@ def catalogue_triples(
         out.add(dataset, DCAT_DISTRIBUTION, service[1])
     datasets += [_series(out, site, group) for group in edition_series(site.plans)]
 
-    catalogue = ox.NamedNode(catalogue_iri(policy))
+    catalogue = ox.NamedNode(policy.catalogue)
     out.add(catalogue, RDF_TYPE, DCAT_CATALOG)
     _texts(out, catalogue, DCT_TITLE, catalogue_title(site, "da"), catalogue_title(site, "en"))
     _texts(out, catalogue, DCT_DESCRIPTION, catalogue_description(site, "da"), catalogue_description(site, "en"))
@@ -1254,7 +1206,7 @@ def void_triples(
     site = site_facts(config, policy, data, publisher)
     index = site.index
     out = TripleSet()
-    dataset = ox.NamedNode(dataset_iri(policy))
+    dataset = ox.NamedNode(policy.dataset)
     out.add(dataset, RDF_TYPE, VOID_DATASET)
     _texts(out, dataset, DCT_TITLE, site_title(site, "da"), site_title(site, "en"))
     out.add(dataset, DCT_LICENSE, _licence(out, config))
@@ -1263,7 +1215,7 @@ def void_triples(
     out.add(dataset, VOID_URI_SPACE, ox.Literal(policy.base))
     for d in sorted(distributions, key=lambda d: d.key):
         if d.is_dump:
-            out.add(dataset, VOID_DATA_DUMP, ox.NamedNode(policy.base + d.path))
+            out.add(dataset, VOID_DATA_DUMP, ox.NamedNode(policy.iri(d.path)))
             content = d.content_format
             if content is not None and content.w3c_format:
                 out.add(dataset, VOID_FEATURE, ox.NamedNode(content.w3c_format_iri))
@@ -1335,7 +1287,7 @@ def schema_org_dataset(
     """The schema.org Dataset for the dataset page's <script type="application/ld+json"> (Google Dataset)."""
     check_distributions(distributions)
     site = site_facts(config, policy, data, publisher)
-    iri = dataset_iri(policy)
+    iri = policy.dataset
     creators = {p.publisher.iri: p.publisher for p in site.plans}
     places: list[dict[str, object]] = [
         {
@@ -1363,14 +1315,14 @@ def schema_org_dataset(
         "isBasedOn": site.sources,
         "includedInDataCatalog": {
             "@type": "DataCatalog",
-            "@id": catalogue_iri(policy),
+            "@id": policy.catalogue,
             "name": catalogue_title(site, "da"),
         },
         "distribution": [
             {
                 "@type": "DataDownload",
                 "name": d.title_da,
-                "contentUrl": policy.base + d.path,
+                "contentUrl": policy.iri(d.path),
                 "encodingFormat": d.media_type,
                 "contentSize": f"{d.byte_size} B",
                 "sha256": d.sha256,

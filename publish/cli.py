@@ -17,8 +17,9 @@ from . import __version__
 from .build import build_site
 from .config import Config, load_config
 from .errors import EXIT_CANNOT_RUN, EXIT_NONCONFORMING, EXIT_OK, PlanlodError
+from .formats import NTRIPLES
 from .load import load_sources
-from .urls import UrlPolicy
+from .urls import SPARQL_PATH, UrlPolicy, dump
 from .validate import run_validation
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -163,18 +164,18 @@ def serve(
     """
     # Imported here so that the other commands do not load the web stack.
     from .serve import EndpointSettings, bind, check_site, create_app, server  # noqa: PLC0415
-    from .sparql import DUMP_PATH, QueryPool  # noqa: PLC0415
+    from .sparql import QueryPool  # noqa: PLC0415
 
     config = make_config(project_dir, base_iri=base_iri, out_dir=str(out_dir.resolve()) if out_dir else None)
     check_site(config.out_dir)
     sock = bind(host, port)
-    pool = QueryPool(config.out_dir / DUMP_PATH, config.base_iri, sparql_workers, query_timeout)
+    pool = QueryPool(config.out_dir / dump(NTRIPLES), config.base_iri, sparql_workers, query_timeout)
     try:
         pool.start()
         settings = EndpointSettings(config.base_iri, query_timeout, max_rows)
         shown_host = f"[{host}]" if ":" in host else host
         root = f"http://{shown_host}:{sock.getsockname()[1]}/"
-        click.echo(f"planlod: serving {config.out_dir} at {root} (SPARQL: {root}sparql); Ctrl-C stops")
+        click.echo(f"planlod: serving {config.out_dir} at {root} (SPARQL: {root}{SPARQL_PATH}); Ctrl-C stops")
         if not config.base_iri.startswith(root):
             click.echo(f"planlod: the site's IRIs start with {config.base_iri}; their paths are served under {root}")
         try:
@@ -194,7 +195,9 @@ def serve(
     required=True,
     help="The store's Graph Store Protocol endpoint, e.g. http://localhost:8890/sparql-graph-crud-auth (Virtuoso).",
 )
-@click.option("--graph", default=None, help="The named graph to replace (default: {base}dump/latest.nt).")
+@click.option(
+    "--graph", default=None, help="The named graph to replace (default: the IRI of the N-Triples dump, as serve uses)."
+)
 @click.option("--user", default=None, help="User name, if the endpoint asks for one (Digest or Basic).")
 @click.option("--password", default=None, envvar="PLANLOD_PUSH_PASSWORD", help="Password (or PLANLOD_PUSH_PASSWORD).")
 @click.option(
@@ -227,13 +230,12 @@ def push(
     Exit status: 0 the store holds the dataset; 2 the push failed or the counts differ.
     """
     from .push import push_dataset  # noqa: PLC0415
-    from .sparql import dataset_graph  # noqa: PLC0415
 
     config = make_config(project_dir, base_iri=base_iri, out_dir=str(out_dir.resolve()) if out_dir else None)
     result = push_dataset(
         config.out_dir,
         endpoint,
-        graph or dataset_graph(config.base_iri),
+        graph or UrlPolicy(config.base_iri).dataset_graph,
         user=user,
         password=password,
         sparql=sparql,

@@ -30,7 +30,6 @@ from .catalog import (
     all_plans,
     area_parts,
     as_index,
-    dataset_iri,
     links_from,
     site_facts,
 )
@@ -38,7 +37,7 @@ from .collector import paused_gc
 from .config import Config
 from .model import vocabulary
 from .namespaces import SKOS
-from .urls import UrlPolicy
+from .urls import UrlPolicy, sdg_links_sssom_file
 from .vocab import (
     DCT_CREATED,
     DCT_TITLE,
@@ -58,8 +57,6 @@ from .vocab import (
 )
 
 GOAL_NUMBERS = range(1, 18)
-CSV_PATH = "eksport/sdg-koblinger.csv"
-SSSOM_PATH = "eksport/sdg-koblinger.sssom.tsv"
 SEMAPV = "https://w3id.org/semapv/vocab/"
 SITE_PREFIX = "planlod"
 
@@ -339,7 +336,7 @@ def sssom_header(policy: UrlPolicy, config: Config, index: DataIndex, authors: S
     lines = ["curie_map:"]
     lines += [f"  {prefix}: {_yaml(ns)}" for prefix, ns in sorted(prefixes.items())]
     lines += [
-        f"mapping_set_id: {_yaml(policy.base + SSSOM_PATH)}",
+        f"mapping_set_id: {_yaml(policy.iri(sdg_links_sssom_file()))}",
         f"mapping_set_title: {_yaml('SDG links of political plans: ' + names)}",
         "mapping_set_description: "
         + _yaml(
@@ -348,7 +345,7 @@ def sssom_header(policy: UrlPolicy, config: Config, index: DataIndex, authors: S
             "the plan element contributes to the goal or target; it is not the same thing."
         ),
         f"license: {_yaml(config.licence)}",
-        f"mapping_provider: {_yaml(dataset_iri(policy))}",
+        f"mapping_provider: {_yaml(policy.dataset)}",
         'object_type: "skos concept"',
     ]
     if authors:

@@ -1,6 +1,6 @@
 """What the last build was made from, kept beside its output, so the next build re-renders only what changed.
 
-Stage: write. Imports `model` and `query`.
+Stage: write. Imports `query`, `rdfterms`, `urls` and `vocab`.
 The state lives in the output folder (`.planlod-state`, never served) and is replaced together with the site:
 - the key of everything but the data (settings, ontology, shapes, templates, code): another key means a full build;
 - the site graph's triples as N-Triples lines, per data file (with the digest of the file)
@@ -26,9 +26,10 @@ import pyoxigraph as ox
 
 from .query import Read
 from .rdfterms import Term
+from .urls import BUILD_STATE
 from .vocab import LABEL_PREDICATES
 
-STATE = ".planlod-state"
+STATE = BUILD_STATE
 # Bumped whenever the layout below changes; a state of another version is ignored (a full build follows).
 STATE_VERSION = 2
 

@@ -20,6 +20,7 @@ from .config import Config
 from .errors import InputError, SyntaxProblem
 from .formats import INPUT_FORMATS
 from .rdfterms import Subject, Term
+from .urls import UrlPolicy
 from .vocab import SH_NAMESPACE, XSD_ANY_URI
 
 # The readers of the input files, by their suffix.
@@ -120,7 +121,7 @@ def parse_file(path: Path, root: Path, role: Role, base_iri: str, prefix: str) -
         obj = _relabel(quad.object, labels, prefix)
         if quad.predicate == SH_NAMESPACE and isinstance(obj, ox.Literal) and "://" not in obj.value:
             # A relative SHACL-SPARQL namespace declaration resolves against the base like any relative IRI.
-            obj = ox.Literal(base_iri + obj.value, datatype=XSD_ANY_URI)
+            obj = ox.Literal(UrlPolicy(base_iri).iri(obj.value), datatype=XSD_ANY_URI)
         triples.append(ox.Triple(subject, quad.predicate, obj))  # type: ignore[arg-type]
     return SourceFile(shown, role, tuple(triples))
 

@@ -1,6 +1,6 @@
 """`planlod push`: replace a named graph in a production triplestore with the built dataset.
 
-Stage: push, over the build's output. Imports `errors`, `sparql`; httpx does HTTP.
+Stage: push, over the build's output. Imports `errors`, `formats`, `urls`; httpx does HTTP.
 
 It speaks the SPARQL 1.1 Graph Store HTTP Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/):
 `PUT {endpoint}?graph={graph}` with the dump as the body replaces the graph's content, in any store that
@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from .errors import PlanlodError
 from .formats import NTRIPLES, SPARQL_JSON, TURTLE, format_for_media_type
-from .sparql import DUMP_PATH
+from .urls import dump
 
 # The dumps `--format` chooses from, by their extension.
 DUMP_FORMATS = {fmt.extensions[0]: fmt for fmt in (NTRIPLES, TURTLE)}
@@ -146,11 +146,13 @@ def push_dataset(
     """PUT the dump into the graph, then check that the store holds as many triples as the dump."""
     fmt = DUMP_FORMATS[dump_format]
     media_type = fmt.media_type
-    dump = out_dir / (DUMP_PATH.removesuffix(NTRIPLES.extension) + fmt.extension)
+    dump_file = out_dir / dump(fmt)
     try:
-        content = dump.read_bytes()
+        content = dump_file.read_bytes()
     except OSError as exc:
-        raise PushError(f"{dump}: cannot read the dataset ({exc.strerror or exc}); run `planlod build` first") from exc
+        raise PushError(
+            f"{dump_file}: cannot read the dataset ({exc.strerror or exc}); run `planlod build` first"
+        ) from exc
     sent = count_triples(content, media_type)
     auth = AutoAuth(user, password or "") if user else None
     sparql = sparql or derive_sparql_endpoint(endpoint)

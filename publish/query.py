@@ -348,34 +348,6 @@ def sdg_sort_key(iri: str) -> tuple[int, int, str]:
     return (goal_number, int(target) if target.isdigit() else 100, target)
 
 
-# ------------------------------------------------------------------------------------------------ links
-
-
-def page_dir(path: str, lang: str) -> str:
-    """The folder (relative to the site root) holding the page of a site path in a language."""
-    folder = path.strip("/")
-    if lang == "en":
-        folder = f"{folder}/en" if folder else "en"
-    return folder
-
-
-def relative(from_dir: str, to_path: str) -> str:
-    """A relative link from a page in folder `from_dir` to the site path `to_path` (a file or a folder/)."""
-    is_folder = to_path.endswith("/") or to_path == ""
-    target = to_path.strip("/")
-    source = from_dir.split("/") if from_dir else []
-    goal = target.split("/") if target else []
-    common = 0
-    for left, right in zip(source, goal, strict=False):
-        if left != right:
-            break
-        common += 1
-    rel = "/".join([".."] * (len(source) - common) + goal[common:]) or "."
-    if is_folder:
-        return "./" if rel == "." else rel + "/"
-    return rel
-
-
 @dataclass(frozen=True)
 class LinkView:
     """A link as a template shows it."""

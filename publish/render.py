@@ -1,6 +1,6 @@
 """Render HTML from Jinja2 templates fed view models.
 
-Stage: render. Imports `errors` and `query` (relative links); Jinja2 with StrictUndefined and autoescaping.
+Stage: render. Imports `errors` and `urls` (the links of a page's frame); Jinja2 with StrictUndefined and autoescaping.
 Template choice: `entity/{kind}.html` for the entity's most specific class that has one, else `entity/_default.html`.
 UI strings for both languages come from `site/strings.toml`. The fragments every page repeats (texts with their
 language, links, SDG badges, property values and rows) are written by `Html`, which templates reach as `h`; the
@@ -18,9 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, Tem
 from markupsafe import Markup, escape
 
 from .errors import BuildError
-from .query import relative
-
-LANGS = ("da", "en")
+from .urls import LANGS, PageLinks
 
 
 def template_problem(exc: TemplateError, name: str) -> BuildError:
@@ -196,21 +194,10 @@ class Renderer:
         return found
 
     def render(self, template: Template, lang: str, here: str, **context: Any) -> bytes:
-        """Render one page in a language; `here` is the page's folder, for relative links."""
-
-        def href(path: str) -> str:
-            return relative(here, path)
-
-        def lhref(path: str) -> str:
-            """A link to a site page in the page's language."""
-            folder = path.strip("/")
-            if lang == "en":
-                folder = f"{folder}/en" if folder else "en"
-            return relative(here, folder + "/")
-
+        """Render one page in a language; `here` is the page's folder, for the frame's relative links (`links`)."""
         try:
             text = template.render(
-                lang=lang, t=self.strings[lang], h=self.html[lang], href=href, lhref=lhref, **context
+                lang=lang, t=self.strings[lang], h=self.html[lang], links=PageLinks(here, lang), **context
             )
         except TemplateError as exc:
             raise template_problem(exc, template.name or "?") from exc

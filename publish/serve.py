@@ -44,6 +44,7 @@ from .formats import (
     GRAPH_FORMATS,
     HTML,
     HTML_MEDIA_TYPE,
+    NTRIPLES,
     RDF_FORMATS,
     SOLUTION_FORMATS,
     SPARQL_QUERY,
@@ -54,7 +55,6 @@ from .formats import (
     content_type_for_name,
 )
 from .sparql import (
-    DUMP_PATH,
     MAX_QUERY_BYTES,
     Busy,
     QueryOutcome,
@@ -65,8 +65,17 @@ from .sparql import (
     service_description,
     text_outcome,
 )
-
-QUERY_PAGE = "foresporgsel/"
+from .urls import (
+    CONTEXT_FOLDER,
+    QUERY_PAGE,
+    SPARQL_PATH,
+    VOID_WELL_KNOWN,
+    document,
+    dump,
+    is_private,
+    page,
+    page_file,
+)
 
 
 class ServeError(PlanlodError):
@@ -195,7 +204,7 @@ ENTITY_OFFERS: tuple[tuple[str, str], ...] = (
 
 
 # Files without an extension whose format is known from their path.
-_NAMED_FORMATS: dict[str, Format] = {".well-known/void": TURTLE}
+_NAMED_FORMATS: dict[str, Format] = {VOID_WELL_KNOWN: TURTLE}
 
 
 def content_type_for(relative: str) -> str:
@@ -208,7 +217,7 @@ def content_type_for(relative: str) -> str:
 def cache_control_for(relative: str) -> str:
     """Cache-Control of an output file: HTML revalidates every time; the versioned context for a day."""
     relative = relative.replace(os.sep, "/")
-    if relative.startswith("context/"):
+    if relative.startswith(CONTEXT_FOLDER + "/"):
         return "public, max-age=86400"
     if relative.endswith(".html"):
         return "no-cache"
@@ -218,10 +227,6 @@ def cache_control_for(relative: str) -> str:
 # Files up to this size are read in one go on the event loop (a few microseconds from the page cache) instead of
 # streamed through worker threads; the site's pages and documents are all far smaller.
 SMALL_FILE = 256 * 1024
-
-
-# Files in the output folder that belong to the build, not to the site.
-PRIVATE_PREFIX = ".planlod-"
 
 
 class SiteFiles(StaticFiles):
@@ -236,10 +241,10 @@ class SiteFiles(StaticFiles):
         """Small files (and folder pages) directly; everything else, and every error, as StaticFiles does.
 
         The build's own records (`.planlod-site`, `.planlod-state`) are not part of the site: 404."""
-        if any(segment.startswith(PRIVATE_PREFIX) for segment in path.split("/")):
+        if is_private(path):
             return Response("Not Found", status_code=404, media_type=TEXT.content_type)
         if scope["method"] in ("GET", "HEAD"):
-            target = os.path.join(path, "index.html") if scope["path"].endswith("/") else path
+            target = page_file(path) if scope["path"].endswith("/") else path
             try:
                 full_path, found = self.lookup_path(target)
             except (ValueError, OSError):
@@ -313,8 +318,8 @@ class Site:
 
     def entity_response(self, path: str, scope: Scope) -> Response | None:
         """303 (or 406) at an entity path; None if the path is not an entity."""
-        documents = [fmt for fmt in RDF_FORMATS if self.files.is_file(path + fmt.extension)]
-        if TURTLE not in documents or not self.files.is_file(os.path.join(path, "index.html")):
+        documents = [fmt for fmt in RDF_FORMATS if self.files.is_file(document(path, fmt))]
+        if TURTLE not in documents or not self.files.is_file(page_file(path)):
             return None
         name = quote(path.replace(os.sep, "/").rsplit("/", 1)[-1], safe="!$&'()*+,;=:@-._~")
         alternatives = [(HTML_MEDIA_TYPE, f"./{name}/")] + [
@@ -449,8 +454,8 @@ class SparqlEndpoint:
     def description(self, request: Request) -> Response:
         """The service description (sd:Service); browsers are sent to the query page when there is one."""
         chosen = negotiate(request.headers.get("accept"), SD_OFFERS)
-        if chosen == HTML_KEY and self.site.is_file(QUERY_PAGE + "index.html"):
-            return RedirectResponse("./" + QUERY_PAGE, status_code=303, headers={"Vary": "Accept"})
+        if chosen == HTML_KEY and self.site.is_file(page_file(QUERY_PAGE)):
+            return RedirectResponse("./" + page(QUERY_PAGE, "da"), status_code=303, headers={"Vary": "Accept"})
         media_type = GRAPH_FORMATS[0].media_type if chosen in (None, HTML_KEY) else chosen
         if chosen is None:
             return _outcome_response(
@@ -528,8 +533,8 @@ def check_site(out_dir: Path) -> None:
     """Raise ServeError unless the output folder holds a built site with its dataset dump."""
     if not out_dir.is_dir():
         raise ServeError(f"{out_dir}: no built site here; run `planlod build` first")
-    if not (out_dir / DUMP_PATH).is_file():
-        raise ServeError(f"{out_dir / DUMP_PATH}: the dataset dump is missing; run `planlod build` first")
+    if not (out_dir / dump(NTRIPLES)).is_file():
+        raise ServeError(f"{out_dir / dump(NTRIPLES)}: the dataset dump is missing; run `planlod build` first")
 
 
 def create_app(out_dir: Path, pool: QueryPool, settings: EndpointSettings) -> ASGIApp:
@@ -538,7 +543,7 @@ def create_app(out_dir: Path, pool: QueryPool, settings: EndpointSettings) -> AS
     endpoint = SparqlEndpoint(pool, settings, site.files)
     app = Starlette(
         routes=[
-            Route("/sparql", endpoint.handle, methods=["GET", "HEAD", "POST"]),
+            Route("/" + SPARQL_PATH, endpoint.handle, methods=["GET", "HEAD", "POST"]),
             Mount("/", app=site),
         ]
     )

@@ -2,8 +2,9 @@
 
 Stage: sparql, used by `serve`. Imports `errors`, `urls` and pyoxigraph; nothing from the web stack.
 
-The dataset is `dump/latest.nt` of the output folder. Each worker process parses it into an in-memory
-pyoxigraph Store, once into the default graph and once into the named graph `{base}dump/latest.nt`.
+The dataset is the N-Triples dump of the output folder (`urls.dump(NTRIPLES)`). Each worker process parses it into
+an in-memory pyoxigraph Store, once into the default graph and once into the named graph that is the dump's IRI
+(`UrlPolicy.dataset_graph`).
 Queries run in those worker processes, so a runaway query can really be stopped: when the timeout passes,
 its worker is killed and replaced, and the other workers keep answering.
 
@@ -69,7 +70,6 @@ from .vocab import (
     XSD_STRING,
 )
 
-DUMP_PATH = "dump/latest.nt"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
 MAX_QUERY_BYTES = 1_000_000
@@ -197,11 +197,6 @@ def refusal(request: QueryRequest) -> QueryOutcome | None:
 # ---------------------------------------------------------------- the dataset
 
 
-def dataset_graph(base_iri: str) -> str:
-    """The name of the graph that holds the dataset: the IRI of its N-Triples dump."""
-    return base_iri + DUMP_PATH
-
-
 @dataclass
 class Dataset:
     """The store one worker queries, with what it needs to give published literals back."""
@@ -223,7 +218,7 @@ def load_dataset(dump: Path, base_iri: str) -> Dataset:
         raise EndpointError(
             f"{dump}: cannot read the dataset ({exc.strerror or exc}); run `planlod build` first"
         ) from exc
-    graph = ox.NamedNode(dataset_graph(base_iri))
+    graph = ox.NamedNode(UrlPolicy(base_iri).dataset_graph)
     store = ox.Store()
     try:
         store.load(content, ox.RdfFormat.N_TRIPLES, to_graph=graph)
@@ -677,7 +672,7 @@ def service_description(
         ox.Triple(default_graph, VOID_TRIPLES, integer(triples)),
         ox.Triple(dataset, SD_NAMED_GRAPH, named),
         ox.Triple(named, RDF_TYPE, SD_NAMED_GRAPH_CLASS),
-        ox.Triple(named, SD_NAME, ox.NamedNode(dataset_graph(base_iri))),
+        ox.Triple(named, SD_NAME, ox.NamedNode(UrlPolicy(base_iri).dataset_graph)),
         ox.Triple(named, SD_GRAPH, graph),
         ox.Triple(graph, RDF_TYPE, SD_GRAPH_CLASS),
         ox.Triple(graph, VOID_TRIPLES, integer(triples)),

@@ -1,8 +1,20 @@
-"""The URI policy: which IRIs the site mints, where their documents live, how they are shown.
+"""The URI policy: every IRI the site mints and every path it writes, and the links between its pages.
 
-Stage: urls. Imports `namespaces` only.
-Entity `{base}{path}` is written as `{out}/{path}/index.html` (so the bare IRI serves HTML on a static host),
-with `{out}/{path}.ttl`, `.jsonld` and `.nt` beside it. HTML links are relative; RDF keeps canonical IRIs.
+Stage: shared (below every stage). Imports `formats` and `namespaces`.
+No other module joins the base IRI with a path or spells a path of the site (tests/test_urls.py checks it): they
+ask `UrlPolicy` (IRIs, which depend on the base) and the functions below (paths, which do not). Each folder and
+file name of the site is one constant here, read when a path is made, so renaming one is a one-line change.
+
+- Entities: `{base}{path}` is written as `{out}/{path}/index.html` (so the bare IRI serves HTML on a static host),
+  `{out}/{path}/en/index.html` (English), and `{out}/{path}.ttl`, `.jsonld`, `.nt`. HTML links are relative
+  (`relative`); RDF keeps canonical IRIs.
+- The site's own records: the catalogue `katalog`, its records `katalog/post/{dataset path}`, the dataset
+  `datasaet`, a plan's dataset `datasaet/{plan path}`, distributions `datasaet/distribution/{key}`, series
+  `datasaet/serie/{slug}`, the provenance graph `datasaet/proveniens`, the SPARQL service `tjeneste/sparql`, the
+  contact point `kontakt`; the ontology `ontologi` (terms `ontologi/{Term}`) and the shapes `shapes`.
+- The site's own files and pages: dumps `dump/`, exports `eksport/`, the coverage page and CSV, the data model,
+  the SDG goal and target pages `sdg/{code}`, the static pages (`site/templates/pages/{name}.html` at `{name}/`),
+  further pages of long value lists `{path}/vaerdier/…`, assets, source documents, catalogue, VoID, sitemap.
 """
 
 from __future__ import annotations
@@ -10,15 +22,68 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
+from .formats import CSV, JSONLD, NTRIPLES, TSV, TURTLE, Format
 from .namespaces import STANDARD_PREFIXES
+
+# ---------------------------------------------------------------- the site's folders and files, one line each
 
 ONTOLOGY_PATH = "ontologi"
 SHAPES_PATH = "shapes"
 DATASET_PATH = "datasaet"
 CATALOGUE_PATH = "katalog"
+RECORDS_SEGMENT = "post"
+DISTRIBUTIONS_SEGMENT = "distribution"
+SERIES_SEGMENT = "serie"
+# A plan's dataset when the plan's own IRI is not under the base.
+PLAN_DATASETS_SEGMENT = "plan"
+PROVENANCE_SEGMENT = "proveniens"
+SERVICE_PATH = "tjeneste/sparql"
+CONTACT_PATH = "kontakt"
 # Path segment of the English version of every page ({path}/en/); no entity path may use it.
 ENGLISH_SEGMENT = "en"
+# Pages 2… of a property's values ({path}/vaerdier/ud-{curie}/{n}/); no entity path may use it.
+VALUES_SEGMENT = "vaerdier"
+OUTGOING_VALUES_PREFIX = "ud-"
+INCOMING_VALUES_PREFIX = "ind-"
+DUMP_FOLDER = "dump"
+DUMP_NAME = "latest"
+EXPORT_FOLDER = "eksport"
+SDG_FOLDER = "sdg"
+ASSETS_FOLDER = "assets"
+SOURCES_FOLDER = "kilde"
+CONTEXT_FOLDER = "context"
+CONTEXT_NAME = "v1"
+SERVER_FOLDER = "server"
+COVERAGE_PAGE = "daekning"
+DATAMODEL_PAGE = "datamodel"
+# Static pages (site/templates/pages/{name}.html) the frame links to.
+QUERY_PAGE = "foresporgsel"
+ABOUT_PAGE = "om"
+# Where `planlod serve` answers SPARQL, and the default of the `sparql_endpoint` setting.
+SPARQL_PATH = "sparql"
+CATALOGUE_NAME = "catalog"
+VOID_FILE = "void.ttl"
+VOID_WELL_KNOWN = ".well-known/void"
+SITEMAP_FILE = "sitemap.xml"
+ROBOTS_FILE = "robots.txt"
+NGINX_FILE = "nginx.conf"
+HTACCESS_FILE = ".htaccess"
+COVERAGE_CSV = "daekning.csv"
+SDG_LINKS_NAME = "sdg-koblinger"
+SSSOM_PROFILE = "sssom"
+ONTOLOGY_DUMP_NAME = "ontology"
+SHAPES_DUMP_NAME = "shapes"
+# Files in the output folder that belong to the build, not to the site (never served).
+PRIVATE_PREFIX = ".planlod-"
+BUILD_MARKER = ".planlod-site"
+BUILD_STATE = ".planlod-state"
+
+# Every page is a folder's index file.
+INDEX_FILE = "index.html"
+
+LANGS = ("da", "en")
 
 _TRANSLITERATION = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
 
@@ -30,41 +95,424 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
+# ---------------------------------------------------------------- paths of the site (independent of the base)
+
+
+def page_dir(path: str, lang: str) -> str:
+    """The folder (relative to the site root) holding the page of a site path in a language."""
+    folder = path.strip("/")
+    if lang == "en":
+        folder = f"{folder}/{ENGLISH_SEGMENT}" if folder else ENGLISH_SEGMENT
+    return folder
+
+
+def page(path: str, lang: str) -> str:
+    """The page of a site path in a language, as a link target: its folder with a trailing slash."""
+    return page_dir(path, lang) + "/"
+
+
+def page_file(folder: str) -> str:
+    """The file of the page in a folder of the site."""
+    return f"{folder}/{INDEX_FILE}" if folder else INDEX_FILE
+
+
+def is_page_file(path: str) -> bool:
+    """Whether a file of the site is a page."""
+    return path == INDEX_FILE or path.endswith("/" + INDEX_FILE)
+
+
+def page_folder(path: str) -> str:
+    """The folder of a page's file, as a link target: 'plan/x/' for 'plan/x/index.html', '' for the home page."""
+    return path[: -len(INDEX_FILE)]
+
+
+def other_lang(lang: str) -> str:
+    """The page's other language."""
+    return "en" if lang == "da" else "da"
+
+
+def relative(from_dir: str, to_path: str) -> str:
+    """A relative link from a page in folder `from_dir` to the site path `to_path` (a file or a folder/)."""
+    is_folder = to_path.endswith("/") or to_path == ""
+    target = to_path.strip("/")
+    source = from_dir.split("/") if from_dir else []
+    goal = target.split("/") if target else []
+    common = 0
+    for left, right in zip(source, goal, strict=False):
+        if left != right:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(source) - common) + goal[common:]) or "."
+    if is_folder:
+        return "./" if rel == "." else rel + "/"
+    return rel
+
+
+def document(path: str, fmt: Format) -> str:
+    """The file of an entity's document in a format: `{path}.ttl`."""
+    return path + fmt.extension
+
+
+def sdg_page(code: str) -> str:
+    """The site path of an SDG goal's or target's page: `sdg/3.5`."""
+    return f"{SDG_FOLDER}/{code}"
+
+
+def values_folder(entity_path: str, outgoing: bool, curie: str) -> str:
+    """The site path of the pages listing all values of one property of an entity (pages 2… below it)."""
+    name = (OUTGOING_VALUES_PREFIX if outgoing else INCOMING_VALUES_PREFIX) + curie
+    return f"{entity_path}/{VALUES_SEGMENT}/{re.sub(r'[^A-Za-z0-9._-]+', '-', name).strip('-')}"
+
+
+def numbered(folder: str, number: int) -> str:
+    """Page `number` of a run of pages in `folder`."""
+    return f"{folder}/{number}"
+
+
+def dump(fmt: Format) -> str:
+    """The dump of the whole dataset in a format: `dump/latest.ttl`."""
+    return f"{DUMP_FOLDER}/{DUMP_NAME}{fmt.extension}"
+
+
+def ontology_dump() -> str:
+    """The ontology as one Turtle file."""
+    return f"{DUMP_FOLDER}/{ONTOLOGY_DUMP_NAME}{TURTLE.extension}"
+
+
+def shapes_dump() -> str:
+    """The shapes as one Turtle file."""
+    return f"{DUMP_FOLDER}/{SHAPES_DUMP_NAME}{TURTLE.extension}"
+
+
+def compressed(path: str, fmt: Format) -> str:
+    """A file compressed in a format (gzip): `dump/latest.nt.gz`."""
+    return path + fmt.extension
+
+
+def sdg_links_csv_file() -> str:
+    """The SDG links for researchers as a tidy CSV table."""
+    return f"{EXPORT_FOLDER}/{SDG_LINKS_NAME}{CSV.extension}"
+
+
+def sdg_links_sssom_file() -> str:
+    """The SDG links for researchers as SSSOM/TSV."""
+    return f"{EXPORT_FOLDER}/{SDG_LINKS_NAME}.{SSSOM_PROFILE}{TSV.extension}"
+
+
+def coverage_csv_file() -> str:
+    """The SDG coverage of every plan as CSV."""
+    return COVERAGE_CSV
+
+
+def catalogue_file(fmt: Format) -> str:
+    """The catalogue in a format: `catalog.ttl`, `catalog.rdf`, `catalog.jsonld`."""
+    return CATALOGUE_NAME + fmt.extension
+
+
+def void_files() -> tuple[str, str]:
+    """The VoID description: at `void.ttl` and at the well-known address."""
+    return (VOID_FILE, VOID_WELL_KNOWN)
+
+
+def context_file() -> str:
+    """The versioned JSON-LD context."""
+    return f"{CONTEXT_FOLDER}/{CONTEXT_NAME}{JSONLD.extension}"
+
+
+def context_pattern() -> str:
+    """A regular expression for every version of the JSON-LD context (such files never change)."""
+    return rf"{re.escape(CONTEXT_FOLDER)}/v[0-9]+\.jsonld"
+
+
+def fingerprinted_asset_pattern() -> str:
+    """A regular expression for assets with a content hash in their name (such files never change)."""
+    return rf"{re.escape(ASSETS_FOLDER)}/(?:[^/]+/)*[^/]*[.-][0-9a-f]{{8,}}\.[A-Za-z0-9]+"
+
+
+def nginx_file() -> str:
+    """The generated nginx rules."""
+    return f"{SERVER_FOLDER}/{NGINX_FILE}"
+
+
+def htaccess_file() -> str:
+    """The generated Apache rules."""
+    return HTACCESS_FILE
+
+
+def robots_file() -> str:
+    """robots.txt."""
+    return ROBOTS_FILE
+
+
+def sitemap_file() -> str:
+    """sitemap.xml."""
+    return SITEMAP_FILE
+
+
+def asset(name: str) -> str:
+    """A static asset (`site/assets/{name}`)."""
+    return f"{ASSETS_FOLDER}/{name}"
+
+
+def source_document(name: str) -> str:
+    """A source document the data derive from (`data/kilder/{name}`)."""
+    return f"{SOURCES_FOLDER}/{name}"
+
+
+def static_page(name: str) -> str:
+    """The site path of a static page (`site/templates/pages/{name}.html`)."""
+    return name
+
+
+def coverage_page() -> str:
+    """The SDG coverage page."""
+    return COVERAGE_PAGE
+
+
+def datamodel_page() -> str:
+    """The data model page."""
+    return DATAMODEL_PAGE
+
+
+def home_page() -> str:
+    """The home page (the site root)."""
+    return ""
+
+
+def is_private(path: str) -> bool:
+    """Whether a path of the output folder is one of the build's own records, not part of the site."""
+    return any(segment.startswith(PRIVATE_PREFIX) for segment in path.split("/"))
+
+
+def site_folders() -> frozenset[str]:
+    """First path segments that are the site's own pages and folders (besides the files it plans). The source
+    documents' folder is not one: a source document is an entity too, and its file sits beside its pages."""
+    return frozenset(
+        {
+            SDG_FOLDER,
+            ASSETS_FOLDER,
+            COVERAGE_PAGE,
+            DATAMODEL_PAGE,
+            SPARQL_PATH,
+            SITEMAP_FILE,
+            ENGLISH_SEGMENT,
+        }
+    )
+
+
+def reserved_segments() -> frozenset[str]:
+    """Path segments no entity may use anywhere: they name the site's own pages below an entity's."""
+    return frozenset({ENGLISH_SEGMENT, VALUES_SEGMENT})
+
+
+# ---------------------------------------------------------------- links in a page's frame
+
+
+class PageLinks:
+    """The links every page's frame and the site pages use, relative to the page in folder `here`."""
+
+    def __init__(self, here: str, lang: str) -> None:
+        self.here = here
+        self.lang = lang
+
+    def to(self, path: str) -> str:
+        """A link to a file or folder (with a trailing slash) of the site."""
+        return relative(self.here, path)
+
+    def to_page(self, path: str) -> str:
+        """A link to a page of the site in the page's language."""
+        return relative(self.here, page(path, self.lang))
+
+    def to_iri(self, iri: str, base: str) -> str:
+        """A link to an IRI: relative when it is under the base, else the IRI itself."""
+        return relative(self.here, iri[len(base) :]) if iri.startswith(base) else iri
+
+    def asset(self, name: str) -> str:
+        """A link to a static asset (`site/assets/{name}`)."""
+        return self.to(asset(name))
+
+    @property
+    def site_root(self) -> str:
+        """The site's root folder."""
+        return self.to("")
+
+    @property
+    def home(self) -> str:
+        """The home page."""
+        return self.to_page(home_page())
+
+    @property
+    def coverage(self) -> str:
+        """The SDG coverage page."""
+        return self.to_page(COVERAGE_PAGE)
+
+    @property
+    def query(self) -> str:
+        """The query page."""
+        return self.to_page(QUERY_PAGE)
+
+    @property
+    def dataset(self) -> str:
+        """The dataset's page (downloads)."""
+        return self.to_page(DATASET_PATH)
+
+    @property
+    def datamodel(self) -> str:
+        """The data model page."""
+        return self.to_page(DATAMODEL_PAGE)
+
+    @property
+    def ontology(self) -> str:
+        """The ontology's page."""
+        return self.to_page(ONTOLOGY_PATH)
+
+    @property
+    def about(self) -> str:
+        """The page about the data."""
+        return self.to_page(ABOUT_PAGE)
+
+    @property
+    def style(self) -> str:
+        """The style sheet."""
+        return self.asset("style.css")
+
+    @property
+    def query_script(self) -> str:
+        """The query page's script."""
+        return self.asset("query.js")
+
+    @property
+    def catalogue(self) -> str:
+        """The catalogue as Turtle."""
+        return self.to(catalogue_file(TURTLE))
+
+    @property
+    def void(self) -> str:
+        """The VoID description."""
+        return self.to(VOID_FILE)
+
+    @property
+    def dump_turtle(self) -> str:
+        """The whole dataset as Turtle."""
+        return self.to(dump(TURTLE))
+
+    @property
+    def coverage_csv(self) -> str:
+        """The SDG coverage as CSV."""
+        return self.to(coverage_csv_file())
+
+    @property
+    def sdg_links_csv(self) -> str:
+        """The SDG links as CSV."""
+        return self.to(sdg_links_csv_file())
+
+    @property
+    def sdg_links_sssom(self) -> str:
+        """The SDG links as SSSOM."""
+        return self.to(sdg_links_sssom_file())
+
+
+# ---------------------------------------------------------------- IRIs (under the base)
+
+
 @dataclass(frozen=True)
 class UrlPolicy:
     """IRIs and document paths for one base IRI."""
 
     base: str
 
-    @property
+    def iri(self, path: str) -> str:
+        """The IRI of a site path: the base and the path."""
+        return self.base + path
+
+    def setting(self, value: str) -> str:
+        """A setting that names an IRI (publisher, SPARQL endpoint): absolute, or relative to the base (a leading
+        slash too); '' stays ''."""
+        value = value.strip()
+        if not value or "://" in value:
+            return value
+        return self.base + value.lstrip("/")
+
+    def endpoint(self, setting: str) -> str:
+        """The IRI of the SPARQL endpoint for the `sparql_endpoint` setting, or '' when none is configured."""
+        return self.setting(setting)
+
+    @cached_property
     def ontology(self) -> str:
         """The ontology's IRI."""
         return self.base + ONTOLOGY_PATH
 
-    @property
+    @cached_property
     def ontology_ns(self) -> str:
         """The namespace of the ontology's terms."""
         return self.base + ONTOLOGY_PATH + "/"
 
-    @property
+    @cached_property
     def shapes(self) -> str:
         """The IRI of the shapes graph."""
         return self.base + SHAPES_PATH
 
-    @property
+    @cached_property
     def shapes_ns(self) -> str:
         """The namespace of the node shapes."""
         return self.base + SHAPES_PATH + "/"
 
-    @property
+    @cached_property
     def dataset(self) -> str:
         """The IRI of the dataset the site publishes."""
         return self.base + DATASET_PATH
 
-    @property
+    @cached_property
     def catalogue(self) -> str:
         """The IRI of the site's DCAT catalogue."""
         return self.base + CATALOGUE_PATH
+
+    def plan_dataset(self, plan: str) -> str:
+        """The IRI of one plan's dataset (used when the site holds several plans)."""
+        if self.is_local(plan):
+            return f"{self.dataset}/{self.path(plan)}"
+        return f"{self.dataset}/{PLAN_DATASETS_SEGMENT}/{slugify(plan.rstrip('/').rsplit('/', 1)[-1])}"
+
+    def record(self, dataset: str) -> str:
+        """The IRI of the catalogue record of a dataset minted under the base."""
+        return f"{self.catalogue}/{RECORDS_SEGMENT}/{self.path(dataset)}"
+
+    def distribution(self, key: str) -> str:
+        """The IRI of a distribution of the site's dataset."""
+        return f"{self.dataset}/{DISTRIBUTIONS_SEGMENT}/{key}"
+
+    def series(self, slug: str) -> str:
+        """The IRI of a series of plan editions."""
+        return f"{self.dataset}/{SERIES_SEGMENT}/{slug}"
+
+    @property
+    def provenance_graph(self) -> str:
+        """The name of the dump's provenance graph."""
+        return f"{self.dataset}/{PROVENANCE_SEGMENT}"
+
+    @property
+    def service(self) -> str:
+        """The IRI of the SPARQL data service."""
+        return self.base + SERVICE_PATH
+
+    @property
+    def contact(self) -> str:
+        """The IRI of the contact point."""
+        return self.base + CONTACT_PATH
+
+    @property
+    def dataset_graph(self) -> str:
+        """The name of the graph that holds the dataset in a store: the IRI of its N-Triples dump."""
+        return self.base + dump(NTRIPLES)
+
+    @property
+    def sitemap(self) -> str:
+        """The sitemap's IRI."""
+        return self.base + SITEMAP_FILE
+
+    def page_iri(self, folder: str) -> str:
+        """The canonical IRI of a page in a folder of the site (with its trailing slash)."""
+        return self.base + folder + "/"
 
     def prefixes(self) -> tuple[tuple[str, str], ...]:
         """The fixed prefix table for output, the project's own namespaces first."""

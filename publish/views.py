@@ -29,14 +29,24 @@ from .query import (
     SiteGraph,
     ValueView,
     is_sdg,
-    page_dir,
     pick,
-    relative,
     sdg_sort_key,
     term_key,
 )
 from .rdfterms import Subject, Term
-from .urls import UrlPolicy
+from .urls import (
+    PageLinks,
+    UrlPolicy,
+    document,
+    home_page,
+    numbered,
+    other_lang,
+    page,
+    page_dir,
+    relative,
+    sdg_page,
+    values_folder,
+)
 from .vocab import (
     DCT_ISSUED,
     DCT_PUBLISHER,
@@ -81,7 +91,6 @@ from .vocab import (
 
 # An entity page lists at most this many values of a property; further pages list the rest (the RDF holds all).
 PAGE_SIZE = 50
-VALUES_SEGMENT = "vaerdier"
 # Link targets kept (by node and language) before the cache starts over.
 LINK_CACHE = 8192
 
@@ -210,9 +219,7 @@ class SiteView:
         """The frame of the site with this configuration."""
         licence = ox.NamedNode(config.licence)
         label = LICENCE_NAMES.get(config.licence) or graph.label(licence, "da") or config.licence
-        endpoint = config.sparql_endpoint
-        if endpoint and "://" not in endpoint:
-            endpoint = config.base_iri + endpoint.lstrip("/")
+        endpoint = graph.policy.endpoint(config.sparql_endpoint)
         return cls(config.base_iri, config.licence, label, config.contact_email, config.contact_name, endpoint)
 
 
@@ -280,6 +287,17 @@ class ExampleQuery:
     def text(self, base_iri: str) -> str:
         """The query as run: a BASE declaration for the site's base IRI, then the body."""
         return f"BASE <{base_iri}>\n{self.body}"
+
+
+@dataclass(frozen=True)
+class QueryPageView:
+    """The query page: the base IRI the examples declare, the endpoint's link (relative when it is under the base;
+    '' when no endpoint is configured), and the examples with their text as run."""
+
+    base: str
+    endpoint: str
+    examples: tuple[ExampleQuery, ...]
+    texts: tuple[str, ...]
 
 
 _TITLE = re.compile(r"^#\s*title-(da|en):\s*(.+?)\s*$", re.MULTILINE)
@@ -421,9 +439,9 @@ class Views:
         """The site path of a node's page, or None when the site has no page for it."""
         if isinstance(node, ox.NamedNode):
             if self.policy.is_local(node.value) and node in self.g.by_subject:
-                return self.policy.path(node.value) + "/"
+                return page(self.policy.path(node.value), "da")
             if is_sdg(node.value):
-                return "sdg/" + node.value.rsplit("/", 1)[1] + "/"
+                return page(sdg_page(node.value.rsplit("/", 1)[1]), "da")
         return None
 
     def link(self, node: Term, from_dir: str, lang: str) -> LinkView:
@@ -445,7 +463,7 @@ class Views:
         path = self.site_path(node)
         iri = node.value if isinstance(node, ox.NamedNode) else ""
         if path is not None:
-            target = path if lang == "da" else path + "en/"
+            target = page(path, lang)
             return (text, text_lang, target, "" if self.policy.is_local(iri) else iri, iri)
         if self.policy.is_local(iri):
             # A file of the site (a download, the source text) rather than an entity: linked relatively too.
@@ -457,8 +475,9 @@ class Views:
         """The SDG badge of a goal or target."""
         code = concept.value.rsplit("/", 1)[1]
         goal = sdg_sort_key(concept.value)[0]
-        path = "sdg/" + code + "/" + ("en/" if lang == "en" else "")
-        return BadgeView(code, goal, self.g.label(concept, lang), relative(from_dir, path), concept.value)
+        return BadgeView(
+            code, goal, self.g.label(concept, lang), relative(from_dir, page(sdg_page(code), lang)), concept.value
+        )
 
     def badges(self, node: Subject, from_dir: str, lang: str) -> tuple[BadgeView, ...]:
         """The SDG badges of an element's accepted links, in the UN's order."""
@@ -554,9 +573,7 @@ class Views:
         if len(values) > PAGE_SIZE:
             count = -(-len(values) // PAGE_SIZE)
             base = self.value_page_path(entity, direction, predicate)
-            pages = tuple(
-                LinkView(str(n), relative(here, page_dir(f"{base}/{n}", lang) + "/")) for n in range(2, count + 1)
-            )
+            pages = tuple(LinkView(str(n), relative(here, page(numbered(base, n), lang))) for n in range(2, count + 1))
         return RowView(
             *head,
             tuple(self.value_view(o, here, lang) for o in values[:PAGE_SIZE]),
@@ -574,8 +591,7 @@ class Views:
 
     def value_page_path(self, entity: ox.NamedNode, direction: str, predicate: ox.NamedNode) -> str:
         """The site path of the pages listing all values of one property of an entity."""
-        name = ("ud-" if direction == "out" else "ind-") + self.policy.short(predicate.value)
-        return f"{self.policy.path(entity.value)}/{VALUES_SEGMENT}/{re.sub(r'[^A-Za-z0-9._-]+', '-', name).strip('-')}"
+        return values_folder(self.policy.path(entity.value), direction == "out", self.policy.short(predicate.value))
 
     def value_pages(self, entity: ox.NamedNode, lang: str) -> list[tuple[str, dict[str, object]]]:
         """Pages 2… of every property with more than PAGE_SIZE values: (site path, template context)."""
@@ -587,16 +603,16 @@ class Views:
                 base = self.value_page_path(entity, direction, predicate)
                 count = -(-len(values) // PAGE_SIZE)
                 for number in range(2, count + 1):
-                    here = page_dir(f"{base}/{number}", lang)
+                    here = page_dir(numbered(base, number), lang)
                     chunk = values[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
                     row = self.row(entity, direction, predicate, [], lang, here)
 
                     def link(n: int, here: str = here, base: str = base) -> LinkView:
-                        return LinkView(str(n), relative(here, page_dir(f"{base}/{n}", lang) + "/"))
+                        return LinkView(str(n), relative(here, page(numbered(base, n), lang)))
 
                     pages.append(
                         (
-                            f"{base}/{number}",
+                            numbered(base, number),
                             {
                                 "entity": self.link(entity, here, lang),
                                 "row": RowView(
@@ -642,7 +658,7 @@ class Views:
         while current is not None and current not in chain and len(chain) < 10:
             chain.append(current)
             current = self.parent(current)
-        home = LinkView("Forside" if lang == "da" else "Home", relative(from_dir, "" if lang == "da" else "en/"))
+        home = LinkView("Forside" if lang == "da" else "Home", relative(from_dir, page(home_page(), lang)))
         return (home, *(self.link(n, from_dir, lang) for n in reversed(chain)))
 
     def children(self, entity: ox.NamedNode, from_dir: str, lang: str, depth: int = 1) -> tuple[ChildView, ...]:
@@ -737,7 +753,7 @@ class Views:
         description = self.g.texts(entity, DESCRIPTION_PREDICATES)
         goal = self.g.value(entity, self.vocab.headlineGoal)
         goal_texts = self.g.labels(goal) if isinstance(goal, ox.NamedNode) else {}
-        other = "en" if lang == "da" else "da"
+        other = other_lang(lang)
         source, issued = self.source(entity, here, lang)
         return PageView(
             lang=lang,
@@ -759,10 +775,10 @@ class Views:
             headline_goal_lang=lang if lang in goal_texts else "da",
             corrections=self.corrections(entity, lang),
             alternates=tuple(
-                AlternateView(f.name, f.media_type, relative(here, path + f.extension)) for f in RDF_FORMATS
+                AlternateView(f.name, f.media_type, relative(here, document(path, f))) for f in RDF_FORMATS
             ),
-            canonical=self.policy.base + here + "/",
-            other_lang_href=relative(here, page_dir(path, other) + "/"),
+            canonical=self.policy.page_iri(here),
+            other_lang_href=relative(here, page(path, other)),
             jsonld=script_safe(jsonld_text),
             source=source,
             issued=issued,
@@ -1011,7 +1027,22 @@ class Views:
         """The context of the static pages (site/templates/pages/*.html): the plans and the example queries.
 
         The plans are listed only when a page reads them (listing them walks every plan of the site)."""
-        return {"plans": LazyList(lambda: self.home(lang, here)["plans"]), "queries": self.queries}
+        return {
+            "plans": LazyList(lambda: self.home(lang, here)["plans"]),
+            "queries": self.queries,
+            "query": self.query_page(here),
+        }
+
+    def query_page(self, here: str) -> QueryPageView:
+        """What the query page needs: the base IRI, the endpoint's link and the examples as they run."""
+        base = self.policy.base
+        endpoint = self.policy.endpoint(self.config.sparql_endpoint)
+        return QueryPageView(
+            base,
+            PageLinks(here, "da").to_iri(endpoint, base) if endpoint else "",
+            self.queries,
+            tuple(example.text(base) for example in self.queries),
+        )
 
     def extra(self, entity: ox.NamedNode, kinds: tuple[str, ...], lang: str, here: str) -> dict[str, object]:
         """What a specific template needs beyond the page view: the ontology's terms on the ontology page."""

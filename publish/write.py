@@ -1,6 +1,6 @@
 """The guarded writer: every output file goes through it into a temporary folder that replaces the output at the end.
 
-Stage: write. Imports `errors` only.
+Stage: write. Imports `errors` and `urls` (the name of the build's record).
 A failed build removes its temporary folder and leaves the previous output exactly as it was.
 An update (an incremental build) writes the changed files into a temporary folder too, then moves each one into
 place (every file is replaced whole) and deletes what the build no longer makes; while it does, the marker says the
@@ -19,8 +19,9 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 
 from .errors import BuildError
+from .urls import BUILD_MARKER
 
-MARKER = ".planlod-site"
+MARKER = BUILD_MARKER
 # Files up to this size are compared by digest with the last build's, larger ones are always written again.
 DIGESTED_SIZE = 1 << 20
 

@@ -23,7 +23,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from publish.push import AutoAuth, PushError, derive_sparql_endpoint, push_dataset
-from publish.sparql import dataset_graph, load_dataset
+from publish.sparql import load_dataset
+from publish.urls import UrlPolicy
 from tests.conftest import run_planlod
 from tests.test_queries import EXAMPLES, run_example, table
 from tests.test_serve import SITE_BASE, site  # noqa: F401
@@ -152,7 +153,7 @@ def pushed(virtuoso: Virtuoso, site: Path) -> str:  # noqa: F811
     )
     assert result.code == 0, result.err
     assert "pushed" in result.out and "counted at" in result.out
-    return dataset_graph(SITE_BASE)
+    return UrlPolicy(SITE_BASE).dataset_graph
 
 
 def virtuoso_select(virtuoso: Virtuoso, query: str, graph: str) -> dict[str, Any]:

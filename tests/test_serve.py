@@ -27,7 +27,7 @@ from rdflib import Graph, URIRef
 
 from publish.build import build_site
 from publish.config import Config, load_config
-from publish.formats import RDF_FORMATS
+from publish.formats import NTRIPLES, RDF_FORMATS
 from publish.load import Role, load_sources
 from publish.model import derived_triples, vocabulary
 from publish.serve import (
@@ -39,8 +39,8 @@ from publish.serve import (
     parse_accept,
     server,
 )
-from publish.sparql import DUMP_PATH, QueryPool
-from publish.urls import UrlPolicy
+from publish.sparql import QueryPool
+from publish.urls import UrlPolicy, dump
 from tests.conftest import ROOT
 
 # A base IRI with a path, unlike the default: nothing may depend on the site being at a host's root.
@@ -101,7 +101,7 @@ def running_server(
     out_dir: Path, base_iri: str, *, timeout: float = 10.0, max_rows: int = 10_000, workers: int = 2
 ) -> Iterator[Running]:
     """Start the query pool and uvicorn (in a thread) on port 0; stop both afterwards."""
-    pool = QueryPool(out_dir / DUMP_PATH, base_iri, workers, timeout).start()
+    pool = QueryPool(out_dir / dump(NTRIPLES), base_iri, workers, timeout).start()
     settings = EndpointSettings(base_iri, timeout, max_rows)
     sock = bind("127.0.0.1", 0)
     uvicorn_server = server(create_app(out_dir, pool, settings), log_level="warning")

@@ -22,7 +22,8 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-from publish.sparql import dataset_graph, is_update, query_words, uses_service
+from publish.sparql import is_update, query_words, uses_service
+from publish.urls import UrlPolicy
 from tests.test_serve import AREA, SITE_BASE, Running, running_server, served, site  # noqa: F401
 
 PLO = SITE_BASE + "ontologi/"
@@ -223,7 +224,7 @@ def test_protocol_via_sparqlwrapper_post(served: Running, area_names: list[str])
 
 def test_default_and_named_graph_parameters_are_honoured(served: Running) -> None:  # noqa: F811
     total = int(ask(served, COUNT_QUERY).json()["results"]["bindings"][0]["n"]["value"])
-    graph = dataset_graph(SITE_BASE)
+    graph = UrlPolicy(SITE_BASE).dataset_graph
     same = ask(served, COUNT_QUERY, **{"default-graph-uri": graph}).json()
     assert int(same["results"]["bindings"][0]["n"]["value"]) == total
     empty = ask(served, COUNT_QUERY, **{"default-graph-uri": "http://example.org/no-such-graph"}).json()
@@ -377,7 +378,7 @@ def test_service_description_on_get_without_query(served: Running) -> None:  # n
     service = URIRef(sparql(served))
     assert (service, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef(sd + "Service")) in graph
     assert (service, URIRef(sd + "endpoint"), service) in graph
-    assert (None, URIRef(sd + "name"), URIRef(dataset_graph(SITE_BASE))) in graph
+    assert (None, URIRef(sd + "name"), URIRef(UrlPolicy(SITE_BASE).dataset_graph)) in graph
     formats = {str(o) for o in graph.objects(service, URIRef(sd + "resultFormat"))}
     assert "http://www.w3.org/ns/formats/SPARQL_Results_CSV" in formats
     as_jsonld = httpx.get(sparql(served), headers={"Accept": "application/ld+json"})
