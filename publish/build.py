@@ -29,22 +29,16 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__
-from .catalog import (
-    DataIndex,
-    Distribution,
-    as_index,
-    catalogue_triples,
-    schema_org_dataset,
-    void_triples,
-)
+from .catalog import Distribution, catalogue_triples, schema_org_dataset, void_triples
 from .collector import paused_gc
 from .config import Config
 from .errors import BuildError, InputError, NonConforming
-from .exports import CoverageMatrix, coverage_csv, coverage_matrix, sdg_links_csv, sdg_links_sssom
+from .exports import coverage_csv, sdg_links_csv, sdg_links_sssom
 from .formats import CSV, GZIP, JSONLD, NTRIPLES, RDF_FORMATS, RDFXML, SITE_FILES, TRIG, TSV, TURTLE
 from .incremental import STATE, BuildState, GraphParts, digest, read_key
 from .load import Role, Sources, display_path, load_sources
 from .model import DERIVED_PREDICATES, derived_triples, vocabulary
+from .plans import CoverageMatrix, DataIndex, as_index, coverage_matrix
 from .query import Read, SiteGraph, triple_key
 from .render import Renderer
 from .serialize import (
@@ -279,7 +273,7 @@ def _code_folders(config: Config) -> list[tuple[Path, str]]:
         (config.ontology_dir, "**/*"),
         (config.shapes_dir, "*.*"),
         (config.site_dir, "**/*"),
-        (Path(__file__).parent, "*.py"),
+        (Path(__file__).parent, "**/*.py"),
     ]
 
 

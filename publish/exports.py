@@ -1,15 +1,15 @@
 """Exports for researchers: the SDG links as tidy CSV and as SSSOM, and the SDG coverage of each plan.
 
-Stage: exports (called by `build`). Imports `catalog` (its index over the triples and the plan facts), `config`,
-`namespaces`, `urls`; pyoxigraph terms. Output is bytes, UTF-8, sorted and independent of the clock: the same
+Stage: exports (called by `build`). Imports `config`, `model`, `namespaces`, `plans` (the read model: link rows,
+coverage matrices), `urls` and `vocab`. Output is bytes, UTF-8, sorted and independent of the clock: the same
 data give the same bytes.
 
 - `sdg_links_csv`: one row per SDG link record (any status), RFC 4180 (comma, CRLF, quotes where needed).
 - `sdg_links_sssom`: SSSOM/TSV (https://mapping-commons.github.io/sssom/) with its YAML metadata block: accepted
   links as `skos:relatedMatch` (never exactMatch: a focus point is not the same thing as an SDG target),
   rejected links with `predicate_modifier: Not`, proposed links left out (they are not yet assertions).
-- `coverage_matrix` / `coverage_csv`: per plan, focus areas × the 17 goals, counting accepted links from the area,
-  its headline goal and its focus points to the goal or any of its targets.
+- `coverage_csv`: the coverage matrices of `plans.coverage_matrix` (per plan, focus areas × the 17 goals) as one
+  table.
 """
 
 from __future__ import annotations
@@ -18,45 +18,19 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import cast
 
 import pyoxigraph as ox
 
-from .catalog import (
-    AreaFacts,
-    DataIndex,
-    PlanFacts,
-    all_plans,
-    area_parts,
-    as_index,
-    links_from,
-    site_facts,
-)
-from .collector import paused_gc
 from .config import Config
 from .model import vocabulary
 from .namespaces import SKOS
+from .plans import GOAL_NUMBERS, CoverageMatrix, DataIndex, LinkRow, all_plans, as_index, link_rows
 from .urls import UrlPolicy, sdg_links_sssom_file
 from .vocab import (
-    DCT_CREATED,
-    DCT_TITLE,
-    LABEL_PREDICATES,
-    PROV_WAS_ATTRIBUTED_TO,
-    RDFS_LABEL,
-    SDG_CODE_COMPACT,
-    SDG_GOAL,
-    SDG_KOS,
     SDG_NS,
-    SKOS_ALT_LABEL,
-    SKOS_BROADER,
-    SKOS_NOTATION,
-    SKOS_PREF_LABEL,
-    SKOS_TOP_CONCEPT_OF,
     PlanVocabulary,
 )
 
-GOAL_NUMBERS = range(1, 18)
 SEMAPV = "https://w3id.org/semapv/vocab/"
 SITE_PREFIX = "planlod"
 
@@ -85,175 +59,7 @@ CSV_COLUMNS = (
 # ---------------------------------------------------------------- SDG concepts
 
 
-@dataclass(frozen=True)
-class SdgConcept:
-    """A UN SDG goal or target, with the goal it belongs to."""
-
-    iri: str
-    notation: str  # compact notation: "3", "3.5", "3.a"
-    goal: str  # the goal's IRI (the concept itself for a goal)
-    goal_notation: str
-    label_en: str
-
-    @property
-    def is_goal(self) -> bool:
-        """Whether the concept is a goal (not a target or indicator)."""
-        return self.iri == self.goal
-
-
-def notation_key(notation: str) -> tuple[tuple[int, int, str], ...]:
-    """Sort key in the UN's order: 3.2 < 3.10 < 3.a."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in notation.split("."))
-
-
-def _compact_notation(index: DataIndex, concept: ox.NamedNode) -> str:
-    for literal in index.literals(concept, SKOS_NOTATION):
-        if literal.datatype == SDG_CODE_COMPACT:
-            return literal.value
-    suffix = concept.value[len(SDG_NS) :] if concept.value.startswith(SDG_NS) else concept.value
-    return suffix
-
-
-def _is_goal(index: DataIndex, concept: ox.NamedNode) -> bool:
-    if index.has_type(concept, SDG_GOAL) or SDG_KOS in index.objects(concept, SKOS_TOP_CONCEPT_OF):
-        return True
-    suffix = concept.value[len(SDG_NS) :] if concept.value.startswith(SDG_NS) else ""
-    return suffix.isdigit() and not index.objects(concept, SKOS_BROADER)
-
-
-def sdg_concept(index: DataIndex, concept: ox.NamedNode) -> SdgConcept:
-    """The concept's notation and goal, from the SDG KOS in the data (skos:broader), else from its IRI."""
-    goal: ox.NamedNode | None = concept
-    for _ in range(4):
-        if goal is None or _is_goal(index, goal):
-            break
-        goal = index.iri(goal, SKOS_BROADER)
-    if goal is None or not _is_goal(index, goal):
-        number = _compact_notation(index, concept).split(".", 1)[0]
-        goal = ox.NamedNode(SDG_NS + number)
-    return SdgConcept(
-        concept.value,
-        _compact_notation(index, concept),
-        goal.value,
-        _compact_notation(index, goal),
-        index.text(concept, (SKOS_PREF_LABEL,), "en"),
-    )
-
-
 # ---------------------------------------------------------------- link rows
-
-
-@dataclass(frozen=True)
-class LinkRow:
-    """One SDG link record, flattened with its plan, area and item."""
-
-    link: str
-    plan: str
-    area: str
-    area_label_da: str
-    area_label_en: str
-    item: str
-    item_kind: str  # "plan", "focus-area", "goal", "initiative"
-    item_position: str
-    text_da: str
-    text_en: str
-    concept: SdgConcept
-    method: str
-    status: str
-    rationale_da: str
-    rationale_en: str
-    created: str
-    authors: tuple[str, ...]
-    confidence: str
-    accepted: bool
-    rejected: bool
-
-
-def _kind(index: DataIndex, vocab: PlanVocabulary, item: ox.NamedNode) -> str:
-    kinds = (
-        (vocab.Plan, "plan"),
-        (vocab.FocusArea, "focus-area"),
-        (vocab.Goal, "goal"),
-        (vocab.Initiative, "initiative"),
-    )
-    return next((name for cls, name in kinds if index.has_type(item, cls)), "")
-
-
-def _row(
-    index: DataIndex, vocab: PlanVocabulary, link: ox.NamedNode, plan: str, area: AreaFacts | None
-) -> LinkRow | None:
-    item = index.iri(link, vocab.linkSubject)
-    concept = index.iri(link, vocab.sdgConcept)
-    if item is None or concept is None:
-        return None
-    position = next((lit.value for lit in index.literals(item, vocab.position)), "")
-    method, status = index.iri(link, vocab.method), index.iri(link, vocab.status)
-    confidence = next((lit.value for lit in index.literals(link, vocab.confidence)), "")
-    texts = (SKOS_PREF_LABEL, RDFS_LABEL, DCT_TITLE)
-    return LinkRow(
-        link=link.value,
-        plan=plan,
-        area=area.iri if area else "",
-        area_label_da=area.label_da if area else "",
-        area_label_en=area.label_en if area else "",
-        item=item.value,
-        item_kind=_kind(index, vocab, item),
-        item_position=position,
-        text_da=index.text(item, texts, "da"),
-        text_en=index.text(item, texts, "en"),
-        concept=sdg_concept(index, concept),
-        method=method.value if method else "",
-        status=status.value if status else "",
-        rationale_da=index.text(link, (vocab.rationale,), "da"),
-        rationale_en=index.text(link, (vocab.rationale,), "en"),
-        created=index.date(link, DCT_CREATED),
-        authors=tuple(a.value for a in index.iris(link, PROV_WAS_ATTRIBUTED_TO)),
-        confidence=confidence,
-        accepted=status == vocab.Accepted,
-        rejected=status == vocab.Rejected,
-    )
-
-
-def _element_groups(plan: PlanFacts, index: DataIndex, vocab: PlanVocabulary) -> list[tuple[AreaFacts | None, str]]:
-    """The plan's elements in the plan's order, each with its focus area: plan, then area, goal, focus points."""
-    groups: list[tuple[AreaFacts | None, str]] = [(None, plan.iri)]
-    for area in plan.areas:
-        goals, points = area_parts(index, vocab, ox.NamedNode(area.iri))
-        groups += [(area, element) for element in (area.iri, *goals, *points)]
-    return groups
-
-
-def link_rows(index: DataIndex, vocab: PlanVocabulary) -> list[LinkRow]:
-    """Every SDG link record: by plan, area, item (in the plan's order), then SDG notation; others last.
-
-    Read once per index: the CSV, the SSSOM file and the coverage matrices share the rows."""
-    key = ("link_rows", vocab.Plan.value)
-    found = index.memo.get(key)
-    if found is None:
-        with paused_gc():
-            found = index.memo[key] = tuple(_link_rows(index, vocab))
-    return list(cast(tuple[LinkRow, ...], found))
-
-
-def _link_rows(index: DataIndex, vocab: PlanVocabulary) -> list[LinkRow]:
-    rows: list[LinkRow] = []
-    placed: set[str] = set()
-    plans = all_plans(index, vocab) if index.instances(vocab.Plan) else []
-    for plan in plans:
-        for area, element in _element_groups(plan, index, vocab):
-            found = [_row(index, vocab, link, plan.iri, area) for link in links_from(index, vocab, [element])]
-            ordered = sorted(
-                (r for r in found if r is not None and r.link not in placed),
-                key=lambda r: (notation_key(r.concept.notation), r.concept.iri, r.link),
-            )
-            placed.update(r.link for r in ordered)
-            rows += ordered
-    for link in index.instances(vocab.SDGLink):
-        if link.value not in placed:
-            row = _row(index, vocab, link, "", None)
-            if row is not None:
-                rows.append(row)
-    return rows
 
 
 def _short(policy: UrlPolicy, iri: str) -> str:
@@ -331,8 +137,8 @@ def _yaml(value: str) -> str:
 def sssom_header(policy: UrlPolicy, config: Config, index: DataIndex, authors: Sequence[str]) -> str:
     """The SSSOM metadata block, one '# ' line each (YAML; every value a double-quoted string)."""
     prefixes = curie_map(policy)
-    site = site_facts(config, policy, index)
-    names = ", ".join(dict.fromkeys(p.municipality.label_en for p in site.plans))
+    plans = all_plans(index, vocabulary(policy))
+    names = ", ".join(dict.fromkeys(p.municipality.label_en for p in plans))
     lines = ["curie_map:"]
     lines += [f"  {prefix}: {_yaml(ns)}" for prefix, ns in sorted(prefixes.items())]
     lines += [
@@ -389,104 +195,6 @@ def sdg_links_sssom(data: Iterable[ox.Triple] | DataIndex, policy: UrlPolicy, co
 
 
 # ---------------------------------------------------------------- coverage
-
-
-@dataclass(frozen=True)
-class CoverageArea:
-    """A row of the coverage matrix: a focus area of a plan."""
-
-    plan: str
-    iri: str
-    position: int
-    label_da: str
-    label_en: str
-
-
-@dataclass(frozen=True)
-class CoverageGoal:
-    """A column of the coverage matrix: one of the 17 goals."""
-
-    iri: str
-    number: int
-    label_da: str  # the Danish short title
-    label_en: str  # the English short title (skos:altLabel), else the full title
-
-
-@dataclass(frozen=True)
-class CoverageMatrix:
-    """One plan's SDG coverage: counts[area][goal] accepted links from the area (or its parts) to the goal."""
-
-    plan: str
-    plan_title_da: str
-    plan_title_en: str
-    areas: tuple[CoverageArea, ...]
-    goals: tuple[CoverageGoal, ...]
-    counts: tuple[tuple[int, ...], ...]  # counts[i][j]: areas[i] × goals[j]
-
-    def count(self, area: str, goal: str) -> int:
-        """The count for an area IRI and a goal IRI."""
-        i = next(n for n, a in enumerate(self.areas) if a.iri == area)
-        j = next(n for n, g in enumerate(self.goals) if g.iri == goal)
-        return self.counts[i][j]
-
-    @property
-    def area_totals(self) -> tuple[int, ...]:
-        """Accepted links per area."""
-        return tuple(sum(row) for row in self.counts)
-
-    @property
-    def goal_totals(self) -> tuple[int, ...]:
-        """Accepted links per goal."""
-        return tuple(sum(row[j] for row in self.counts) for j in range(len(self.goals)))
-
-    @property
-    def total(self) -> int:
-        """All accepted links from the plan's focus areas and their parts."""
-        return sum(self.area_totals)
-
-
-def coverage_goals(index: DataIndex) -> tuple[CoverageGoal, ...]:
-    """The 17 goals (the UN's IRIs), labelled from the SDG KOS in the data where it is there."""
-    goals = []
-    for number in GOAL_NUMBERS:
-        iri = ox.NamedNode(f"{SDG_NS}{number}")
-        label_en = index.text(iri, (SKOS_ALT_LABEL, SKOS_PREF_LABEL), "en")
-        goals.append(CoverageGoal(iri.value, number, index.text(iri, LABEL_PREDICATES, "da"), label_en))
-    return tuple(goals)
-
-
-def _matrix(plan: PlanFacts, goals: tuple[CoverageGoal, ...], rows: Sequence[LinkRow]) -> CoverageMatrix:
-    """The plan's matrix from its accepted link rows that belong to a focus area."""
-    column = {g.iri: j for j, g in enumerate(goals)}
-    counts = [[0] * len(goals) for _ in plan.areas]
-    row_of = {a.iri: i for i, a in enumerate(plan.areas)}
-    for r in rows:
-        j = column.get(r.concept.goal)
-        if j is not None:
-            counts[row_of[r.area]][j] += 1
-    return CoverageMatrix(
-        plan=plan.iri,
-        plan_title_da=plan.title_da,
-        plan_title_en=plan.title_en,
-        areas=tuple(CoverageArea(plan.iri, a.iri, a.position, a.label_da, a.label_en) for a in plan.areas),
-        goals=goals,
-        counts=tuple(tuple(row) for row in counts),
-    )
-
-
-def coverage_matrix(data: Iterable[ox.Triple] | DataIndex, policy: UrlPolicy) -> list[CoverageMatrix]:
-    """One coverage matrix per plan, oldest plan first."""
-    index = as_index(data)
-    vocab = vocabulary(policy)
-    if not index.instances(vocab.Plan):
-        return []
-    goals = coverage_goals(index)
-    by_plan: dict[str, list[LinkRow]] = {}
-    with paused_gc():
-        for row in link_rows(index, vocab):
-            if row.accepted and row.area:
-                by_plan.setdefault(row.plan, []).append(row)
-        return [_matrix(plan, goals, by_plan.get(plan.iri, [])) for plan in all_plans(index, vocab)]
 
 
 def coverage_csv(matrices: Sequence[CoverageMatrix]) -> bytes:

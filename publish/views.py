@@ -18,9 +18,9 @@ import pyoxigraph as ox
 
 from .config import Config
 from .errors import BuildError
-from .exports import CoverageGoal, CoverageMatrix
 from .formats import RDF_FORMATS
 from .model import vocabulary
+from .plans import CoverageGoal, CoverageMatrix
 from .query import (
     LinkView,
     PropertySpec,

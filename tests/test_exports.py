@@ -14,15 +14,10 @@ import pyoxigraph as ox
 import pytest
 
 from publish.config import Config
-from publish.exports import (
-    CSV_COLUMNS,
-    coverage_csv,
-    coverage_matrix,
-    sdg_links_csv,
-    sdg_links_sssom,
-)
+from publish.exports import CSV_COLUMNS, coverage_csv, sdg_links_csv, sdg_links_sssom
 from publish.load import Role, load_sources
 from publish.model import derived_triples, vocabulary
+from publish.plans import coverage_matrix
 from publish.urls import UrlPolicy
 
 BASE = "http://localhost:8000/"
