@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import metadata
 from pathlib import Path
@@ -92,7 +92,7 @@ from .urls import (
     void_files,
 )
 from .validate import run_validation
-from .views import SiteView, Views, embed_json
+from .views import SitePageContext, SiteView, Views, embed_json
 from .vocab import (
     DCT_LICENSE,
     DCT_MODIFIED,
@@ -304,11 +304,11 @@ def render_key(config: Config, site: SiteView, views: Views) -> str:
     return _fingerprint(config, _code_folders(config), [repr(site), repr(specs)])
 
 
-def outside_digests(matrices: list[CoverageMatrix], extras: dict[str, dict[str, object]]) -> dict[str, str]:
+def outside_digests(matrices: list[CoverageMatrix], schema_org: dict[str, str]) -> dict[str, str]:
     """Per entity, a digest of what its page shows that is not read from the site graph."""
     found = {m.plan: digest(repr(m).encode("utf-8")) for m in matrices}
-    for entity, extra in extras.items():
-        found[entity] = digest((found.get(entity, "") + json.dumps(extra, sort_keys=True)).encode("utf-8"))
+    for entity, block in schema_org.items():
+        found[entity] = digest((found.get(entity, "") + block).encode("utf-8"))
     return found
 
 
@@ -362,13 +362,11 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
         summary.entities = len(graph.entities)
     views = Views(graph, config, policy, matrices)
     site = SiteView.from_config(config, graph)
-    # What a page needs beyond its view, by entity: the site dataset's schema.org Dataset block.
-    extras: dict[str, dict[str, object]] = {
-        policy.dataset: {"schema_org": embed_json(schema_org_dataset(config, policy, index, distributions))}
-    }
+    # What a page shows beyond its view, by entity: the site dataset's schema.org Dataset block.
+    schema_org = {policy.dataset: embed_json(schema_org_dataset(config, policy, index, distributions))}
     with phase(summary, "changes", report):
         key = render_key(config, site, views)
-        outside = outside_digests(matrices, extras)
+        outside = outside_digests(matrices, schema_org)
         parts = graph_parts(sources, data_files, described, len(data))
         state = None if force else BuildState.load(config.out_dir)
         if state is not None and (state.key != key or state.fingerprint != previous.get("fingerprint")):
@@ -396,7 +394,7 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
             del sources, data, described, parts, index
             gc.collect()
         start = time.perf_counter()
-        rendered = render_entities(writer.root, graph, entities, views, renderer, site, extras)
+        rendered = render_entities(writer.root, graph, entities, views, renderer, site, schema_org)
         wall = time.perf_counter() - start
         # Documents and pages are made together, entity by entity (in parallel on several cores): the wall time
         # is shared out in proportion to the time spent on each.
@@ -461,7 +459,7 @@ class EntityJob:
     views: Views
     renderer: Renderer
     site: SiteView
-    extras: dict[str, dict[str, object]]
+    schema_org: dict[str, str]
     workers: int
 
 
@@ -496,7 +494,7 @@ def render_entities(
     views: Views,
     renderer: Renderer,
     site: SiteView,
-    extras: dict[str, dict[str, object]],
+    schema_org: dict[str, str],
 ) -> Rendered:
     """Write the entities' documents and pages into `root`, on every core when there are many.
 
@@ -505,7 +503,7 @@ def render_entities(
     global _JOB  # noqa: PLW0603 - the forked workers read the job from the module, not from a pickle
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     workers = max(1, min(cores, len(entities) // PARALLEL_THRESHOLD))
-    _JOB = EntityJob(root, graph, entities, views, renderer, site, extras, workers)
+    _JOB = EntityJob(root, graph, entities, views, renderer, site, schema_org, workers)
     # Everything allocated so far (the site graph above all) is left out of garbage collection while rendering:
     # collections then never walk it, and forked workers leave the pages they share with this process unwritten.
     gc.freeze()
@@ -619,26 +617,29 @@ def render_entity(
     jsonld_text = json_text(jsonld_tree(entity, documents[JSONLD], prefixes, presorted=True, scan=scan))
     emit(document(path, JSONLD), jsonld_text.encode("utf-8"))
     middle = time.perf_counter()
-    kinds = views.kind(entity)
+    entities = views.entities
+    kinds = entities.kind(entity)
     template = renderer.entity_template(kinds)
     values_template = renderer.template("values.html")
-    extra = job.extras.get(entity.value, {})
+    schema_org = job.schema_org.get(entity.value, "")
     for lang in LANGS:
         here = page_dir(path, lang)
-        view = views.page(entity, lang, jsonld_text)
-        context = {**extra, **views.extra(entity, kinds, lang, here)}
+        view = entities.page(entity, lang, jsonld_text)
+        extra = entities.extra(entity, kinds, lang, here)
+        if schema_org:
+            extra = replace(extra, schema_org=schema_org)
         emit(
             page_file(here),
             renderer.render(
-                template, lang, here, page=view, site=site, extra=context, other_lang_href=view.other_lang_href
+                template, lang, here, page=view, site=site, extra=extra, other_lang_href=view.other_lang_href
             ),
         )
-        for page_path, values in views.value_pages(entity, lang):
+        for page_path, values in entities.value_pages(entity, lang):
             page_here = page_dir(page_path, lang)
             other = relative(page_here, page(page_path, other_lang(lang)))
             emit(
                 page_file(page_here),
-                renderer.render(values_template, lang, page_here, site=site, other_lang_href=other, **values),
+                renderer.render(values_template, lang, page_here, values, site=site, other_lang_href=other),
             )
     timings["documents"] += middle - start
     timings["pages"] += time.perf_counter() - middle
@@ -657,25 +658,24 @@ def plan_site_pages(plan: SitePlan, views: Views, renderer: Renderer, site: Site
 
 
 def _plan_site_pages(plan: SitePlan, views: Views, renderer: Renderer, site: SiteView) -> None:
-    site_pages: list[tuple[str, str, Callable[[str, str], dict[str, object]]]] = [
-        (home_page(), "home.html", views.home),
-        (coverage_page(), "coverage.html", views.coverage),
-        (datamodel_page(), "datamodel.html", views.datamodel),
+    pages = views.site
+    site_pages: list[tuple[str, str, Callable[[str, str], SitePageContext]]] = [
+        (home_page(), "home.html", pages.home),
+        (coverage_page(), "coverage.html", pages.coverage_page),
+        (datamodel_page(), "datamodel.html", pages.datamodel),
     ]
-    for concept in views.sdg_pages():
+    for concept in pages.sdg_pages():
         code = concept.value.rsplit("/", 1)[1]
-        site_pages.append((sdg_page(code), "sdg.html", partial(views.sdg, concept)))
+        site_pages.append((sdg_page(code), "sdg.html", partial(pages.sdg, concept)))
     for stem in sorted(p.stem for p in (views.config.site_dir / "templates" / "pages").glob("*.html")):
-        site_pages.append((static_page(stem), f"pages/{stem}.html", views.static))
+        site_pages.append((static_page(stem), f"pages/{stem}.html", pages.static))
     for path, template_name, make in site_pages:
         template = renderer.template(template_name)
         for lang in LANGS:
             here = page_dir(path, lang)
             other = relative(here, page(path, other_lang(lang)))
-            context = make(lang, here)
-            plan.add(
-                page_file(here), renderer.render(template, lang, here, site=site, other_lang_href=other, **context)
-            )
+            content = renderer.render(template, lang, here, make(lang, here), site=site, other_lang_href=other)
+            plan.add(page_file(here), content)
 
 
 def site_data(sources: Sources, policy: UrlPolicy) -> list[ox.Triple]:

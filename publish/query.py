@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -346,46 +345,3 @@ def sdg_sort_key(iri: str) -> tuple[int, int, str]:
     if not target:
         return (goal_number, -1, "")
     return (goal_number, int(target) if target.isdigit() else 100, target)
-
-
-@dataclass(frozen=True)
-class LinkView:
-    """A link as a template shows it."""
-
-    text: str
-    href: str
-    lang: str = ""
-    external: str = ""
-    title: str = ""
-
-
-@dataclass(frozen=True)
-class ValueView:
-    """One value of a property: text or a link, with its language."""
-
-    text: str
-    lang: str = ""
-    link: LinkView | None = None
-    datatype: str = ""
-
-
-@dataclass(frozen=True)
-class RowView:
-    """A property with its values, named and described from the shapes (or the ontology)."""
-
-    name: str
-    description: str
-    curie: str
-    values: tuple[ValueView, ...]
-    # When a property has more values than a page shows, the total and links to the further pages.
-    total: int = 0
-    pages: tuple[LinkView, ...] = ()
-
-
-@dataclass(frozen=True)
-class PropertySpec:
-    """How the shapes name and order a property for one class."""
-
-    order: float
-    names: dict[str, str] = field(default_factory=dict)
-    descriptions: dict[str, str] = field(default_factory=dict)

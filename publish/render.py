@@ -193,8 +193,12 @@ class Renderer:
             self._entity_templates[key] = found
         return found
 
-    def render(self, template: Template, lang: str, here: str, **context: Any) -> bytes:
-        """Render one page in a language; `here` is the page's folder, for the frame's relative links (`links`)."""
+    def render(self, template: Template, lang: str, here: str, view: object = None, **context: Any) -> bytes:
+        """Render one page in a language; `here` is the page's folder, for the frame's relative links (`links`).
+
+        `view`, a site page's typed context (views.models), gives the template its fields as variables."""
+        if view is not None:
+            context = {**vars(view), **context}
         try:
             text = template.render(
                 lang=lang, t=self.strings[lang], h=self.html[lang], links=PageLinks(here, lang), **context

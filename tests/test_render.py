@@ -15,10 +15,11 @@ from rdflib.compare import isomorphic
 
 from publish.build import merge_sorted
 from publish.errors import BuildError
-from publish.query import LinkView, SiteGraph, ValueView, triple_key
+from publish.query import SiteGraph, triple_key
 from publish.render import Html, Renderer
 from publish.serialize import json_text, jsonld_tree, ntriples, prefix_scan, turtle
 from publish.urls import UrlPolicy
+from publish.views import LinkView, ValueView
 from tests.conftest import ROOT
 
 BASE = "http://localhost:8000/"

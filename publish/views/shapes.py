@@ -1,0 +1,69 @@
+"""The shapes as the pages' display specification: per class, each property's name, description and order.
+
+Stage: query (view models). Imports `query`, `rdfterms`, `vocab` and `views.models`.
+Shapes double as the display spec (`sh:name`, `sh:description`, `sh:order`, in Danish and English); the data-model
+page draws the node shapes themselves.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyoxigraph as ox
+
+from ..query import SiteGraph
+from ..rdfterms import Term
+from ..vocab import SH_DESCRIPTION, SH_NAME, SH_ORDER, SH_PATH, SH_PROPERTY, SH_TARGET_CLASS
+from .models import PropertySpec
+
+
+def order_value(order: Term | None) -> float:
+    """A shape's sh:order as a number; shapes without a usable one come last."""
+    try:
+        return float(order.value) if isinstance(order, ox.Literal) else 999.0
+    except ValueError:
+        return 999.0
+
+
+class ShapeSpecs:
+    """The node shapes that target a class, and what their property shapes say about each property."""
+
+    def __init__(self, graph: SiteGraph) -> None:
+        self.g = graph
+        # The shapes' sh:targetClass triples (found by one walk over every triple).
+        self.target_class_triples = [
+            t for triples in graph.by_subject.values() for t in triples if t.predicate == SH_TARGET_CLASS
+        ]
+        self.specs = self._property_specs()
+
+    def _property_specs(self) -> dict[str, dict[str, PropertySpec]]:
+        """class IRI → property IRI → the first (lowest sh:order) property shape's names and descriptions."""
+        specs: dict[str, dict[str, PropertySpec]] = defaultdict(dict)
+        for shape_triple in self.target_class_triples:
+            cls = shape_triple.object
+            if not isinstance(cls, ox.NamedNode):
+                continue
+            for prop in self.g.objects(shape_triple.subject, SH_PROPERTY):
+                if not isinstance(prop, ox.NamedNode | ox.BlankNode):
+                    continue
+                path = self.g.value(prop, SH_PATH)
+                order = self.g.value(prop, SH_ORDER)
+                if not isinstance(path, ox.NamedNode):
+                    continue
+                spec = PropertySpec(
+                    order_value(order),
+                    self.g.texts(prop, (SH_NAME,)),
+                    self.g.texts(prop, (SH_DESCRIPTION,)),
+                )
+                known = specs[cls.value].get(path.value)
+                if known is None or spec.order < known.order:
+                    specs[cls.value][path.value] = spec
+        return specs
+
+    def spec(self, predicate: ox.NamedNode, classes: list[ox.NamedNode]) -> PropertySpec | None:
+        """The display spec of a property for the first of the classes that has one."""
+        for cls in classes:
+            spec = self.specs.get(cls.value, {}).get(predicate.value)
+            if spec is not None:
+                return spec
+        return None

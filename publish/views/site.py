@@ -1,0 +1,265 @@
+"""The site's own pages: home, the SDG goal and target pages, the coverage page, the data model and the static
+pages (the query page among them).
+
+Stage: query (view models). Imports `config`, `query`, `urls`, `vocab` and the other `views` modules.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ..config import Config
+from ..query import SiteGraph, is_sdg, pick, sdg_sort_key
+from ..rdfterms import Term
+from ..urls import PageLinks, UrlPolicy
+from ..vocab import (
+    DCT_ISSUED,
+    DCT_PUBLISHER,
+    RDF_FIRST,
+    RDF_REST,
+    RDF_TYPE,
+    SDG_GOAL,
+    SH_CLASS,
+    SH_DATATYPE,
+    SH_DESCRIPTION,
+    SH_LANGUAGE_IN,
+    SH_MAX_COUNT,
+    SH_MIN_COUNT,
+    SH_NAME,
+    SH_NODE_KIND,
+    SH_ORDER,
+    SH_PATH,
+    SH_PATTERN,
+    SH_PROPERTY,
+    SH_QUALIFIED_MIN_COUNT,
+    SH_QUALIFIED_VALUE_SHAPE,
+    SH_SEVERITY,
+    SKOS_BROADER,
+    SKOS_EXACT_MATCH,
+    PlanVocabulary,
+)
+from .coverage import CoverageTables
+from .escaping import linkable
+from .hierarchy import Hierarchy
+from .links import Links
+from .models import (
+    CoveragePageView,
+    DatamodelView,
+    ExampleQuery,
+    HomePlanView,
+    HomeView,
+    LazyList,
+    LinkView,
+    QueryPageView,
+    SdgConceptView,
+    SDGElementView,
+    SdgPageView,
+    ShapeRowView,
+    ShapeView,
+    StaticPageView,
+)
+from .shapes import ShapeSpecs, order_value
+
+
+def is_goal(graph: SiteGraph, node: ox.NamedNode) -> bool:
+    """Whether the node is one of the 17 UN SDG goals in the KOS."""
+    return is_sdg(node.value) and SDG_GOAL in graph.types(node)
+
+
+def _number(term: Term | None) -> str:
+    return term.value if isinstance(term, ox.Literal) else ""
+
+
+class SitePages:
+    """Builds the views of the site's own pages."""
+
+    def __init__(
+        self,
+        graph: SiteGraph,
+        config: Config,
+        policy: UrlPolicy,
+        vocab: PlanVocabulary,
+        links: Links,
+        hierarchy: Hierarchy,
+        shapes: ShapeSpecs,
+        coverage: CoverageTables,
+        examples: tuple[ExampleQuery, ...],
+    ) -> None:
+        self.g = graph
+        self.config = config
+        self.policy = policy
+        self.vocab = vocab
+        self.links = links
+        self.hierarchy = hierarchy
+        self.shapes = shapes
+        self.coverage = coverage
+        self.examples = examples
+        self.sdg_page_set = set(self.sdg_pages())
+
+    def home(self, lang: str, here: str) -> HomeView:
+        """The home page: every plan with its focus areas, goals and SDG badges."""
+        plans = []
+        link = self.links.link
+        for plan in self.g.subjects(RDF_TYPE, self.vocab.Plan):
+            if not isinstance(plan, ox.NamedNode):
+                continue
+            issued = self.g.value(plan, DCT_ISSUED)
+            publisher = self.g.value(plan, DCT_PUBLISHER)
+            plans.append(
+                HomePlanView(
+                    link(plan, here, lang),
+                    issued.value if isinstance(issued, ox.Literal) else "",
+                    link(publisher, here, lang) if publisher is not None else None,
+                    # The home page shows each plan's focus areas, not their focus points.
+                    self.hierarchy.children(plan, here, lang, depth=0),
+                )
+            )
+        plans.sort(key=lambda p: (p.issued, str(p.link)), reverse=True)
+        return HomeView(tuple(plans))
+
+    def sdg_pages(self) -> list[ox.NamedNode]:
+        """The SDG concepts that get a page: the 17 goals, and every target the site links to."""
+        goals = [o for o in self.g.by_subject if isinstance(o, ox.NamedNode) and is_goal(self.g, o)]
+        concepts = set(self.g.sdg_concepts_linked) | set(goals)
+        return sorted(concepts, key=lambda n: sdg_sort_key(n.value))
+
+    def sdg(self, concept: ox.NamedNode, lang: str, here: str) -> SdgPageView:
+        """An SDG goal or target: what it is, and which elements of the plans link to it and why."""
+        vocab, link = self.vocab, self.links.link
+        accepted = [
+            r for r in self.g.subjects(vocab.sdgConcept, concept) if self.g.value(r, vocab.status) == vocab.Accepted
+        ]
+        elements = []
+        for record in accepted:
+            element = self.g.value(record, vocab.linkSubject)
+            if not isinstance(element, ox.NamedNode) or not isinstance(record, ox.NamedNode):
+                continue
+            rationale = self.g.texts(record, (vocab.rationale,))
+            method = self.g.value(record, vocab.method)
+            elements.append(
+                SDGElementView(
+                    link(element, here, lang),
+                    self.hierarchy.plan_elements(element, lang, here),
+                    pick(rationale, lang),
+                    lang if lang in rationale else "da",
+                    self.g.label(method, lang) if method is not None else "",
+                    link(record, here, lang),
+                )
+            )
+        elements.sort(key=lambda e: e.element.title)
+        plans: dict[str, LinkView] = {}
+        for record in accepted:
+            top = self.hierarchy.top(self.g.value(record, vocab.linkSubject))
+            if isinstance(top, ox.NamedNode):
+                plans[top.value] = link(top, here, lang)
+        return SdgPageView(
+            tuple(plans[k] for k in sorted(plans)), self.sdg_concept(concept, lang, here), tuple(elements)
+        )
+
+    def sdg_concept(self, concept: ox.NamedNode, lang: str, here: str) -> SdgConceptView:
+        """The goal or target itself: code, title, the goal it belongs to, its targets, its other IRIs."""
+        labels = self.g.labels(concept)
+        broader = self.g.value(concept, SKOS_BROADER)
+        targets = [
+            n for n in self.g.subjects(SKOS_BROADER, concept) if isinstance(n, ox.NamedNode) and n in self.sdg_page_set
+        ]
+        badge = self.links.badge
+        return SdgConceptView(
+            code=concept.value.rsplit("/", 1)[1],
+            goal=sdg_sort_key(concept.value)[0],
+            iri=concept.value,
+            title=pick(labels, lang),
+            title_lang=lang if lang in labels else "en",
+            broader=badge(broader, here, lang) if isinstance(broader, ox.NamedNode) and is_sdg(broader.value) else None,
+            targets=tuple(badge(t, here, lang) for t in sorted(targets, key=lambda n: sdg_sort_key(n.value))),
+            exact=tuple(
+                o.value
+                for o in self.g.objects(concept, SKOS_EXACT_MATCH)
+                if isinstance(o, ox.NamedNode) and linkable(o.value)
+            ),
+        )
+
+    def coverage_page(self, lang: str, here: str) -> CoveragePageView:
+        """The coverage page: per municipality and per plan, and each plan's areas when the plans are few."""
+        return self.coverage.page(lang, here)
+
+    def datamodel(self, lang: str, here: str) -> DatamodelView:
+        """The data model drawn from the shapes: per node shape its properties, cardinalities and value types."""
+        shapes = []
+        for triple in sorted(
+            self.shapes.target_class_triples,
+            key=lambda t: t.subject.value,  # type: ignore[union-attr]
+        ):
+            shape = triple.subject
+            if not isinstance(shape, ox.NamedNode):
+                continue
+            rows = []
+            for prop in self.g.objects(shape, SH_PROPERTY):
+                if not isinstance(prop, ox.NamedNode | ox.BlankNode):
+                    continue
+                rows.append(self.shape_row(prop, lang))
+            rows.sort(key=lambda r: r[0])
+            shapes.append(
+                ShapeView(
+                    self.g.label(shape, lang),
+                    self.links.link(triple.object, here, lang),
+                    self.links.link(shape, here, lang),
+                    tuple(r[1] for r in rows),
+                )
+            )
+        return DatamodelView(tuple(shapes))
+
+    def shape_row(self, prop: ox.NamedNode | ox.BlankNode, lang: str) -> tuple[float, ShapeRowView]:
+        """One property shape as a row: name, path, description, cardinality, value type, severity."""
+        path = self.g.value(prop, SH_PATH)
+        order = self.g.value(prop, SH_ORDER)
+        low = _number(self.g.value(prop, SH_MIN_COUNT)) or _number(self.g.value(prop, SH_QUALIFIED_MIN_COUNT))
+        high = _number(self.g.value(prop, SH_MAX_COUNT))
+        cardinality = f"{low or 0}..{high or '*'}"
+        kinds = []
+        for parameter in (SH_DATATYPE, SH_CLASS, SH_NODE_KIND, SH_PATTERN):
+            value = self.g.value(prop, parameter)
+            if value is not None:
+                kinds.append(value.value if isinstance(value, ox.Literal) else self.policy.short(value.value))  # type: ignore[union-attr]
+        severity = self.g.value(prop, SH_SEVERITY)
+        return (
+            order_value(order),
+            ShapeRowView(
+                pick(self.g.texts(prop, (SH_NAME,)), lang),
+                self.policy.short(path.value) if isinstance(path, ox.NamedNode) else "",
+                pick(self.g.texts(prop, (SH_DESCRIPTION,)), lang),
+                cardinality,
+                ", ".join(kinds + self.languages(prop)),
+                self.policy.short(severity.value) if isinstance(severity, ox.NamedNode) else "sh:Violation",
+            ),
+        )
+
+    def languages(self, prop: ox.NamedNode | ox.BlankNode) -> list[str]:
+        """The languages a property shape's qualified value shape allows (`sh:languageIn`), as '@da'."""
+        languages = []
+        qualified = self.g.value(prop, SH_QUALIFIED_VALUE_SHAPE)
+        if isinstance(qualified, ox.NamedNode | ox.BlankNode):
+            language_list = self.g.value(qualified, SH_LANGUAGE_IN)
+            while isinstance(language_list, ox.BlankNode | ox.NamedNode):
+                first = self.g.value(language_list, RDF_FIRST)
+                if isinstance(first, ox.Literal):
+                    languages.append("@" + first.value)
+                language_list = self.g.value(language_list, RDF_REST)
+        return languages
+
+    def static(self, lang: str, here: str) -> StaticPageView:
+        """The context of the static pages (site/templates/pages/*.html): the plans and the example queries.
+
+        The plans are listed only when a page reads them (listing them walks every plan of the site)."""
+        return StaticPageView(LazyList(lambda: self.home(lang, here).plans), self.examples, self.query_page(here))
+
+    def query_page(self, here: str) -> QueryPageView:
+        """What the query page needs: the base IRI, the endpoint's link and the examples as they run."""
+        base = self.policy.base
+        endpoint = self.policy.endpoint(self.config.sparql_endpoint)
+        return QueryPageView(
+            base,
+            PageLinks(here, "da").to_iri(endpoint, base) if endpoint else "",
+            self.examples,
+            tuple(example.text(base) for example in self.examples),
+        )
