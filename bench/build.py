@@ -208,10 +208,9 @@ def child_build(project: Path, out: Path | None, result: Path, digest: bool, pro
     profiler = cProfile.Profile() if profile else None
     if profile:
         # cProfile sees only this process: render every entity here rather than in forked workers
-        import publish.build  # noqa: PLC0415 (imported in the child that needs it)
+        import publish.entities  # noqa: PLC0415 (imported in the child that needs it)
 
-        if hasattr(publish.build, "PARALLEL_THRESHOLD"):
-            publish.build.PARALLEL_THRESHOLD = 10**12
+        publish.entities.PARALLEL_THRESHOLD = 10**12
     cpu[0], cpu[1] = cpu_seconds(), time.perf_counter()
     cpu_began, began = cpu
     if profiler:

@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus import write_corpus  # noqa: E402
 
-from publish.build import site_data  # noqa: E402
 from publish.config import load_config  # noqa: E402
+from publish.dumps import site_data  # noqa: E402
 from publish.load import load_sources  # noqa: E402
 from publish.serialize import ntriples  # noqa: E402
 from publish.urls import UrlPolicy  # noqa: E402

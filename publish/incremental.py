@@ -16,17 +16,26 @@ The state lives in the output folder (`.planlod-state`, never served) and is rep
 from __future__ import annotations
 
 import hashlib
+import json
 import marshal
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import __version__
+from .config import Config
+from .errors import InputError
+from .load import Role, Sources, display_path
+from .model import DERIVED_PREDICATES
+from .plans import CoverageMatrix
 from .query import Read
 from .rdfterms import Term
 from .urls import BUILD_STATE
+from .views import SiteView, Views
 from .vocab import LABEL_PREDICATES
 
 STATE = BUILD_STATE
@@ -216,3 +225,80 @@ class BuildState:
         if not isinstance(outside, dict) or any(not (isinstance(o, tuple) and len(o) == 3) for o in own):
             return None
         return cls(key, fingerprint, parts, rest, files, own, readers, outside)
+
+
+# -- what a build reads ------------------------------------------------------------------------------------
+
+
+def _fingerprint(
+    config: Config, folders: list[tuple[Path, str]], extra: object = None, first: dict[str, str] | None = None
+) -> str:
+    """A digest of the settings, planlod's version, the libraries' versions and the files in `folders`;
+    `first` receives a digest of each file of the first folder, by its path in the project."""
+    digest = hashlib.sha256()
+    settings = {
+        k: (
+            Path(v).relative_to(config.project_dir).as_posix()
+            if k.endswith("_dir") and Path(v).is_relative_to(config.project_dir)
+            else v
+        )
+        for k, v in config.settings.items()
+        if k not in ("project_dir", "out_dir")
+    }
+    libraries = {name: metadata.version(name) for name in ("rdflib", "pyshacl", "pyoxigraph", "jinja2")}
+    digest.update(json.dumps([__version__, libraries, settings, extra], sort_keys=True, default=repr).encode("utf-8"))
+    for number, (folder, pattern) in enumerate(folders):
+        for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
+            try:
+                content = path.read_bytes()
+            except OSError as exc:
+                raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+            digest.update(f"{number}:{path.relative_to(folder).as_posix()}:{len(content)}\n".encode())
+            digest.update(content)
+            if first is not None and number == 0:
+                first[display_path(path, config.project_dir)] = hashlib.sha256(content).hexdigest()
+    return digest.hexdigest()
+
+
+def _code_folders(config: Config) -> list[tuple[Path, str]]:
+    return [
+        (config.ontology_dir, "**/*"),
+        (config.shapes_dir, "*.*"),
+        (config.site_dir, "**/*"),
+        (Path(__file__).parent, "**/*.py"),
+    ]
+
+
+def input_fingerprint(config: Config, data_files: dict[str, str] | None = None) -> str:
+    """A digest of everything a build reads: settings, data, ontology, shapes, site templates and assets, and
+    planlod's own code. Two builds with the same fingerprint write the same bytes. `data_files` receives a
+    digest of each data file."""
+    return _fingerprint(config, [(config.data_dir, "**/*"), *_code_folders(config)], first=data_files)
+
+
+def graph_parts(
+    sources: Sources, data_files: dict[str, str], described: list[ox.Triple], data_count: int
+) -> GraphParts:
+    """The site graph in parts for the incremental build: the data files' triples, each keyed by the digest of
+    the file (its blank node labels depend on its path only, see load.blank_prefixes), and the rest: the derived
+    triples and what `described` holds after the data (it starts with site_data()'s `data_count` triples, see
+    plan_catalogue)."""
+    files = {s.path: (data_files.get(s.path, ""), s.triples) for s in sources.files if s.role is Role.DATA}
+    derived = [t for t in described[:data_count] if t.predicate in DERIVED_PREDICATES]
+    return GraphParts(files, described[data_count:] + derived)
+
+
+def render_key(config: Config, site: SiteView, views: Views) -> str:
+    """A digest of everything the pages and documents are made from except the data: when it is the same as the
+    last build's, only the entities that read changed triples are made again. Besides settings and files, the
+    site's frame and the property names and order the pages take from shapes (which data files may hold too)."""
+    specs = sorted((cls, sorted((p, repr(spec)) for p, spec in props.items())) for cls, props in views.specs.items())
+    return _fingerprint(config, _code_folders(config), [repr(site), repr(specs)])
+
+
+def outside_digests(matrices: list[CoverageMatrix], schema_org: dict[str, str]) -> dict[str, str]:
+    """Per entity, a digest of what its page shows that is not read from the site graph."""
+    found = {m.plan: digest(repr(m).encode("utf-8")) for m in matrices}
+    for entity, block in schema_org.items():
+        found[entity] = digest((found.get(entity, "") + block).encode("utf-8"))
+    return found

@@ -420,8 +420,8 @@ def test_long_value_lists_are_paged_in_html_while_the_rdf_holds_all(built: Path)
 
 @pytest.mark.slow
 def test_a_parallel_build_writes_the_same_bytes(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("publish.build.PARALLEL_THRESHOLD", 50)
-    monkeypatch.setattr("publish.build.os.sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    monkeypatch.setattr("publish.entities.PARALLEL_THRESHOLD", 50)
+    monkeypatch.setattr("publish.entities.os.sched_getaffinity", lambda _pid: {0, 1}, raising=False)
     project = copy_project(tmp_path / "parallel")
     config = load_config(project, {"base_iri": BASE}, environ={})
     summary = build_site(config)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from publish import build as build_module
+from publish import incremental
 from publish.build import build_site
 from publish.config import Config, load_config
 from publish.incremental import STATE, BuildState
@@ -237,8 +237,8 @@ def test_an_incremental_build_puts_back_a_site_file_missing_from_the_output(tmp_
 def test_the_fingerprint_reads_every_module_of_planlod(tmp_path: Path) -> None:
     """A change to any module of publish/, in a subpackage too, is a change of planlod: a full build follows."""
     config = load_config(copy_project(tmp_path / "project"), environ={})
-    package = Path(build_module.__file__).parent
-    folders = dict(build_module._code_folders(config))
+    package = Path(incremental.__file__).parent
+    folders = dict(incremental._code_folders(config))
     read = {p for p in package.glob(folders[package]) if p.is_file()}
     assert read == set(package.rglob("*.py"))
     assert any(p.parent != package for p in read), "the subpackages (catalog, plans, views) are read"

@@ -2,9 +2,8 @@
 caching, conditional requests, 404s, and a base IRI with a path.
 
 Each module-scoped server is nginx on a free loopback port with `root` at the site and the snippet from
-`publish.serverconf.nginx_conf` included in its server block. The site is `planlod build` output when
-`publish.build.build_site` exists, else the fake site of tests/nginx_server.py. The same tests run against a
-site at `/` and one at `/planer/`. Redirects are never followed automatically: each hop is checked.
+`publish.serverconf.nginx_conf` included in its server block. The site is `planlod build` output. The same tests
+run against a site at `/` and one at `/planer/`. Redirects are never followed automatically: each hop is checked.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from jinja2 import Environment
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from publish.build import merge_sorted
+from publish.entities import merge_sorted
 from publish.errors import BuildError
 from publish.query import SiteGraph, triple_key
 from publish.render import Html, Renderer

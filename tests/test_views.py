@@ -7,8 +7,8 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from publish.build import site_data
 from publish.config import Config
+from publish.dumps import site_data
 from publish.load import Role, load_sources
 from publish.plans import as_index, coverage_matrix
 from publish.query import SiteGraph, sdg_sort_key

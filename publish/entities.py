@@ -1,0 +1,225 @@
+"""Every entity's documents (Turtle, JSON-LD, N-Triples) and pages (Danish and English, and further pages of long
+value lists), rendered in forked worker processes on every core for a large site, written through the guarded
+writer's sink into its temporary folder.
+
+Stage: build. Imports `config`, `formats`, `incremental`, `query`, `render`, `serialize`, `urls`, `views`, `vocab`
+and `write`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import pyoxigraph as ox
+
+from .config import Config
+from .formats import JSONLD, NTRIPLES, RDF_FORMATS, TURTLE
+from .incremental import read_key
+from .query import Read, SiteGraph, triple_key
+from .render import Renderer
+from .serialize import json_text, jsonld_tree, ntriples, prefix_scan, turtle
+from .urls import LANGS, UrlPolicy, document, other_lang, page, page_dir, page_file, relative
+from .views import SiteView, Views
+from .vocab import DCT_LICENSE, FOAF_DOCUMENT, FOAF_PRIMARY_TOPIC, RDF_TYPE, VOID_IN_DATASET
+from .write import SiteWriter
+
+
+def document_about(entity: ox.NamedNode, doc_iri: str, policy: UrlPolicy, config: Config) -> list[ox.Triple]:
+    """What a document says about itself: its topic, its dataset and its licence."""
+    doc = ox.NamedNode(doc_iri)
+    return [
+        ox.Triple(doc, RDF_TYPE, FOAF_DOCUMENT),
+        ox.Triple(doc, FOAF_PRIMARY_TOPIC, entity),
+        ox.Triple(doc, VOID_IN_DATASET, ox.NamedNode(policy.dataset)),
+        ox.Triple(doc, DCT_LICENSE, ox.NamedNode(config.licence)),
+    ]
+
+
+# Entities per worker process below which the build renders in this process (forking costs more than it saves).
+PARALLEL_THRESHOLD = 2000
+
+
+@dataclass(frozen=True)
+class EntityJob:
+    """What every worker needs to render entities; workers are forked, so nothing here is pickled."""
+
+    writer: SiteWriter
+    graph: SiteGraph
+    entities: list[ox.NamedNode]
+    views: Views
+    renderer: Renderer
+    site: SiteView
+    schema_org: dict[str, str]
+    workers: int
+
+
+@dataclass
+class Rendered:
+    """What rendering entities made: per entity the files (path, size), who read what, CPU seconds per kind."""
+
+    files: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    readers: dict[str, list[str]] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=lambda: {"documents": 0.0, "pages": 0.0})
+
+    def merge(self, other: Rendered) -> None:
+        """Add another share's results."""
+        self.files.update(other.files)
+        for read, entities in other.readers.items():
+            known = self.readers.get(read)
+            if known is None:
+                self.readers[read] = entities
+            else:
+                known.extend(entities)
+        for name, seconds in other.cpu.items():
+            self.cpu[name] += seconds
+
+
+_JOB: EntityJob | None = None
+
+
+def render_entities(
+    writer: SiteWriter,
+    graph: SiteGraph,
+    entities: list[ox.NamedNode],
+    views: Views,
+    renderer: Renderer,
+    site: SiteView,
+    schema_org: dict[str, str],
+) -> Rendered:
+    """Write the entities' documents and pages through the writer, on every core when there are many.
+
+    Returns the files written per entity (for the writer to `record`), which nodes each entity's outputs read, and
+    the CPU seconds spent.
+    """
+    global _JOB  # noqa: PLW0603 - the forked workers read the job from the module, not from a pickle
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = max(1, min(cores, len(entities) // PARALLEL_THRESHOLD))
+    _JOB = EntityJob(writer, graph, entities, views, renderer, site, schema_org, workers)
+    # Everything allocated so far (the site graph above all) is left out of garbage collection while rendering:
+    # collections then never walk it, and forked workers leave the pages they share with this process unwritten.
+    gc.freeze()
+    try:
+        if workers == 1:
+            results = [_render_share(0)]
+        else:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.map(_render_share, range(workers))
+    finally:
+        _JOB = None
+        gc.unfreeze()
+    rendered = Rendered()
+    for result in results:
+        rendered.merge(result)
+    return rendered
+
+
+# Entities are shared out to the workers in runs of this many neighbours (in IRI order): a run's triples lie close
+# together in memory, so each worker touches (and copies) fewer of the memory pages it shares with the others.
+SHARE_RUN = 64
+
+
+COLLECT_EVERY = 4096
+
+
+def _render_share(share: int) -> Rendered:
+    """Render every `workers`-th run of SHARE_RUN entities, starting at run `share`; note what each one read."""
+    job = _JOB
+    assert job is not None
+    rendered = Rendered()
+    names: dict[Read, str] = {}
+    sink = job.writer.sink()
+
+    entities = job.entities
+    # Rendering makes few reference cycles: the collector runs every COLLECT_EVERY entities instead of whenever
+    # enough objects were made (which cost about a tenth of the rendering time).
+    collecting = gc.isenabled()
+    gc.disable()
+    for count, start in enumerate(range(share * SHARE_RUN, len(entities), job.workers * SHARE_RUN), 1):
+        if count % (COLLECT_EVERY // SHARE_RUN) == 0:
+            gc.collect()
+        for entity in entities[start : start + SHARE_RUN]:
+            with job.graph.recording() as reads:
+                render_entity(entity, job, sink.write, rendered.cpu)
+            iri = entity.value  # one string shared by every list it is put in
+            rendered.files[iri] = sink.take()
+            for read in reads:
+                name = names.get(read)
+                if name is None:
+                    name = names[read] = read_key(read)
+                readers = rendered.readers.get(name)
+                if readers is None:
+                    rendered.readers[name] = [iri]
+                else:
+                    readers.append(iri)
+    if collecting:
+        gc.enable()
+    return rendered
+
+
+def merge_sorted(triples: list[ox.Triple], more: list[ox.Triple]) -> list[ox.Triple]:
+    """`triples` (sorted by `triple_key`) with `more` added, still sorted: `more` is placed as one run where it
+    fits between two of `triples`, as a document's statements about itself do (they share their subject)."""
+    extra = sorted(more, key=triple_key)
+    if not extra:
+        return list(triples)
+    first, last = triple_key(extra[0]), triple_key(extra[-1])
+    at = bisect.bisect_left(triples, first, key=triple_key)
+    if at < len(triples) and triple_key(triples[at]) < last:
+        return sorted(triples + extra, key=triple_key)
+    return triples[:at] + extra + triples[at:]
+
+
+def render_entity(
+    entity: ox.NamedNode, job: EntityJob, emit: Callable[[str, bytes], None], timings: dict[str, float]
+) -> None:
+    """One entity's Turtle, JSON-LD and N-Triples documents and its pages in both languages."""
+    views, renderer, site = job.views, job.renderer, job.site
+    policy, config = views.policy, views.config
+    prefixes = policy.prefixes()
+    start = time.perf_counter()
+    path = policy.path(entity.value)
+    described = job.graph.document(entity)
+    # Each document is the entity's triples (sorted) with what the document says about itself, kept in order.
+    documents = {
+        f: merge_sorted(described, document_about(entity, policy.iri(document(path, f)), policy, config))
+        for f in RDF_FORMATS
+    }
+    # The documents differ only in their own IRI (same namespace, same scheme): one prefix scan serves them all.
+    scan = prefix_scan(documents[TURTLE], prefixes)
+    emit(document(path, TURTLE), turtle(documents[TURTLE], prefixes, entity, presorted=True, scan=scan))
+    emit(document(path, NTRIPLES), ntriples(documents[NTRIPLES], presorted=True))
+    jsonld_text = json_text(jsonld_tree(entity, documents[JSONLD], prefixes, presorted=True, scan=scan))
+    emit(document(path, JSONLD), jsonld_text.encode("utf-8"))
+    middle = time.perf_counter()
+    entities = views.entities
+    kinds = entities.kind(entity)
+    template = renderer.entity_template(kinds)
+    values_template = renderer.template("values.html")
+    schema_org = job.schema_org.get(entity.value, "")
+    for lang in LANGS:
+        here = page_dir(path, lang)
+        view = entities.page(entity, lang, jsonld_text)
+        extra = entities.extra(entity, kinds, lang, here)
+        if schema_org:
+            extra = replace(extra, schema_org=schema_org)
+        emit(
+            page_file(here),
+            renderer.render(
+                template, lang, here, page=view, site=site, extra=extra, other_lang_href=view.other_lang_href
+            ),
+        )
+        for page_path, values in entities.value_pages(entity, lang):
+            page_here = page_dir(page_path, lang)
+            other = relative(page_here, page(page_path, other_lang(lang)))
+            emit(
+                page_file(page_here),
+                renderer.render(values_template, lang, page_here, values, site=site, other_lang_href=other),
+            )
+    timings["documents"] += middle - start
+    timings["pages"] += time.perf_counter() - middle

@@ -1,0 +1,110 @@
+"""The site's own files besides the dumps: the catalogue, VoID, the JSON-LD context, the server rules, robots.txt,
+the sitemap, the static assets and the source documents.
+
+Stage: build. Imports `catalog`, `collector`, `config`, `formats`, `load`, `query`, `serialize`, `serverconf`,
+`siteplan`, `urls`, `vocab` and `write`.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+
+from .catalog import Distribution, catalogue_triples, void_triples
+from .collector import paused_gc
+from .config import Config
+from .formats import JSONLD, RDFXML, TURTLE
+from .load import Role, Sources
+from .plans import DataIndex
+from .query import triple_key
+from .serialize import jsonld_flat, rdfxml, turtle
+from .serverconf import htaccess, nginx_conf
+from .siteplan import SitePlan
+from .urls import (
+    UrlPolicy,
+    asset,
+    catalogue_file,
+    context_file,
+    htaccess_file,
+    nginx_file,
+    page_folder,
+    robots_file,
+    source_document,
+    void_files,
+)
+from .vocab import OWL_DATATYPE_PROPERTY, OWL_OBJECT_PROPERTY, RDF_TYPE
+from .write import SiteWriter
+
+
+def plan_catalogue(
+    plan: SitePlan,
+    config: Config,
+    policy: UrlPolicy,
+    sources: Sources,
+    data: list[ox.Triple],
+    index: DataIndex,
+    distributions: list[Distribution],
+) -> list[ox.Triple]:
+    """Catalogue, VoID, context, server rules and robots.txt; returns every triple the site describes."""
+    with paused_gc():
+        prefixes = policy.prefixes()
+        ontology = list(sources.triples(Role.ONTOLOGY))
+        reference = list(sources.triples(Role.REFERENCE))
+        catalogue = catalogue_triples(config, policy, index, distributions)
+        # VoID counts the dataset alone: the index's first triples when it holds the data first (build_site's).
+        own = index.first(len(data)) if index.triples[: len(data)] == data else DataIndex(data)
+        void = void_triples(config, policy, own, distributions)
+        plan.add(catalogue_file(TURTLE), turtle(catalogue, prefixes, ox.NamedNode(policy.catalogue)))
+        plan.add(catalogue_file(RDFXML), rdfxml(catalogue, prefixes))
+        plan.add(catalogue_file(JSONLD), jsonld_flat(catalogue, prefixes))
+        void_document = turtle(void, prefixes, ox.NamedNode(policy.dataset))
+        for path in void_files():
+            plan.add(path, void_document)
+        plan.add(context_file(), context_document(ontology, policy))
+        plan.add(nginx_file(), nginx_conf(config, policy).encode("utf-8"))
+        plan.add(htaccess_file(), htaccess(config, policy).encode("utf-8"))
+        plan.add(robots_file(), f"User-agent: *\nAllow: /\nSitemap: {policy.sitemap}\n".encode())
+        return data + ontology + reference + list(sources.triples(Role.SHAPES)) + catalogue + void
+
+
+def context_document(ontology: list[ox.Triple], policy: UrlPolicy) -> bytes:
+    """The versioned JSON-LD context: the prefixes, and a term per ontology property."""
+    context: dict[str, object] = dict(policy.prefixes())
+    for t in sorted(ontology, key=triple_key):
+        if (
+            t.predicate == RDF_TYPE
+            and isinstance(t.subject, ox.NamedNode)
+            and t.subject.value.startswith(policy.ontology_ns)
+        ):
+            name = t.subject.value[len(policy.ontology_ns) :]
+            if t.object == OWL_OBJECT_PROPERTY:
+                context[name] = {"@id": f"plo:{name}", "@type": "@id"}
+            elif t.object == OWL_DATATYPE_PROPERTY and name not in context:
+                context[name] = {"@id": f"plo:{name}"}
+    return (json.dumps({"@context": context}, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def copy_assets(config: Config, writer: SiteWriter) -> None:
+    """The site's static assets, and the source documents the data derive from."""
+    assets = config.site_dir / "assets"
+    if assets.is_dir():
+        for path in sorted(p for p in assets.rglob("*") if p.is_file()):
+            writer.write(asset(path.relative_to(assets).as_posix()), path.read_bytes())
+    sources = config.data_dir / "kilder"
+    if sources.is_dir():
+        for path in sorted(p for p in sources.rglob("*") if p.is_file()):
+            writer.write(source_document(path.relative_to(sources).as_posix()), path.read_bytes())
+
+
+def sitemap(pages: list[str], policy: UrlPolicy, lastmod: str) -> bytes:
+    """Every HTML page (paths of index.html files, sorted) with its last modification date."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for path in pages:
+        loc = policy.iri(page_folder(path)).replace("&", "&amp;").replace("<", "&lt;")
+        lines.append(f"  <url><loc>{loc}</loc><lastmod>{lastmod}</lastmod></url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
