@@ -164,7 +164,7 @@ def serve(
     """
     # Imported here so that the other commands do not load the web stack.
     from .serve import EndpointSettings, bind, check_site, create_app, server  # noqa: PLC0415
-    from .sparql import QueryPool  # noqa: PLC0415
+    from .sparqlpool import QueryPool  # noqa: PLC0415
 
     config = make_config(project_dir, base_iri=base_iri, out_dir=str(out_dir.resolve()) if out_dir else None)
     check_site(config.out_dir)

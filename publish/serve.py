@@ -56,15 +56,13 @@ from .formats import (
 )
 from .sparql import (
     MAX_QUERY_BYTES,
-    Busy,
     QueryOutcome,
-    QueryPool,
     QueryRequest,
-    QueryTimeout,
     serialize_graph,
     service_description,
     text_outcome,
 )
+from .sparqlpool import Busy, QueryPool, QueryTimeout
 from .urls import (
     CONTEXT_FOLDER,
     QUERY_PAGE,

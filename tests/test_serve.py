@@ -39,7 +39,7 @@ from publish.serve import (
     parse_accept,
     server,
 )
-from publish.sparql import QueryPool
+from publish.sparqlpool import QueryPool
 from publish.urls import UrlPolicy, dump
 from tests.conftest import ROOT
 

@@ -1,4 +1,4 @@
-"""The whole-graph SHACL engine (publish/shacl.py) gives exactly pySHACL's results.
+"""The whole-graph SHACL engine (publish/shacl/) gives exactly pySHACL's results.
 
 pySHACL is the reference: for the project's data, for every invalid fixture of tests/test_shapes.py, and for a
 small generated corpus with mutations, both engines check the same data against the same shapes, and the results

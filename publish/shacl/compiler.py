@@ -1,26 +1,13 @@
-"""SHACL Core validation of the whole data graph at once, over pyoxigraph terms.
+"""The shapes compiled into checks: each constraint component of a shape becomes a function over the data index;
+a shape the engine cannot check is listed in the plan with the reason.
 
-Stage: validate. Imports `collector`, `rdfterms`, `vocab`; reads the shapes as an rdflib graph (small) and never
-turns the data into rdflib.
-The data are indexed once (values by predicate and subject, types and subclasses); then every shape with targets
-is checked for all its focus nodes, one constraint component after the other. The results are those pySHACL gives
-for the same data and shapes (with `allow_warnings`): the same focus nodes, paths, values, source shapes,
-components, severities and messages; tests/test_shacl_engine.py holds the two engines to that.
-
-Implemented: targets sh:targetClass (with rdfs:subClassOf*), implicit class targets, sh:targetNode,
-sh:targetSubjectsOf, sh:targetObjectsOf; paths that are IRIs, inverse IRIs or sequences of those; the components
-minCount, maxCount, class, datatype, nodeKind, languageIn, uniqueLang, in, pattern (with flags), min/max
-Inclusive/Exclusive, or, and, xone, not, qualifiedValueShape with qualifiedMin/MaxCount; sh:property, sh:severity,
-sh:message, sh:deactivated. A shape using anything else (another component such as sh:node or sh:minLength,
-another path form, a nested shape with sh:property, a shape without sh:message whose results would need
-pySHACL's generated texts) is listed in `Plan.unsupported` with the reason, and the caller hands it to pySHACL.
+Stage: validate. Imports `rdfterms`; rdflib for the shapes graph.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -30,204 +17,22 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from .collector import paused_gc
-from .rdfterms import Term, TermError, ox_term, rdflib_literal
-from .vocab import RDF_TYPE, RDFS_SUBCLASS_OF
-
-_XSD_STRING = str(XSD.string)
-_LANG_STRING = str(RDF.langString)
-_ALLOWED = (SH.Warning, SH.Info)  # severities that do not break a shape's conformance (pySHACL allow_warnings)
-
-# Parameters this engine reads. Anything else in the SHACL namespace on a shape makes the shape unsupported.
-TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-_NON_VALIDATING = {
-    SH.name,
-    SH.description,
-    SH.order,
-    SH.group,
-    SH.defaultValue,
-    SH.message,
-    SH.severity,
-    SH.deactivated,
-    SH.path,
-    SH.property,
-    SH.flags,
-    SH.qualifiedMinCount,
-    SH.qualifiedMaxCount,
-    SH.qualifiedValueShapesDisjoint,
-    *TARGETS,
-}
-
-Values = set[Term]
-Found = list[tuple[Term | None, URIRef]]
-# A test of one value node.
-Test = Callable[["DataIndex", Term], bool]
-# A compiled constraint component: (data, focus node, value nodes) -> [(value node or None, source component)].
-Check = Callable[["DataIndex", Term, Values], Found]
-
-
-class Unsupported(Exception):
-    """A shape uses something this engine does not implement."""
-
-
-def _values_index(
-    triples: Iterable[ox.Triple], normal: Callable[[ox.Literal], ox.Literal], inverse: bool
-) -> dict[Term, set[Term]]:
-    """Subject → its objects (or, `inverse`, object → its subjects), plain typed literals in normal form."""
-    index: dict[Term, set[Term]] = {}
-    for s, _p, term in triples:
-        o = normal(term) if isinstance(term, ox.Literal) and term.language is None else term
-        key, value = (o, s) if inverse else (s, o)
-        values = index.get(key)
-        if values is None:
-            index[key] = {value}
-        else:
-            values.add(value)
-    return index
-
-
-class DataIndex:
-    """The data graph, indexed for the paths the shapes use.
-
-    Typed literals are replaced by their rdflib normal form (`"01"^^xsd:integer` is `"1"`), as the value
-    sets of pySHACL's rdflib graph hold them.
-    """
-
-    def __init__(self, triples: list[ox.Triple], forward: set[str], inverse: set[str]) -> None:
-        with paused_gc():
-            self._build(triples, forward, inverse)
-
-    def _build(self, triples: list[ox.Triple], forward: set[str], inverse: set[str]) -> None:
-        self.triples = triples
-        self._normal: dict[ox.Literal, ox.Literal] = {}
-        self._rdflib: dict[ox.Literal, Literal] = {}
-        self.by_predicate: dict[ox.NamedNode, list[ox.Triple]] = {}
-        by_predicate = self.by_predicate
-        for t in triples:
-            p = t.predicate
-            group = by_predicate.get(p)
-            if group is None:
-                by_predicate[p] = [t]
-            else:
-                group.append(t)
-        self.out: dict[str, dict[Term, set[Term]]] = {}
-        self.inv: dict[str, dict[Term, set[Term]]] = {}
-        normal = self.normal
-        for iri in forward | {RDF_TYPE.value, RDFS_SUBCLASS_OF.value}:
-            self.out[iri] = _values_index(by_predicate.get(ox.NamedNode(iri), ()), normal, inverse=False)
-        for iri in inverse | {RDF_TYPE.value, RDFS_SUBCLASS_OF.value}:
-            self.inv[iri] = _values_index(by_predicate.get(ox.NamedNode(iri), ()), normal, inverse=True)
-        self._types = self.out[RDF_TYPE.value]
-        self._supers: dict[Term, frozenset[Term]] = {}
-
-    def normal(self, literal: ox.Literal) -> ox.Literal:
-        """A typed literal in rdflib's normal lexical form."""
-        if literal.datatype.value == _XSD_STRING:
-            return literal
-        found = self._normal.get(literal)
-        if found is None:
-            if literal.datatype.value == _LANG_STRING:
-                found = literal
-            else:
-                lexical = str(self.rdflib(literal))
-                found = literal if lexical == literal.value else ox.Literal(lexical, datatype=literal.datatype)
-            self._normal[literal] = found
-        return found
-
-    def rdflib(self, literal: ox.Literal) -> Literal:
-        """The rdflib form of a literal, cached."""
-        found = self._rdflib.get(literal)
-        if found is None:
-            found = self._rdflib[literal] = rdflib_literal(literal)
-        return found
-
-    def objects(self, iri: str, node: Term) -> set[Term]:
-        return self.out[iri].get(node, set())
-
-    def subjects(self, iri: str, node: Term) -> set[Term]:
-        return self.inv[iri].get(node, set())
-
-    def superclasses(self, cls: Term) -> frozenset[Term]:
-        """cls and every class it is a subclass of (rdfs:subClassOf*)."""
-        found = self._supers.get(cls)
-        if found is None:
-            seen = {cls}
-            todo = [cls]
-            subclass_of = self.out[RDFS_SUBCLASS_OF.value]
-            while todo:
-                for parent in subclass_of.get(todo.pop(), ()):
-                    if parent not in seen:
-                        seen.add(parent)
-                        todo.append(parent)
-            found = self._supers[cls] = frozenset(seen)
-        return found
-
-    def is_instance(self, node: Term, cls: Term) -> bool:
-        """node rdf:type/rdfs:subClassOf* cls."""
-        return any(cls in self.superclasses(t) for t in self._types.get(node, ()))
-
-    def instances(self, cls: Term) -> set[Term]:
-        """The instances of cls and of its subclasses."""
-        classes = {cls}
-        todo = [cls]
-        while todo:
-            for sub in self.subjects(RDFS_SUBCLASS_OF.value, todo.pop()):
-                if sub not in classes:
-                    classes.add(sub)
-                    todo.append(sub)
-        found: set[Term] = set()
-        for c in classes:
-            found |= self.subjects(RDF_TYPE.value, c)
-        return found
-
-
-Path = Callable[[DataIndex, Term], Values]
-
-
-@dataclass
-class Shape:
-    """A compiled shape."""
-
-    node: Node
-    path_node: Node | None
-    path: Path | None
-    severity: URIRef
-    messages: tuple[Literal, ...]
-    deactivated: bool
-    checks: list[Check] = field(default_factory=list)
-    properties: list[Shape] = field(default_factory=list)
-    # Per-value tests of the checks when every check is one (None otherwise): a node shape's conformance is then
-    # whether its node passes them all.
-    tests: list[Test] | None = field(default_factory=list)
-
-    # Deactivated, or a severity that pySHACL's allow_warnings does not count against conformance.
-    always_conforms: bool = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.always_conforms = self.deactivated or self.severity in _ALLOWED
-
-
-@dataclass(frozen=True)
-class Result:
-    """One validation result, its terms from the data (pyoxigraph) and from the shapes (rdflib)."""
-
-    focus: Term
-    path: Node | None
-    value: Term | None
-    shape: Node
-    component: URIRef
-    severity: URIRef
-    messages: tuple[Literal, ...]
-
-
-@dataclass
-class Plan:
-    """What the engine checks: the shapes with targets it supports, and the ones it hands on, with the reason."""
-
-    shapes: list[Shape]
-    unsupported: dict[Node, str]
-    forward: set[str]
-    inverse: set[str]
+from ..rdfterms import Term, TermError, ox_term
+from .model import (
+    _NON_VALIDATING,
+    _XSD_STRING,
+    TARGETS,
+    Check,
+    DataIndex,
+    Found,
+    Path,
+    Plan,
+    Shape,
+    Test,
+    Unsupported,
+    Values,
+    _conformance,
+)
 
 
 class _Compiler:
@@ -613,40 +418,6 @@ def _actual_datatype(v: Literal, rule: URIRef) -> bool:
     return True if expected is None else isinstance(v.value, expected)
 
 
-def _conformance(shape: Shape) -> Test:
-    """The conformance test of a compiled nested shape, as direct as its checks allow."""
-    if shape.always_conforms:
-        return lambda data, v: True
-    tests = shape.tests
-    if shape.path is None and tests is not None:
-        if len(tests) == 1:
-            return tests[0]
-        return lambda data, v: all(test(data, v) for test in tests)
-    return lambda data, v: conforms(data, shape, v)
-
-
-def conforms(data: DataIndex, shape: Shape, node: Term) -> bool:
-    """Whether a node conforms to a nested shape (as pySHACL decides it with allow_warnings)."""
-    if shape.always_conforms:
-        return True
-    if shape.path is None and shape.tests is not None:
-        return all(test(data, node) for test in shape.tests)
-    values = {node} if shape.path is None else shape.path(data, node)
-    return not any(check(data, node, values) for check in shape.checks)
-
-
-def _evaluate(data: DataIndex, shape: Shape, focus: Term, out: list[Result]) -> None:
-    if shape.deactivated:
-        return
-    values = {focus} if shape.path is None else shape.path(data, focus)
-    for check in shape.checks:
-        for value, component in check(data, focus, values):
-            out.append(Result(focus, shape.path_node, value, shape.node, component, shape.severity, shape.messages))
-    for prop in shape.properties:
-        for v in values:
-            _evaluate(data, prop, v, out)
-
-
 def target_shapes(g: Graph) -> list[Node]:
     found: set[Node] = set()
     for predicate in TARGETS:
@@ -690,31 +461,3 @@ def _check_targets(g: Graph, node: Node) -> None:
         for value in g.objects(node, predicate):
             if not isinstance(value, URIRef) and predicate != SH.targetNode:
                 raise Unsupported(f"{predicate} of {node} is not an IRI")
-
-
-def focus_nodes(data: DataIndex, g: Graph, node: Node) -> set[Term]:
-    """The focus nodes of a shape's targets."""
-    found: set[Term] = {ox_term(n) for n in g.objects(node, SH.targetNode)}
-    classes = set(g.objects(node, SH.targetClass))
-    if (node, RDF.type, RDFS.Class) in g or (node, RDF.type, OWL.Class) in g:
-        classes.add(node)
-    for cls in classes:
-        found |= data.instances(ox_term(cls))
-    for p in g.objects(node, SH.targetSubjectsOf):
-        found.update(data.out[str(p)])
-    for p in g.objects(node, SH.targetObjectsOf):
-        for values in data.out[str(p)].values():
-            found |= values
-    return found
-
-
-def validate(data: DataIndex, shapes: Graph, compiled: Plan) -> list[Result]:
-    """Check the data against the compiled shapes: every result, in no particular order."""
-    results: list[Result] = []
-    with paused_gc():
-        for shape in compiled.shapes:
-            if shape.deactivated:
-                continue
-            for focus in focus_nodes(data, shapes, shape.node):
-                _evaluate(data, shape, focus, results)
-    return results
