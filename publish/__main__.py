@@ -1,4 +1,7 @@
-"""`python -m publish` runs the planlod command line."""
+"""`python -m publish` runs the planlod command line.
+
+Stage: cli. Imports `cli`.
+"""
 
 from .cli import main
 

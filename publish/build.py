@@ -1,7 +1,8 @@
 """`planlod build`: gather everything in memory, then write the site through the guarded writer.
 
-Stage: build. Imports the stages below it (load, validate, plans, query, views, render, catalog, and the build's
-own modules dumps, siteplan, sitefiles, entities, sitepages, incremental, write); nothing imports it but `cli`.
+Stage: build. Imports `catalog`, `config`, `dumps`, `entities`, `errors`, `incremental`, `load`, `plans`, `query`,
+`render`, `sitefiles`, `sitepages`, `siteplan`, `urls`, `validate`, `views` and `write`; nothing imports it but
+`cli`.
 `build_site` reads as its steps:
 1. check: when nothing the build reads changed since the last build, its output is kept;
 2. load and validate: violations stop the build, nothing is written;

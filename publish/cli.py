@@ -1,6 +1,8 @@
 """The `planlod` command line: parses options, runs a stage, reports errors with exit codes.
 
-Stage: cli, the boundary. Imports every stage; nothing imports it. The only module that prints or exits.
+Stage: cli, the boundary. Imports `build`, `config`, `errors`, `formats`, `load`, `push`, `serve`, `sparqlpool`, `urls`
+and `validate` (`serve`, `sparqlpool` and `push` only when their command runs); nothing imports it. The only
+module that prints or exits.
 """
 
 from __future__ import annotations

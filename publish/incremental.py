@@ -1,6 +1,7 @@
 """What the last build was made from, kept beside its output, so the next build re-renders only what changed.
 
-Stage: write. Imports `query`, `rdfterms`, `urls` and `vocab`.
+Stage: build (what the last build was made from). Imports `config`, `errors`, `load`, `model`, `plans`, `query`,
+`rdfterms`, `urls`, `views` and `vocab`.
 The state lives in the output folder (`.planlod-state`, never served) and is replaced together with the site:
 - the key of everything but the data (settings, ontology, shapes, templates, code): another key means a full build;
 - the site graph's triples as N-Triples lines, per data file (with the digest of the file)

@@ -1,6 +1,6 @@
 """Read the project's RDF files: data, ontology, reference vocabularies and shapes.
 
-Stage: load. Imports `config`, `errors`, `urls`; parses with pyoxigraph.
+Stage: load. Imports `config`, `errors`, `formats`, `rdfterms`, `urls` and `vocab`; parses with pyoxigraph.
 Relative IRIs in every file resolve against the configured base IRI. Blank nodes get deterministic labels
 (file number and order of appearance) so that two loads of the same input are identical.
 """

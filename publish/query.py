@@ -1,6 +1,6 @@
 """Indexes over the site's triples and the view models the templates and documents are made from.
 
-Stage: query. Imports `model`, `urls`, `namespaces`, `formats`; never rdflib graphs.
+Stage: query. Imports `rdfterms`, `urls` and `vocab`; never rdflib graphs.
 Everything here is linear in the number of triples: one pass builds the indexes (by subject, by object),
 and each entity's description, incoming links and neighbour labels are read from them.
 """

@@ -1,6 +1,7 @@
 """Serialise triples as Turtle, N-Triples, JSON-LD, TriG and RDF/XML, deterministically.
 
-Stage: serialize. Imports `query` (sort keys) and `model` types; writes with pyoxigraph and the standard library.
+Stage: serialize. Imports `query` (sort keys), `rdfterms` and `vocab`; writes with pyoxigraph and the standard
+library.
 Input triples are sorted here, so the same triples always give the same bytes.
 """
 

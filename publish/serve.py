@@ -1,6 +1,7 @@
 """Serve the built site over HTTP: content negotiation at entity IRIs, the documents, and `/sparql`.
 
-Stage: serve, over the build's output. Imports `formats`, `sparql`, `errors`; starlette and uvicorn do HTTP.
+Stage: serve, over the build's output. Imports `errors`, `formats`, `sparql`, `sparqlpool` and `urls`; starlette and
+uvicorn do HTTP.
 
 What it answers (see README, "Serving and deployment"):
 - an entity path `P` (the output has `P.ttl` and `P/index.html`): `303 See Other` by the Accept header, to

@@ -1,8 +1,8 @@
 """The site's own files besides the dumps: the catalogue, VoID, the JSON-LD context, the server rules, robots.txt,
 the sitemap, the static assets and the source documents.
 
-Stage: build. Imports `catalog`, `collector`, `config`, `formats`, `load`, `query`, `serialize`, `serverconf`,
-`siteplan`, `urls`, `vocab` and `write`.
+Stage: build. Imports `catalog`, `collector`, `config`, `formats`, `load`, `plans`, `query`, `serialize`,
+`serverconf`, `siteplan`, `urls`, `vocab` and `write`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The site planned in memory before anything is written: its own files, and the checks that every entity's IRI
 can be published (a path of the site, no collision with the site's own files and pages).
 
-Stage: build. Imports `errors`, `formats`, `query`, `urls` and `vocab`.
+Stage: build. Imports `config`, `errors`, `formats`, `query`, `urls` and `vocab`.
 """
 
 from __future__ import annotations

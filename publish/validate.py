@@ -1,7 +1,7 @@
 """Check the data against the shapes and turn the SHACL report into findings.
 
-Stage: validate. Imports `errors`, `load`, `model`, `rdfterms`, `shacl`, `urls`, `vocab`; the only module that
-imports pyshacl.
+Stage: validate. Imports `collector`, `errors`, `load`, `model`, `rdfterms`, `shacl`, `urls` and `vocab`; the only
+module that imports pyshacl.
 The data graph is the data, the triples derived from it, the ontology (so `sh:class` sees subclasses) and the
 reference vocabularies (so SDG links can be checked against the UN SDG KOS).
 SHACL Core runs on the whole graph at once (`shacl`), the SHACL-SPARQL constraints of class-targeted shapes once

@@ -1,8 +1,8 @@
 """The site's metadata: the DCAT-AP 3.0.1 catalogue, the VoID description and the schema.org Dataset block.
 
-Stage: catalog (called by `build`). Imports `config`, `errors`, `formats`, `model`, `plans`, `rdfterms`, `urls`,
-`vocab`; nothing imports it but `build`. Its modules: `distributions` (the downloads it lists), `site` (what it
-states about the site, and its texts), `graph` (building triples), `dcat`, `void` and `schema_org`.
+Stage: catalog (called by the build). Imports `config`, `errors`, `formats`, `model`, `namespaces`, `plans`,
+`rdfterms`, `urls` and `vocab`. Its modules: `distributions` (the downloads it lists), `site` (what it states
+about the site, and its texts), `graph` (building triples), `dcat`, `void` and `schema_org`.
 
 Nothing here is invented and nothing reads the clock or the network:
 - from the data (the plo: vocabulary): the plans, their titles, publisher and municipality, sources, focus areas,

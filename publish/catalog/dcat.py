@@ -1,6 +1,7 @@
 """The DCAT-AP 3.0.1 catalogue: catalogue, record(s), dataset(s), distributions, series and the SPARQL service.
 
-Stage: catalog. Imports `config`, `errors`, `formats`, `plans`, `urls`, `vocab` and the other `catalog` modules.
+Stage: catalog. Imports `config`, `errors`, `formats`, `namespaces` (the EU code lists), `plans`, `urls`
+and `vocab`, and the other `catalog` modules.
 """
 
 from __future__ import annotations

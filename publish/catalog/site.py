@@ -1,6 +1,6 @@
 """What the catalogue states about the whole site, read once from the plans and the Config, and its texts.
 
-Stage: catalog. Imports `config`, `errors`, `model`, `plans`, `rdfterms` and `urls`.
+Stage: catalog. Imports `config`, `errors`, `model`, `plans`, `rdfterms`, `urls` and `vocab`.
 The texts (titles, descriptions, keywords) are made of the plans' own facts: title, municipality, date, counts.
 """
 

@@ -1,6 +1,6 @@
 """The VoID description of the site's dataset: statistics, dumps, the endpoint and the linkset to the UN SDG KOS.
 
-Stage: catalog. Imports `config`, `plans`, `urls`, `vocab` and the other `catalog` modules.
+Stage: catalog. Imports `config`, `namespaces`, `plans`, `urls` and `vocab`, and the other `catalog` modules.
 """
 
 from __future__ import annotations

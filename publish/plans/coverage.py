@@ -1,7 +1,8 @@
 """The SDG coverage of each plan: its focus areas × the 17 goals, counting accepted links from the area, its
 headline goal and its focus points to the goal or any of its targets.
 
-Stage: query (the plans read model). Imports `collector`, `urls`, `vocab` and the other `plans` modules.
+Stage: query (the plans read model). Imports `collector`, `model`, `urls` and `vocab`, and the other `plans`
+modules.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The site's own pages: home, the SDG goal and target pages, the coverage page, the data model and the static
 pages (the query page among them).
 
-Stage: query (view models). Imports `config`, `query`, `urls`, `vocab` and the other `views` modules.
+Stage: query (view models). Imports `config`, `query`, `rdfterms`, `urls` and `vocab`, and the other `views` modules.
 """
 
 from __future__ import annotations
