@@ -3,6 +3,8 @@
 Stage: serialize. Imports `query` (sort keys), `rdfterms` and `vocab`; writes with pyoxigraph and the standard
 library.
 Input triples are sorted here, so the same triples always give the same bytes.
+`jsonld_flat_and_prefixes` is one long function on purpose: it writes the JSON-LD dump of the whole dataset as
+text in a single pass over the sorted triples (the dumps' hottest loop), with its state in local variables.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ from ..vocab import (
 )
 from .distributions import Distribution, check_distributions
 from .graph import TripleSet, add_texts, licence_node
-from .site import site_facts, site_title
+from .site import SiteFacts, site_facts, site_title
 
 # The UN's own VoID description of the SDG KOS (UNStats/LOD4Stats, sdg-data/void.ttl) names the dataset so.
 SDG_KOS_DATASET = ox.NamedNode("http://metadata.un.org/sdg/void.ttl#SDG")
@@ -75,7 +75,6 @@ def void_triples(
     """
     check_distributions(distributions)
     site = site_facts(config, policy, data, publisher)
-    index = site.index
     out = TripleSet()
     dataset = ox.NamedNode(policy.dataset)
     out.add(dataset, RDF_TYPE, VOID_DATASET)
@@ -94,8 +93,15 @@ def void_triples(
         out.add(dataset, VOID_SPARQL_ENDPOINT, ox.NamedNode(site.endpoint))
     for plan in site.plans:
         out.add(dataset, VOID_EXAMPLE_RESOURCE, ox.NamedNode(plan.iri))
+    _statistics(out, dataset, site)
+    _sdg_linkset(out, dataset, site.index)
+    return out.sorted()
 
-    # The statistics come from the index, which holds each distinct subject and object once.
+
+def _statistics(out: TripleSet, dataset: ox.NamedNode, site: SiteFacts) -> None:
+    """The dataset's counts, class partitions and vocabularies, from the index (which holds each distinct subject
+    and object once)."""
+    index = site.index
     subjects = index.all_subjects()
     out.add(dataset, VOID_TRIPLES, _count(len(index.triples)))
     out.add(dataset, VOID_ENTITIES, _count(sum(1 for s in subjects if site.is_own(s))))
@@ -118,6 +124,9 @@ def void_triples(
     for namespace in sorted(vocabularies):
         out.add(dataset, VOID_VOCABULARY, ox.NamedNode(namespace))
 
+
+def _sdg_linkset(out: TripleSet, dataset: ox.NamedNode, index: DataIndex) -> None:
+    """The linkset of the dataset's `dct:subject` links to the UN SDG KOS, and the KOS as a VoID dataset."""
     sdg = str(SDG)
     links = sum(
         len(index.subjects(DCT_SUBJECT, o))
@@ -138,4 +147,3 @@ def void_triples(
     out.add(SDG_KOS_DATASET, FOAF_HOMEPAGE, SDG_KOS)
     for title in index.literals(SDG_KOS, DCT_TITLE):
         out.add(SDG_KOS_DATASET, DCT_TITLE, title)
-    return out.sorted()

@@ -1,5 +1,6 @@
 """The shapes compiled into checks: each constraint component of a shape becomes a function over the data index;
-a shape the engine cannot check is listed in the plan with the reason.
+a shape the engine cannot check is listed in the plan with the reason. `_Compiler` is one class of small methods,
+one per constraint component (`c_minCount`, `c_class`, …), found by the component's name.
 
 Stage: validate. Imports `rdfterms`; rdflib for the shapes graph.
 """
