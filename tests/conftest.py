@@ -8,6 +8,7 @@ mistake. The fast subset, `pytest -m "not slow and not server and not browser"`,
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import os
@@ -62,6 +63,19 @@ def run_planlod(*args: str) -> CliResult:
     finally:
         sys.argv = saved
     return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def docstring_ids(tree: ast.Module) -> set[int]:
+    """The ids of the docstring nodes of a parsed module (its own, its classes' and its functions'), for checks
+    that read a module's code but not its prose."""
+    return {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
 
 
 def copy_project(target: Path) -> Path:

@@ -199,27 +199,33 @@ class _Links(HTMLParser):
                 self.links.append(value)
 
 
-def test_every_internal_link_of_every_page_resolves_to_a_file(built: Path) -> None:
-    pages = sorted(built.rglob("*.html"))
+def check_internal_links(site: Path, english: str = "en") -> int:
+    """Every page of a built site is in its language (English under the `english` segment) and every link of it to
+    the site resolves to a file; the number of links checked."""
+    pages = sorted(site.rglob("*.html"))
     assert len(pages) > 500
     checked = 0
     for page in pages:
         parser = _Links()
         parser.feed(page.read_text(encoding="utf-8"))
-        folder = page.parent.relative_to(built).as_posix()
+        folder = page.parent.relative_to(site).as_posix()
         page_url = "http://site.test/" + (folder + "/" if folder != "." else "")
-        expected_lang = "en" if "/en/" in "/" + page.relative_to(built).as_posix() else "da"
+        expected_lang = "en" if f"/{english}/" in "/" + page.relative_to(site).as_posix() else "da"
         assert parser.lang == expected_lang, page
         for link in parser.links:
             parts = urlsplit(urljoin(page_url, link))
             if parts.netloc != "site.test" or parts.path == "/sparql":
                 continue  # the SPARQL endpoint is a service, not a file of the static site
-            target = built / unquote(parts.path).lstrip("/")
+            target = site / unquote(parts.path).lstrip("/")
             if parts.path.endswith("/"):
                 target = target / "index.html"
-            assert target.is_file(), f"{page.relative_to(built)}: broken link {link}"
+            assert target.is_file(), f"{page.relative_to(site)}: broken link {link}"
             checked += 1
-    assert checked > 5000
+    return checked
+
+
+def test_every_internal_link_of_every_page_resolves_to_a_file(built: Path) -> None:
+    assert check_internal_links(built) > 5000
 
 
 def test_pages_link_alternates_canonical_and_embed_the_jsonld_document(built: Path) -> None:

@@ -26,7 +26,7 @@ from publish.formats import (
 from publish.serve import ENTITY_OFFERS, content_type_for
 from publish.serverconf import htaccess, nginx_conf
 from publish.urls import UrlPolicy
-from tests.conftest import ROOT
+from tests.conftest import ROOT, docstring_ids
 
 MEDIA_TYPE = re.compile(r"\b(?:text|application|image|font|audio|video)/[a-z0-9][a-z0-9.+-]*")
 EU_FILE_TYPES = ROOT / "shapes" / "dcat-ap" / "filetypes-skos.rdf"
@@ -35,14 +35,7 @@ EU_FILE_TYPES = ROOT / "shapes" / "dcat-ap" / "filetypes-skos.rdf"
 def string_constants(path: Path) -> list[tuple[int, str]]:
     """Every string in a module's code (docstrings left out), with its line."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
+    docstrings = docstring_ids(tree)
     return [
         (node.lineno, node.value)
         for node in ast.walk(tree)

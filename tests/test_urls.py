@@ -10,7 +10,6 @@ import ast
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -21,8 +20,8 @@ from publish.config import load_config
 from publish.formats import GZIP, JSONLD, NTRIPLES, TURTLE
 from publish.serve import check_site
 from publish.urls import PageLinks, UrlPolicy, page, page_dir, relative
-from tests.conftest import ROOT, copy_project
-from tests.test_build import _Links
+from tests.conftest import ROOT, copy_project, docstring_ids
+from tests.test_build import check_internal_links
 
 BASE = "https://data.example.dk/planer/"
 BASE_NAMES = {"base", "base_iri"}
@@ -81,17 +80,6 @@ def modules() -> Iterator[tuple[Path, ast.Module]]:
             yield path, ast.parse(path.read_text(encoding="utf-8"))
 
 
-def docstrings(tree: ast.Module) -> set[int]:
-    return {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-
-
 def is_base(node: ast.expr) -> bool:
     """`x.base`, `x.base_iri`, `base` or `base_iri`."""
     return (isinstance(node, ast.Attribute) and node.attr in BASE_NAMES) or (
@@ -130,7 +118,7 @@ def test_no_module_but_the_uri_policy_joins_the_base_iri_with_a_path() -> None:
 def test_no_module_but_the_uri_policy_spells_a_path_of_the_site() -> None:
     found = []
     for path, tree in modules():
-        skip = docstrings(tree)
+        skip = docstring_ids(tree)
         for node in ast.walk(tree):
             text = node.value if isinstance(node, ast.Constant) and id(node) not in skip else None
             if isinstance(text, str) and spells_a_site_path(text):
@@ -200,24 +188,7 @@ def test_a_renamed_dump_folder_and_english_segment_are_used_everywhere(renamed: 
 
 
 def test_every_link_of_every_page_resolves_in_the_renamed_layout(renamed: Path) -> None:
-    checked = 0
-    for page_path in sorted(renamed.rglob("*.html")):
-        parser = _Links()
-        parser.feed(page_path.read_text(encoding="utf-8"))
-        folder = page_path.parent.relative_to(renamed).as_posix()
-        page_url = "http://site.test/" + (folder + "/" if folder != "." else "")
-        english = "/engelsk/" in "/" + page_path.relative_to(renamed).as_posix()
-        assert parser.lang == ("en" if english else "da"), page_path
-        for link in parser.links:
-            parts = urlsplit(urljoin(page_url, link))
-            if parts.netloc != "site.test" or parts.path == "/sparql":
-                continue
-            target = renamed / unquote(parts.path).lstrip("/")
-            if parts.path.endswith("/"):
-                target = target / "index.html"
-            assert target.is_file(), f"{page_path.relative_to(renamed)}: broken link {link}"
-            checked += 1
-    assert checked > 5000
+    assert check_internal_links(renamed, "engelsk") > 5000
 
 
 # ---------------------------------------------------------------- what the policy mints

@@ -9,6 +9,7 @@ and `vocab`. Its modules:
 - `entity`: entity pages, their further value pages, and what specific templates add (`EntityExtra`);
 - `coverage`: coverage tables (the coverage page, each plan's page);
 - `site`: the site's own pages (home, SDG goals and targets, coverage, data model, static pages);
+- `parts`: what those share (`ViewParts`);
 - `examples`: the query page's example queries; `escaping`: what may become a link, JSON in a script element.
 `Views` puts them together for one site graph.
 """
@@ -18,16 +19,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..config import Config
-from ..model import vocabulary
 from ..plans import CoverageMatrix
 from ..query import SiteGraph
 from ..urls import UrlPolicy
-from .coverage import CoverageTables
 from .entity import PAGE_SIZE, EntityViews
 from .escaping import embed_json, linkable, script_safe
 from .examples import load_examples, parse_example
-from .hierarchy import Hierarchy
-from .links import Links
 from .models import (
     EntityExtra,
     ExampleQuery,
@@ -40,7 +37,7 @@ from .models import (
     ValuesPageView,
     ValueView,
 )
-from .shapes import ShapeSpecs
+from .parts import ViewParts
 from .site import SitePages
 
 
@@ -53,14 +50,10 @@ class Views:
         self.g = graph
         self.config = config
         self.policy = policy
-        vocab = vocabulary(policy)
-        links = Links(graph, policy)
-        hierarchy = Hierarchy(graph, vocab, links)
-        self.shapes = ShapeSpecs(graph)
-        coverage = CoverageTables(graph, vocab, links, matrices)
-        self.entities = EntityViews(graph, config, policy, vocab, links, hierarchy, self.shapes, coverage)
-        examples = tuple(load_examples(config.site_dir))
-        self.site = SitePages(graph, config, policy, vocab, links, hierarchy, self.shapes, coverage, examples)
+        parts = ViewParts.make(graph, config, policy, matrices)
+        self.shapes = parts.shapes
+        self.entities = EntityViews(parts)
+        self.site = SitePages(parts, tuple(load_examples(config.site_dir)))
 
     @property
     def specs(self) -> dict[str, dict[str, PropertySpec]]:

@@ -1,8 +1,8 @@
 """Entity pages: the view of one entity in one language (its properties in the shapes' order, links to it, its SDG
 links, parts and corrections), the further pages of long value lists, and what specific templates add.
 
-Stage: query (view models). Imports `config`, `formats`, `query`, `rdfterms`, `urls`, `vocab` and the other
-`views` modules.
+Stage: query (view models). Imports `formats`, `query`, `rdfterms`, `urls` and `vocab`, and the other `views`
+modules.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from functools import partial
 
 import pyoxigraph as ox
 
-from ..config import Config
 from ..formats import RDF_FORMATS
-from ..query import Read, SiteGraph, pick, sdg_sort_key, term_key
+from ..query import Read, pick, sdg_sort_key, term_key
 from ..rdfterms import Term
-from ..urls import UrlPolicy, document, numbered, other_lang, page, page_dir, relative, values_folder
+from ..urls import document, numbered, other_lang, page, page_dir, relative, values_folder
 from ..vocab import (
     DESCRIPTION_PREDICATES,
     OWL_CLASS,
@@ -31,12 +30,8 @@ from ..vocab import (
     SKOS_CLOSE_MATCH,
     SKOS_DEFINITION,
     SKOS_EDITORIAL_NOTE,
-    PlanVocabulary,
 )
-from .coverage import CoverageTables
 from .escaping import script_safe
-from .hierarchy import Hierarchy
-from .links import Links
 from .models import (
     AlternateView,
     CorrectionView,
@@ -48,7 +43,7 @@ from .models import (
     TermView,
     ValuesPageView,
 )
-from .shapes import ShapeSpecs
+from .parts import ViewParts
 
 # An entity page lists at most this many values of a property; further pages list the rest (the RDF holds all).
 PAGE_SIZE = 50
@@ -66,25 +61,14 @@ TERM_RELATIONS = (
 class EntityViews:
     """Builds the views of entity pages from the site graph."""
 
-    def __init__(
-        self,
-        graph: SiteGraph,
-        config: Config,
-        policy: UrlPolicy,
-        vocab: PlanVocabulary,
-        links: Links,
-        hierarchy: Hierarchy,
-        shapes: ShapeSpecs,
-        coverage: CoverageTables,
-    ) -> None:
-        self.g = graph
-        self.config = config
-        self.policy = policy
-        self.vocab = vocab
-        self.links = links
-        self.hierarchy = hierarchy
-        self.shapes = shapes
-        self.coverage = coverage
+    def __init__(self, parts: ViewParts) -> None:
+        self.g, self.config, self.policy, self.vocab = parts.graph, parts.config, parts.policy, parts.vocab
+        self.links, self.hierarchy, self.shapes, self.coverage = (
+            parts.links,
+            parts.hierarchy,
+            parts.shapes,
+            parts.coverage,
+        )
         # Per property (and classes, direction, language): the row's name, description and CURIE; few, and every
         # page asks for them again (kept with the reads that made them, see Links).
         self._row_heads: dict[tuple[tuple[str, ...], str, bool, str], tuple[tuple[str, str, str], frozenset[Read]]]

@@ -1,17 +1,16 @@
 """The site's own pages: home, the SDG goal and target pages, the coverage page, the data model and the static
 pages (the query page among them).
 
-Stage: query (view models). Imports `config`, `query`, `rdfterms`, `urls` and `vocab`, and the other `views` modules.
+Stage: query (view models). Imports `query`, `rdfterms`, `urls` and `vocab`, and the other `views` modules.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..config import Config
 from ..query import SiteGraph, is_sdg, pick, sdg_sort_key
 from ..rdfterms import Term
-from ..urls import PageLinks, UrlPolicy
+from ..urls import PageLinks
 from ..vocab import (
     DCT_ISSUED,
     DCT_PUBLISHER,
@@ -36,12 +35,8 @@ from ..vocab import (
     SH_SEVERITY,
     SKOS_BROADER,
     SKOS_EXACT_MATCH,
-    PlanVocabulary,
 )
-from .coverage import CoverageTables
 from .escaping import linkable
-from .hierarchy import Hierarchy
-from .links import Links
 from .models import (
     CoveragePageView,
     DatamodelView,
@@ -58,7 +53,8 @@ from .models import (
     ShapeView,
     StaticPageView,
 )
-from .shapes import ShapeSpecs, order_value
+from .parts import ViewParts
+from .shapes import order_value
 
 
 def is_goal(graph: SiteGraph, node: ox.NamedNode) -> bool:
@@ -73,26 +69,14 @@ def _number(term: Term | None) -> str:
 class SitePages:
     """Builds the views of the site's own pages."""
 
-    def __init__(
-        self,
-        graph: SiteGraph,
-        config: Config,
-        policy: UrlPolicy,
-        vocab: PlanVocabulary,
-        links: Links,
-        hierarchy: Hierarchy,
-        shapes: ShapeSpecs,
-        coverage: CoverageTables,
-        examples: tuple[ExampleQuery, ...],
-    ) -> None:
-        self.g = graph
-        self.config = config
-        self.policy = policy
-        self.vocab = vocab
-        self.links = links
-        self.hierarchy = hierarchy
-        self.shapes = shapes
-        self.coverage = coverage
+    def __init__(self, parts: ViewParts, examples: tuple[ExampleQuery, ...]) -> None:
+        self.g, self.config, self.policy, self.vocab = parts.graph, parts.config, parts.policy, parts.vocab
+        self.links, self.hierarchy, self.shapes, self.coverage = (
+            parts.links,
+            parts.hierarchy,
+            parts.shapes,
+            parts.coverage,
+        )
         self.examples = examples
         self.sdg_page_set = set(self.sdg_pages())
 
