@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,3 +147,52 @@ def test_links_are_specific_most_point_at_targets_and_spread_over_goals(graph: G
     assert len(goals) >= 8
     eleven = sum(1 for c in concepts if str(c).rsplit("/", 1)[1].split(".")[0] == "11")
     assert eleven <= 0.25 * len(concepts)
+
+
+SDG = "http://metadata.un.org/sdg/"
+
+
+# ---------------------------------------------------------------- Danish titles of the 169 targets
+
+UN_TO_DANISH_TERMS = (
+    ("least developed countries", "mindst udviklede lande"),
+    ("small island developing States", "små ø-udviklingslande"),
+    ("landlocked developing countries", "udviklingslande uden kyst"),
+    ("developing countries", "udviklingsland"),
+    ("persons with disabilities", "personer med handicap"),
+    ("indigenous peoples", "oprindelige folk"),
+    ("African countries", "afrikanske lande"),
+    ("World Trade Organization", "Verdenshandelsorganisation"),
+    ("sustainable", "bæredygtig"),
+)
+
+
+def danish_number(number: str) -> str:
+    """A number as Danish writes it: 1.25 → 1,25; 100,000 → 100.000."""
+    if re.fullmatch(r"\d+\.\d+", number):
+        return number.replace(".", ",")
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", number):
+        return number.replace(",", ".")
+    return number
+
+
+def test_every_target_has_the_projects_danish_title(graph: Graph, plo: str) -> None:
+    targets = sorted(graph.subjects(RDF.type, URIRef(SDGO + "Target")))
+    assert len(targets) == 169
+    for target in targets:
+        (english,) = texts(graph, target, SKOS.prefLabel, "en")  # type: ignore[arg-type]
+        (danish,) = texts(graph, target, SKOS.prefLabel, "da")  # type: ignore[arg-type]
+        assert graph.value(target, URIRef(plo + "translatedBy")) == URIRef("http://localhost:8000/agent/planlod")
+        assert danish != english and danish[0].isupper() and not danish.endswith("."), target
+        # complete: every number of the UN's title is in the translation, as Danish writes it
+        for number in re.findall(r"\d+(?:[.,]\d+)*", re.sub(r"10.Year", "", english)):
+            assert danish_number(number) in danish, f"{target}: {number} is missing"
+        # consistent: the same Danish term for the same English one
+        for year in re.findall(r"\b[Bb]y (20\d\d)\b", english):
+            assert f"nden {year}" in danish, f"{target}: by {year} is not »inden {year}«"
+        for term, dansk in UN_TO_DANISH_TERMS:
+            if term in english:
+                assert dansk.lower() in danish.lower(), f"{target}: {term} is not »{dansk}«"
+                english = english.replace(term, "")
+    # the goals keep their common Danish short titles
+    assert texts(graph, URIRef(SDG + "3"), SKOS.prefLabel, "da") == ["Sundhed og trivsel"]

@@ -266,6 +266,8 @@ class SdgConceptView:
     iri: str
     title: str
     title_lang: str
+    # Who translated the title shown, when it is not the UN's own (the project's Danish target titles).
+    translated_by: LinkView | None
     broader: BadgeView | None
     targets: tuple[BadgeView, ...]
     exact: tuple[str, ...]

@@ -143,6 +143,7 @@ class SitePages:
     def sdg_concept(self, concept: ox.NamedNode, lang: str, here: str) -> SdgConceptView:
         """The goal or target itself: code, title, the goal it belongs to, its targets, its other IRIs."""
         labels = self.g.labels(concept)
+        translator = self.g.value(concept, self.vocab.translatedBy)
         broader = self.g.value(concept, SKOS_BROADER)
         targets = [
             n for n in self.g.subjects(SKOS_BROADER, concept) if isinstance(n, ox.NamedNode) and n in self.sdg_page_set
@@ -154,6 +155,9 @@ class SitePages:
             iri=concept.value,
             title=pick(labels, lang),
             title_lang=lang if lang in labels else "en",
+            translated_by=self.links.link(translator, here, lang)
+            if lang != "en" and lang in labels and isinstance(translator, ox.NamedNode)
+            else None,
             broader=badge(broader, here, lang) if isinstance(broader, ox.NamedNode) and is_sdg(broader.value) else None,
             targets=tuple(badge(t, here, lang) for t in sorted(targets, key=lambda n: sdg_sort_key(n.value))),
             exact=tuple(

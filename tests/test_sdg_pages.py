@@ -1,0 +1,88 @@
+"""What the built site shows of the SDG goals and targets: the project's Danish titles of the UN targets on the
+Danish pages, the UN's English titles on the English ones."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from publish.build import build_site
+from publish.config import load_config
+from tests.conftest import ROOT, copy_project
+
+BASE = "http://localhost:8000/"
+SDG = "http://metadata.un.org/sdg/"
+SDGO = "http://metadata.un.org/sdg/ontology#"
+AREA = "plan/ambitioner-og-retning-2020/omraade/"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("sdg-pages") / "project")
+    config = load_config(project, {"base_iri": BASE}, environ={})
+    build_site(config)
+    return config.out_dir
+
+
+@pytest.fixture(scope="module")
+def titles() -> dict[str, dict[str, str]]:
+    """Notation → language → the target's title, from the reference files."""
+    graph = Graph()
+    for name in ("un-sdg-kos.ttl", "sdg-targets-da.ttl"):
+        graph.parse(ROOT / "ontology" / "reference" / name, format="turtle", publicID=BASE)
+    found: dict[str, dict[str, str]] = {}
+    for target in graph.subjects(RDF.type, URIRef(SDGO + "Target")):
+        for label in graph.objects(target, SKOS.prefLabel):
+            assert isinstance(label, Literal) and label.language
+            found.setdefault(str(target)[len(SDG) :], {})[label.language] = str(label)
+    return found
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def visible(markup: str) -> str:
+    """The text of some HTML, tags dropped and entities decoded, whitespace collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def heading(markup: str) -> str:
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", markup, re.S)
+    assert match
+    return visible(match.group(1))
+
+
+def test_danish_target_pages_show_the_projects_danish_titles(site: Path, titles: dict[str, dict[str, str]]) -> None:
+    pages = sorted(p.name for p in (site / "sdg").iterdir() if p.is_dir() and "." in p.name)
+    assert len(pages) >= 30
+    for code in pages:
+        danish, english = page(site, f"sdg/{code}"), page(site, f"sdg/{code}/en")
+        assert heading(danish) == titles[code]["da"], code
+        assert heading(english) == titles[code]["en"], code
+        note = re.search(r'<p class="meta">([^<]*)<a href="([^"]+)">([^<]+)</a>', danish[danish.index("</h1>") :])
+        assert note, code
+        assert visible(note.group(1)) == "Den danske titel er oversat fra FN's engelske titel af", code
+        assert (note.group(2), note.group(3)) == ("../../agent/planlod/", "planlod-projektet"), code
+        assert "oversat" not in english and "translated" not in visible(english), code
+
+
+def test_element_pages_and_goal_pages_name_targets_in_danish(site: Path, titles: dict[str, dict[str, str]]) -> None:
+    def concept_labels(markup: str) -> list[tuple[str, str]]:
+        """(lang, text) of the goal or target title beside each badge of the page's list of SDG links."""
+        match = re.search(r'<ul class="sdg-links">.*?</ul>', markup, re.S)
+        assert match
+        return [
+            (lang, html.unescape(text))
+            for lang, text in re.findall(r'<span lang="(\w+)">([^<]*)</span>', match.group(0))
+        ]
+
+    assert ("da", titles["3.5"]["da"]) in concept_labels(page(site, AREA + "sundhed/indsats/1"))
+    assert ("en", titles["3.5"]["en"]) in concept_labels(page(site, AREA + "sundhed/indsats/1/en"))
+    goal = page(site, "sdg/3")
+    assert f'title="{html.escape(titles["3.5"]["da"])}"' in goal or f'title="{titles["3.5"]["da"]}"' in goal
