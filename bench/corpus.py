@@ -972,24 +972,22 @@ def make_plan(
 
 
 def area_links(rng: random.Random, plan: Plan, area: Area, kos: SdgKos, created: str) -> list[Link]:
-    """The area's link to its SDG goal, and links from its headline goal and some focus points to targets."""
+    """Links from the area's headline goal and some focus points to targets, and the area's own link to its SDG
+    goal where none of those accepted links is to that goal (one level per element, as the linking policy
+    says: nothing is counted twice)."""
     goal = area.kind.goals[0]
-    da, en = rationale_goal(area, goal, kos)
-    links = [
-        Link(
-            f"{area.iri}/sdg/{goal}",
-            area.iri,
-            goal,
-            f"{area.kind.da} → verdensmål {goal}",
-            f"{area.kind.en} → Goal {goal}",
-            da,
-            en,
-            False,
-            "",
-            "Accepted",
-            created,
-        )
-    ]
+    links = part_links(rng, area, kos, created)
+    if not any(link.status == "Accepted" and link.code.split(".")[0] == goal for link in links):
+        da, en = rationale_goal(area, goal, kos)
+        label_da, label_en = f"{area.kind.da} → verdensmål {goal}", f"{area.kind.en} → Goal {goal}"
+        own = Link(f"{area.iri}/sdg/{goal}", area.iri, goal, label_da, label_en, da, en, False, "", "Accepted", created)
+        links.insert(0, own)
+    return links
+
+
+def part_links(rng: random.Random, area: Area, kos: SdgKos, created: str) -> list[Link]:
+    """Links from the area's headline goal and some of its focus points to SDG targets."""
+    links: list[Link] = []
     elements: list[tuple[str, str, str, str, str, str, str, tuple[str, ...]]] = []
     if rng.random() < GOAL_LINK_SHARE:
         elements.append(
@@ -1424,6 +1422,10 @@ def links_file(plan: Plan) -> str:
         lines += [
             f"plo:status plo:{link.status}",
             f"prov:wasAttributedTo <agent/{'syntetisk-forslagsmotor' if link.suggested else 'planlod'}>",
+        ]
+        if link.status != "Proposed":
+            lines += ["plo:decidedBy <agent/planlod>", f'plo:decisionDate "{link.created}"^^xsd:date']
+        lines += [
             f'dct:created "{link.created}"^^xsd:date',
             f"prov:wasDerivedFrom <{plan.source}>",
             "plo:translatedBy <agent/planlod>",

@@ -591,7 +591,7 @@ def test_void_linkset_counts_the_accepted_links(void: Graph, store: ox.Store) ->
         f" <{plo}linkSubject> ?e ; <{plo}sdgConcept> ?c }} }}",
     )
     (linkset,) = void.subjects(RDF.type, VOID.Linkset)
-    assert int(void.value(linkset, VOID.triples)) == accepted == 103
+    assert int(void.value(linkset, VOID.triples)) == accepted == 91
     assert void.value(linkset, VOID.linkPredicate) == DCTERMS.subject
     assert set(void.objects(linkset, VOID.target)) == {
         URIRef(BASE + "datasaet"),

@@ -25,6 +25,7 @@ PLO = BASE + "ontologi/"
 SDG = "http://metadata.un.org/sdg/"
 PLAN = BASE + "plan/ambitioner-og-retning-2020"
 SUNDHED = PLAN + "/omraade/sundhed"
+SKOLER = PLAN + "/omraade/skoler-og-dagtilbud"
 PREFIXES = f"PREFIX plo: <{PLO}> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX sdg: <{SDG}>\n"
 JUSTIFICATIONS = {
     f"semapv:{name}"
@@ -93,7 +94,7 @@ def test_csv_is_rfc_4180_utf8_with_the_documented_columns(data: list[ox.Triple],
 
 def test_csv_has_one_row_per_sdg_link(csv_rows: list[dict[str, str]], store: ox.Store) -> None:
     links = {r["l"] for r in select(store, "SELECT ?l WHERE { ?l a plo:SDGLink }")}
-    assert len(csv_rows) == len(links) == 103
+    assert len(csv_rows) == len(links) == 110
     assert {r["link"] for r in csv_rows} == links
     assert all(r["plan"] == PLAN for r in csv_rows)
 
@@ -139,6 +140,15 @@ def test_csv_links_to_goals_leave_the_target_empty(csv_rows: list[dict[str, str]
         "",
         "",
     )
+    assert row["status"] == "plo:Withdrawn"  # the area is linked through its parts (docs/sdg-linking.md)
+
+
+def test_csv_has_every_status_with_its_rationale(csv_rows: list[dict[str, str]]) -> None:
+    statuses = {r["status"] for r in csv_rows}
+    assert statuses == {"plo:Accepted", "plo:Rejected", "plo:Withdrawn"}
+    (row,) = [r for r in csv_rows if r["link"] == SKOLER + "/indsats/4/sdg/4.c"]
+    assert (row["status"], row["sdg_target_notation"], row["item_kind"]) == ("plo:Rejected", "4.c", "initiative")
+    assert "udviklingslandene" in row["rationale_da"] and "developing countries" in row["rationale_en"]
 
 
 def test_csv_is_sorted_in_the_plans_order(csv_rows: list[dict[str, str]], store: ox.Store) -> None:
@@ -208,7 +218,9 @@ def test_sssom_rows_are_accepted_links_as_related_matches(
     meta, rows = sssom
     assert {"subject_id", "predicate_id", "object_id", "mapping_justification"} <= set(rows[0])
     accepted = select(store, "SELECT ?l WHERE { ?l a plo:SDGLink ; plo:status plo:Accepted }")
-    assert len(rows) == len(accepted)
+    rejected = select(store, "SELECT ?l WHERE { ?l a plo:SDGLink ; plo:status plo:Rejected }")
+    assert len(rows) == len(accepted) + len(rejected) == 91 + 6
+    assert sum(1 for r in rows if r["predicate_modifier"] == "Not") == len(rejected)
     assert {r["predicate_id"] for r in rows} == {"skos:relatedMatch"}
     assert "exactMatch" not in sdg_links_sssom(data, policy, config).decode("utf-8")
     assert {r["mapping_justification"] for r in rows} <= JUSTIFICATIONS
@@ -235,10 +247,20 @@ def test_sssom_negates_rejected_links_and_leaves_out_proposed(
         else t
         for t in data
     ]
+    _meta, before = parse_sssom(sdg_links_sssom(data, policy, config))
     _meta, rows = parse_sssom(sdg_links_sssom(changed, policy, config))
     mine = [r for r in rows if r["subject_id"].endswith("omraade/sundhed/indsats/1")]
     assert [(r["object_id"], r["predicate_modifier"]) for r in mine] == [("sdg:3.5", "Not")]
-    assert {r["predicate_modifier"] for r in rows if r is not mine[0]} == {""}
+    negated = {(r["subject_id"], r["object_id"]) for r in rows if r["predicate_modifier"] == "Not"}
+    assert negated - {(r["subject_id"], r["object_id"]) for r in before if r["predicate_modifier"] == "Not"} == {
+        (mine[0]["subject_id"], "sdg:3.5")
+    }
+    assert len(rows) == len(before) - 1
+
+
+def test_sssom_leaves_out_withdrawn_links(sssom: tuple[list[str], list[dict[str, str]]]) -> None:
+    _meta, rows = sssom
+    assert not [r for r in rows if r["subject_id"] == "planlod:plan/ambitioner-og-retning-2020/omraade/sundhed"]
 
 
 def test_sssom_is_deterministic(data: list[ox.Triple], policy: UrlPolicy, config: Config) -> None:
@@ -276,7 +298,7 @@ def test_coverage_matrix_counts_equal_an_independent_count(
     }
     assert actual == expected
     assert matrix.total == sum(expected.values())
-    assert matrix.count(SUNDHED, SDG + "3") == 7
+    assert matrix.count(SUNDHED, SDG + "3") == 6
 
 
 def test_coverage_csv(data: list[ox.Triple], policy: UrlPolicy) -> None:

@@ -68,8 +68,9 @@ def retitle_plan(text: str) -> str:
 
 
 def drop_link(text: str) -> str:
-    """Remove one SDG link record (an entity disappears, a derived dct:subject with it)."""
-    block = re.compile(r"<plan/ambitioner-og-retning-2020/omraade/sundhed/maal/sdg/3\.8>\n.*?\.\n\n", re.S)
+    """Remove one SDG link record (an entity disappears, a derived dct:subject with it); one that no withdrawn link
+    names as its replacement."""
+    block = re.compile(r"<plan/ambitioner-og-retning-2020/omraade/aeldreomraadet/indsats/1/sdg/10\.2>\n.*?\.\n\n", re.S)
     return block.sub("", text, count=1)
 
 

@@ -236,7 +236,8 @@ def check_focus_points_per_goal(rows: list[dict[str, Any]], f: Facts) -> None:
             points[goal_number(concept)].add(element)
     expected = [(URIRef(f"{SDG}{n}"), len(points[n])) for n in sorted(points)]
     assert [(r["goal"], r["focus_points"]) for r in rows] == expected
-    assert len(set().union(*points.values())) == 45  # every focus point is linked to some goal
+    # every focus point but one is linked to some goal (the one has a rejected link saying why none fits)
+    assert len(set().union(*points.values())) == 44
 
 
 def check_focus_points_per_target(rows: list[dict[str, Any]], f: Facts) -> None:

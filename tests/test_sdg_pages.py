@@ -1,8 +1,10 @@
-"""What the built site shows of the SDG goals and targets: the project's Danish titles of the UN targets on the
-Danish pages, the UN's English titles on the English ones."""
+"""What the built site shows of the SDG links and the linking policy (docs/sdg-linking.md): the project's Danish
+titles of the UN targets on Danish pages, focus areas linked through their parts, links that are not accepted kept
+out of the counts."""
 
 from __future__ import annotations
 
+import csv
 import html
 import re
 from pathlib import Path
@@ -58,6 +60,15 @@ def heading(markup: str) -> str:
     return visible(match.group(1))
 
 
+def badges_of(markup: str, href_start: str) -> list[str]:
+    """The SDG badges in the list item whose first link starts with `href_start`."""
+    match = re.search(rf'<a href="{re.escape(href_start)}">.*?</ul>', markup, re.S)
+    assert match, href_start
+    return re.findall(
+        r'class="sdg sdg-\d+" href="[^"]*"[^>]*><span class="visually-hidden">[^<]*</span>([^<]+)<', match.group(0)
+    )
+
+
 def test_danish_target_pages_show_the_projects_danish_titles(site: Path, titles: dict[str, dict[str, str]]) -> None:
     pages = sorted(p.name for p in (site / "sdg").iterdir() if p.is_dir() and "." in p.name)
     assert len(pages) >= 30
@@ -86,3 +97,28 @@ def test_element_pages_and_goal_pages_name_targets_in_danish(site: Path, titles:
     assert ("en", titles["3.5"]["en"]) in concept_labels(page(site, AREA + "sundhed/indsats/1/en"))
     goal = page(site, "sdg/3")
     assert f'title="{html.escape(titles["3.5"]["da"])}"' in goal or f'title="{titles["3.5"]["da"]}"' in goal
+
+
+def test_focus_areas_show_the_goals_their_parts_are_linked_to(site: Path) -> None:
+    area = Graph().parse(site / (AREA + "sundhed.ttl"), format="turtle")
+    subjects = set(area.objects(URIRef(BASE + AREA + "sundhed"), URIRef("http://purl.org/dc/terms/subject")))
+    assert not subjects, "the area is linked through its parts, not by a link of its own"
+    home = page(site, "")
+    assert badges_of(home, AREA + "sundhed/") == ["3"]
+    assert badges_of(home, AREA + "erhvervsliv/") == ["4", "8", "9", "11", "12"]
+    plan = page(site, "plan/ambitioner-og-retning-2020")
+    assert badges_of(plan, "omraade/sundhed/") == ["3"]
+    own = page(site, AREA + "sundhed")
+    assert re.search(r'<ul class="badges"[^>]*>.*?>3</a></li></ul>', own, re.S)
+
+
+def test_links_that_are_not_accepted_are_shown_but_not_counted(site: Path) -> None:
+    rejected = page(site, "sdg/4.c")
+    assert "Ingen elementer er koblet direkte hertil" in rejected
+    point = visible(page(site, AREA + "skoler-og-dagtilbud/indsats/4"))
+    assert "Status: afvist" in point and "udviklingslandene" in point
+    with (site / "daekning.csv").open(encoding="utf-8", newline="") as handle:
+        rows = {row["area_label_da"]: row for row in csv.DictReader(handle)}
+    assert rows["Sundhed"]["sdg_3"] == "6"
+    assert rows["Kultur, foreningsliv og fællesskaber"]["sdg_10"] == "1"  # the headline goal's 10.2 only
+    assert sum(int(row["total"]) for row in rows.values()) == 91

@@ -274,6 +274,84 @@ RULES = [
         "Violation",
     ),
     (
+        "an element is linked to a goal or to its targets, never both",
+        f"INSERT DATA {{ <{POINT}/sdg/3> a plo:SDGLink ; plo:linkSubject <{POINT}> ; "
+        f'plo:sdgConcept <http://metadata.un.org/sdg/3> ; plo:rationale "mål"@da, "goal"@en ; plo:method plo:Curated ; '
+        f"plo:status plo:Accepted ; prov:wasAttributedTo <agent/planlod> ; plo:decidedBy <agent/planlod> ; "
+        f'plo:decisionDate "2026-12-02"^^xsd:date ; prov:wasDerivedFrom <kilde/ambitioner-og-retning-2020> }}',
+        f"{POINT}/sdg/3",
+        "plo:sdgConcept",
+        "Violation",
+    ),
+    (
+        "a focus area is not linked to a goal its parts are linked to",
+        f"DELETE {{ <{AREA}/sdg/3> plo:status ?s }} INSERT {{ <{AREA}/sdg/3> plo:status plo:Accepted }} "
+        f"WHERE {{ <{AREA}/sdg/3> plo:status ?s }}",
+        f"{AREA}/sdg/3",
+        "plo:linkSubject",
+        "Violation",
+    ),
+    (
+        "a target aimed at developing countries is not accepted",
+        f"DELETE {{ ?l plo:status ?s }} INSERT {{ ?l plo:status plo:Accepted }} WHERE {{ "
+        f"BIND(<{PLAN}/omraade/skoler-og-dagtilbud/indsats/4/sdg/4.c> AS ?l) ?l plo:status ?s }}",
+        f"{PLAN}/omraade/skoler-og-dagtilbud/indsats/4/sdg/4.c",
+        "plo:sdgConcept",
+        "Violation",
+    ),
+    (
+        "stated in the plan only where the element mentions the goal or target",
+        f"DELETE {{ ?link plo:method ?m }} INSERT {{ ?link plo:method plo:StatedInPlan }} "
+        f"WHERE {{ {LINK} ?link plo:method ?m }}",
+        f"{POINT}/sdg/",
+        "plo:method",
+        "Violation",
+    ),
+    (
+        "a proposed link has no decision",
+        f"DELETE {{ ?link plo:status ?s }} INSERT {{ ?link plo:status plo:Proposed }} WHERE {{ {LINK} ?link plo:status ?s }}",
+        f"{POINT}/sdg/",
+        "plo:decidedBy",
+        "Violation",
+    ),
+    (
+        "a withdrawn link names the links that replace it",
+        f"DELETE WHERE {{ <{AREA}/sdg/3> dct:isReplacedBy ?r }}",
+        f"{AREA}/sdg/3",
+        "dct:isReplacedBy",
+        "Violation",
+    ),
+    (
+        "a link is replaced by link records",
+        f"INSERT DATA {{ <{AREA}/sdg/3> dct:isReplacedBy <kommune/hedensted> }}",
+        f"{AREA}/sdg/3",
+        "dct:isReplacedBy",
+        "Violation",
+    ),
+    (
+        "a decision is not dated before the link was created",
+        f'DELETE {{ ?link plo:decisionDate ?d }} INSERT {{ ?link plo:decisionDate "2020-01-01"^^xsd:date }} '
+        f"WHERE {{ {LINK} ?link plo:decisionDate ?d }}",
+        f"{POINT}/sdg/",
+        "plo:decisionDate",
+        "Violation",
+    ),
+    (
+        "the decision date is a date",
+        f'DELETE {{ ?link plo:decisionDate ?d }} INSERT {{ ?link plo:decisionDate "i går" }} '
+        f"WHERE {{ {LINK} ?link plo:decisionDate ?d }}",
+        f"{POINT}/sdg/",
+        "plo:decisionDate",
+        "Violation",
+    ),
+    (
+        "a decided link says who decided",
+        f"DELETE {{ ?link plo:decidedBy ?who }} WHERE {{ {LINK} ?link plo:decidedBy ?who }}",
+        f"{POINT}/sdg/",
+        "plo:decidedBy",
+        "Warning",
+    ),
+    (
         "source document has a checksum",
         "DELETE WHERE { <kilde/ambitioner-og-retning-2020> spdx:checksum ?c . ?c ?p ?o }",
         "kilde/ambitioner-og-retning-2020",

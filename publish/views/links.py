@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from ..query import Read, SiteGraph, is_sdg, pick, sdg_sort_key, term_key
 from ..rdfterms import Subject, Term
 from ..urls import UrlPolicy, page, relative, sdg_page
-from ..vocab import DCT_SUBJECT, RDF_TYPE
+from ..vocab import DCT_SUBJECT, RDF_TYPE, SDG_NS, PlanVocabulary
 from .escaping import linkable
 from .models import BadgeView, LinkView, ValueView
 
@@ -28,9 +28,10 @@ class Links:
     incremental build knows that a page that got the value from the cache read them too.
     """
 
-    def __init__(self, graph: SiteGraph, policy: UrlPolicy) -> None:
+    def __init__(self, graph: SiteGraph, policy: UrlPolicy, vocab: PlanVocabulary) -> None:
         self.g = graph
         self.policy = policy
+        self.vocab = vocab
         # The short names of properties and datatypes: few, and every page asks for them again.
         self._curies: dict[str, str] = {}
         # Links by node and language, less their relative href (the same nodes recur from page to page).
@@ -81,11 +82,24 @@ class Links:
             code, goal, self.g.label(concept, lang), relative(from_dir, page(sdg_page(code), lang)), concept.value
         )
 
+    def linked_concepts(self, node: Subject) -> list[ox.NamedNode]:
+        """The SDG goals and targets of an element's accepted links (its dct:subject triples)."""
+        return [o for o in self.g.objects(node, DCT_SUBJECT) if isinstance(o, ox.NamedNode) and is_sdg(o.value)]
+
     def badges(self, node: Subject, from_dir: str, lang: str) -> tuple[BadgeView, ...]:
-        """The SDG badges of an element's accepted links, in the UN's order."""
-        concepts = [o for o in self.g.objects(node, DCT_SUBJECT) if isinstance(o, ox.NamedNode) and is_sdg(o.value)]
-        concepts.sort(key=lambda n: sdg_sort_key(n.value))
-        return tuple(self.badge(c, from_dir, lang) for c in concepts)
+        """The SDG badges of an element's accepted links, in the UN's order.
+
+        A focus area is linked through its parts (one level per element, so that nothing is counted twice): its
+        badges are the goals its headline goal and focus points are linked to, besides any link of its own."""
+        concepts = set(self.linked_concepts(node))
+        if isinstance(node, ox.NamedNode) and self.vocab.FocusArea in self.g.types(node):
+            parts = self.g.objects(node, self.vocab.headlineGoal) + self.g.objects(node, self.vocab.initiative)
+            for part in parts:
+                if isinstance(part, ox.NamedNode):
+                    goals = {sdg_sort_key(c.value)[0] for c in self.linked_concepts(part)}
+                    concepts.update(ox.NamedNode(f"{SDG_NS}{goal}") for goal in goals)
+        ordered = sorted(concepts, key=lambda n: sdg_sort_key(n.value))
+        return tuple(self.badge(c, from_dir, lang) for c in ordered)
 
     def value_view(self, obj: Term, from_dir: str, lang: str) -> ValueView:
         """One value of a row."""

@@ -39,7 +39,7 @@ class ViewParts:
     def make(cls, graph: SiteGraph, config: Config, policy: UrlPolicy, matrices: Sequence[CoverageMatrix]) -> ViewParts:
         """The parts for a site graph."""
         vocab = vocabulary(policy)
-        links = Links(graph, policy)
+        links = Links(graph, policy, vocab)
         return cls(
             graph,
             config,
