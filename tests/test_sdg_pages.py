@@ -1,6 +1,6 @@
 """What the built site shows of the SDG links and the linking policy (docs/sdg-linking.md): the project's Danish
 titles of the UN targets on Danish pages, focus areas linked through their parts, links that are not accepted kept
-out of the counts."""
+out of the counts, and the policy on the about page in both languages."""
 
 from __future__ import annotations
 
@@ -122,3 +122,17 @@ def test_links_that_are_not_accepted_are_shown_but_not_counted(site: Path) -> No
     assert rows["Sundhed"]["sdg_3"] == "6"
     assert rows["Kultur, foreningsliv og fællesskaber"]["sdg_10"] == "1"  # the headline goal's 10.2 only
     assert sum(int(row["total"]) for row in rows.values()) == 91
+
+
+def test_the_about_page_states_the_linking_policy_in_both_languages(site: Path) -> None:
+    for path, heading_text, words in (
+        ("om", "Koblinger til verdensmålene", ("Et niveau pr. element", "rettet mod udviklingslandene", "kurateret")),
+        ("om/en", "Links to the SDGs", ("One level per element", "aimed at developing countries", "curated")),
+    ):
+        markup = page(site, path)
+        text = visible(markup)
+        assert heading_text in text and all(w in text for w in words), path
+        targets = re.findall(r'href="([^"]*DevelopingCountryTargets[^"]*)"', markup)
+        assert targets and all((site / path / t / "index.html").resolve().is_file() for t in targets), targets
+        # the policy is on the site itself: no link into the repository
+        assert not re.search(r'href="[^"]*(\.md|github|docs/)', markup), path
