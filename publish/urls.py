@@ -366,6 +366,10 @@ class PageLinks:
         """The ontology's page."""
         return self.to_page(ONTOLOGY_PATH)
 
+    def ontology_term(self, name: str) -> str:
+        """The page of a term of the ontology (`plo:{name}`)."""
+        return self.to_page(ONTOLOGY_PATH + "/" + name)
+
     @property
     def about(self) -> str:
         """The page about the data."""

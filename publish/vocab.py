@@ -82,6 +82,9 @@ class PlanVocabulary:
     method: ox.NamedNode
     status: ox.NamedNode
     confidence: ox.NamedNode
+    decidedBy: ox.NamedNode
+    decisionDate: ox.NamedNode
+    DevelopingCountryTargets: ox.NamedNode
     # Link methods and statuses (SKOS concept schemes)
     LinkMethodScheme: ox.NamedNode
     Curated: ox.NamedNode
@@ -91,6 +94,7 @@ class PlanVocabulary:
     Accepted: ox.NamedNode
     Proposed: ox.NamedNode
     Rejected: ox.NamedNode
+    Withdrawn: ox.NamedNode
     # Text corrections
     corrects: ox.NamedNode
     correctedText: ox.NamedNode

@@ -267,7 +267,7 @@ def test_nothing_is_counted_twice(graph: Graph, plo: str, links: list[Link], con
         part_goals = {link.goal for part in parts for link in by_element.get(part, [])}
         assert not [link for link in by_element.get(whole, []) if link.goal in part_goals], whole
     # the coverage matrix counts exactly the accepted links of the plan's elements, each once
-    from publish.exports import coverage_matrix  # noqa: PLC0415
+    from publish.plans import coverage_matrix  # noqa: PLC0415
 
     data = load_sources(config)
     (matrix,) = coverage_matrix(
