@@ -30,6 +30,7 @@ from .config import Config
 from .dumps import latest_date, plan_dumps, site_data
 from .entities import Rendered, render_entities
 from .errors import NonConforming
+from .escaping import embed_json
 from .incremental import STATE, BuildState, Changes, graph_parts, input_fingerprint, outside_digests, render_key
 from .load import Role, Sources, load_sources
 from .plans import CoverageMatrix, DataIndex, as_index, coverage_matrix
@@ -40,7 +41,7 @@ from .sitepages import plan_site_pages
 from .siteplan import SitePlan, check_outside_base, check_paths, reserved_first_segments
 from .urls import UrlPolicy, is_page_file, sitemap_file
 from .validate import run_validation
-from .views import SiteView, Views, embed_json
+from .views import SiteView, Views
 from .write import SiteWriter, read_marker
 
 Progress = Callable[[str], None]

@@ -1,6 +1,7 @@
 """One frozen configuration for a run.
 
-Stage: config. Imports `errors`; pyoxigraph checks that IRI settings are IRIs.
+Stage: config. Imports `errors` and `escaping` (what a setting may hold); pyoxigraph checks that IRI settings
+are IRIs.
 Precedence: command-line flag > `PLANLOD_*` environment variable > `[tool.planlod]` in pyproject.toml
 > default.
 """
@@ -8,6 +9,7 @@ Precedence: command-line flag > `PLANLOD_*` environment variable > `[tool.planlo
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -17,6 +19,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from .errors import ConfigError
+from .escaping import safe_href, text_problem
 
 ENV_PREFIX = "PLANLOD_"
 
@@ -106,6 +109,38 @@ def check_iri(value: str, origin: str) -> str:
     return value
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+# An e-mail address as the catalogue and the pages publish it: local@domain, nothing a link or header could
+# misread (no spaces, quotes, angle brackets, commas or a second @).
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*")
+
+
+def _has_scheme(value: str) -> bool:
+    return _SCHEME.match(value) is not None
+
+
+def check_web_iri(value: str, origin: str) -> str:
+    """The value if it is an absolute http(s) IRI, which pages may link to (the escaping policy's links)."""
+    check_iri(value, origin)
+    if safe_href(value) is None or not value.lower().startswith(("http://", "https://")):
+        raise ConfigError(f"{origin}: must be an http or https IRI, got {value!r}")
+    return value
+
+
+def check_licence(value: str, origin: str) -> str:
+    """The licence if it is an absolute http(s) IRI: every page links to it."""
+    if not value:
+        raise ConfigError(f"{origin}: the licence must be set (an http or https IRI)")
+    return check_web_iri(value, origin)
+
+
+def check_email(value: str, origin: str) -> str:
+    """The contact e-mail address if it is empty or a plain address (local@domain)."""
+    if value and not _EMAIL.fullmatch(value):
+        raise ConfigError(f"{origin}: not an e-mail address: {value!r} (write it as name@example.dk)")
+    return value
+
+
 def load_config(
     project_dir: Path | None = None,
     overrides: Mapping[str, object | None] | None = None,
@@ -133,14 +168,21 @@ def load_config(
     for name, (value, origin) in values.items():
         if not isinstance(value, str):
             raise ConfigError(f"{origin}: must be a string, got {value!r}")
+        problem = text_problem(value)
+        if problem:
+            raise ConfigError(f"{origin}: {problem}")
         if name in _PATH_FIELDS:
             kwargs[name] = (project_dir / value).resolve()
         elif name == "base_iri":
             kwargs[name] = check_base_iri(value, origin)
-        elif name in ("licence", "publisher", "sparql_endpoint") and value:
+        elif name == "licence":
+            kwargs[name] = check_licence(value, origin)
+        elif name == "contact_email":
+            kwargs[name] = check_email(value, origin)
+        elif name in ("publisher", "sparql_endpoint") and value:
             # Relative values resolve against the base IRI; checked as IRIs either way.
-            kwargs[name] = check_iri(value, origin) if "://" in value else value
-            if "://" not in value:
+            kwargs[name] = check_web_iri(value, origin) if _has_scheme(value) else value
+            if not _has_scheme(value):
                 check_iri("http://relative.invalid/" + value.lstrip("/"), origin)
         else:
             kwargs[name] = value

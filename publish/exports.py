@@ -1,10 +1,12 @@
 """Exports for researchers: the SDG links as tidy CSV and as SSSOM, and the SDG coverage of each plan.
 
-Stage: exports (called by `build`). Imports `config`, `model`, `namespaces`, `plans` (the read model: link rows,
-coverage matrices), `urls` and `vocab`. Output is bytes, UTF-8, sorted and independent of the clock: the same
+Stage: exports (called by `build`). Imports `config`, `escaping`, `model`, `namespaces`, `plans` (the read model:
+link rows, coverage matrices), `urls` and `vocab`. Output is bytes, UTF-8, sorted and independent of the clock: the same
 data give the same bytes.
 
 - `sdg_links_csv`: one row per SDG link record (any status), RFC 4180 (comma, CRLF, quotes where needed).
+- Every CSV/TSV cell goes through the escaping policy's `spreadsheet_row`: a text a spreadsheet would run as a
+  formula (starting with `=`, `+`, `-`, `@`) gets a leading apostrophe.
 - `sdg_links_sssom`: SSSOM/TSV (https://mapping-commons.github.io/sssom/) with its YAML metadata block: accepted
   links as `skos:relatedMatch` (never exactMatch: a focus point is not the same thing as an SDG target),
   rejected links with `predicate_modifier: Not`, proposed links left out (they are not yet assertions).
@@ -22,6 +24,7 @@ from collections.abc import Iterable, Sequence
 import pyoxigraph as ox
 
 from .config import Config
+from .escaping import spreadsheet_row
 from .model import vocabulary
 from .namespaces import SKOS
 from .plans import GOAL_NUMBERS, CoverageMatrix, DataIndex, LinkRow, all_plans, as_index, link_rows
@@ -75,25 +78,27 @@ def sdg_links_csv(data: Iterable[ox.Triple] | DataIndex, policy: UrlPolicy) -> b
     for r in link_rows(index, vocabulary(policy)):
         c = r.concept
         writer.writerow(
-            (
-                r.link,
-                r.plan,
-                r.area,
-                r.area_label_da,
-                r.area_label_en,
-                r.item,
-                r.item_kind,
-                r.item_position,
-                r.text_da,
-                r.text_en,
-                c.goal,
-                c.goal_notation,
-                "" if c.is_goal else c.iri,
-                "" if c.is_goal else c.notation,
-                _short(policy, r.method),
-                _short(policy, r.status),
-                r.rationale_da,
-                r.rationale_en,
+            spreadsheet_row(
+                (
+                    r.link,
+                    r.plan,
+                    r.area,
+                    r.area_label_da,
+                    r.area_label_en,
+                    r.item,
+                    r.item_kind,
+                    r.item_position,
+                    r.text_da,
+                    r.text_en,
+                    c.goal,
+                    c.goal_notation,
+                    "" if c.is_goal else c.iri,
+                    "" if c.is_goal else c.notation,
+                    _short(policy, r.method),
+                    _short(policy, r.status),
+                    r.rationale_da,
+                    r.rationale_en,
+                )
             )
         )
     return buffer.getvalue().encode("utf-8")
@@ -189,7 +194,7 @@ def sdg_links_sssom(data: Iterable[ox.Triple] | DataIndex, policy: UrlPolicy, co
             "curation_rule": to_curie(r.method, prefixes) if r.method else "",
             "comment": r.rationale_en or r.rationale_da,
         }
-        writer.writerow([_cell(values[c]) for c in columns])
+        writer.writerow(spreadsheet_row(_cell(values[c]) for c in columns))
     authors = sorted({a for r in rows for a in r.authors})
     return (sssom_header(policy, config, index, authors) + buffer.getvalue()).encode("utf-8")
 
@@ -207,5 +212,7 @@ def coverage_csv(matrices: Sequence[CoverageMatrix]) -> bytes:
     )
     for matrix in matrices:
         for area, row in zip(matrix.areas, matrix.counts, strict=True):
-            writer.writerow([matrix.plan, area.iri, area.position, area.label_da, area.label_en, *row, sum(row)])
+            writer.writerow(
+                spreadsheet_row([matrix.plan, area.iri, area.position, area.label_da, area.label_en, *row, sum(row)])
+            )
     return buffer.getvalue().encode("utf-8")

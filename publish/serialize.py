@@ -1,7 +1,7 @@
 """Serialise triples as Turtle, N-Triples, JSON-LD, TriG and RDF/XML, deterministically.
 
-Stage: serialize. Imports `query` (sort keys), `rdfterms` and `vocab`; writes with pyoxigraph and the standard
-library.
+Stage: serialize. Imports `query` (sort keys), `rdfterms`, `vocab`, `escaping` and `errors`; writes with pyoxigraph
+and the standard library.
 Input triples are sorted here, so the same triples always give the same bytes.
 `jsonld_flat_and_prefixes` is one long function on purpose: it writes the JSON-LD dump of the whole dataset as
 text in a single pass over the sorted triples (the dumps' hottest loop), with its state in local variables.
@@ -16,6 +16,8 @@ from json.encoder import encode_basestring as json_string  # the C encoder json.
 
 import pyoxigraph as ox
 
+from .errors import BuildError
+from .escaping import xml_problem
 from .query import term_key, triple_key
 from .rdfterms import Subject, Term
 from .vocab import RDF_LANG_STRING, RDF_TYPE, XSD_STRING
@@ -111,8 +113,14 @@ def ntriples(triples: Iterable[ox.Triple], *, presorted: bool = False) -> bytes:
 
 
 def rdfxml(triples: Iterable[ox.Triple], prefixes: Prefixes) -> bytes:
-    """RDF/XML (for harvesters that expect it)."""
+    """RDF/XML (for harvesters that expect it). A BuildError when a literal holds a character XML 1.0 cannot
+    carry (the escaping policy's `xml_problem`; validation and the configuration refuse such text earlier)."""
     items = ordered(triples)
+    for t in items:
+        for term in (t.subject, t.object):
+            problem = xml_problem(term.value) if isinstance(term, ox.Literal) else None
+            if problem:
+                raise BuildError(f"cannot write RDF/XML for {t.subject}: {problem}")
     return _bytes(ox.serialize(items, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(items, prefixes)))
 
 
@@ -189,6 +197,11 @@ def _quads(triples: Sequence[ox.Triple], name: ox.NamedNode | None) -> list[ox.Q
 # ---------------------------------------------------------------------------------------------------- JSON-LD
 
 
+# How deep node objects nest in a JSON-LD tree; a node deeper than this (a long RDF list, a deep chain of blank
+# nodes) is written beside the tree and referenced by its @id, so no document nests without bound.
+MAX_NESTING = 32
+
+
 class _JsonLd:
     """Builds one JSON-LD tree rooted at an entity: its own triples nested, links to it under @reverse."""
 
@@ -203,6 +216,8 @@ class _JsonLd:
         self.prefixes = sorted(prefixes.items(), key=lambda p: -len(p[1]))
         self.compacted: dict[str, str] = {}
         self.emitted: set[ox.Triple] = set()
+        # Nodes met deeper than MAX_NESTING: referenced by their @id where met, written at the top level instead.
+        self.deferred: list[Subject] = []
 
     def compact(self, iri: str) -> str:
         found = self.compacted.get(iri)
@@ -254,6 +269,9 @@ class _JsonLd:
             return self.literal(obj)
         if obj in path or not any(t not in self.emitted for t in self.by_subject.get(obj, ())):
             return {"@id": self.node_id(obj)}
+        if len(path) >= MAX_NESTING:
+            self.deferred.append(obj)
+            return {"@id": self.node_id(obj)}
         return self.node(obj, path)
 
     def document(self, root: ox.NamedNode) -> dict[str, object]:
@@ -267,13 +285,29 @@ class _JsonLd:
             reverse[self.compact(t.predicate.value)].append(self.node(t.subject, frozenset({root})))
         if reverse:
             tree["@reverse"] = dict(sorted(reverse.items()))
-        missing = [t for t in self.by_subject if any(x not in self.emitted for x in self.by_subject[t])]
-        if missing:
-            # Triples not reachable from the root in one step either way: list them beside the tree.
-            if not self.presorted:
-                missing.sort(key=term_key)
-            tree = {"@graph": [tree, *(self.node(s, frozenset()) for s in missing)]}
+        beside = self._beside()
+        if beside:
+            tree = {"@graph": [tree, *beside]}
         return tree
+
+    def _beside(self) -> list[dict[str, object]]:
+        """Node objects for the triples the tree does not hold: nodes nested too deep to be written in place
+        (in the order met), then triples not reachable from the root in one step either way."""
+        beside: list[dict[str, object]] = []
+        while self.deferred:
+            subject = self.deferred.pop(0)
+            if any(x not in self.emitted for x in self.by_subject[subject]):
+                beside.append(self.node(subject, frozenset()))
+        missing = [t for t in self.by_subject if any(x not in self.emitted for x in self.by_subject[t])]
+        if not self.presorted:
+            missing.sort(key=term_key)
+        for subject in missing:
+            beside.append(self.node(subject, frozenset()))
+            while self.deferred:
+                deeper = self.deferred.pop(0)
+                if any(x not in self.emitted for x in self.by_subject[deeper]):
+                    beside.append(self.node(deeper, frozenset()))
+        return beside
 
 
 def jsonld_prefixes(triples: Sequence[ox.Triple], prefixes: Prefixes, scan: PrefixScan | None = None) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """The site's own files besides the dumps: the catalogue, VoID, the JSON-LD context, the server rules, robots.txt,
 the sitemap, the static assets and the source documents.
 
-Stage: build. Imports `catalog`, `collector`, `config`, `formats`, `load`, `plans`, `query`, `serialize`,
+Stage: build. Imports `catalog`, `collector`, `config`, `escaping`, `formats`, `load`, `plans`, `query`, `serialize`,
 `serverconf`, `siteplan`, `urls`, `vocab` and `write`.
 """
 
@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from .catalog import Distribution, catalogue_triples, void_triples
 from .collector import paused_gc
 from .config import Config
+from .escaping import xml_text
 from .formats import JSONLD, RDFXML, TURTLE
 from .load import Role, Sources
 from .plans import DataIndex
@@ -104,7 +105,7 @@ def sitemap(pages: list[str], policy: UrlPolicy, lastmod: str) -> bytes:
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
     for path in pages:
-        loc = policy.iri(page_folder(path)).replace("&", "&amp;").replace("<", "&lt;")
+        loc = xml_text(policy.iri(page_folder(path)))
         lines.append(f"  <url><loc>{loc}</loc><lastmod>{lastmod}</lastmod></url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")

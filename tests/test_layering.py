@@ -22,7 +22,7 @@ PACKAGE = ROOT / "publish"
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer.split())
     for layer in (
-        "errors collector namespaces rdfterms",  # shared; import nothing of the package (namespaces: rdflib only)
+        "errors collector namespaces rdfterms escaping",  # shared; import nothing of the package (namespaces: rdflib)
         "config vocab",  # one frozen configuration; the terms
         "formats",  # the formats table
         "urls",  # the URI policy

@@ -9,11 +9,12 @@ import pytest
 
 from publish.config import Config
 from publish.dumps import site_data
+from publish.escaping import embed_json, linkable
 from publish.load import Role, load_sources
 from publish.plans import as_index, coverage_matrix
 from publish.query import SiteGraph, sdg_sort_key
 from publish.urls import UrlPolicy, values_folder
-from publish.views import PAGE_SIZE, Views, embed_json, linkable
+from publish.views import PAGE_SIZE, Views
 from publish.views.coverage import shade
 
 PLAN = "plan/ambitioner-og-retning-2020"

@@ -1,7 +1,7 @@
 """View models: what each page shows, as typed dataclasses the templates read. Templates never see a graph.
 
-Stage: query (view models). Imports `config`, `errors`, `formats`, `model`, `plans`, `query`, `rdfterms`, `urls`
-and `vocab`. Its modules:
+Stage: query (view models). Imports `config`, `errors`, `escaping`, `formats`, `model`, `plans`, `query`,
+`rdfterms`, `urls` and `vocab`. Its modules:
 - `models`: the view dataclasses and the typed contexts of every page;
 - `links`: links from a page to any node, SDG badges, the values of a row;
 - `hierarchy`: the plan's hierarchy (parents, breadcrumbs, ordered parts, the source document);
@@ -10,7 +10,8 @@ and `vocab`. Its modules:
 - `coverage`: coverage tables (the coverage page, each plan's page);
 - `site`: the site's own pages (home, SDG goals and targets, coverage, data model, static pages);
 - `parts`: what those share (`ViewParts`);
-- `examples`: the query page's example queries; `escaping`: what may become a link, JSON in a script element.
+- `examples`: the query page's example queries. What may become a link and how JSON goes into a script element
+  is the escaping policy's (`escaping`).
 `Views` puts them together for one site graph.
 """
 
@@ -19,11 +20,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..config import Config
+from ..escaping import embed_json, linkable, script_json
 from ..plans import CoverageMatrix
 from ..query import SiteGraph
 from ..urls import UrlPolicy
 from .entity import PAGE_SIZE, EntityViews
-from .escaping import embed_json, linkable, script_safe
 from .examples import load_examples, parse_example
 from .models import (
     EntityExtra,
@@ -80,5 +81,5 @@ __all__ = [
     "linkable",
     "load_examples",
     "parse_example",
-    "script_safe",
+    "script_json",
 ]

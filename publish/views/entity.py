@@ -12,6 +12,7 @@ from functools import partial
 
 import pyoxigraph as ox
 
+from ..escaping import script_json
 from ..formats import RDF_FORMATS
 from ..query import Read, pick, sdg_sort_key, term_key
 from ..rdfterms import Term
@@ -31,7 +32,6 @@ from ..vocab import (
     SKOS_DEFINITION,
     SKOS_EDITORIAL_NOTE,
 )
-from .escaping import script_safe
 from .models import (
     AlternateView,
     CorrectionView,
@@ -296,7 +296,7 @@ class EntityViews:
             ),
             canonical=self.policy.page_iri(here),
             other_lang_href=relative(here, page(path, other_lang(lang))),
-            jsonld=script_safe(jsonld_text),
+            jsonld=script_json(jsonld_text),
             source=source,
             issued=issued,
         )

@@ -10,11 +10,11 @@ from functools import partial
 
 import pyoxigraph as ox
 
+from ..escaping import linkable
 from ..query import Read, SiteGraph, is_sdg, pick, sdg_sort_key, term_key
 from ..rdfterms import Subject, Term
 from ..urls import UrlPolicy, page, relative, sdg_page
 from ..vocab import DCT_SUBJECT, RDF_TYPE, SDG_NS, PlanVocabulary
-from .escaping import linkable
 from .models import BadgeView, LinkView, ValueView
 
 # Link targets kept (by node and language) before the cache starts over.

@@ -1,6 +1,7 @@
 """The view models: what each page shows, as frozen dataclasses the templates read (no dicts, no graphs).
 
-Stage: query (view models). Imports `config` and `query` (the site graph, for the frame's licence label).
+Stage: query (view models). Imports `config`, `escaping` (the link policy) and `query` (the site graph, for the
+frame's licence label).
 Every page gets `site` (SiteView, the frame) and `links` (urls.PageLinks, the frame's links); an entity page gets
 `page` (PageView) and `extra` (EntityExtra); a site page gets the fields of its context (HomeView, SdgPageView,
 CoveragePageView, DatamodelView, StaticPageView, ValuesPageView) as variables.
@@ -15,6 +16,7 @@ from typing import Generic, TypeVar, overload
 import pyoxigraph as ox
 
 from ..config import Config
+from ..escaping import LINK_SCHEMES, link_schemes_attribute, safe_href
 from ..query import SiteGraph
 
 T = TypeVar("T")
@@ -215,6 +217,8 @@ class SiteView:
     contact_email: str
     contact_name: str
     sparql_endpoint: str
+    # The link policy's schemes, for the query page's script (`data-link-schemes`).
+    link_schemes: str = link_schemes_attribute(LINK_SCHEMES)
 
     @classmethod
     def from_config(cls, config: Config, graph: SiteGraph) -> SiteView:
@@ -222,7 +226,9 @@ class SiteView:
         licence = ox.NamedNode(config.licence)
         label = LICENCE_NAMES.get(config.licence) or graph.label(licence, "da") or config.licence
         endpoint = graph.policy.endpoint(config.sparql_endpoint)
-        return cls(config.base_iri, config.licence, label, config.contact_email, config.contact_name, endpoint)
+        # The configuration refuses a licence that is not an http(s) IRI; the link policy holds either way.
+        licence_href = safe_href(config.licence) or ""
+        return cls(config.base_iri, licence_href, label, config.contact_email, config.contact_name, endpoint)
 
 
 # ---------------------------------------------------------------- site pages

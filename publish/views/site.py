@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ..escaping import linkable
 from ..query import SiteGraph, is_sdg, pick, sdg_sort_key
 from ..rdfterms import Term
 from ..urls import PageLinks
@@ -36,7 +37,6 @@ from ..vocab import (
     SKOS_BROADER,
     SKOS_EXACT_MATCH,
 )
-from .escaping import linkable
 from .models import (
     CoveragePageView,
     DatamodelView,

@@ -22,8 +22,9 @@
     ["schema", "https://schema.org/"],
     ["sdg", "http://metadata.un.org/sdg/"]
   ];
-  // Set from the form: the site's base IRI, and the site root relative to this page.
-  var site = { base: "", root: "" };
+  // Set from the form: the site's base IRI, the site root relative to this page, and the link policy's schemes
+  // (the same list the pages follow): an IRI with any other scheme (javascript:, data:, ...) is shown as text.
+  var site = { base: "", root: "", schemes: ["http", "https", "mailto"] };
 
   function shortIri(iri) {
     if (site.base && iri.indexOf(site.base + "ontologi/") === 0 && iri.length > site.base.length + 9) {
@@ -37,11 +38,24 @@
     return iri;
   }
 
+  function allowedLink(iri) {
+    // The link policy: an absolute IRI whose scheme is in the list, without whitespace or control characters
+    // (a browser would strip them and read "java\tscript:" as "javascript:").
+    if (typeof iri !== "string" || /[\u0000-\u0020\u007f-\u009f]/.test(iri)) { return false; }
+    var scheme = /^([A-Za-z][A-Za-z0-9+.\-]*):/.exec(iri);
+    if (!scheme || site.schemes.indexOf(scheme[1].toLowerCase()) < 0) { return false; }
+    var rest = iri.slice(scheme[0].length);
+    return scheme[1].toLowerCase() === "mailto" ? rest.length > 0 : rest.indexOf("//") === 0;
+  }
+
   function linkFor(iri) {
+    // Null when the IRI may not be a link (see allowedLink).
+    if (!allowedLink(iri)) { return null; }
     // The site's own IRIs link to this copy of the site, so that they work wherever it is served.
     if (site.base && iri.indexOf(site.base) === 0 && iri.indexOf("#") < 0) {
       var path = iri.slice(site.base.length);
-      return new URL(site.root + path + (path && !/\.[a-z]+$/.test(path) ? "/" : ""), document.baseURI).href;
+      var local = new URL(site.root + path + (path && !/\.[a-z]+$/.test(path) ? "/" : ""), document.baseURI);
+      return allowedLink(local.href) ? local.href : null;
     }
     var sdg = /^http:\/\/metadata\.un\.org\/sdg\/([0-9]+(\.[0-9a-z]+)?)$/.exec(iri);
     if (sdg) {
@@ -62,7 +76,12 @@
     var cell = element("td");
     if (!term) { return cell; }
     if (term.type === "uri") {
-      cell.appendChild(element("a", { href: linkFor(term.value), title: term.value }, shortIri(term.value)));
+      var href = linkFor(term.value);
+      if (href) {
+        cell.appendChild(element("a", { href: href, title: term.value }, shortIri(term.value)));
+      } else {
+        cell.appendChild(element("code", { "class": "iri" }, "<" + term.value + ">"));
+      }
     } else if (term.type === "bnode") {
       cell.appendChild(element("code", {}, "_:" + term.value));
     } else if (term.type === "triple") {
@@ -111,6 +130,8 @@
     var strings = JSON.parse(form.getAttribute("data-strings") || "{}");
     site.base = form.getAttribute("data-base") || "";
     site.root = form.getAttribute("data-site-root") || "";
+    var schemes = (form.getAttribute("data-link-schemes") || "").split(" ").filter(Boolean);
+    if (schemes.length) { site.schemes = schemes; }
     var endpoint = new URL(form.getAttribute("action"), document.baseURI).href;
     var shown = document.getElementById("endpoint-url");
     if (shown) { shown.textContent = endpoint; }
