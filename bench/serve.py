@@ -15,6 +15,24 @@ Prints requests/s, p50 and p99 latency and errors per scenario and server, and n
 serve's for the static scenarios. Any error (a connection failure or an unexpected status) makes the exit
 status 1. The load generator uses h11 on asyncio sockets, in `--client-processes` processes; on a small machine
 it shares the CPU with the servers, so absolute numbers are lower bounds, and the ratio is the figure to watch.
+
+    python bench/serve.py --attack [--out DIR] [--seconds 60] [--json FILE]
+
+The endpoint under attack, driven by wrk (Debian: `apt-get install wrk`; not needed by the tests): `planlod serve`
+with its defaults (two SPARQL workers, 10 s timeout, 512 MB per worker, a queue of 64) while, for `--seconds`
+(60 by default) at once,
+
+- 32 connections fetch random entity pages (`GET {path}/`);
+- 32 connections run a cheap query (the first example query, about a dozen rows);
+- 8 connections run runaway queries, each from an address of its own (an `X-Forwarded-For` header, which `serve`
+  trusts from loopback as it would from a reverse proxy there): every other one a count over a cross product of
+  all triples three times (it runs until the timeout), the others a GROUP_CONCAT over two (it runs into the
+  memory limit); each request differs (a number in a FILTER), so nothing can be answered from a cache.
+
+It prints, per load, requests, requests per second, p50/p99/max latency and the answers by status, and the peak
+memory of the server (the resident sets of the server process and its SPARQL workers summed, sampled every
+0.2 s), then the three targets and whether each is met: pages p99 under 100 ms, no more than 1 % of the cheap
+queries answered 503, and the server's memory under 1.5 GB. Exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -305,6 +323,243 @@ def scenarios(out: Path, base: str) -> dict[str, list[Request]]:
     }
 
 
+# ---------------------------------------------------------------- the endpoint under attack (wrk)
+
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+
+# Each wrk load is one Lua script: requests, and a JSON line of figures when done (statuses counted per thread).
+_WRK_COMMON = r"""
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("id", #threads)
+end
+function init(args)
+  statuses = {}
+  counter = 0
+  request_init(args)
+end
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+function done(summary, latency, requests)
+  local by_status = {}
+  for _, thread in ipairs(threads) do
+    local counted = thread:get("statuses")
+    for status, count in pairs(counted) do
+      by_status[tostring(status)] = (by_status[tostring(status)] or 0) + count
+    end
+  end
+  local parts = {}
+  for status, count in pairs(by_status) do table.insert(parts, string.format('"%s":%d', status, count)) end
+  io.write(string.format(
+    'WRK-RESULT {"requests":%d,"seconds":%.3f,"p50_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,' ..
+    '"errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d},"statuses":{%s}}\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout,
+    table.concat(parts, ",")))
+end
+"""
+
+_WRK_PAGES = r"""
+function request_init(args)
+  paths = {}
+  for line in io.lines(args[1]) do table.insert(paths, line) end
+  math.randomseed(os.time() + id)
+end
+function request()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+"""
+
+_WRK_CHEAP = r"""
+function request_init(args)
+  local file = io.open(args[1], "rb")
+  body = file:read("*a")
+  file:close()
+end
+function request()
+  return wrk.format("POST", "/sparql", {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Accept"] = "application/sparql-results+json",
+  }, body)
+end
+"""
+
+_WRK_RUNAWAY = r"""
+local function encode(text)
+  return (text:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
+function request_init(args)
+  address = "10.66.0." .. id
+end
+function request()
+  counter = counter + 1
+  local query
+  if counter % 2 == 0 then
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(?a != <urn:n" .. counter .. ">) }"
+  else
+    query = "SELECT (STRLEN(GROUP_CONCAT(STR(?a))) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f " ..
+      "FILTER(isIRI(?a) && ?d != <urn:n" .. counter .. ">) }"
+  end
+  return wrk.format("POST", "/sparql", {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Accept"] = "application/sparql-results+json",
+    ["X-Forwarded-For"] = address,
+  }, "query=" .. encode(query))
+end
+"""
+
+
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """The summed resident set and proportional set size (bytes) of a process and its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+        except (OSError, IndexError, ValueError):
+            continue
+    rss = pss = 0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, ()))
+        try:
+            with open(f"/proc/{current}/smaps_rollup", encoding="ascii") as handle:
+                for line in handle:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return rss, pss
+
+
+def attack(args: argparse.Namespace, out: Path, workdir: Path) -> int:
+    """The endpoint under attack (see the module's docstring); the figures, and 1 when a target is missed."""
+    if not Path(WRK).is_file():
+        print("wrk is not installed: apt-get install wrk", file=sys.stderr)
+        return 2
+    pages = workdir / "pages.txt"
+    pages.write_text("".join(f"/{p}/\n" for p in entity_paths(out)), encoding="utf-8")
+    cheap = workdir / "cheap.txt"
+    cheap.write_text(urlencode({"query": first_example(args.base_iri)}), encoding="utf-8")
+    scripts = {}
+    for name, body in (("pages", _WRK_PAGES), ("cheap", _WRK_CHEAP), ("runaway", _WRK_RUNAWAY)):
+        scripts[name] = workdir / f"{name}.lua"
+        scripts[name].write_text(_WRK_COMMON + body, encoding="utf-8")
+    seconds = int(args.seconds)
+    loads = {
+        # name: (threads, connections, timeout, script arguments)
+        "pages": (2, 32, "5s", [str(pages)]),
+        "cheap queries": (2, 32, "30s", [str(cheap)]),
+        "runaway queries": (8, 8, "30s", []),
+    }
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "publish", "serve", "--out", str(out), "--base-iri", args.base_iri, "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=(workdir / "serve.log").open("wb"),
+    )
+    results: dict[str, dict[str, object]] = {}
+    peak_rss = peak_pss = 0
+    try:
+        wait_for_port(port, server, 120)
+        url = f"http://127.0.0.1:{port}"
+        idle_rss, _idle_pss = _tree_memory(server.pid)
+        running = {}
+        for name, (threads, connections, timeout, script_args) in loads.items():
+            script = scripts[name.split()[0] if name != "cheap queries" else "cheap"]
+            command = [
+                WRK,
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                f"--timeout={timeout}",
+                "-s",
+                str(script),
+            ]
+            running[name] = subprocess.Popen(
+                [*command, url, "--", *script_args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+        while any(p.poll() is None for p in running.values()):
+            rss, pss = _tree_memory(server.pid)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            time.sleep(0.2)
+        for name, process in running.items():
+            output = process.stdout.read() if process.stdout else ""
+            line = next((ln for ln in output.splitlines() if ln.startswith("WRK-RESULT ")), None)
+            if line is None:
+                print(f"wrk ({name}) printed no result:\n{output}", file=sys.stderr)
+                return 2
+            results[name] = json.loads(line[len("WRK-RESULT ") :])
+        crashes = (workdir / "serve.log").read_text(encoding="utf-8", errors="replace")
+    finally:
+        stop(server, signal.SIGINT)
+
+    print(
+        f"\nplanlod serve under attack for {seconds} s on {os.cpu_count()} CPUs (load average at the end: "
+        f"{os.getloadavg()[0]:.1f}); {len(entity_paths(out))} entities"
+    )
+    print(f"{'load':<16} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>9}  answers by status")
+    for name, figures in results.items():
+        statuses = figures["statuses"]
+        errors = figures["errors"]
+        assert isinstance(statuses, dict) and isinstance(errors, dict)
+        shown = ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items()))
+        failures = ", ".join(f"{k} {v}" for k, v in errors.items() if v)
+        print(
+            f"{name:<16} {figures['requests']:>9} {float(figures['requests']) / float(figures['seconds']):>8.1f} "  # type: ignore[arg-type]
+            f"{figures['p50_ms']:>8.2f} {figures['p99_ms']:>8.2f} {figures['max_ms']:>9.1f}  {shown}"
+            + (f"; socket errors: {failures}" if failures else "")
+        )
+    log_lines = [ln for ln in crashes.splitlines() if "SPARQL worker" in ln]
+    print(
+        f"server memory: idle {idle_rss / 2**20:.0f} MB; peak {peak_rss / 2**20:.0f} MB resident "
+        f"(server and workers summed), {peak_pss / 2**20:.0f} MB proportional"
+    )
+    print(f"server log: {len(log_lines)} worker line(s) (memory limit or crash, one line each)")
+
+    cheap_figures = results["cheap queries"]
+    cheap_statuses = cheap_figures["statuses"]
+    assert isinstance(cheap_statuses, dict)
+    cheap_total = sum(int(v) for v in cheap_statuses.values()) or 1
+    busy = int(cheap_statuses.get("503", 0))
+    targets = [
+        ("pages p99 < 100 ms", float(results["pages"]["p99_ms"]) < 100.0, f"{results['pages']['p99_ms']} ms"),  # type: ignore[arg-type]
+        (
+            "cheap queries answered 503 <= 1 %",
+            busy <= cheap_total / 100,
+            f"{busy} of {cheap_total} ({100 * busy / cheap_total:.2f} %)",
+        ),
+        ("server memory < 1.5 GB", peak_rss < 1.5 * 2**30, f"{peak_rss / 2**20:.0f} MB"),
+    ]
+    print()
+    for label, met, value in targets:
+        print(f"  {'met ' if met else 'MISSED'}  {label}: {value}")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "loads": results,
+                    "peak_rss": peak_rss,
+                    "peak_pss": peak_pss,
+                    "targets": {label: met for label, met, _ in targets},
+                },
+                indent=1,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+    return 0 if all(met for _, met, _ in targets) else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, help="a built site (default: build one into a temporary folder)")
@@ -314,7 +569,10 @@ def main() -> int:
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--sparql-workers", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    parser.add_argument("--attack", action="store_true", help="the endpoint under attack, driven by wrk (see above)")
     args = parser.parse_args()
+    if args.attack and "--seconds" not in sys.argv:
+        args.seconds = 60.0
 
     with tempfile.TemporaryDirectory(prefix="planlod-bench-") as tmp:
         workdir = Path(tmp)
@@ -328,6 +586,8 @@ def main() -> int:
                 stdout=subprocess.DEVNULL,
             )
         out = out.resolve()
+        if args.attack:
+            return attack(args, out, workdir)
         cases = scenarios(out, args.base_iri)
         print(
             f"{len(cases['entity page'])} entities; {args.clients} clients in {args.client_processes} processes, "

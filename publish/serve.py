@@ -1,7 +1,7 @@
 """Serve the built site over HTTP: content negotiation at entity IRIs, the documents, and `/sparql`.
 
-Stage: serve, over the build's output. Imports `errors`, `formats`, `sparql`, `sparqlpool` and `urls`; starlette and
-uvicorn do HTTP.
+Stage: serve, over the build's output. Imports `errors`, `formats`, `headers`, `sparql`, `sparqlcheck`,
+`sparqlpool`, `sparqlqueue` and `urls`; starlette and uvicorn do HTTP.
 
 What it answers (see README, "Serving and deployment"):
 - an entity path `P` (the output has `P.ttl` and `P/index.html`): `303 See Other` by the Accept header, to
@@ -11,17 +11,25 @@ What it answers (see README, "Serving and deployment"):
   its relative links work;
 - every file of the output at its own URL, with its media type and charset whatever the Accept header, an
   ETag and Last-Modified, and 304 to conditional requests; HEAD as GET without the body;
-- `/sparql`: the read-only SPARQL 1.1 Protocol over the dataset (`sparql.QueryPool`);
-- CORS: `Access-Control-Allow-Origin: *` on every response (never with credentials), OPTIONS preflights 204.
+- `/sparql`: the read-only SPARQL 1.1 Protocol over the dataset (`sparql.QueryPool`), through a bounded fair
+  queue (`sparqlqueue.FairQueue`) with every query's time counted from its arrival; queries wait and run on
+  their own threads, so the files never wait behind them;
+- CORS: `Access-Control-Allow-Origin: *` on every response (never with credentials), OPTIONS preflights 204;
+- the security headers of `headers.security_headers` on every response;
+- connections that do not finish their request headers within `HEADER_TIMEOUT` seconds are closed.
 Paths that leave the output folder, through `..` or a symbolic link, are answered 404.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
+import math
 import os
 import socket
 import stat
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import formatdate
@@ -29,7 +37,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
-import anyio.to_thread
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders
@@ -38,6 +45,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .errors import PlanlodError
 from .formats import (
@@ -55,20 +63,25 @@ from .formats import (
     Format,
     content_type_for_name,
 )
+from .headers import Headers as HeaderPairs
+from .headers import security_headers
 from .sparql import (
-    MAX_QUERY_BYTES,
     QueryOutcome,
     QueryRequest,
+    refusal,
     serialize_graph,
     service_description,
     text_outcome,
 )
-from .sparqlpool import Busy, QueryPool, QueryTimeout
+from .sparqlcheck import MAX_QUERY_BYTES
+from .sparqlpool import Busy, MemoryExceeded, Preempted, QueryPool, QueryTimeout
+from .sparqlqueue import DEFAULT_CAPACITY, FairQueue, Job, QueueFull, QueueTimeout
 from .urls import (
     CONTEXT_FOLDER,
     QUERY_PAGE,
     SPARQL_PATH,
     VOID_WELL_KNOWN,
+    UrlPolicy,
     document,
     dump,
     is_private,
@@ -234,7 +247,9 @@ class SiteFiles(StaticFiles):
 
     def __init__(self, directory: Path) -> None:
         super().__init__(directory=directory, html=True, follow_symlink=False)
-        self.root = Path(os.path.realpath(directory))
+        # The output folder is a symbolic link to the site's current generation, switched by every build: it is
+        # followed on every request, so the server always shows the current site.
+        self.folder = Path(directory)
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         """Small files (and folder pages) directly; everything else, and every error, as StaticFiles does.
@@ -253,7 +268,7 @@ class SiteFiles(StaticFiles):
         return await super().get_response(path, scope)
 
     def _headers(self, full_path: str, stat_result: os.stat_result) -> dict[str, str]:
-        relative = os.path.relpath(full_path, self.root)
+        relative = os.path.relpath(full_path, os.path.realpath(self.folder))
         etag = hashlib.md5(f"{stat_result.st_mtime}-{stat_result.st_size}".encode(), usedforsecurity=False)
         return {
             "Content-Type": content_type_for(relative),
@@ -278,7 +293,7 @@ class SiteFiles(StaticFiles):
     def file_response(
         self, full_path: Any, stat_result: os.stat_result, scope: Scope, status_code: int = 200
     ) -> Response:
-        relative = os.path.relpath(full_path, self.root)
+        relative = os.path.relpath(full_path, os.path.realpath(self.folder))
         response = FileResponse(
             full_path,
             status_code=status_code,
@@ -345,11 +360,25 @@ class Site:
 
 @dataclass(frozen=True)
 class EndpointSettings:
-    """Settings of the SPARQL endpoint."""
+    """Settings of the SPARQL endpoint. `sparql_endpoint` is the setting of that name (relative to the base IRI or
+    absolute): where the service description says the endpoint is, and what the security policy allows the
+    query page to reach."""
 
     base_iri: str
     timeout: float
     max_rows: int
+    sparql_endpoint: str = SPARQL_PATH
+    queue_size: int = DEFAULT_CAPACITY
+
+    @property
+    def endpoint_iri(self) -> str:
+        """The endpoint's IRI, from the configuration (never from the request's Host header)."""
+        return UrlPolicy(self.base_iri).endpoint(self.sparql_endpoint or SPARQL_PATH)
+
+    @property
+    def retry_after(self) -> int:
+        """Seconds a client refused for load is asked to wait."""
+        return max(1, math.ceil(self.timeout / 2))
 
 
 SOLUTION_OFFERS = format_offers(SOLUTION_FORMATS)
@@ -360,11 +389,53 @@ _QUERY = SPARQL_QUERY.media_type
 _UPDATE = SPARQL_UPDATE.media_type
 
 
-def _outcome_response(outcome: QueryOutcome, max_rows: int) -> Response:
+def _outcome_response(outcome: QueryOutcome, max_rows: int, retry_after: int = 0) -> Response:
     headers = {"Vary": "Accept"}
     if outcome.truncated:
         headers["X-SPARQL-MaxRows"] = str(max_rows)
+    if retry_after and outcome.status == 503:
+        headers["Retry-After"] = str(retry_after)
     return Response(outcome.body, status_code=outcome.status, media_type=outcome.content_type, headers=headers)
+
+
+# How often the endpoint looks for a query to stop (`FairQueue.overdue`), in seconds.
+WATCH_SECONDS = 0.1
+
+# The largest request body /sparql reads: a form-encoded query may take three bytes per character.
+MAX_BODY_BYTES = 4 * MAX_QUERY_BYTES
+
+
+def _settle(future: asyncio.Future[object], result: object) -> None:
+    if not future.done():
+        future.set_result(result)
+
+
+def _outcome_of(result: object, timeout: float, memory_mb: int, capacity: int) -> QueryOutcome:
+    """The answer to a queued query: its outcome, or 503 for what stopped it (the response adds Retry-After)."""
+    if isinstance(result, QueryOutcome):
+        return result
+    if isinstance(result, QueueFull):
+        return _busy_outcome(f"The endpoint has {capacity} queries waiting; try again in a moment.")
+    if isinstance(result, QueueTimeout):
+        return _busy_outcome(f"The endpoint was too busy to start the query within {timeout:g} s.")
+    if isinstance(result, QueryTimeout):
+        return _busy_outcome(f"The query did not finish within {timeout:g} s and was stopped.")
+    if isinstance(result, Preempted):
+        return _busy_outcome(
+            "The query was stopped after running a while, to let waiting queries through: the endpoint runs "
+            "only a few long queries at a time. Try again later."
+        )
+    if isinstance(result, MemoryExceeded):
+        return _busy_outcome(
+            f"The query needed more than {memory_mb} MB of memory and was stopped; "
+            "ask for less (LIMIT, fewer variables, no cross products)."
+        )
+    return text_outcome(500, "The query failed: the endpoint could not run it.")
+
+
+def _busy_outcome(message: str) -> QueryOutcome:
+    """503: the query was not run or not finished for load or limits (the response adds Retry-After)."""
+    return text_outcome(503, message)
 
 
 def _media_type(header: str | None) -> str:
@@ -376,7 +447,7 @@ async def _read_body(request: Request) -> bytes | None:
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_QUERY_BYTES:
+        if size > MAX_BODY_BYTES:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
@@ -390,21 +461,85 @@ def _params(pairs: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 class SparqlEndpoint:
-    """The SPARQL 1.1 Protocol at /sparql: GET and POST queries, a service description without one."""
+    """The SPARQL 1.1 Protocol at /sparql: GET and POST queries, a service description without one.
+
+    A query's time runs from its arrival: reading its body, waiting in the queue and running share the timeout.
+    Queries wait in the fair queue and run on threads of their own (one per worker), never on the threads that
+    serve files."""
 
     def __init__(self, pool: QueryPool, settings: EndpointSettings, site: SiteFiles) -> None:
         self.pool = pool
         self.settings = settings
         self.site = site
+        self._queue: FairQueue[QueryRequest] | None = None
+        pool.on_close.append(self.close)
+
+    def queue(self) -> FairQueue[QueryRequest]:
+        """The fair queue and its slot threads, made at the first query (with the watch on the event loop)."""
+        if self._queue is None:
+            self._queue = FairQueue(
+                self.pool.size, self._run, capacity=self.settings.queue_size, retry_after=self.settings.retry_after
+            )
+            loop = asyncio.get_running_loop()
+            loop.call_later(WATCH_SECONDS, self._watch, loop)
+        return self._queue
+
+    def close(self) -> None:
+        """Stop the slot threads."""
+        if self._queue is not None:
+            self._queue.close()
+
+    def _watch(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Every WATCH_SECONDS: long queries drop to the lowest CPU priority, and a query that keeps waiting ones
+        from every worker is stopped (`FairQueue.overdue`)."""
+        queue = self._queue
+        if queue is not None:
+            queue.expire()
+            for job in queue.long_running():
+                if job.worker is not None:
+                    self.pool.demote(job.worker)
+            victim = queue.overdue()
+            if victim is not None and victim.worker is not None:
+                self.pool.preempt(victim.worker)
+        loop.call_later(WATCH_SECONDS, self._watch, loop)
+
+    def _run(self, job: Job[QueryRequest]) -> float:
+        """Run a job in a slot thread: take a worker, run the query on it within what is left of its time, tell
+        the waiting request. Returns what the query costs its client: its time, or the whole timeout when it took
+        its worker down (the worker must be started again)."""
+        timeout = self.settings.timeout
+        try:
+            worker = self.pool.take(job.deadline - time.monotonic())
+        except Busy:
+            job.finish(QueueTimeout())
+            return 0.0
+        job.worker = worker
+        if job.heavy:
+            self.pool.demote(worker)  # a heavy client's query runs at the lowest priority from the start
+        started = time.monotonic()
+        try:
+            outcome = self.pool.call(worker, job.payload, job.deadline - started)
+        except (QueryTimeout, Preempted, MemoryExceeded) as exc:
+            job.finish(exc)
+            return timeout
+        job.finish(outcome)
+        return timeout if outcome.status == 500 else time.monotonic() - started
 
     async def handle(self, request: Request) -> Response:
+        arrival = time.monotonic()
+        deadline = arrival + self.settings.timeout
         params = _params(list(request.query_params.multi_items()))
         query: str | None = None
         if request.method == "POST":
             content_type = _media_type(request.headers.get("content-type"))
-            body = await _read_body(request)
+            try:
+                body = await asyncio.wait_for(_read_body(request), self.settings.timeout)
+            except TimeoutError:
+                return _outcome_response(
+                    text_outcome(408, f"The request body did not arrive within {self.settings.timeout:g} s."), 0
+                )
             if body is None:
-                return _outcome_response(text_outcome(413, f"The request is longer than {MAX_QUERY_BYTES} bytes."), 0)
+                return _outcome_response(text_outcome(413, f"The request is longer than {MAX_BODY_BYTES} bytes."), 0)
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError:
@@ -442,13 +577,35 @@ class SparqlEndpoint:
             named_graphs=tuple(params.get("named-graph-uri", ())) if has_dataset else None,
             max_rows=self.settings.max_rows,
         )
+        refused = refusal(query_request)
+        if refused is not None:
+            return _outcome_response(refused, 0)
+        outcome = await self.run(query_request, request, deadline)
+        return _outcome_response(outcome, self.settings.max_rows, self.settings.retry_after)
+
+    async def run(self, query_request: QueryRequest, request: Request, deadline: float) -> QueryOutcome:
+        """Queue the query for a worker and wait for its outcome (it runs within what is left of its time)."""
+        queue = self.queue()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[object] = loop.create_future()
+
+        def done(result: object) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: the server is stopping
+                loop.call_soon_threadsafe(_settle, future, result)
+
+        job = Job(request.client.host if request.client else "unknown", query_request, deadline, done)
+        timeout = self.settings.timeout
         try:
-            outcome = await anyio.to_thread.run_sync(self.pool.run, query_request)
-        except QueryTimeout:
-            outcome = text_outcome(503, f"The query did not finish within {self.settings.timeout:g} s and was stopped.")
-        except Busy:
-            outcome = text_outcome(503, "The endpoint is busy; try again in a moment.")
-        return _outcome_response(outcome, self.settings.max_rows)
+            queue.submit(job)
+        except QueueFull:
+            return _busy_outcome(f"The endpoint has {queue.capacity} queries waiting; try again in a moment.")
+        try:
+            result = await asyncio.wait_for(asyncio.shield(future), max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            if queue.cancel(job):
+                return _busy_outcome(f"The endpoint was too busy to start the query within {timeout:g} s.")
+            result = await future  # it started: its worker stops it by the deadline
+        return _outcome_of(result, timeout, self.pool.memory_mb, queue.capacity)
 
     def description(self, request: Request) -> Response:
         """The service description (sd:Service); browsers are sent to the query page when there is one."""
@@ -463,9 +620,12 @@ class SparqlEndpoint:
                 ),
                 0,
             )
-        endpoint = str(request.url.replace(query=""))
         triples = service_description(
-            endpoint, self.settings.base_iri, self.pool.triples, self.settings.timeout, self.settings.max_rows
+            self.settings.endpoint_iri,
+            self.settings.base_iri,
+            self.pool.triples,
+            self.settings.timeout,
+            self.settings.max_rows,
         )
         fmt = next(f for f in GRAPH_FORMATS if f.media_type == media_type)
         body = serialize_graph(triples, media_type, {"sd": "http://www.w3.org/ns/sparql-service-description#"})
@@ -475,7 +635,7 @@ class SparqlEndpoint:
 # ---------------------------------------------------------------- CORS
 
 
-EXPOSED_HEADERS = "ETag, Last-Modified, Location, Link, Vary, Content-Length, X-SPARQL-MaxRows"
+EXPOSED_HEADERS = "ETag, Last-Modified, Location, Link, Vary, Content-Length, X-SPARQL-MaxRows, Retry-After"
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 DEFAULT_ALLOWED_HEADERS = "Accept, Content-Type, If-None-Match, If-Modified-Since, Cache-Control"
 
@@ -525,6 +685,28 @@ class Cors:
         )
 
 
+class SecurityHeaders:
+    """The site's security headers (`headers.security_headers`) on every response, errors and redirects too."""
+
+    def __init__(self, app: ASGIApp, headers: HeaderPairs) -> None:
+        self.app = app
+        self.headers = headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.headers:
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 # ---------------------------------------------------------------- the app and the server
 
 
@@ -546,7 +728,7 @@ def create_app(out_dir: Path, pool: QueryPool, settings: EndpointSettings) -> AS
             Mount("/", app=site),
         ]
     )
-    return Cors(app)
+    return SecurityHeaders(Cors(app), security_headers(settings.base_iri, settings.sparql_endpoint))
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -566,6 +748,69 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def server(app: ASGIApp, log_level: str = "info") -> uvicorn.Server:
+# Seconds a connection may take to send a request's headers (from its first byte, or from the connection's
+# start); slower ones are answered 408 and closed, so that clients that never finish cannot hold connections.
+HEADER_TIMEOUT = 10.0
+# Connections (and requests in progress) past which the server answers 503 at once.
+MAX_CONNECTIONS = 2000
+
+
+class HeaderDeadline(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with a deadline for request headers (uvicorn has none of its own: a client
+    could send one byte a minute and keep the connection forever). Its keep-alive timeout still applies between
+    requests; a request's body is bounded by the endpoint that reads it."""
+
+    header_timeout = HEADER_TIMEOUT
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self._header_timer: asyncio.TimerHandle | None = None
+        super().connection_made(transport)
+        self._arm()
+
+    def _waiting_for_headers(self) -> bool:
+        return self.cycle is None or self.cycle.response_complete
+
+    def _arm(self) -> None:
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
+
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._waiting_for_headers() and not self.transport.is_closing():
+            self._arm()
+        else:
+            self._disarm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        if self._waiting_for_headers() and not self.transport.is_closing():
+            self.transport.write(
+                b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
+                b"content-length: 42\r\nconnection: close\r\n\r\n"
+                b"The request headers did not arrive in time"
+            )
+            self.transport.close()
+
+
+def server(app: ASGIApp, log_level: str = "info", header_timeout: float = HEADER_TIMEOUT) -> uvicorn.Server:
     """A uvicorn server for the app; run it with `.run(sockets=[bind(...)])`."""
-    return uvicorn.Server(uvicorn.Config(app, log_level=log_level, access_log=log_level == "info", lifespan="off"))
+    protocol = type("PlanlodHttp", (HeaderDeadline,), {"header_timeout": header_timeout})
+    return uvicorn.Server(
+        uvicorn.Config(
+            app,
+            log_level=log_level,
+            access_log=log_level == "info",
+            lifespan="off",
+            http=protocol,
+            limit_concurrency=MAX_CONNECTIONS,
+        )
+    )

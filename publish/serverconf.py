@@ -1,6 +1,6 @@
 """Server rules for the built site: an nginx snippet and an Apache `.htaccess` that negotiate on bare IRIs.
 
-Stage: build (server rules). Imports `config`, `errors`, `formats` and `urls`; writes nothing itself:
+Stage: build (server rules). Imports `config`, `errors`, `formats`, `headers` and `urls`; writes nothing itself:
 `build` writes `nginx_conf(...)` to `server/nginx.conf` and `htaccess(...)` to `.htaccess` in the output folder.
 
 What both rule sets do, for the site served at the base IRI's path `B` (`/` or e.g. `/planer/`):
@@ -22,6 +22,9 @@ What both rule sets do, for the site served at the base IRI's path `B` (`/` or e
   versioned contexts (`context/v1.jsonld`) and on fingerprinted assets (`assets/…/name.<8+ hex>.ext`; an asset
   without a content hash in its name may change between builds, so it gets the short policy). ETag and
   Last-Modified come from the server, so `If-None-Match` answers 304.
+- Security headers (`headers.security_headers`: Content-Security-Policy, X-Content-Type-Options, Referrer-Policy,
+  X-Frame-Options) on every response, errors and redirects included, the same as `planlod serve` sends. nginx
+  drops inherited `add_header`s in any block that has its own, so every such block repeats them.
 - `OPTIONS` (a CORS preflight, e.g. from Comunica in a browser, whose long Accept header is not CORS-safelisted)
   answers 204 with the CORS headers.
 """
@@ -35,6 +38,7 @@ from .config import Config
 from .errors import ConfigError
 from .formats import DATA_FILES, DEFAULT_CONTENT_TYPE, GZIP, HTML_MEDIA_TYPE, RDF_FORMATS, TEXT, TURTLE, site_file_types
 from .formats import HTML as HTML_FORMAT  # `HTML` here is the name of the page representation in the rules
+from .headers import Headers, site_security_headers
 from .urls import (
     INDEX_FILE,
     PRIVATE_PREFIX,
@@ -159,10 +163,6 @@ def _licence(config: Config) -> str:
     return config.licence
 
 
-# A response header set: (name, value) pairs.
-Headers = tuple[tuple[str, str], ...]
-
-
 def _data_headers(licence: str, cache: str = SHORT_CACHE) -> Headers:
     """Headers of data files: CORS, caching, and the licence when one is configured."""
     licence_link = (("Link", f'<{licence}>; rel="license"'),) if licence else ()
@@ -196,7 +196,7 @@ def _nginx_headers(headers: Headers, always: bool = False) -> list[str]:
     return [f"add_header {name} {_nginx_quote(value)}{suffix};" for name, value in headers]
 
 
-def _nginx_preflight() -> list[str]:
+def _nginx_preflight(security: Headers) -> list[str]:
     return [
         "if ($request_method = OPTIONS) {",
         "    add_header Access-Control-Allow-Origin '*' always;",
@@ -204,6 +204,7 @@ def _nginx_preflight() -> list[str]:
         "    add_header Access-Control-Allow-Headers $http_access_control_request_headers always;",
         "    add_header Access-Control-Max-Age '86400' always;",
         "    add_header Vary 'Access-Control-Request-Headers' always;",
+        *_indent(_nginx_headers(security, always=True)),
         "    return 204;",
         "}",
     ]
@@ -227,9 +228,16 @@ def nginx_conf(config: Config, policy: UrlPolicy) -> str:
     """
     path = base_path(policy)
     licence = _licence(config)
+    security = site_security_headers(config)
     lines = [*_nginx_intro(policy, path), "", *_nginx_accept_classification(), ""]
     if path != "/":
-        lines += [*_nginx_location(f"= {path.rstrip('/')}", ["absolute_redirect off;", f"return 301 {path};"]), ""]
+        lines += [
+            *_nginx_location(
+                f"= {path.rstrip('/')}",
+                ["absolute_redirect off;", *_nginx_headers(security, always=True), f"return 301 {path};"],
+            ),
+            "",
+        ]
     site = [
         "absolute_redirect off;",
         f"index {INDEX_FILE};",
@@ -239,17 +247,21 @@ def nginx_conf(config: Config, policy: UrlPolicy) -> str:
         f"default_type {DEFAULT_CONTENT_TYPE};",
         "error_page 406 @planlod_not_acceptable;",
         *_nginx_headers((("Cache-Control", SHORT_CACHE),)),
+        *_nginx_headers(security, always=True),
         "",
         "# The build's own records (.planlod-site, .planlod-state) are not part of the site.",
-        *_nginx_location("~ " + _nginx_quote("^" + re.escape(path) + _regex_literal(PRIVATE_PREFIX)), ["return 404;"]),
+        *_nginx_location(
+            "~ " + _nginx_quote("^" + re.escape(path) + _regex_literal(PRIVATE_PREFIX)),
+            [*_nginx_headers(security, always=True), "return 404;"],
+        ),
         "",
-        *_nginx_preflight(),
+        *_nginx_preflight(security),
         "",
-        *_nginx_entity_negotiation(),
+        *_nginx_entity_negotiation(security),
         "",
-        *_nginx_document_locations(path, licence),
+        *_nginx_document_locations(path, licence, security),
     ]
-    lines += [*_nginx_location(path, site), "", *_nginx_not_acceptable_location()]
+    lines += [*_nginx_location(path, site), "", *_nginx_not_acceptable_location(security)]
     return "\n".join(lines) + "\n"
 
 
@@ -306,7 +318,7 @@ def _nginx_accept_classification() -> list[str]:
     return [*lines, 'if ($http_accept = "") {', f"    set $planlod_want {HTML};", "}"]
 
 
-def _nginx_entity_negotiation() -> list[str]:
+def _nginx_entity_negotiation(security: Headers) -> list[str]:
     """Rules at a bare IRI: 303 to the chosen document or the page, or 406."""
     lines = [
         "# The bare IRI of an entity: P.ttl and P/index.html exist.",
@@ -322,52 +334,54 @@ def _nginx_entity_negotiation() -> list[str]:
     for representation, target in [*targets, (HTML, "$uri/")]:
         lines += [
             f"if ($planlod_entity = {representation}) {{",
-            *_indent(_nginx_headers(_negotiated_headers(), always=True)),
+            *_indent(_nginx_headers((*_negotiated_headers(), *security), always=True)),
             f"    return 303 {target};",
             "}",
         ]
     return [*lines, f"if ($planlod_entity = {NOT_ACCEPTABLE}) {{", "    return 406;", "}"]
 
 
-def _nginx_document_locations(path: str, licence: str) -> list[str]:
+def _nginx_document_locations(path: str, licence: str, security: Headers) -> list[str]:
     """Nested locations for documents whose headers differ from the pages'. Regex order matters."""
     regex_path = _regex_literal(path)
     data = "|".join(DATA_EXTENSIONS)
+    always = _nginx_headers(security, always=True)
     return [
         "# Documents: RDF, dumps, exports and the catalogue (CORS, licence); the versioned context and",
         "# fingerprinted assets (immutable); VoID at .well-known/void (Turtle without an extension).",
         *_nginx_location(
             f"~ {_nginx_quote(f'^{regex_path}{VERSIONED_CONTEXT_PATTERN}$')}",
-            [*_nginx_preflight(), *_nginx_headers(_data_headers("", LONG_CACHE))],
+            [*_nginx_preflight(security), *_nginx_headers(_data_headers("", LONG_CACHE)), *always],
         ),
         *_nginx_location(
             f"~ {_nginx_quote(f'^{regex_path}{FINGERPRINTED_ASSET_PATTERN}$')}",
-            [*_nginx_preflight(), *_nginx_headers((("Cache-Control", LONG_CACHE),))],
+            [*_nginx_preflight(security), *_nginx_headers((("Cache-Control", LONG_CACHE),)), *always],
         ),
         *_nginx_location(
             "~ " + _nginx_quote(r"\.(?:" + data + ")$"),
-            [*_nginx_preflight(), *_nginx_headers(_data_headers(licence))],
+            [*_nginx_preflight(security), *_nginx_headers(_data_headers(licence)), *always],
         ),
         *_nginx_location(
             f"= {path}{VOID_WELL_KNOWN}",
             [
                 "types { }",
                 f"default_type {_nginx_quote(VOID_CONTENT_TYPE)};",
-                *_nginx_preflight(),
+                *_nginx_preflight(security),
                 *_nginx_headers(_data_headers(licence)),
+                *always,
             ],
         ),
     ]
 
 
-def _nginx_not_acceptable_location() -> list[str]:
+def _nginx_not_acceptable_location(security: Headers) -> list[str]:
     """The named location that answers 406 with the alternatives (the URI is still the bare IRI)."""
     return _nginx_location(
         "@planlod_not_acceptable",
         [
             "types { }",
             f"default_type {_nginx_quote(TEXT.content_type)};",
-            *_nginx_headers(_negotiated_headers(), always=True),
+            *_nginx_headers((*_negotiated_headers(), *security), always=True),
             f"add_header Link {_nginx_quote(_alternates_link('$uri'))} always;",
             "return 406 " + _nginx_quote(_not_acceptable_text("$uri")) + ";",
         ],
@@ -401,6 +415,7 @@ def htaccess(config: Config, policy: UrlPolicy) -> str:
     """
     path = base_path(policy)
     licence = _licence(config)
+    security = site_security_headers(config)
     lines = [
         f"# planlod server rules for Apache httpd 2.4, generated by `planlod build` for {policy.base}",
         f"# This file belongs in the built site's root folder, served at {path}.",
@@ -417,7 +432,7 @@ def htaccess(config: Config, policy: UrlPolicy) -> str:
         "",
         *_apache_rewrites(path),
         "",
-        *_apache_headers(path, licence),
+        *_apache_headers(path, licence, security),
     ]
     return "\n".join(lines) + "\n"
 
@@ -497,7 +512,7 @@ def _apache_rewrites(path: str) -> list[str]:
     ]
 
 
-def _apache_headers(path: str, licence: str) -> list[str]:
+def _apache_headers(path: str, licence: str, security: Headers) -> list[str]:
     """mod_headers rules: caching, CORS and the licence on documents; Vary and CORS on negotiated responses."""
     regex_path = _regex_literal(path)
 
@@ -506,6 +521,8 @@ def _apache_headers(path: str, licence: str) -> list[str]:
 
     return [
         "<IfModule mod_headers.c>",
+        "    # Security headers on every response, errors and redirects included.",
+        *(f"    Header always set {name} {_apache_quote(value)}" for name, value in security),
         "    # Pages, sitemap, robots and other files: a short cache.",
         *header_set((("Cache-Control", SHORT_CACHE),), "    "),
         "    # RDF documents, dumps, exports and the catalogue: CORS and the licence.",

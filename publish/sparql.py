@@ -1,20 +1,18 @@
 """The SPARQL engine behind `planlod serve`: read-only SPARQL 1.1 queries over the built dataset.
 
 Stage: serve (the SPARQL engine, run in the worker processes of `sparqlpool`). Imports `errors`, `formats`,
-`namespaces`, `urls` and `vocab`; pyoxigraph; nothing from the web stack.
+`namespaces`, `sparqlcheck`, `urls` and `vocab`; pyoxigraph; nothing from the web stack.
 
 The dataset is the N-Triples dump of the output folder (`urls.dump(NTRIPLES)`). Each worker process parses it into
 an in-memory pyoxigraph Store, once into the default graph and once into the named graph that is the dump's IRI
 (`UrlPolicy.dataset_graph`).
 
-What the endpoint refuses, and why:
-- SPARQL Update in any form (the endpoint is read-only);
-- `SERVICE` (pyoxigraph would make an outbound HTTP request for it; the server makes none);
-- queries whose text is longer than `MAX_QUERY_BYTES`.
+What the endpoint refuses before the engine, and why, is `sparqlcheck`'s (Update, SERVICE, size, nesting,
+ORDER BY over a cross product).
 
-Results are capped at `max_rows` solutions (SELECT) or triples (CONSTRUCT, DESCRIBE). A capped result says
-so in the `X-SPARQL-MaxRows` response header (the header Virtuoso sends for the same case); it is never
-silently truncated.
+Results are read from the engine row by row and capped while they are produced, at `max_rows` solutions (SELECT)
+or triples (CONSTRUCT, DESCRIBE) or `MAX_RESULT_BYTES`. A capped result says so in the `X-SPARQL-MaxRows`
+response header (the header Virtuoso sends for the same case); it is never silently truncated.
 
 Literal datatypes: pyoxigraph stores numbers, booleans and dates in a canonical form, so a stored
 `"1"^^xsd:positiveInteger` comes back from SELECT as `"1"^^xsd:integer` (likewise xsd:int, xsd:long,
@@ -25,7 +23,6 @@ DESCRIBE results get the published literal back wherever the triple is one of th
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +33,7 @@ import pyoxigraph as ox
 from .errors import PlanlodError
 from .formats import GRAPH_FORMATS, SOLUTION_FORMATS, SPARQL_JSON, TEXT, TURTLE, Format
 from .namespaces import STANDARD_PREFIXES
+from .sparqlcheck import refusal as check_query
 from .urls import UrlPolicy
 from .vocab import (
     DCT_DESCRIPTION,
@@ -63,7 +61,9 @@ from .vocab import (
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
-MAX_QUERY_BYTES = 1_000_000
+# A result document stops growing here even below `max_rows` (a few rows of very long literals); it says it was
+# capped, as for the row cap.
+MAX_RESULT_BYTES = 32 * 1024 * 1024
 WORKER_START_TIMEOUT = 120.0
 
 
@@ -80,61 +80,6 @@ def format_by_media_type(media_type: str, formats: Sequence[Format]) -> Format:
         if fmt.media_type == media_type:
             return fmt
     raise KeyError(media_type)
-
-
-# ---------------------------------------------------------------- looking at query text
-
-
-_LEXEME = re.compile(
-    r"""
-    (?P<skip>
-        '''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)
-      | \"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)
-      | '(?:[^'\\\n\r]|\\.)*'
-      | "(?:[^"\\\n\r]|\\.)*"
-      | <[^<>"{}|^`\\\x00-\x20]*>
-      | \#[^\n\r]*
-      | \\.
-    )
-    | (?P<word>[?$@]?[\w\-.:%\u00b7\u0300-\u036f\u203f\u2040]+)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
-
-
-def query_words(text: str) -> list[str]:
-    """The words of a query outside strings, IRIs and comments: keywords, names, variables.
-
-    Deliberately more eager than the SPARQL grammar: anything it cannot read as a string, an IRI or a comment
-    counts as words, so a keyword is never hidden from the checks below.
-    """
-    words = []
-    for match in _LEXEME.finditer(text):
-        word = match.group("word")
-        if word:
-            words.append(word.strip("."))
-    return words
-
-
-def uses_service(text: str) -> bool:
-    """Whether the query has a SERVICE keyword (federated query), which the endpoint refuses."""
-    return any(word.upper() == "SERVICE" for word in query_words(text))
-
-
-def is_update(text: str) -> bool:
-    """Whether the text is a SPARQL Update request (after its BASE and PREFIX declarations)."""
-    words = iter(query_words(text))
-    for word in words:
-        upper = word.upper()
-        if upper == "PREFIX":
-            next(words, None)
-            continue
-        if upper == "BASE":
-            continue
-        return upper in UPDATE_KEYWORDS
-    return False
 
 
 # ---------------------------------------------------------------- requests and outcomes
@@ -171,18 +116,9 @@ def text_outcome(status: int, message: str) -> QueryOutcome:
 
 
 def refusal(request: QueryRequest) -> QueryOutcome | None:
-    """The answer to a request the endpoint refuses before running it, or None."""
-    if len(request.query.encode("utf-8")) > MAX_QUERY_BYTES:
-        return text_outcome(413, f"The query is longer than {MAX_QUERY_BYTES} bytes.")
-    if is_update(request.query):
-        return text_outcome(
-            403, "This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP...) is not accepted."
-        )
-    if uses_service(request.query):
-        return text_outcome(
-            400, "SERVICE (federated query) is not supported here: this endpoint makes no outbound requests."
-        )
-    return None
+    """The answer to a request the endpoint refuses before running it (see `sparqlcheck`), or None."""
+    refused = check_query(request.query)
+    return None if refused is None else text_outcome(refused.status, refused.message)
 
 
 # ---------------------------------------------------------------- the dataset
@@ -278,49 +214,44 @@ def _term_json(term: Any) -> dict[str, Any]:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+def _term_size(term: Any) -> int:
+    """About how many bytes a term takes in a result document."""
+    if isinstance(term, ox.Literal):
+        return len(term.value) + len(term.language or "") + len(term.datatype.value) + 24
+    if isinstance(term, ox.Triple):
+        return _term_size(term.subject) + _term_size(term.predicate) + _term_size(term.object) + 24
+    return len(term.value) + 24
+
+
 def _solutions(result: ox.QuerySolutions, request: QueryRequest) -> QueryOutcome:
+    """SELECT results, read from the engine row by row and capped while they are produced: at `max_rows` rows or
+    `MAX_RESULT_BYTES`, whichever comes first. Rows past the cap are never computed, let alone written."""
     if request.solutions_format is None:
         return not_acceptable("SELECT", SOLUTION_FORMATS)
     fmt = format_by_media_type(request.solutions_format, SOLUTION_FORMATS)
-    # pyoxigraph writes the results (SPARQL JSON, the form every other format is made from here); reading them
-    # back counts the rows without making a Python object per value. Over the cap, the first `max_rows` rows
-    # are written again in Python.
-    document = result.serialize(format=ox.QueryResultsFormat.JSON) or b""
-    rows = _count_rows(document)
-    truncated = rows > request.max_rows
-    if truncated:
-        document, rows = _capped_json(document, request.max_rows)
-    if fmt is not SPARQL_JSON:
-        parsed = ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
-        document = parsed.serialize(format=fmt.results_format) or b""
-    return QueryOutcome(200, fmt.content_type, document, "select", rows, truncated)
-
-
-def _count_rows(document: bytes) -> int:
-    parsed = ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
-    assert isinstance(parsed, ox.QuerySolutions)
-    return sum(1 for _ in parsed)
-
-
-def _capped_json(document: bytes, max_rows: int) -> tuple[bytes, int]:
-    """The first `max_rows` rows of SPARQL JSON results, as SPARQL JSON."""
-    parsed = ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
-    assert isinstance(parsed, ox.QuerySolutions)
-    names = [v.value for v in parsed.variables]
+    names = [v.value for v in result.variables]
     bindings: list[dict[str, Any]] = []
-    for row in parsed:
-        if len(bindings) == max_rows:
+    size = 0
+    truncated = False
+    for row in result:
+        if len(bindings) >= request.max_rows or size > MAX_RESULT_BYTES:
+            truncated = True
             break
         binding = {}
         for name in names:
             term = row[name]
             if term is not None:
                 binding[name] = _term_json(term)
+                size += _term_size(term)
         bindings.append(binding)
     text = json.dumps(
         {"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False, separators=(",", ":")
     )
-    return text.encode("utf-8"), len(bindings)
+    document = text.encode("utf-8")
+    if fmt is not SPARQL_JSON:
+        parsed = ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
+        document = parsed.serialize(format=fmt.results_format) or b""
+    return QueryOutcome(200, fmt.content_type, document, "select", len(bindings), truncated)
 
 
 def _boolean(result: ox.QueryBoolean, request: QueryRequest) -> QueryOutcome:
@@ -360,12 +291,14 @@ def _graph(result: ox.QueryTriples, request: QueryRequest, dataset: Dataset) -> 
     if request.graph_format is None:
         return not_acceptable("CONSTRUCT and DESCRIBE", GRAPH_FORMATS)
     triples: list[ox.Triple] = []
+    size = 0
     truncated = False
     for triple in restore_literals(result, dataset.restore):
-        if len(triples) == request.max_rows:
+        if len(triples) >= request.max_rows or size > MAX_RESULT_BYTES:
             truncated = True
             break
         triples.append(triple)
+        size += _term_size(triple)
     fmt = format_by_media_type(request.graph_format, GRAPH_FORMATS)
     body = serialize_graph(triples, fmt.media_type, dataset.prefixes)
     return QueryOutcome(200, fmt.content_type, body, "graph", len(triples), truncated)

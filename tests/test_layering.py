@@ -22,11 +22,12 @@ PACKAGE = ROOT / "publish"
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer.split())
     for layer in (
-        "errors collector namespaces rdfterms escaping",  # shared; import nothing of the package (namespaces: rdflib)
+        # shared; import nothing of the package (namespaces: rdflib only); what SPARQL queries may be and the queue
+        "errors collector namespaces rdfterms escaping sparqlcheck sparqlqueue",
         "config vocab",  # one frozen configuration; the terms
-        "formats",  # the formats table
+        "formats headers",  # the formats table; the security headers
         "urls",  # the URI policy
-        "model",  # triples that follow from the data
+        "model buildrules switch",  # triples that follow from the data; what the build needs; the site's generations
         "load shacl",  # reading the inputs; the SHACL Core engine
         "validate",  # the data against the shapes
         "query plans",  # the site graph; the plans read model

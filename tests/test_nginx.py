@@ -20,6 +20,7 @@ import httpx
 import pytest
 from rdflib import Graph, URIRef
 
+from publish.headers import security_headers
 from publish.serverconf import negotiate, nginx_conf
 from publish.urls import UrlPolicy
 
@@ -443,3 +444,41 @@ def test_the_site_folder_has_its_layout(server: Server) -> None:
     for path in server.site.entities:
         for name in (path + ".ttl", path + ".jsonld", path + ".nt", path + "/index.html", path + "/en/index.html"):
             assert (out / name).is_file(), name
+
+
+# ---------------------------------------------------------------- security headers
+
+
+def test_every_response_carries_the_security_headers(server: Server, client: httpx.Client) -> None:
+    """The same headers as `planlod serve`, on pages, documents, redirects, errors and preflights alike (nginx
+    drops inherited add_header directives in any block with its own, so each block must repeat them)."""
+    entity = server.site.entities[0]
+    requests = [
+        ("GET", "", None),
+        ("GET", entity + "/", "text/html"),
+        ("GET", entity, "text/html"),
+        ("GET", entity, "text/turtle"),
+        ("GET", entity, "image/png"),
+        ("GET", entity + ".ttl", None),
+        ("GET", "dump/latest.nt", None),
+        ("GET", "context/v1.jsonld", None),
+        ("GET", ".well-known/void", None),
+        ("GET", "assets/style.css", None),
+        ("GET", "no/such/file", None),
+        ("GET", ".planlod-site", None),
+        ("OPTIONS", entity + ".ttl", None),
+    ]
+    if server.base_path != "/":
+        requests.append(("GET", server.origin + server.base_path.rstrip("/"), None))
+    expected = security_headers(server.base_iri, server.site.config.sparql_endpoint)
+    statuses = set()
+    for method, path, accept in requests:
+        url = path if path.startswith("http") else server.url(path)
+        headers = {"Accept": accept} if accept else {}
+        if method == "OPTIONS":
+            headers["Access-Control-Request-Method"] = "GET"
+        response = client.request(method, url, headers=headers)
+        statuses.add(response.status_code)
+        for name, value in expected:
+            assert response.headers.get(name) == value, (method, path, response.status_code, name)
+    assert {200, 204, 303, 404, 406} <= statuses

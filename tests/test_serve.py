@@ -40,7 +40,7 @@ from publish.serve import (
     server,
 )
 from publish.sparqlpool import QueryPool
-from publish.urls import UrlPolicy, dump
+from publish.urls import SPARQL_PATH, UrlPolicy, dump
 from tests.conftest import ROOT
 
 # A base IRI with a path, unlike the default: nothing may depend on the site being at a host's root.
@@ -98,13 +98,21 @@ class Running:
 
 @contextlib.contextmanager
 def running_server(
-    out_dir: Path, base_iri: str, *, timeout: float = 10.0, max_rows: int = 10_000, workers: int = 2
+    out_dir: Path,
+    base_iri: str,
+    *,
+    timeout: float = 10.0,
+    max_rows: int = 10_000,
+    workers: int = 2,
+    memory_mb: int = 512,
+    queue_size: int = 64,
+    header_timeout: float = 10.0,
 ) -> Iterator[Running]:
     """Start the query pool and uvicorn (in a thread) on port 0; stop both afterwards."""
-    pool = QueryPool(out_dir / dump(NTRIPLES), base_iri, workers, timeout).start()
-    settings = EndpointSettings(base_iri, timeout, max_rows)
+    pool = QueryPool(out_dir / dump(NTRIPLES), base_iri, workers, timeout, memory_mb).start()
+    settings = EndpointSettings(base_iri, timeout, max_rows, SPARQL_PATH, queue_size)
     sock = bind("127.0.0.1", 0)
-    uvicorn_server = server(create_app(out_dir, pool, settings), log_level="warning")
+    uvicorn_server = server(create_app(out_dir, pool, settings), log_level="warning", header_timeout=header_timeout)
     thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

@@ -11,6 +11,7 @@ tests/test_nginx.py.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pytest
 from publish.config import Config
 from publish.errors import ConfigError
 from publish.formats import RDF_FORMATS, site_file_types
+from publish.headers import security_headers
 from publish.serverconf import (
     accept_rules,
     base_path,
@@ -367,3 +369,16 @@ def test_htaccess_structure(config: Config, base: str) -> None:
     assert "ErrorDocument 406 " in text
     for fmt in RDF_FORMATS:
         assert f"{fmt.media_type} (%{{REQUEST_URI}}{fmt.extension})" in text
+
+
+@pytest.mark.parametrize("base", [ROOT_BASE, PREFIX_BASE])
+def test_htaccess_sends_the_security_headers_on_every_response(config: Config, base: str) -> None:
+    settings, policy = policy_config(config, base)
+    text = htaccess(settings, policy)
+    lines = text.splitlines()
+    opened = lines.index("<IfModule mod_headers.c>")
+    for name, value in security_headers(settings.base_iri, settings.sparql_endpoint):
+        line = f"    Header always set {name} {json.dumps(value)}"
+        assert line in lines, line
+        # At the top of the mod_headers block, not inside a FilesMatch or If section.
+        assert all(not re.match(r"\s*<(FilesMatch|If)\b", ln) for ln in lines[opened + 1 : lines.index(line)])

@@ -22,7 +22,7 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-from publish.sparql import is_update, query_words, uses_service
+from publish.sparqlcheck import is_update, query_words, uses_service
 from publish.urls import UrlPolicy
 from tests.test_serve import AREA, SITE_BASE, Running, running_server, served, site  # noqa: F401
 
@@ -375,7 +375,8 @@ def test_service_description_on_get_without_query(served: Running) -> None:  # n
     assert response.headers["content-type"] == "text/turtle; charset=utf-8"
     graph = Graph().parse(data=response.content, format="turtle")
     sd = "http://www.w3.org/ns/sparql-service-description#"
-    service = URIRef(sparql(served))
+    # The endpoint's IRI comes from the configuration (base IRI and sparql_endpoint), never from the request.
+    service = URIRef(SITE_BASE + "sparql")
     assert (service, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef(sd + "Service")) in graph
     assert (service, URIRef(sd + "endpoint"), service) in graph
     assert (None, URIRef(sd + "name"), URIRef(UrlPolicy(SITE_BASE).dataset_graph)) in graph
@@ -385,6 +386,9 @@ def test_service_description_on_get_without_query(served: Running) -> None:  # n
     assert isomorphic(Graph().parse(data=as_jsonld.content, format="json-ld"), graph)
     browser = httpx.get(sparql(served), headers={"Accept": "text/html,*/*;q=0.8"})
     assert browser.status_code == 303 and browser.headers["location"] == "./foresporgsel/"
+    forged = httpx.get(sparql(served), headers={"Accept": "text/turtle", "Host": "evil.example"})
+    assert b"evil.example" not in forged.content
+    assert isomorphic(Graph().parse(data=forged.content, format="turtle"), graph)
 
 
 def test_cors_on_sparql_get_post_and_preflight(served: Running) -> None:  # noqa: F811

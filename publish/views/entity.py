@@ -1,8 +1,8 @@
 """Entity pages: the view of one entity in one language (its properties in the shapes' order, links to it, its SDG
 links, parts and corrections), the further pages of long value lists, and what specific templates add.
 
-Stage: query (view models). Imports `formats`, `query`, `rdfterms`, `urls` and `vocab`, and the other `views`
-modules.
+Stage: query (view models). Imports `escaping`, `formats`, `query`, `rdfterms`, `urls` and `vocab`, and the other
+`views` modules.
 """
 
 from __future__ import annotations

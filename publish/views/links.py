@@ -1,7 +1,7 @@
 """Links from a page to any node: to the node's page when the site has one, else to the node's own IRI; SDG badges;
 the values of a property row.
 
-Stage: query (view models). Imports `query`, `rdfterms`, `urls`, `vocab` and the `views` models and escaping.
+Stage: query (view models). Imports `escaping`, `query`, `rdfterms`, `urls`, `vocab` and the `views` models.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The site's own pages: home, the SDG goal and target pages, the coverage page, the data model and the static
 pages (the query page among them).
 
-Stage: query (view models). Imports `query`, `rdfterms`, `urls` and `vocab`, and the other `views` modules.
+Stage: query (view models). Imports `escaping`, `query`, `rdfterms`, `urls` and `vocab`, and the other `views`
+modules.
 """
 
 from __future__ import annotations
