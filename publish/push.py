@@ -7,15 +7,22 @@ It speaks the SPARQL 1.1 Graph Store HTTP Protocol (https://www.w3.org/TR/sparql
 implements the protocol (Virtuoso's /sparql-graph-crud-auth, Fuseki's /{dataset}/data, GraphDB's
 /repositories/{id}/rdf-graphs/service, QLever...). Then it counts the graph's triples in the store (by a
 SPARQL query, or by reading the graph back) and fails unless the count is the dump's.
+
+What it guards against: credentials in a URL are used and never printed; the graph name must be an absolute
+IRI (it goes into the count query); each exchange with the store has a time limit in all, so a store that
+trickles its answer cannot hold the push; what the store sends back is read up to a size limit; every failure
+names the URL that failed.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
@@ -39,6 +46,7 @@ class AutoAuth(httpx.Auth):
     requires_request_body = True
 
     def __init__(self, user: str, password: str) -> None:
+        self.password = password
         self.digest = httpx.DigestAuth(user, password)
         self.basic = httpx.BasicAuth(user, password)
 
@@ -103,33 +111,171 @@ def count_triples(content: bytes, media_type: str) -> int:
         raise PushError(f"the document does not parse as {media_type}: {exc}") from exc
 
 
-def _fail(what: str, response: httpx.Response) -> PushError:
-    excerpt = " ".join(response.text.split())[:300]
-    return PushError(
-        f"{what}: HTTP {response.status_code} {response.reason_phrase}" + (f": {excerpt}" if excerpt else "")
-    )
+# ---------------------------------------------------------------- what the user gives
 
 
-def count_by_sparql(client: httpx.Client, sparql: str, graph: str) -> int:
-    """The number of triples in a graph, asked of a SPARQL endpoint."""
-    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    response = client.get(sparql, params={"query": query}, headers={"Accept": SPARQL_JSON.media_type})
-    if response.status_code != 200:
-        raise _fail(f"counting the triples at {sparql}", response)
+def redact_text(url: str) -> str:
+    """A text that may be a URL with a password, as it may be shown: anything between `://` and `@` that
+    holds a colon is taken for user:password, and the password is replaced by `***`."""
+    return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:***@", url)
+
+
+def redact(url: str) -> str:
+    """The URL as it may be shown: a password in it replaced by `***`."""
     try:
-        bindings = json.loads(response.content)["results"]["bindings"]
+        parts = urlsplit(url)
+    except ValueError:
+        return redact_text(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def check_url(url: str, what: str) -> httpx.URL:
+    """The URL if it is an absolute http(s) URL with a host; a PushError naming `what` otherwise."""
+    shown = redact(url)
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        raise PushError(f"{what} {shown!r} is not a URL: {exc}") from exc
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise PushError(f"{what} {shown!r} must be an http or https URL with a host name")
+    return parsed
+
+
+def check_graph(graph: str) -> str:
+    """The graph name if it is an absolute IRI (it goes into a query: nothing else may)."""
+    problem = ""
+    if not re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", graph):
+        problem = "it is not an absolute IRI (it has no scheme)"
+    else:
+        try:
+            ox.NamedNode(graph)
+        except ValueError as exc:
+            problem = f"it is not an IRI ({exc})"
+        if not problem and re.search(r"[\x00-\x20<>\"{}|^`\\]", graph):
+            problem = "it holds a character an IRI may not (space, <, >, quotes, braces, backslash...)"
+    if problem:
+        raise PushError(f"--graph {graph!r}: {problem}")
+    return graph
+
+
+def credentials(endpoint: str, user: str | None, password: str | None) -> tuple[str, str | None, str | None]:
+    """The endpoint without credentials in it, and the user and password (given ones win over the URL's)."""
+    try:
+        parts = urlsplit(endpoint)
+        parts.port  # noqa: B018 - a bad port raises here
+    except ValueError as exc:
+        raise PushError(f"{redact_text(endpoint)!r} is not a URL: {exc}") from exc
+    if parts.username is None and parts.password is None:
+        return endpoint, user, password
+    host = parts.netloc.rsplit("@", 1)[1]
+    bare = urlunsplit(parts._replace(netloc=host))
+    return bare, user or unquote(parts.username or ""), password or unquote(parts.password or "")
+
+
+# ---------------------------------------------------------------- talking to the store
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long each exchange with the store may take in all (however slowly the store trickles its answer),
+    and how much it may send back."""
+
+    seconds: float
+    answer_bytes: int
+
+
+def _fail(what: str, status: int, reason: str, body: bytes) -> PushError:
+    excerpt = " ".join(body[:2000].decode("utf-8", "replace").split())[:300]
+    return PushError(f"{what}: HTTP {status} {reason}" + (f": {excerpt}" if excerpt else ""))
+
+
+def _exchange(
+    client: httpx.Client, what: str, limits: Limits, method: str, url: str, **kwargs: object
+) -> tuple[httpx.Response, bytes]:
+    """One request; the answer read (and decompressed) within `limits`: time in all, and size. PushError names
+    `what`."""
+    deadline = time.monotonic() + limits.seconds
+    try:
+        with client.stream(method, url, **kwargs) as response:  # type: ignore[arg-type]
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > limits.answer_bytes:
+                    raise PushError(
+                        f"{what}: the store sent more than {limits.answer_bytes} bytes; "
+                        "that is more than the dataset could be, so the push stopped reading"
+                    )
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise PushError(f"{what}: the store did not finish its answer within {limits.seconds:g} s")
+            body = b"".join(chunks)
+    except httpx.TimeoutException as exc:
+        raise PushError(f"{what}: no answer within {limits.seconds:g} s ({type(exc).__name__})") from exc
+    except httpx.HTTPError as exc:
+        raise PushError(f"{what}: {type(exc).__name__}: {_without(exc, client)}") from exc
+    if time.monotonic() > deadline:
+        raise PushError(f"{what}: the store did not finish its answer within {limits.seconds:g} s")
+    return response, body
+
+
+def _without(exc: Exception, client: httpx.Client) -> str:
+    """An exception's message with the password (if it quotes it) taken out."""
+    text = str(exc)
+    secret = getattr(client.auth, "password", "")
+    return text.replace(secret, "***") if isinstance(secret, str) and secret else text
+
+
+def count_by_sparql(client: httpx.Client, sparql: str, graph: str, limits: Limits | None = None) -> int:
+    """The number of triples in a graph, asked of a SPARQL endpoint."""
+    limits = limits or Limits(300.0, COUNT_ANSWER_BYTES)
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{check_graph(graph)}> {{ ?s ?p ?o }} }}"
+    what = f"counting the triples at {redact(sparql)}"
+    response, body = _exchange(
+        client,
+        what,
+        Limits(limits.seconds, COUNT_ANSWER_BYTES),
+        "GET",
+        sparql,
+        params={"query": query},
+        headers={"Accept": SPARQL_JSON.media_type, "Accept-Encoding": "identity"},
+    )
+    if response.status_code != 200:
+        raise _fail(what, response.status_code, response.reason_phrase, body)
+    try:
+        bindings = json.loads(body)["results"]["bindings"]
         return int(bindings[0]["n"]["value"]) if bindings else 0
     except (ValueError, KeyError, IndexError, TypeError) as exc:
-        raise PushError(f"{sparql} did not answer the count query with SPARQL JSON results") from exc
+        raise PushError(f"{redact(sparql)} did not answer the count query with SPARQL JSON results") from exc
 
 
-def count_by_graph_store(client: httpx.Client, endpoint: str, graph: str) -> int:
-    """The number of triples in a graph, read back from the Graph Store endpoint."""
-    response = client.get(endpoint, params={"graph": graph}, headers={"Accept": NTRIPLES.media_type})
+def count_by_graph_store(client: httpx.Client, endpoint: str, graph: str, limits: Limits | None = None) -> int:
+    """The number of triples in a graph, read back from the Graph Store endpoint (at most `limits.answer_bytes`)."""
+    limits = limits or Limits(300.0, READ_BACK_BYTES)
+    what = f"reading graph <{graph}> back from {redact(endpoint)}"
+    response, body = _exchange(
+        client,
+        what,
+        limits,
+        "GET",
+        endpoint,
+        params={"graph": graph},
+        headers={"Accept": NTRIPLES.media_type, "Accept-Encoding": "identity"},
+    )
     if response.status_code != 200:
-        raise _fail(f"reading graph <{graph}> back from {endpoint}", response)
+        raise _fail(what, response.status_code, response.reason_phrase, body)
     media_type = response.headers.get("content-type", "").split(";", 1)[0].strip()
-    return count_triples(response.content, media_type)
+    return count_triples(body, media_type)
+
+
+# The most a store may send back: for the count query, and (beyond this floor) for a graph read back.
+COUNT_ANSWER_BYTES = 1 << 20
+READ_BACK_BYTES = 64 << 20
+DEFAULT_TIMEOUT = 300.0
 
 
 def push_dataset(
@@ -141,9 +287,21 @@ def push_dataset(
     password: str | None = None,
     sparql: str | None = None,
     dump_format: str = "nt",
-    timeout: float = 300.0,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> PushResult:
-    """PUT the dump into the graph, then check that the store holds as many triples as the dump."""
+    """PUT the dump into the graph, then check that the store holds as many triples as the dump.
+
+    `timeout` bounds each exchange with the store in all (connecting, sending, and reading the answer however
+    slowly it comes). Credentials in the endpoint's URL are used like --user and --password, and never shown.
+    """
+    if timeout <= 0:
+        raise PushError(f"--timeout must be positive, got {timeout:g}")
+    endpoint, user, password = credentials(endpoint, user, password)
+    check_url(endpoint, "--endpoint")
+    check_graph(graph)
+    if sparql:
+        sparql, _, _ = credentials(sparql, None, None)
+        check_url(sparql, "--sparql")
     fmt = DUMP_FORMATS[dump_format]
     media_type = fmt.media_type
     dump_file = out_dir / dump(fmt)
@@ -156,23 +314,30 @@ def push_dataset(
     sent = count_triples(content, media_type)
     auth = AutoAuth(user, password or "") if user else None
     sparql = sparql or derive_sparql_endpoint(endpoint)
-    try:
-        with httpx.Client(auth=auth, timeout=timeout, follow_redirects=False) as client:
-            response = client.put(
-                endpoint,
-                params={"graph": graph},
-                content=content,
-                headers={"Content-Type": f"{media_type}; charset=utf-8"},
-            )
-            if response.status_code not in (200, 201, 204):
-                raise _fail(f"PUT of graph <{graph}> to {endpoint}", response)
-            if sparql:
-                stored, counted_by = count_by_sparql(client, sparql, graph), f"counted at {sparql}"
-            else:
-                stored, counted_by = count_by_graph_store(client, endpoint, graph), "read back from the graph store"
-    except httpx.HTTPError as exc:
-        raise PushError(f"{endpoint}: {type(exc).__name__}: {exc}") from exc
-    result = PushResult(graph, endpoint, response.status_code, sent, stored, counted_by)
+    shown = redact(endpoint)
+    # A graph read back may be a little larger than the dump (another serialization), never many times larger.
+    limits = Limits(timeout, max(READ_BACK_BYTES, 4 * len(content)))
+    http_timeout = httpx.Timeout(timeout, connect=min(timeout, 30.0))
+    with httpx.Client(auth=auth, timeout=http_timeout, follow_redirects=False) as client:
+        what = f"PUT of graph <{graph}> to {shown}"
+        response, body = _exchange(
+            client,
+            what,
+            Limits(timeout, COUNT_ANSWER_BYTES),
+            "PUT",
+            endpoint,
+            params={"graph": graph},
+            content=content,
+            headers={"Content-Type": f"{media_type}; charset=utf-8", "Accept-Encoding": "identity"},
+        )
+        if response.status_code not in (200, 201, 204):
+            raise _fail(what, response.status_code, response.reason_phrase, body)
+        if sparql:
+            stored, counted_by = count_by_sparql(client, sparql, graph, limits), f"counted at {redact(sparql)}"
+        else:
+            stored = count_by_graph_store(client, endpoint, graph, limits)
+            counted_by = "read back from the graph store"
+    result = PushResult(graph, shown, response.status_code, sent, stored, counted_by)
     if stored != sent:
         raise PushError(f"{result.line()}: the counts differ, so the graph does not hold the dataset")
     return result
