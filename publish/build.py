@@ -1,17 +1,19 @@
 """`planlod build`: gather everything in memory, then write the site through the guarded writer.
 
-Stage: build. Imports `catalog`, `config`, `dumps`, `entities`, `errors`, `incremental`, `load`, `plans`, `query`,
-`render`, `sitefiles`, `sitepages`, `siteplan`, `urls`, `validate`, `views` and `write`; nothing imports it but
-`cli`.
+Stage: build. Imports `catalog`, `config`, `dumps`, `entities`, `errors`, `escaping`, `incremental`, `load`,
+`plans`, `query`, `render`, `sitefiles`, `sitepages`, `siteplan`, `urls`, `validate`, `views` and `write`; nothing
+imports it but `cli`.
 `build_site` reads as its steps:
-1. check: when nothing the build reads changed since the last build, its output is kept;
+1. check: every input readable, the output folder where it may be and leftovers of stopped builds removed; when
+   nothing the build reads changed since the last build and the site is as that build left it, it is kept (files
+   removed or changed by hand are made again);
 2. load and validate: violations stop the build, nothing is written;
 3. gather: the dumps and exports (`dumps`), the catalogue and the site's own files (`sitefiles`), the site graph
    with its path checks (`siteplan`) and the views;
 4. changes: what an incremental build makes again (`incremental`);
 5. write: the planned files first, then every entity's documents and pages (`entities`, on every core for a large
-   site), the site pages (`sitepages`), the sitemap, assets and the build's record, all into a temporary folder
-   that replaces the output folder only when everything succeeded (`write`).
+   site), the site pages (`sitepages`), the sitemap, assets and the build's record, all into a new generation of
+   the site that the output folder is switched to in one step when everything succeeded (`write`, `switch`).
 """
 
 from __future__ import annotations
@@ -32,17 +34,17 @@ from .entities import Rendered, render_entities
 from .errors import NonConforming
 from .escaping import embed_json
 from .incremental import STATE, BuildState, Changes, graph_parts, input_fingerprint, outside_digests, render_key
-from .load import Role, Sources, load_sources
+from .load import Role, Sources, load_sources, plan_inputs
 from .plans import CoverageMatrix, DataIndex, as_index, coverage_matrix
 from .query import SiteGraph
 from .render import Renderer
 from .sitefiles import copy_assets, plan_catalogue, sitemap
 from .sitepages import plan_site_pages
-from .siteplan import SitePlan, check_outside_base, check_paths, reserved_first_segments
+from .siteplan import SitePlan, check_outside_base, check_paths, reserved_first_segments, site_segments
 from .urls import UrlPolicy, is_page_file, sitemap_file
 from .validate import run_validation
 from .views import SiteView, Views
-from .write import SiteWriter, read_marker
+from .write import SiteWriter, changed_files, check_out_dir, check_output_folder, read_marker, tidy
 
 Progress = Callable[[str], None]
 
@@ -98,6 +100,8 @@ class Inputs:
     data_files: dict[str, str]
     previous: dict[str, object]
     sources: Sources | None = None
+    # Files of the built site that are not as its build left them (removed, or changed by hand): made again.
+    repair: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -145,24 +149,27 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
     report = progress or (lambda _message: None)
     policy = UrlPolicy(config.base_iri)
     summary = BuildSummary(config.out_dir)
-    # 1. Check: when nothing the build reads changed, the last build's output is what this one would write.
+    # 1. Check: when nothing the build reads changed and the site is as the last build left it, that build's
+    # output is what this one would write.
     with phase(summary, "check", report):
-        inputs = check_inputs(config)
-    if not force and inputs.previous.get("fingerprint") == inputs.fingerprint:
+        inputs = check_inputs(config, report)
+    if inputs.repair == {NO_RECORD}:
+        force = True
+    if not force and not inputs.repair and inputs.previous.get("fingerprint") == inputs.fingerprint:
         return up_to_date(summary, inputs.previous, report)
     # 2. Load and validate: violations stop the build before anything is written.
     with phase(summary, "load", report):
         inputs.sources = load_sources(config)
         renderer = Renderer(config.site_dir)
     with phase(summary, "validate", report):
-        validate(inputs.sources, policy)
+        validate(inputs.sources, policy, site_segments(config))
     # 3. Gather the whole site in memory.
     gathered = gather(config, policy, inputs.sources, summary, report)
     # 4. Changes: what to make again (everything, unless the last build's state says otherwise).
     with phase(summary, "changes", report):
         work = plan_work(config, inputs, gathered, force, report)
-    # 5. Write, into a temporary folder that replaces the output folder at the end.
-    known = {path: digest for path, _, digest in work.state.own if digest}
+    # 5. Write, into a new generation of the site that the output folder is switched to at the end.
+    known = {path: digest for path, _, digest in work.state.own if digest and path not in inputs.repair}
     with SiteWriter(config.out_dir, update=work.update, known=known) as writer:
         write_site(config, policy, inputs, gathered, work, renderer, writer, summary, report)
         summary.bytes_written = sum(writer.written.values())
@@ -171,11 +178,44 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
     return summary
 
 
-def check_inputs(config: Config) -> Inputs:
-    """Step 1: the fingerprint of everything the build reads, and what the last build recorded."""
+def check_inputs(config: Config, report: Progress) -> Inputs:
+    """Step 1: every input file readable as one; the output folder where it may be, and what stopped builds left
+    beside it removed; the fingerprint of everything the build reads, what the last build recorded, and the
+    site's files that are not as that build left them."""
+    plan_inputs(config)
+    inputs = {"data": config.data_dir, "ontology": config.ontology_dir, "shapes": config.shapes_dir}
+    check_out_dir(config.out_dir, {**inputs, "site": config.site_dir})
+    check_output_folder(config.out_dir)
+    left = tidy(config.out_dir)
+    if left:
+        report(f"removed what {len(left)} stopped build(s) left beside {config.out_dir}")
     data_files: dict[str, str] = {}
     fingerprint = input_fingerprint(config, data_files)
-    return Inputs(fingerprint, data_files, read_marker(config.out_dir))
+    previous = read_marker(config.out_dir)
+    changed = site_changed_by_hand(config.out_dir) if previous.get("fingerprint") else []
+    if changed == [NO_RECORD]:
+        report(f"{config.out_dir}: the build's record is missing; building the site whole again")
+    elif changed:
+        shown = ", ".join(changed[:3]) + (" …" if len(changed) > 3 else "")
+        report(
+            f"{len(changed)} file(s) of {config.out_dir} were removed or changed since the last build "
+            f"({shown}): making them again"
+        )
+    return Inputs(fingerprint, data_files, previous, repair=set(changed))
+
+
+NO_RECORD = "(the build's record)"
+
+
+def site_changed_by_hand(out_dir: Path) -> list[str]:
+    """The files of the built site that are not as its build left them (see `write.changed_files`), by the
+    build's record; `[NO_RECORD]` when there is no record to check against."""
+    state = BuildState.load(out_dir)
+    if state is None:
+        return [NO_RECORD]
+    recorded = [(path, size) for files in state.files.values() for path, size in files]
+    recorded += [(path, size) for path, size, _digest in state.own]
+    return changed_files(out_dir, recorded)
 
 
 def up_to_date(summary: BuildSummary, previous: dict[str, object], report: Progress) -> BuildSummary:
@@ -188,9 +228,10 @@ def up_to_date(summary: BuildSummary, previous: dict[str, object], report: Progr
     return summary
 
 
-def validate(sources: Sources, policy: UrlPolicy) -> None:
-    """Step 2: NonConforming, listing the violations, unless the data conform to the shapes."""
-    validation = run_validation(sources, policy)
+def validate(sources: Sources, policy: UrlPolicy, reserved: set[str]) -> None:
+    """Step 2: NonConforming, listing the violations, unless the data conform to the shapes and to the rules the
+    build needs (`reserved`: the first path segments of the site's own folders and pages)."""
+    validation = run_validation(sources, policy, reserved=reserved)
     if not validation.conforms:
         shown = "\n".join(f.as_line() for f in validation.findings if f.severity == "Violation")
         raise NonConforming(
@@ -236,6 +277,8 @@ def plan_work(config: Config, inputs: Inputs, gathered: Gathered, force: bool, r
         return Work(state, changes, graph.entities, False, key, outside)
     changes = state.changes(parts)
     dirty = state.changed_entities(changes, graph.count_about, (e.value for e in graph.entities), outside)
+    # Entities whose files were removed or changed by hand are made again too.
+    dirty |= {entity for entity, files in state.files.items() if any(path in inputs.repair for path, _ in files)}
     entities = [e for e in graph.entities if e.value in dirty]
     report(f"{changes.count} triple(s) changed since the last build: {len(entities)} entities to make again")
     return Work(state, changes, entities, True, key, outside)

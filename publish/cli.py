@@ -1,14 +1,15 @@
 """The `planlod` command line: parses options, runs a stage, reports errors with exit codes.
 
-Stage: cli, the boundary. Imports `build`, `config`, `errors`, `formats`, `load`, `push`, `serve`, `sparqlpool`, `urls`
-and `validate` (`serve`, `sparqlpool` and `push` only when their command runs); nothing imports it. The only
-module that prints or exits.
+Stage: cli, the boundary. Imports `build`, `config`, `errors`, `formats`, `load`, `push`, `serve`, `siteplan`,
+`sparqlpool`, `urls` and `validate` (`serve`, `sparqlpool` and `push` only when their command runs); nothing
+imports it. The only module that prints or exits.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +22,7 @@ from .config import Config, load_config
 from .errors import EXIT_CANNOT_RUN, EXIT_NONCONFORMING, EXIT_OK, PlanlodError
 from .formats import NTRIPLES
 from .load import load_sources
+from .siteplan import site_segments
 from .urls import SPARQL_PATH, UrlPolicy, dump
 from .validate import run_validation
 
@@ -80,9 +82,12 @@ def validate(project_dir: Path | None, base_iri: str | None, output_format: str,
     """
     config = make_config(project_dir, base_iri=base_iri)
     sources = load_sources(config)
-    report = run_validation(sources, UrlPolicy(config.base_iri), lang=lang)
+    report = run_validation(sources, UrlPolicy(config.base_iri), lang=lang, reserved=site_segments(config))
     if output_format == "turtle":
-        click.echo(report.graph.serialize(format="turtle"))
+        with warnings.catch_warnings():
+            # rdflib warns about every ill-typed literal it writes ("weird numerical"); the report names them.
+            warnings.simplefilter("ignore")
+            click.echo(report.graph.serialize(format="turtle"))
     else:
         for finding in report.findings:
             click.echo(finding.as_line())
@@ -107,7 +112,7 @@ def build(project_dir: Path | None, base_iri: str | None, out_dir: Path | None, 
     Exit status: 0 built; 1 the data do not conform (nothing written); 2 the build could not run.
     The previous output stays as it was unless the build succeeds.
     """
-    config = make_config(project_dir, base_iri=base_iri, out_dir=str(out_dir.resolve()) if out_dir else None)
+    config = make_config(project_dir, base_iri=base_iri, out_dir=os.path.abspath(out_dir) if out_dir else None)
     summary = build_site(config, progress=click.echo, force=force)
     click.echo(summary.line())
 
@@ -149,6 +154,21 @@ def _out_option(func: F) -> F:
     show_default=True,
     help="Processes running SPARQL queries, each with the whole dataset in memory.",
 )
+@click.option(
+    "--query-memory",
+    type=click.IntRange(min=16),
+    default=512,
+    show_default=True,
+    help="Megabytes a SPARQL worker may grow by while running a query; past it the query is stopped (503).",
+)
+@click.option(
+    "--queue",
+    "queue_size",
+    type=click.IntRange(min=1),
+    default=64,
+    show_default=True,
+    help="SPARQL queries that may wait for a worker; past it the busiest client's newest is answered 503.",
+)
 def serve(
     project_dir: Path | None,
     base_iri: str | None,
@@ -158,6 +178,8 @@ def serve(
     query_timeout: float,
     max_rows: int,
     sparql_workers: int,
+    query_memory: int,
+    queue_size: int,
 ) -> None:
     """Serve the built site: pages, documents by content negotiation, and SPARQL at /sparql.
 
@@ -168,13 +190,13 @@ def serve(
     from .serve import EndpointSettings, bind, check_site, create_app, server  # noqa: PLC0415
     from .sparqlpool import QueryPool  # noqa: PLC0415
 
-    config = make_config(project_dir, base_iri=base_iri, out_dir=str(out_dir.resolve()) if out_dir else None)
+    config = make_config(project_dir, base_iri=base_iri, out_dir=os.path.abspath(out_dir) if out_dir else None)
     check_site(config.out_dir)
     sock = bind(host, port)
-    pool = QueryPool(config.out_dir / dump(NTRIPLES), config.base_iri, sparql_workers, query_timeout)
+    pool = QueryPool(config.out_dir / dump(NTRIPLES), config.base_iri, sparql_workers, query_timeout, query_memory)
     try:
         pool.start()
-        settings = EndpointSettings(config.base_iri, query_timeout, max_rows)
+        settings = EndpointSettings(config.base_iri, query_timeout, max_rows, config.sparql_endpoint, queue_size)
         shown_host = f"[{host}]" if ":" in host else host
         root = f"http://{shown_host}:{sock.getsockname()[1]}/"
         click.echo(f"planlod: serving {config.out_dir} at {root} (SPARQL: {root}{SPARQL_PATH}); Ctrl-C stops")
@@ -216,6 +238,13 @@ def serve(
     show_default=True,
     help="Send the N-Triples or the Turtle dump.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=300.0,
+    show_default=True,
+    help="Seconds each exchange with the store may take in all, however slowly it answers.",
+)
 def push(
     project_dir: Path | None,
     base_iri: str | None,
@@ -226,6 +255,7 @@ def push(
     password: str | None,
     sparql: str | None,
     dump_format: str,
+    timeout: float,
 ) -> None:
     """Replace a named graph in a SPARQL Graph Store with the built dataset, then check its triple count.
 
@@ -233,15 +263,16 @@ def push(
     """
     from .push import push_dataset  # noqa: PLC0415
 
-    config = make_config(project_dir, base_iri=base_iri, out_dir=str(out_dir.resolve()) if out_dir else None)
+    config = make_config(project_dir, base_iri=base_iri, out_dir=os.path.abspath(out_dir) if out_dir else None)
     result = push_dataset(
         config.out_dir,
         endpoint,
-        graph or UrlPolicy(config.base_iri).dataset_graph,
+        UrlPolicy(config.base_iri).dataset_graph if graph is None else graph,
         user=user,
         password=password,
         sparql=sparql,
         dump_format=dump_format,
+        timeout=timeout,
     )
     click.echo(result.line())
 

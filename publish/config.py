@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from .errors import ConfigError
-from .escaping import safe_href, text_problem
+from .escaping import character_name, safe_href, text_problem
 
 ENV_PREFIX = "PLANLOD_"
 
@@ -141,6 +141,15 @@ def check_email(value: str, origin: str) -> str:
     return value
 
 
+def _folder(project_dir: Path, value: str, name: str) -> Path:
+    """An absolute folder path. The output folder's own name is kept as it is (it is a symbolic link to the
+    site's current generation, which must not be followed); every other link is resolved."""
+    path = Path(os.path.abspath(project_dir / value))
+    if name == "out_dir" and path.name:
+        return path.parent.resolve() / path.name
+    return path.resolve()
+
+
 def load_config(
     project_dir: Path | None = None,
     overrides: Mapping[str, object | None] | None = None,
@@ -168,11 +177,14 @@ def load_config(
     for name, (value, origin) in values.items():
         if not isinstance(value, str):
             raise ConfigError(f"{origin}: must be a string, got {value!r}")
-        problem = text_problem(value)
+        breaks = [character_name(c) for c in value if c in "\t\n\r"]
+        problem = text_problem(value) or (
+            f"it holds a line break or tab ({breaks[0]}); settings are one line" if breaks else None
+        )
         if problem:
             raise ConfigError(f"{origin}: {problem}")
         if name in _PATH_FIELDS:
-            kwargs[name] = (project_dir / value).resolve()
+            kwargs[name] = _folder(project_dir, value, name)
         elif name == "base_iri":
             kwargs[name] = check_base_iri(value, origin)
         elif name == "licence":
@@ -187,5 +199,5 @@ def load_config(
         else:
             kwargs[name] = value
     for name in _PATH_FIELDS - set(kwargs):
-        kwargs[name] = (project_dir / getattr(Config, name)).resolve()
+        kwargs[name] = _folder(project_dir, str(getattr(Config, name)), name)
     return Config(project_dir=project_dir, **kwargs)  # type: ignore[arg-type]

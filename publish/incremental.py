@@ -254,7 +254,8 @@ def _fingerprint(
                 content = path.read_bytes()
             except OSError as exc:
                 raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-            digest.update(f"{number}:{path.relative_to(folder).as_posix()}:{len(content)}\n".encode())
+            name = path.relative_to(folder).as_posix()  # a name that is not UTF-8 is hashed as its bytes
+            digest.update(f"{number}:{name}:{len(content)}\n".encode("utf-8", "surrogateescape"))
             digest.update(content)
             if first is not None and number == 0:
                 first[display_path(path, config.project_dir)] = hashlib.sha256(content).hexdigest()

@@ -7,7 +7,10 @@ Relative IRIs in every file resolve against the configured base IRI. Blank nodes
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -50,6 +53,8 @@ class Sources:
     """Every parsed input file, in a fixed order (role, then path)."""
 
     files: tuple[SourceFile, ...]
+    # The project folder the files' paths are relative to (None when the sources were made in memory).
+    project_dir: Path | None = None
 
     def triples(self, *roles: Role) -> Iterator[ox.Triple]:
         """The triples of the files with the given roles."""
@@ -107,6 +112,8 @@ def parse_file(path: Path, root: Path, role: Role, base_iri: str, prefix: str) -
         content = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from exc
+    # A byte order mark (which some editors on Windows write) is not part of the Turtle.
+    content = content.removeprefix(b"\xef\xbb\xbf")
     try:
         quads = list(ox.parse(content, FORMATS_BY_SUFFIX[path.suffix], base_iri=base_iri))
     except SyntaxError as exc:
@@ -126,10 +133,66 @@ def parse_file(path: Path, root: Path, role: Role, base_iri: str, prefix: str) -
     return SourceFile(shown, role, tuple(triples))
 
 
-def rdf_files(folder: Path, recursive: bool) -> list[Path]:
-    """The Turtle and N-Triples files in a folder, sorted by path."""
-    pattern = "**/*" if recursive else "*"
-    return sorted(p for p in folder.glob(pattern) if p.is_file() and p.suffix in FORMATS_BY_SUFFIX)
+def shown_name(path: Path, root: Path) -> str:
+    """A path for messages: relative to the project, and readable even when the name is not UTF-8."""
+    text = display_path(path, root)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _entry_problem(path: Path) -> str | None:
+    """Why a folder entry that looks like an RDF file cannot be read as one, or None."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return "a symbolic link to nothing (its target is missing)" if path.is_symlink() else "it vanished"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link that leads back to itself"
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISDIR(info.st_mode):
+        return "a folder named like an RDF file"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a pipe, socket or device), which planlod does not read"
+    return None
+
+
+def rdf_files(folder: Path, recursive: bool, root: Path | None = None) -> list[Path]:
+    """The Turtle and N-Triples files in a folder, sorted by path. Anything named like one that cannot be read as
+    one (a broken or looping symbolic link, a pipe, a folder, `.TTL` in capitals, a name that is not UTF-8) is an
+    InputError naming it: never skipped without a word. Folders reached twice through symbolic links are read
+    once."""
+    root = root or folder
+    found: list[Path] = []
+    seen: set[str] = set()
+    for current, dirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(current)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs.sort()
+        if not recursive:
+            dirs[:] = []
+        for name in sorted(files + [d for d in dirs if Path(d).suffix.lower() in FORMATS_BY_SUFFIX]):
+            path = Path(current, name)
+            suffix = path.suffix
+            if suffix.lower() not in FORMATS_BY_SUFFIX:
+                continue
+            shown = shown_name(path, root)
+            if suffix not in FORMATS_BY_SUFFIX:
+                raise InputError(
+                    f"{shown}: planlod reads files named .ttl or .nt (in small letters); rename it to "
+                    f"{path.stem}{suffix.lower()} so that it is read"
+                )
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError(f"{shown}: the file name is not UTF-8; rename it") from None
+            problem = _entry_problem(path)
+            if problem:
+                raise InputError(f"{shown}: {problem}")
+            found.append(path)
+    return sorted(found)
 
 
 def _require_folder(folder: Path, what: str, root: Path) -> None:
@@ -143,15 +206,16 @@ def plan_inputs(config: Config) -> list[tuple[Path, Role]]:
     _require_folder(config.data_dir, "data", root)
     _require_folder(config.ontology_dir, "ontology", root)
     _require_folder(config.shapes_dir, "shapes", root)
-    data = rdf_files(config.data_dir, recursive=True)
+    data = rdf_files(config.data_dir, recursive=True, root=root)
     if not data:
         raise InputError(
             f"{display_path(config.data_dir, root)}: the data folder holds no .ttl or .nt files; "
             "put the plan's Turtle files there"
         )
-    ontology = rdf_files(config.ontology_dir, recursive=False)
-    reference = rdf_files(config.ontology_dir / "reference", recursive=False)
-    shapes = rdf_files(config.shapes_dir, recursive=False)
+    ontology = rdf_files(config.ontology_dir, recursive=False, root=root)
+    reference_dir = config.ontology_dir / "reference"
+    reference = rdf_files(reference_dir, recursive=False, root=root) if reference_dir.is_dir() else []
+    shapes = rdf_files(config.shapes_dir, recursive=False, root=root)
     if not ontology:
         raise InputError(f"{display_path(config.ontology_dir, root)}: no ontology (.ttl) file found")
     if not shapes:
@@ -162,6 +226,31 @@ def plan_inputs(config: Config) -> list[tuple[Path, Role]]:
     planned += [(p, Role.REFERENCE) for p in reference]
     planned += [(p, Role.SHAPES) for p in shapes]
     return planned
+
+
+SH_NODE_SHAPE = ox.NamedNode("http://www.w3.org/ns/shacl#NodeShape")
+SH_PROPERTY_SHAPE = ox.NamedNode("http://www.w3.org/ns/shacl#PropertyShape")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def check_roles(files: Iterable[SourceFile], config: Config) -> None:
+    """Refuse inputs that would make a check check nothing: an empty shapes or ontology file (a file that was
+    emptied by mistake would turn its rules off), or shapes files that hold no shape at all."""
+    shapes = [f for f in files if f.role is Role.SHAPES]
+    for source in files:
+        if source.role in (Role.SHAPES, Role.ONTOLOGY) and not source.triples:
+            raise InputError(
+                f"{source.path}: the {source.role.value} file holds no triples; "
+                "an empty file would turn its rules off (remove the file, or restore its content)"
+            )
+    has_shape = any(
+        t.predicate == RDF_TYPE and t.object in (SH_NODE_SHAPE, SH_PROPERTY_SHAPE) for f in shapes for t in f.triples
+    )
+    if shapes and not has_shape:
+        raise InputError(
+            f"{display_path(config.shapes_dir, config.project_dir)}: the shapes files hold no shape "
+            "(sh:NodeShape or sh:PropertyShape), so validation would check nothing"
+        )
 
 
 def load_sources(config: Config, inputs: Iterable[tuple[Path, Role]] | None = None) -> Sources:
@@ -177,4 +266,5 @@ def load_sources(config: Config, inputs: Iterable[tuple[Path, Role]] | None = No
             f"{display_path(config.data_dir, config.project_dir)}: the data files hold no triples; "
             "the plan's data is empty"
         )
-    return Sources(files)
+    check_roles(files, config)
+    return Sources(files, config.project_dir)

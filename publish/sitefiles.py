@@ -1,8 +1,8 @@
 """The site's own files besides the dumps: the catalogue, VoID, the JSON-LD context, the server rules, robots.txt,
 the sitemap, the static assets and the source documents.
 
-Stage: build. Imports `catalog`, `collector`, `config`, `escaping`, `formats`, `load`, `plans`, `query`, `serialize`,
-`serverconf`, `siteplan`, `urls`, `vocab` and `write`.
+Stage: build. Imports `catalog`, `collector`, `config`, `errors`, `escaping`, `formats`, `load`, `plans`, `query`,
+`serialize`, `serverconf`, `siteplan`, `urls`, `vocab` and `write`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import pyoxigraph as ox
 from .catalog import Distribution, catalogue_triples, void_triples
 from .collector import paused_gc
 from .config import Config
+from .errors import InputError
 from .escaping import xml_text
 from .formats import JSONLD, RDFXML, TURTLE
-from .load import Role, Sources
+from .load import Role, Sources, display_path
 from .plans import DataIndex
 from .query import triple_key
 from .serialize import jsonld_flat, rdfxml, turtle
@@ -88,14 +89,20 @@ def context_document(ontology: list[ox.Triple], policy: UrlPolicy) -> bytes:
 
 def copy_assets(config: Config, writer: SiteWriter) -> None:
     """The site's static assets, and the source documents the data derive from."""
-    assets = config.site_dir / "assets"
-    if assets.is_dir():
-        for path in sorted(p for p in assets.rglob("*") if p.is_file()):
-            writer.write(asset(path.relative_to(assets).as_posix()), path.read_bytes())
-    sources = config.data_dir / "kilder"
-    if sources.is_dir():
-        for path in sorted(p for p in sources.rglob("*") if p.is_file()):
-            writer.write(source_document(path.relative_to(sources).as_posix()), path.read_bytes())
+    for folder, target in ((config.site_dir / "assets", asset), (config.data_dir / "kilder", source_document)):
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            name = path.relative_to(folder).as_posix()
+            shown = display_path(path, config.project_dir).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            try:
+                name.encode("utf-8")
+                content = path.read_bytes()
+            except UnicodeEncodeError:
+                raise InputError(f"{shown}: the file name is not UTF-8, so it cannot be a URL; rename it") from None
+            except OSError as exc:
+                raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from exc
+            writer.write(target(name), content)
 
 
 def sitemap(pages: list[str], policy: UrlPolicy, lastmod: str) -> bytes:

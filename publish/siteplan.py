@@ -1,21 +1,19 @@
 """The site planned in memory before anything is written: its own files, and the checks that every entity's IRI
 can be published (a path of the site, no collision with the site's own files and pages).
 
-Stage: build. Imports `config`, `errors`, `formats`, `query`, `urls` and `vocab`.
+Stage: build. Imports `config`, `errors`, `query`, `urls` and `vocab`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from .config import Config
 from .errors import BuildError
-from .formats import SITE_FILES
 from .query import SiteGraph
-from .urls import UrlPolicy, reserved_segments, site_folders, static_page
+from .urls import UrlPolicy, site_first_segments, static_page
 from .vocab import RDF_TYPE
 
 
@@ -32,32 +30,11 @@ class SitePlan:
         self.files[path] = content
 
 
-# Characters an entity path may use (RFC 3986 unreserved, sub-delims and '/'): anything else would need
-# percent-encoding in links and file names, and '?' or '#' would not be a path at all.
-PATH_CHARACTERS = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/-]+")
-
-
-DOCUMENT_SUFFIXES = tuple("." + extension for fmt in SITE_FILES for extension in fmt.extensions)
-
-
 def check_paths(entities: list[ox.NamedNode], policy: UrlPolicy, reserved: set[str]) -> None:
-    """Refuse entity paths that cannot be published or that would collide with other files of the site."""
-    reserved_anywhere = reserved_segments()
-    reserved_names = " or ".join(repr(name) for name in sorted(reserved_anywhere))
+    """Refuse entity paths that cannot be published or that would collide with other files of the site. (The
+    same rule, `urls.path_problem`, runs in validation, so this refuses nothing that validation let through.)"""
     for entity in entities:
-        path = policy.path(entity.value)
-        segments = path.split("/")
-        problem = ""
-        if not path or any(s in ("", ".", "..") for s in segments):
-            problem = "its path is empty or has an empty, '.' or '..' segment"
-        elif not PATH_CHARACTERS.fullmatch(path):
-            problem = "its path has characters that need percent-encoding, a query string or a fragment"
-        elif reserved_anywhere.intersection(segments):
-            problem = f"its path uses a segment reserved for the site's own pages ({reserved_names})"
-        elif any(segment.lower().endswith(DOCUMENT_SUFFIXES) for segment in segments):
-            problem = "a segment of its path ends like a file name (.ttl, .html, …), which would collide with a file"
-        elif segments[0] in reserved:
-            problem = f"its path starts with {segments[0]!r}, a file or folder of the site itself"
+        problem = policy.publish_problem(entity.value, reserved)
         if problem:
             raise BuildError(f"{entity.value}: cannot publish this IRI: {problem}; rename it in the data")
 
@@ -74,7 +51,17 @@ def check_outside_base(graph: SiteGraph, policy: UrlPolicy) -> None:
                 )
 
 
-def reserved_first_segments(plan: SitePlan, config: Config) -> set[str]:
-    """First path segments no entity may use: the site's own files and folders, and its static pages."""
+def site_segments(config: Config) -> set[str]:
+    """First path segments no entity may use (validation's rule): the site's folders and its static pages."""
     pages = {static_page(p.stem) for p in (config.site_dir / "templates" / "pages").glob("*.html")}
-    return {path.split("/", 1)[0] for path in plan.files} | site_folders() | pages
+    return set(site_first_segments()) | pages
+
+
+def reserved_first_segments(plan: SitePlan, config: Config) -> set[str]:
+    """First path segments no entity may use: the site's own files and folders, and its static pages. Every
+    folder the build plans is one of `urls.site_first_segments()`, which validation checks against too."""
+    planned = {path.split("/", 1)[0] for path in plan.files if "/" in path}
+    unknown = {name for name in planned - site_first_segments() if not name.startswith(".")}
+    if unknown:
+        raise BuildError(f"the site plans folders the URI policy does not reserve: {', '.join(sorted(unknown))}")
+    return site_segments(config)

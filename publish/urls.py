@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
-from .formats import CSV, JSONLD, NTRIPLES, TSV, TURTLE, Format
+from .formats import CSV, JSONLD, NTRIPLES, SITE_FILES, TSV, TURTLE, Format
 from .namespaces import STANDARD_PREFIXES
 
 # ---------------------------------------------------------------- the site's folders and files, one line each
@@ -305,6 +305,48 @@ def reserved_segments() -> frozenset[str]:
     return frozenset({ENGLISH_SEGMENT, VALUES_SEGMENT})
 
 
+def site_first_segments() -> frozenset[str]:
+    """First path segments of the site's own folders and pages (besides its static pages): no entity's path may
+    start with one. The build plans files only in these (and in `.well-known`, which the rule on leading dots
+    keeps out); file names with an extension are kept out by the rule on extensions."""
+    return site_folders() | {DUMP_FOLDER, EXPORT_FOLDER, CONTEXT_FOLDER, SERVER_FOLDER}
+
+
+# Characters an entity path may use (RFC 3986 unreserved, sub-delims and '/'): anything else would need
+# percent-encoding in links and file names, and '?' or '#' would not be a path at all.
+PATH_CHARACTERS = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/-]+")
+# Segments ending like the site's files would collide with them (a document, a dump, a page).
+DOCUMENT_SUFFIXES = tuple("." + extension for fmt in SITE_FILES for extension in fmt.extensions)
+# The longest name a file system gives a file is 255 bytes; an entity's last segment gets its longest extension.
+MAX_SEGMENT_BYTES = 255 - max(len(suffix) for suffix in DOCUMENT_SUFFIXES)
+
+
+def path_problem(path: str, reserved: frozenset[str] | set[str] | None = None) -> str | None:
+    """Why an entity at this path (under the base IRI) cannot be published, or None: the one rule validation
+    (`buildrules`) and the build (`siteplan`) apply. `reserved`: the first segments the site's own folders and
+    pages use (default `site_first_segments()`; add the static pages)."""
+    reserved = site_first_segments() if reserved is None else reserved
+    segments = path.split("/")
+    anywhere = reserved_segments()
+    if not path or any(s in ("", ".", "..") for s in segments):
+        return "its path is empty or has an empty, '.' or '..' segment"
+    if not PATH_CHARACTERS.fullmatch(path):
+        return "its path has characters that need percent-encoding, a query string or a fragment"
+    if any(s.startswith(".") for s in segments):
+        return "a segment of its path starts with '.', which the site keeps for its own files"
+    if anywhere.intersection(segments):
+        names = " or ".join(repr(name) for name in sorted(anywhere))
+        return f"its path uses a segment reserved for the site's own pages ({names})"
+    if any(segment.lower().endswith(DOCUMENT_SUFFIXES) for segment in segments):
+        return "a segment of its path ends like a file name (.ttl, .html, …), which would collide with a file"
+    if segments[0] in reserved:
+        return f"its path starts with {segments[0]!r}, a file or folder of the site itself"
+    long = next((s for s in segments if len(s.encode("utf-8")) > MAX_SEGMENT_BYTES), None)
+    if long is not None:
+        return f"a segment of its path is {len(long.encode('utf-8'))} bytes long; files allow {MAX_SEGMENT_BYTES}"
+    return None
+
+
 # ---------------------------------------------------------------- links in a page's frame
 
 
@@ -531,6 +573,10 @@ class UrlPolicy:
         if not self.is_local(iri):
             raise ValueError(f"{iri} is not under {self.base}")
         return iri[len(self.base) :]
+
+    def publish_problem(self, iri: str, reserved: frozenset[str] | set[str] | None = None) -> str | None:
+        """Why the site cannot publish this IRI minted under the base (see `path_problem`), or None."""
+        return path_problem(self.path(iri), reserved)
 
     def short(self, iri: str) -> str:
         """A short name for messages: the path under the base, a prefixed name, or the IRI in brackets."""

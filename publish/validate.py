@@ -1,19 +1,26 @@
 """Check the data against the shapes and turn the SHACL report into findings.
 
-Stage: validate. Imports `collector`, `errors`, `load`, `model`, `rdfterms`, `shacl`, `urls` and `vocab`; the only
-module that imports pyshacl.
+Stage: validate. Imports `buildrules`, `collector`, `errors`, `load`, `model`, `rdfterms`, `shacl`, `urls` and
+`vocab`; the only module that imports pyshacl.
 The data graph is the data, the triples derived from it, the ontology (so `sh:class` sees subclasses) and the
 reference vocabularies (so SDG links can be checked against the UN SDG KOS).
 SHACL Core runs on the whole graph at once (`shacl`), the SHACL-SPARQL constraints of class-targeted shapes once
 each on pyoxigraph, and pySHACL only for a shape the engine does not implement (on an rdflib copy of the data,
-made only then). The report graph holds the results as pySHACL writes them.
+made only then). The report graph holds the results as pySHACL writes them; the rules the build needs beyond
+the shapes (`buildrules`: publishable IRIs, IRIs under the base, plain text) add theirs in the same form.
+Findings name the file and the line where their entity is first written.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import logging
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
@@ -24,13 +31,13 @@ from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
-from . import shacl
+from . import buildrules, shacl
 from .collector import paused_gc
 from .errors import InputError
 from .load import Role, Sources
 from .model import derived_triples, vocabulary
 from .rdfterms import RdflibTerms, ox_term, rdflib_graph, rdflib_term
-from .urls import UrlPolicy
+from .urls import UrlPolicy, site_first_segments
 from .vocab import LABEL_PREDICATES, PlanVocabulary
 
 # The label predicates as rdflib terms, for the report's nodes.
@@ -137,12 +144,15 @@ class Finding:
     value: str
     message: str
     shape: str
+    # The line of `file` where the entity is first written, when it can be found.
+    line: int | None = None
 
     def as_line(self) -> str:
         """The one-line form the CLI prints."""
         label = f" «{self.focus_label}»" if self.focus_label else ""
         value = f" (value: {self.value})" if self.value else ""
-        return f"{self.severity}: {self.file}: {self.focus_short}{label}: {self.path}: {self.message}{value}"
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{self.severity}: {where}: {self.focus_short}{label}: {self.path}: {self.message}{value}"
 
 
 @dataclass(frozen=True)
@@ -493,38 +503,133 @@ def _path_iris(predicate: object) -> set[str] | None:
     return found
 
 
-def run_validation(sources: Sources, policy: UrlPolicy, lang: str = "en") -> ValidationReport:
-    """Validate the data against the shapes and return findings sorted by file, focus node and path."""
-    with paused_gc():
-        return _run_validation(sources, policy, lang)
+@contextlib.contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """rdflib logs a traceback for every ill-typed literal it meets (`"abc"^^xsd:date`); the shapes report
+    those as violations, so the log is left out."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
-def _run_validation(sources: Sources, policy: UrlPolicy, lang: str) -> ValidationReport:
+def run_validation(
+    sources: Sources, policy: UrlPolicy, lang: str = "en", reserved: frozenset[str] | set[str] | None = None
+) -> ValidationReport:
+    """Validate the data against the shapes (and the build rules) and return findings sorted by file, focus node
+    and path. `reserved`: the first path segments the site's own files and pages use (default: those of
+    `urls.site_first_segments()`; the build adds its static pages)."""
+    with paused_gc(), _quiet_rdflib():
+        return _run_validation(sources, policy, lang, site_first_segments() if reserved is None else reserved)
+
+
+def _add_rule_results(report: Graph, results: list[buildrules.RuleResult], policy: UrlPolicy) -> None:
+    """The build rules' violations, written into the report as SHACL results."""
+    (root,) = report.subjects(SH.conforms, None)
+    component = URIRef(policy.shapes_ns + "BuildRuleComponent")
+    for r in results:
+        result = BNode()
+        report.add((root, SH.result, result))
+        report.add((result, RDF.type, SH.ValidationResult))
+        report.add((result, SH.resultSeverity, SH.Violation))
+        report.add((result, SH.sourceShape, URIRef(policy.shapes_ns + r.rule)))
+        report.add((result, SH.sourceConstraintComponent, component))
+        report.add((result, SH.focusNode, rdflib_term(r.focus)))
+        if r.path is not None:
+            report.add((result, SH.resultPath, rdflib_term(r.path)))
+        if r.value is not None:
+            report.add((result, SH.value, rdflib_term(r.value)))
+        report.add((result, SH.resultMessage, Literal(r.message_en, lang="en")))
+        report.add((result, SH.resultMessage, Literal(r.message_da, lang="da")))
+    if results:
+        report.set((root, SH.conforms, Literal(False)))
+
+
+_PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
+
+
+class _Lines:
+    """Where entities are written in the data files: the line of the first mention of an IRI, found in the file's
+    text by its forms (relative to the base, absolute, or a prefixed name)."""
+
+    def __init__(self, project_dir: Path | None, policy: UrlPolicy) -> None:
+        self.project_dir = project_dir
+        self.policy = policy
+        self.texts: dict[str, list[str] | None] = {}
+
+    def _lines(self, file: str) -> list[str] | None:
+        if file not in self.texts:
+            lines = None
+            if self.project_dir is not None and file and not file.startswith("("):
+                with contextlib.suppress(OSError, ValueError):
+                    lines = (self.project_dir / file).read_text(encoding="utf-8").splitlines()
+            self.texts[file] = lines
+        return self.texts[file]
+
+    def line(self, file: str, node: Node | None) -> int | None:
+        """The line of `file` where `node` (an IRI) is first written as a subject, else first written at all."""
+        lines = self._lines(file)
+        if lines is None or not isinstance(node, URIRef):
+            return None
+        iri = str(node)
+        forms = [f"<{iri}>"]
+        if self.policy.is_local(iri):
+            forms.append(f"<{self.policy.path(iri)}>")
+        text = "\n".join(lines)
+        for prefix, namespace in _PREFIX_LINE.findall(text):
+            local = iri[len(namespace) :]
+            if namespace and iri.startswith(namespace) and re.fullmatch(r"[\w.-]*", local):
+                forms.append(f"{prefix}:{local}")
+        first_use = None
+        for number, line in enumerate(lines, 1):
+            stripped = line.lstrip()
+            for form in forms:
+                if stripped.startswith(form) and stripped[len(form) : len(form) + 1] in ("", " ", "\t"):
+                    return number
+                if first_use is None and form in line and not stripped.startswith("#"):
+                    first_use = number
+        return first_use
+
+
+def _run_validation(
+    sources: Sources, policy: UrlPolicy, lang: str, reserved: frozenset[str] | set[str]
+) -> ValidationReport:
     vocab = vocabulary(policy)
     triples, data_count = data_triples(sources, vocab)
     shapes = rdflib_graph(sources.triples(Role.SHAPES))
     report, context = shacl_report(triples, shapes)
+    broken = buildrules.check(itertools.chain(triples, sources.triples(Role.SHAPES)), policy, reserved)
+    if broken:
+        _add_rule_results(report, broken, policy)
+        nodes: set[Node] = set(report.objects(None, SH.focusNode))
+        nodes |= {v for v in report.objects(None, SH.value) if isinstance(v, BNode)}
+        context = _DataContext(triples, nodes)
     results = list(report.subjects(SH.resultSeverity, None))
     files: dict[Node, str] = (
         {
             URIRef(k.value) if isinstance(k, ox.NamedNode) else BNode(k.value): v
-            for k, v in sources.subject_files(Role.DATA).items()
+            for k, v in sources.subject_files(Role.DATA, Role.ONTOLOGY, Role.SHAPES).items()
             if not isinstance(k, ox.Triple)
         }
         if results
         else {}
     )
     namer = _Namer(policy, context)
+    lines = _Lines(sources.project_dir, policy)
     findings = []
     for result in results:
         severity_node = report.value(result, SH.resultSeverity)
         severity = str(severity_node).rsplit("#", 1)[-1]
         focus = report.value(result, SH.focusNode)
         owner = context.owner(focus) if focus is not None else None
+        file = files.get(owner, "(derived)") if isinstance(owner, URIRef | BNode) else ""
         findings.append(
             Finding(
                 severity=severity,
-                file=files.get(owner, "(derived)") if isinstance(owner, URIRef | BNode) else "",
+                file=file,
                 focus=str(focus),
                 focus_short=namer.short(focus),
                 focus_label=context.label(owner, "da") if owner is not None else "",
@@ -532,6 +637,7 @@ def _run_validation(sources: Sources, policy: UrlPolicy, lang: str) -> Validatio
                 value=namer.short(report.value(result, SH.value)),
                 message=_message(report, result, shapes, lang) or "constraint not met",
                 shape=namer.short(report.value(result, SH.sourceShape)),
+                line=lines.line(file, owner),
             )
         )
     findings.sort(

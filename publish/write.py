@@ -1,24 +1,27 @@
 """The guarded writer: every output file goes through it into a temporary folder that replaces the output at the end.
 
-Stage: write. Imports `errors` and `urls` (the name of the build's record).
-A failed build removes its temporary folder and leaves the previous output exactly as it was. Render workers
-(forked processes) write into the same temporary folder through a `FileSink`, and the writer records their files.
-An update (an incremental build) writes the changed files into a temporary folder too, then moves each one into
-place (every file is replaced whole) and deletes what the build no longer makes; while it does, the marker says the
-output is being updated, so a build interrupted there is followed by a full build.
+Stage: write. Imports `errors`, `switch` (the site's generations and the atomic switch between them) and `urls`
+(the name of the build's record).
+Every build writes a new generation of the site, and the output folder (a symbolic link) is switched to it in one
+step when everything succeeded: a failed or stopped build leaves the previous site exactly as it was, and the next
+build removes what it left. Render workers (forked processes) write into the same folder through a `FileSink`, and
+the writer records their files. An update (an incremental build) makes its generation from hard links to the
+current one's files and replaces only the files that changed (each replaced whole, never written into).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
+from . import switch
 from .errors import BuildError
 from .urls import BUILD_MARKER
 
@@ -33,6 +36,25 @@ def safe_relative(path: str) -> PurePosixPath:
     if pure.is_absolute() or not pure.parts or any(part in ("..", "") for part in pure.parts):
         raise BuildError(f"refusing to write outside the output folder: {path!r}")
     return pure
+
+
+def check_out_dir(out_dir: Path, inputs: dict[str, Path]) -> None:
+    """Refuse an output folder that lies inside an input folder (the next build would read the site as its input,
+    or copy it into itself) or that holds one (replacing the site would replace the input). `inputs`: what each
+    input folder is, by name."""
+    out = Path(os.path.realpath(out_dir))
+    for name, folder in inputs.items():
+        real = Path(os.path.realpath(folder))
+        if out == real or out.is_relative_to(real):
+            raise BuildError(
+                f"{out_dir}: the output folder lies inside the {name} folder {folder}; "
+                "choose an output folder outside the project's input folders (--out)"
+            )
+        if real.is_relative_to(out):
+            raise BuildError(
+                f"{out_dir}: the output folder holds the {name} folder {folder}, which a build would replace; "
+                "choose another output folder (--out)"
+            )
 
 
 def write_file(root: Path, path: str, content: bytes) -> None:
@@ -100,10 +122,13 @@ def _same_content(path: Path, staged: Path) -> bool:
 
 
 class SiteWriter:
-    """Writes files under a temporary folder beside `out_dir`; `commit` swaps it in.
+    """Writes files into a new generation of the site; `commit` switches the output folder to it in one step
+    (see `switch`): a build stopped at any moment leaves the previous site or the new one, whole.
 
-    With `update`, the output folder stays and `commit` moves only the files written (and different from what is
-    there) into it, and removes the paths it is given.
+    With `update`, the files written (and different from what the site has) go into a staging folder, and
+    `commit` makes the new generation from hard links to the current one's files, moves the staged files over
+    them, removes the paths it is given, and switches. The site's lock is held from `__enter__` to `__exit__`;
+    `__enter__` removes what stopped builds left.
     """
 
     def __init__(self, out_dir: Path, update: bool = False, known: dict[str, str] | None = None) -> None:
@@ -115,24 +140,38 @@ class SiteWriter:
         self.digests: dict[str, str] = {}
         self.tmp: Path | None = None
         self.replaced = 0
+        self.cleaned: list[str] = []
+        self._lock: contextlib.AbstractContextManager[None] | None = None
+        self._pending: Path | None = None
 
     def __enter__(self) -> SiteWriter:
-        parent = self.out_dir.parent
+        try:
+            return self._enter()
+        except OSError as exc:
+            self._release()
+            raise disk_error(exc, self.out_dir) from exc
+        except BaseException:
+            self._release()
+            raise
+
+    def _enter(self) -> SiteWriter:
+        check_output_folder(self.out_dir)
         if self.update and not (self.out_dir / MARKER).is_file():
             raise BuildError(f"{self.out_dir}: no site to update")
-        if self.out_dir.exists() and not self.out_dir.is_dir():
-            raise BuildError(f"{self.out_dir}: the output folder is a file; choose another output folder (--out)")
-        if self.out_dir.exists() and not (self.out_dir / MARKER).exists() and any(self.out_dir.iterdir()):
-            raise BuildError(
-                f"{self.out_dir}: exists, is not empty and was not written by planlod; "
-                "choose another output folder (--out) or remove it"
-            )
         try:
-            parent.mkdir(parents=True, exist_ok=True)
-            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.building-", dir=parent))
+            self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise BuildError(f"{parent}: cannot create the output folder: {exc.strerror or exc}") from exc
+            raise BuildError(f"{self.out_dir.parent}: cannot create the output folder: {exc.strerror or exc}") from exc
+        self._lock = switch.locked(self.out_dir)
+        self._lock.__enter__()
+        self.cleaned = switch.clean_leftovers(self.out_dir)
+        self.tmp = switch.new_generation(self.out_dir)
         return self
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            lock, self._lock = self._lock, None
+            lock.__exit__(None, None, None)
 
     def write(self, path: str, content: bytes) -> None:
         """Write one file; two writes to the same path are a planning error."""
@@ -161,7 +200,7 @@ class SiteWriter:
 
     @property
     def root(self) -> Path:
-        """The temporary folder being written."""
+        """The folder being written (the new generation, or for an update the staging folder)."""
         assert self.tmp is not None, "use SiteWriter as a context manager"
         return self.tmp
 
@@ -175,62 +214,128 @@ class SiteWriter:
         (self.tmp / safe_relative(name).as_posix()).write_bytes(content)
 
     def commit(self, marker: dict[str, object], removed: Iterable[str] = ()) -> None:
-        """Replace the output folder with what was written; `marker` records what the build was made from."""
+        """Switch the output folder to what was written; `marker` records what the build was made from."""
         assert self.tmp is not None
+        generation = self._apply(removed) if self.update else self.tmp
+        # Written last: its modification time is when the build committed (see `changed_files`).
+        _write_marker(generation, marker)
+        previous = switch.switch(self.out_dir, generation)
         if self.update:
-            self._apply(marker, removed)
-            return
-        _write_marker(self.tmp, marker)
-        # mkdtemp makes the folder private; a web server running as another user must be able to read the site.
-        self.tmp.chmod(0o755)
-        old = None
-        if self.out_dir.exists():
-            old = self.out_dir.with_name(f".{self.out_dir.name}.old-{os.getpid()}")
-            if old.exists():
-                shutil.rmtree(old)
-            self.out_dir.rename(old)
-        try:
-            self.tmp.rename(self.out_dir)
-        except OSError as exc:
-            if old is not None:
-                old.rename(self.out_dir)  # put the previous output back as it was
-            raise BuildError(f"{self.out_dir}: cannot put the new site in place: {exc.strerror or exc}") from exc
-        self.tmp = None
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp = self._pending = None
+        if previous is not None and previous.parent == switch.generations(self.out_dir):
+            shutil.rmtree(previous, ignore_errors=True)
 
-    def _apply(self, marker: dict[str, object], removed: Iterable[str]) -> None:
-        """Move the written files into the output folder, replacing only those that differ; delete `removed`."""
+    def _apply(self, removed: Iterable[str]) -> Path:
+        """The new generation of an update: the current one's files linked, the staged files moved over them
+        where they differ, `removed` deleted."""
         assert self.tmp is not None
-        try:
-            _write_marker(self.out_dir, {"written_by": "planlod build", "updating": True})
-            for path in sorted(self.tmp.rglob("*")):
-                if path.is_dir():
-                    continue
-                relative = path.relative_to(self.tmp)
-                target = self.out_dir / relative
-                if relative.as_posix() in self.written and _same_content(target, path):
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(path, target)
-                self.replaced += 1
-            for name in sorted(set(removed) - set(self.written)):
-                target = self.out_dir.joinpath(*safe_relative(name).parts)
-                target.unlink(missing_ok=True)
-                self.replaced += 1
-                parent = target.parent
-                while parent != self.out_dir and not any(parent.iterdir()):
-                    parent.rmdir()
-                    parent = parent.parent
-            _write_marker(self.out_dir, marker)
-        except OSError as exc:
-            raise BuildError(
-                f"{self.out_dir}: cannot update the site: {exc.strerror or exc}; the next build rebuilds it whole"
-            ) from exc
+        now = switch.current(self.out_dir)
+        if now is None:
+            raise BuildError(f"{self.out_dir}: no site to update")
+        generation = self._pending = switch.new_generation(self.out_dir)
+        switch.link_copy(now, generation)
+        (generation / MARKER).unlink(missing_ok=True)
+        for path in sorted(self.tmp.rglob("*")):
+            if path.is_dir():
+                continue
+            relative = path.relative_to(self.tmp)
+            target = generation / relative
+            if relative.as_posix() in self.written and _same_content(target, path):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            self.replaced += 1
+        for name in sorted(set(removed) - set(self.written)):
+            target = generation.joinpath(*safe_relative(name).parts)
+            target.unlink(missing_ok=True)
+            self.replaced += 1
+            parent = target.parent
+            while parent != generation and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+        return generation
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self.tmp is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            self.tmp = None
+        try:
+            for folder in (self.tmp, self._pending):
+                if folder is not None:
+                    shutil.rmtree(folder, ignore_errors=True)
+            self.tmp = self._pending = None
+        finally:
+            self._release()
+        if isinstance(exc, OSError):
+            # A write failed (a full disk, a name too long, no permission): what this build wrote is gone and the
+            # previous site is as it was; say so plainly.
+            raise disk_error(exc, self.out_dir) from exc
+
+
+def check_output_folder(out_dir: Path) -> None:
+    """Refuse an output folder that is a file, or a folder with content that planlod did not write."""
+    try:
+        _check_output_folder(out_dir)
+    except OSError as exc:
+        raise disk_error(exc, out_dir) from exc
+
+
+def _check_output_folder(out_dir: Path) -> None:
+    if out_dir.is_symlink() and switch.current(out_dir) is None:
+        return  # a link whose generation is gone: the next build replaces it
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BuildError(f"{out_dir}: the output folder is a file; choose another output folder (--out)")
+    if out_dir.is_dir() and not (out_dir / MARKER).exists() and any(out_dir.iterdir()):
+        raise BuildError(
+            f"{out_dir}: exists, is not empty and was not written by planlod; "
+            "choose another output folder (--out) or remove it"
+        )
+
+
+def tidy(out_dir: Path) -> list[str]:
+    """Remove what stopped builds left beside the site (holding its lock); their names."""
+    try:
+        if not switch.generations(out_dir).is_dir() and not any(out_dir.parent.glob(f".{out_dir.name}.*")):
+            return []
+        with switch.locked(out_dir):
+            return switch.clean_leftovers(out_dir)
+    except OSError as exc:
+        raise disk_error(exc, out_dir) from exc
+
+
+def changed_files(out_dir: Path, recorded: Iterable[tuple[str, int]]) -> list[str]:
+    """The site's files that are not as the last build left them: gone, of another size, or modified after the
+    build committed (the marker is the last file a build writes)."""
+    try:
+        committed_ns: int | None = (out_dir / MARKER).stat().st_mtime_ns
+    except OSError:
+        committed_ns = None
+    changed = []
+    for path, size in recorded:
+        try:
+            info = out_dir.joinpath(*safe_relative(path).parts).stat()
+        except OSError:
+            changed.append(path)
+            continue
+        if info.st_size != size or (committed_ns is not None and info.st_mtime_ns > committed_ns):
+            changed.append(path)
+    return changed
+
+
+_DISK_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.ENAMETOOLONG: "a file name is too long for the file system",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EFBIG: "a file is larger than the system allows",
+    errno.EMFILE: "too many files are open",
+    errno.EIO: "the disk reported an input/output error",
+}
+
+
+def disk_error(exc: OSError, out_dir: Path) -> BuildError:
+    """A BuildError for a failed write into the site, in plain words."""
+    reason = _DISK_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+    return BuildError(f"{out_dir}: cannot write the site: {reason}; the previous site is left as it was")

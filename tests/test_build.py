@@ -293,7 +293,9 @@ def test_invalid_data_exit_1_and_leave_the_earlier_output_untouched(tmp_path: Pa
     assert "dct:issued" in second.err
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.rglob("*") if p.is_file()}
     assert after == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")], "a temporary folder was left behind"
+    generations = [p.name for p in (tmp_path / ".site.sites").iterdir() if p.name != ".lock"]
+    assert generations == [os.readlink(out).rsplit("/", 1)[1]], "a build's folder was left behind"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == [".site.sites"]
 
 
 def test_a_broken_template_exits_2_and_names_it(tmp_path: Path) -> None:
@@ -491,16 +493,19 @@ def test_the_built_catalogue_in_every_format_passes_the_official_dcat_ap_shapes(
         ("daekning/x", "a file or folder of the site itself"),
     ],
 )
-def test_iris_the_site_cannot_publish_exit_2_naming_the_iri(tmp_path: Path, iri: str, problem: str) -> None:
+def test_iris_the_site_cannot_publish_are_violations_naming_the_iri(tmp_path: Path, iri: str, problem: str) -> None:
+    """Publishability is a validation rule: `validate` and `build` both refuse the data (exit 1)."""
     project = copy_project(tmp_path / "project")
     with (project / "data" / "organisationer.ttl").open("a", encoding="utf-8") as handle:
         handle.write(
             f'\n<{iri}> a <http://xmlns.com/foaf/0.1/Organization> ; <http://www.w3.org/2000/01/rdf-schema#label> "X"@da .\n'
         )
+    validated = run_planlod("validate", "--project", str(project))
+    assert validated.code == 1, validated.out + validated.err
+    assert problem in validated.out and "data/organisationer.ttl:" in validated.out
     result = run_planlod("build", "--project", str(project), "--out", str(tmp_path / "site"))
-    assert result.code == 2, result.out + result.err
-    assert result.err.startswith(f"planlod: error: {BASE}{iri}: cannot publish this IRI: "), result.err
-    assert problem in result.err.splitlines()[0]
+    assert result.code == 1, result.out + result.err
+    assert problem in result.err
     assert not (tmp_path / "site").exists()
 
 

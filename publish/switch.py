@@ -1,0 +1,178 @@
+"""The output folder as a symbolic link to the current generation of the site, switched in one atomic step.
+
+Stage: write. Imports `errors`.
+
+For an output folder `…/_site`:
+
+    …/_site                  a symbolic link to `._site.sites/<generation>` (a relative link)
+    …/._site.sites/          the generations: the current one, and while a build runs, the one it writes
+    …/._site.sites/.lock     held (flock) while a build runs, so that two builds never work on one site
+
+A build writes a whole new generation (an incremental build starts it with hard links to the current one's
+files and replaces only what changed, never writing into a linked file), then points `_site` at it by renaming a
+new link over the old one: one atomic step, so a build killed at any moment leaves `_site` showing either the
+previous site or the new one, whole. The next build removes what a killed one left: generations `_site` does not
+point at, links being made. A web server's root (nginx `root`, Apache `DocumentRoot`) is `…/_site` itself, never a
+generation folder, which goes away at the next build.
+
+An output folder that is a plain folder (written by an older planlod) is replaced by the link in one step too
+(Linux's renameat2 with RENAME_EXCHANGE swaps the two; the old folder is then removed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import BuildError
+
+LOCK = ".lock"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def generations(out_dir: Path) -> Path:
+    """The folder that holds the generations of the site at `out_dir`."""
+    return out_dir.with_name(f".{out_dir.name}.sites")
+
+
+def current(out_dir: Path) -> Path | None:
+    """The folder the site at `out_dir` is now: the generation the link points at, the folder itself when it is
+    a plain folder, or None when there is no site."""
+    if out_dir.is_symlink():
+        target = Path(os.path.realpath(out_dir))
+        return target if target.is_dir() else None
+    return out_dir if out_dir.is_dir() else None
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path) -> Iterator[None]:
+    """Hold the site's lock while a build works on it; a BuildError when another build holds it."""
+    folder = generations(out_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise BuildError(f"{folder}: cannot create the build's folder: {exc.strerror or exc}") from exc
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"{out_dir}: another build of this site is running; wait until it ends") from None
+        yield
+    finally:
+        os.close(handle)
+
+
+def clean_leftovers(out_dir: Path) -> list[str]:
+    """Remove what builds that were stopped left behind (call it holding the lock): every generation the site
+    does not show, links being made, and the temporary folders of older planlod versions. Their names."""
+    removed: list[str] = []
+    keep = current(out_dir)
+    folder = generations(out_dir)
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            if entry.name == LOCK or (keep is not None and entry.resolve() == keep.resolve()):
+                continue
+            _remove(entry)
+            removed.append(entry.name)
+    for pattern in (f".{out_dir.name}.building-*", f".{out_dir.name}.old-*", f".{out_dir.name}.link-*"):
+        for entry in out_dir.parent.glob(pattern):
+            _remove(entry)
+            removed.append(entry.name)
+    return removed
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def new_generation(out_dir: Path) -> Path:
+    """A new, empty generation folder (readable by a web server running as another user)."""
+    name = time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4)
+    folder = generations(out_dir) / name
+    folder.mkdir(parents=True)
+    folder.chmod(0o755)
+    return folder
+
+
+def link_copy(source: Path, target: Path) -> int:
+    """Make `target` hold the same files as `source` by hard links (folders are made, symbolic links copied as
+    links); files in `target` must only ever be replaced whole (`os.replace`), never written into. The count of
+    files linked."""
+    count = 0
+    for root, dirs, files in os.walk(source):
+        relative = os.path.relpath(root, source)
+        base = target if relative == "." else target / relative
+        for name in dirs:
+            (base / name).mkdir(exist_ok=True)
+        for name in files:
+            origin = os.path.join(root, name)
+            if os.path.islink(origin):
+                os.symlink(os.readlink(origin), base / name)
+            else:
+                os.link(origin, base / name)
+            count += 1
+    return count
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two names in one step (renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    library = ctypes.util.find_library("c")
+    if library is None:
+        return False
+    libc = ctypes.CDLL(library, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def switch(out_dir: Path, generation: Path) -> Path | None:
+    """Point the site at `generation` in one atomic step; the folder it showed before (to remove), if any."""
+    previous = current(out_dir)
+    link = out_dir.with_name(f".{out_dir.name}.link-{os.getpid()}")
+    link.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(generation, out_dir.parent), link)
+    if out_dir.is_symlink() or not out_dir.exists():
+        os.replace(link, out_dir)
+    elif _exchange(link, out_dir):
+        # The plain folder of an older build now has the link's name: remove it.
+        shutil.rmtree(link, ignore_errors=True)
+        previous = None
+    else:
+        # No atomic exchange here: the old folder moves aside and the link takes its place a moment later.
+        aside = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+        out_dir.rename(aside)
+        os.replace(link, out_dir)
+        shutil.rmtree(aside, ignore_errors=True)
+        previous = None
+    _sync_folder(out_dir.parent)
+    return previous

@@ -1,0 +1,144 @@
+"""Builds killed at random moments leave the previous site or the new one, byte for byte, and the next build
+removes what they left.
+
+`planlod build` runs as its own process and is killed (SIGKILL: nothing can clean up) after a random delay, in
+turn a full build (`--force`) and an incremental one (one text of the plan changed, so the build updates the site).
+After each kill the site must be exactly the site before (every file, the build's own records included) or
+exactly the new one (every published file as a clean full build of the new data writes it); then the same build
+runs to its end, and beside the site only its current generation may remain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from publish.incremental import STATE
+from tests.conftest import ROOT, copy_project
+
+pytestmark = pytest.mark.slow
+
+PLAN = "data/ambitioner-og-retning-2020.ttl"
+KILLS = 24
+
+
+def files(root: Path, published_only: bool = False) -> dict[str, str]:
+    """Every file of the site the output folder shows, with its digest (the build state left out on request)."""
+    real = Path(os.path.realpath(root))
+    return {
+        p.relative_to(real).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(real.rglob("*"))
+        if p.is_file() and not (published_only and p.name == STATE)
+    }
+
+
+def build(project: Path, out: Path, *extra: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "publish", "build", "--project", str(project), "--out", str(out), *extra],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def complete(project: Path, out: Path, *extra: str) -> float:
+    started = time.monotonic()
+    process = build(project, out, *extra)
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err.decode()
+    return time.monotonic() - started
+
+
+def leftovers(out: Path) -> list[str]:
+    """What lies beside the site besides its link and its current generation."""
+    generation = os.path.realpath(out)
+    found = [p.name for p in out.parent.iterdir() if p.name not in (out.name, f".{out.name}.sites")]
+    sites = out.parent / f".{out.name}.sites"
+    found += [f"{sites.name}/{p.name}" for p in sites.iterdir() if p.name != ".lock" and str(p) != generation]
+    return found
+
+
+@pytest.mark.parametrize("seed", [13])
+def test_builds_killed_at_random_moments_leave_the_old_or_the_new_site(tmp_path: Path, seed: int) -> None:
+    chooser = random.Random(seed)
+    project = copy_project(tmp_path / "project")
+    plan = project / PLAN
+    versions = [plan.read_bytes()]
+    versions.append(versions[0].replace(b'"Health"@en', b'"Public health"@en', 1))
+    assert versions[1] != versions[0]
+    # What each version's site holds: a clean full build of it.
+    published = []
+    for version in versions:
+        plan.write_bytes(version)
+        reference = tmp_path / f"reference-{len(published)}" / "site"
+        complete(project, reference)
+        published.append(files(reference, published_only=True))
+    assert published[0] != published[1]
+
+    out = tmp_path / "public" / "site"
+    plan.write_bytes(versions[0])
+    seconds = complete(project, out)
+    current = 0
+    outcomes = {"old": 0, "new": 0}
+    for kill in range(KILLS):
+        full = kill % 2 == 0
+        target = 1 - current
+        before = files(out)
+        plan.write_bytes(versions[target])
+        process = build(project, out, *(["--force"] if full else []))
+        time.sleep(chooser.uniform(0.0, seconds * (1.0 if full else 0.8)))
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+        after = files(out)
+        if after == before:
+            outcomes["old"] += 1
+        else:
+            assert files(out, published_only=True) == published[target], (
+                f"kill {kill} ({'full' if full else 'incremental'}): the site is neither the old nor the new one"
+            )
+            outcomes["new"] += 1
+        complete(project, out, *(["--force"] if full else []))
+        assert files(out, published_only=True) == published[target]
+        assert not leftovers(out), f"kill {kill}: left beside the site: {leftovers(out)}"
+        current = target
+    assert outcomes["old"] >= 1, outcomes  # the kills fell inside the builds, not only after them
+
+
+def test_a_site_changed_by_hand_is_made_again(tmp_path: Path) -> None:
+    """A page emptied, a document deleted, a dump edited: the next build, with nothing else changed, says so and
+    makes those files again, byte for byte."""
+    project = copy_project(tmp_path / "project")
+    out = tmp_path / "site"
+    complete(project, out)
+    expected = files(out, published_only=True)
+    real = Path(os.path.realpath(out))
+    (real / "plan" / "ambitioner-og-retning-2020" / "index.html").write_bytes(b"")
+    (real / "kommune" / "hedensted.ttl").unlink()
+    dump = real / "dump" / "latest.nt"
+    dump.write_bytes(dump.read_bytes().replace(b"Hedensted", b"Hxdensted", 1))
+    repaired = subprocess.run(
+        [sys.executable, "-m", "publish", "build", "--project", str(project), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert repaired.returncode == 0, repaired.stderr
+    assert "3 file(s) of" in repaired.stdout and "were removed or changed since the last build" in repaired.stdout
+    assert files(out, published_only=True) == expected
+    again = subprocess.run(
+        [sys.executable, "-m", "publish", "build", "--project", str(project), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "up to date" in again.stdout
