@@ -75,7 +75,7 @@ def run_check(urls: list[str]) -> list[dict[str, Any]]:
             cwd=CHECK_SCRIPT.parent,
             capture_output=True,
             text=True,
-            timeout=900,
+            timeout=300 + 200 * len(urls),
             check=False,
         )
     except subprocess.TimeoutExpired as exc:

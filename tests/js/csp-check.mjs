@@ -110,11 +110,36 @@ async function check(context, url) {
   return result;
 }
 
+// A page whose check has not ended in this time is closed with its context and checked once more in a fresh one
+// (a browser under heavy load can stall an evaluation); a second stall is reported as the page's error.
+const PAGE_LIMIT_MS = 90000;
+const CONTEXT_OPTIONS = { bypassCSP: false, javaScriptEnabled: true };
+
+function within(ms, promise, what) {
+  let timer;
+  const expired = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
 try {
-  const context = await browser.newContext({ bypassCSP: false, javaScriptEnabled: true });
+  let context = await browser.newContext(CONTEXT_OPTIONS);
   for (const url of urls) {
-    process.stdout.write(JSON.stringify(await check(context, url)) + "\n");
+    let result;
+    for (let attempt = 1; attempt <= 2 && result === undefined; attempt++) {
+      try {
+        result = await within(PAGE_LIMIT_MS, check(context, url), url);
+      } catch (err) {
+        await within(10000, context.close(), "closing the stalled page").catch(() => {});
+        context = await browser.newContext(CONTEXT_OPTIONS);
+        if (attempt === 2) result = { url, error: String(err) };
+      }
+    }
+    process.stdout.write(JSON.stringify(result) + "\n");
   }
 } finally {
-  await browser.close();
+  await within(10000, browser.close(), "closing the browser").catch(() => {});
 }
+// Leave even when a stalled browser did not close (stdout to a pipe is written synchronously on Linux).
+process.exit(0);
