@@ -277,6 +277,87 @@ def push(
     click.echo(result.line())
 
 
+@cli.command()
+@project_options
+@click.argument("args", nargs=-1)
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV mode: the UTF-8 CSV file of texts to suggest for.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV mode: the CSV file to write (columns id, sdg, score, accepted).",
+)
+@click.option("--text-column", default="text", show_default=True, help="CSV mode: the column with the texts.")
+@click.option("--id-column", default="id", show_default=True, help="CSV mode: the column with the ids.")
+@click.option(
+    "--lang",
+    type=click.Choice(["auto", "da", "en"]),
+    default="auto",
+    show_default=True,
+    help="Language of the texts (auto: detected for each text).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Score from which a goal or target is accepted (default 0.5).",
+)
+@click.option("--curator", default=None, help="accept/reject: the curator's name (overrides PLANLOD_CURATOR).")
+def suggest(
+    project_dir: Path | None,
+    base_iri: str | None,
+    args: tuple[str, ...],
+    input_path: Path | None,
+    out_path: Path | None,
+    text_column: str,
+    id_column: str,
+    lang: str,
+    threshold: float | None,
+    curator: str | None,
+) -> None:
+    """Suggest links to the UN SDG goals and targets, and record curators' decisions.
+
+    \b
+    planlod suggest PLAN…                 proposals for a plan's elements, into data/{plan}-sdg-forslag.ttl
+    planlod suggest --input IN.csv --out OUT.csv [--text-column text] [--id-column id]
+    planlod suggest accept LINK…          accept proposed links (as the configured curator)
+    planlod suggest reject LINK…          reject proposed links; they are never proposed again
+
+    Exit status: 0 done; 2 could not run (bad input file, unknown plan or link, no curator configured).
+    """
+    from dataclasses import replace  # noqa: PLC0415
+
+    from .errors import InputError  # noqa: PLC0415
+    from .suggest.command import Display, run_csv, run_decisions, run_plans  # noqa: PLC0415
+    from .suggest.scoring import Settings  # noqa: PLC0415
+
+    config = make_config(project_dir, base_iri=base_iri, curator=curator)
+    settings = Settings() if threshold is None else replace(Settings(), threshold=threshold)
+    chosen = None if lang == "auto" else lang
+    display = Display(sys.stderr, lambda line: click.echo(line, err=True))
+    if input_path is not None or out_path is not None:
+        if input_path is None or out_path is None:
+            raise InputError("the CSV mode needs both --input IN.csv and --out OUT.csv")
+        if args:
+            raise InputError(f"--input takes no plan or link arguments (got {' '.join(args)})")
+        click.echo(run_csv(config, input_path, out_path, (text_column, id_column), chosen, settings, display))
+    elif args and args[0] in ("accept", "reject"):
+        for line in run_decisions(config, list(args[1:]), args[0] == "accept", None):
+            click.echo(line)
+    elif args:
+        for line in run_plans(config, list(args), settings, display, None):
+            click.echo(line)
+    else:
+        raise InputError("name a plan (planlod suggest PLAN), or give --input and --out, or accept|reject LINK…")
+
+
 def main() -> None:
     """Entry point: run the CLI; report library errors and unexpected failures without a traceback."""
     try:

@@ -46,6 +46,9 @@ class Config:
     # Where the SPARQL endpoint of `planlod serve` (or a production store) answers, relative to the base IRI
     # or absolute. Empty: the catalogue lists no data service.
     sparql_endpoint: str = "sparql"
+    # The person who accepts or rejects proposed SDG links (`planlod suggest accept|reject`), by name; the
+    # decisions are published with this name as a prov:Agent. Empty: decisions cannot be recorded.
+    curator: str = ""
 
     @property
     def settings(self) -> dict[str, str]:

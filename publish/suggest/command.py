@@ -1,0 +1,104 @@
+"""The `planlod suggest` command's work, below the command line: which mode, with which inputs.
+
+Stage: suggest (entry). Imports `config`, `errors`, `load`, `model`, `urls` and the suggest stages; returns
+report lines for the command line to print (it prints nothing itself).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TypeVar
+
+from ..config import Config
+from ..errors import InputError
+from ..load import Sources, load_sources
+from ..model import Vocabulary
+from ..urls import UrlPolicy
+from .knowledge import build_knowledge
+from .progress import progress
+from .records import decide, find_plan, plan_elements, suggest_for_plan
+from .scoring import Settings, Suggester
+from .tabular import read_texts, write_suggestions
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Display:
+    """Where progress goes: the stream (a terminal gets a bar) and a line writer."""
+
+    stream: IO[str]
+    echo: Callable[[str], None]
+
+    def wrap(self, label: str, total: int) -> Callable[[Iterable[T]], Iterator[T]]:
+        """A wrapper that shows the progress of iterating `total` items."""
+
+        def wrapped(items: Iterable[T]) -> Iterator[T]:
+            return progress(items, total, label, self.stream, self.echo)
+
+        return wrapped
+
+
+def project_data(config: Config) -> Sources | None:
+    """The project's data (for its curated examples), or None outside a planlod project."""
+    if not config.data_dir.is_dir():
+        return None
+    try:
+        return load_sources(config)
+    except InputError:
+        return None
+
+
+def run_csv(
+    config: Config,
+    input_path: Path,
+    out: Path,
+    columns: tuple[str, str],
+    lang: str | None,
+    settings: Settings,
+    display: Display,
+) -> str:
+    """Suggest for every text of a CSV file (`columns`: text column, id column); the summary line."""
+    rows = read_texts(input_path, *columns)
+    suggester = Suggester(build_knowledge(config, project_data(config)), settings)
+    written = write_suggestions(suggester, rows, out, lang, display.wrap("planlod suggest", len(rows)))
+    return f"planlod suggest: {len(rows)} texts, {written} rows written to {out}"
+
+
+def run_plans(config: Config, plans: list[str], settings: Settings, display: Display, today: str | None) -> list[str]:
+    """Propose links for each plan; one summary line per plan."""
+    loaded = load_sources(config)
+    policy = UrlPolicy(config.base_iri)
+    suggester = Suggester(build_knowledge(config, loaded), settings)
+    date = today or dt.date.today().isoformat()
+    lines = []
+    for plan in plans:
+        total = len(plan_elements(loaded, Vocabulary.for_policy(policy), find_plan(loaded, policy, plan)))
+        result = suggest_for_plan(config, loaded, suggester, plan, date, display.wrap(f"planlod suggest {plan}", total))
+        try:
+            shown = str(result.path.relative_to(config.project_dir))
+        except ValueError:
+            shown = str(result.path)
+        kinds = ", ".join(f"{n} for {k} elements" for k, n in sorted(result.by_kind.items())) or "none"
+        lines.append(
+            f"planlod suggest: {plan}: {result.elements} elements, {result.proposed} proposals ({kinds}); "
+            f"{result.kept} decided records kept; written to {shown}"
+        )
+    return lines
+
+
+def run_decisions(config: Config, links: list[str], accept: bool, now: str | None) -> list[str]:
+    """Accept or reject links; one line per link."""
+    verb = "accepted" if accept else "rejected"
+    if not links:
+        raise InputError(f"name at least one link to {'accept' if accept else 'reject'} (its IRI or its path)")
+    loaded = load_sources(config)
+    moment = now or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    lines = []
+    for decision in decide(config, loaded, links, accept, moment):
+        state = verb if decision.changed else f"already {verb} by this curator, unchanged"
+        lines.append(f"planlod suggest: {decision.link}: {state} ({decision.path})")
+    return lines
