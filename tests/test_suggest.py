@@ -308,3 +308,19 @@ def test_decisions_refuse_curated_and_unknown_links(project: Path, monkeypatch: 
 def test_unknown_plan_names_the_plans(project: Path) -> None:
     result = run_planlod("suggest", "--project", str(project), "no-such-plan")
     assert result.code == 2 and PLAN in result.err
+
+
+def test_a_decision_without_its_curator_does_not_validate(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run_planlod("suggest", "--project", str(project), PLAN).code == 0
+    triples, vocab = load_project(project)
+    link = sorted(suggested(records(triples, vocab), vocab))[0]
+    monkeypatch.setenv("PLANLOD_CURATOR", "Test Kurator")
+    assert run_planlod("suggest", "--project", str(project), "accept", link).code == 0
+    path = project / PROPOSALS
+    path.write_text(
+        "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if "plo:reviewedBy" not in line)
+        + "\n",
+        encoding="utf-8",
+    )
+    result = run_planlod("validate", "--project", str(project))
+    assert result.code == 1 and "plo:reviewedBy" in result.out
