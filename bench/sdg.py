@@ -1,6 +1,7 @@
-"""Scores the SDG suggester on the project's curated links, and optionally on labelled texts outside the repo.
+"""Scores the SDG suggester on the project's curated links, on labelled texts outside the repo and on the public
+SDG Classification Benchmark.
 
-    python bench/sdg.py [--project DIR] [--heldout FILE.csv …] [--ablation]
+    python bench/sdg.py [--project DIR] [--heldout FILE.csv …] [--benchmark] [--split dev|test|all] [--ablation]
 
 Leave-one-area-out over the curated links: each linked element (focus area, headline goal, focus point) is
 suggested for without the curated examples of its own focus area, so that neither the element nor its
@@ -11,8 +12,15 @@ siblings (which share its words) can vouch for it. Figures:
   elements with a curated target among the suggester's five best targets (top-5 hit rate);
 - speed: texts per second over the plan's Danish and English texts (after the knowledge base is loaded).
 `--heldout FILE.csv` (columns id, text, goals, targets; goals and targets ';'-separated UN notations) scores
-labelled texts the same way, plus per-goal accuracy averaged over the goals (how public SDG benchmarks score).
-`--ablation` repeats the leave-one-area-out figures with each knowledge source switched off.
+labelled texts the same way, plus the per-goal table public SDG benchmarks use (accuracy of the yes/no
+decision for each goal, averaged over the 17 goals).
+`--benchmark` scores the SDG Classification Benchmark (1,251 English texts, each judged against one goal;
+MIT licence; `pip install --no-deps sdgclassification-benchmark` puts its CSV into site-packages): per goal
+accuracy, precision, recall and counts, and their average, as the benchmark reports them.
+`--split` picks the half of every labelled set (held-out files and the benchmark) to score: `dev` (the half
+whose id's SHA-256 starts with 0–7: the calibration in publish/suggest/knowledge/calibration.tsv was fitted on
+it), `test` (the other half, never used for fitting or choosing anything) or `all`. Default: test and all.
+`--ablation` repeats the figures with each knowledge source switched off.
 The last line is: goal_p=P goal_r=R target_p=P target_top5=H texts_per_s=T
 """
 
@@ -20,10 +28,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
+import importlib.util
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -33,10 +43,13 @@ from publish.load import load_sources
 from publish.suggest.knowledge import KnowledgeBase, Sources, build_knowledge
 from publish.suggest.scoring import Settings, Suggester
 
+GOALS = [str(n) for n in range(1, 18)]
+BENCHMARK_CSV = Path("benchmark") / "resources" / "benchmark.csv"
+
 
 @dataclass(frozen=True)
 class Item:
-    """One labelled text."""
+    """One labelled text; `judged`: the goals it was judged against (all 17 unless a benchmark row)."""
 
     key: str
     text: str
@@ -44,32 +57,76 @@ class Item:
     goals: frozenset[str]
     targets: frozenset[str]
     exclude: str | None
+    judged: tuple[str, ...] = tuple(GOALS)
+
+
+def in_dev_half(key: str) -> bool:
+    """Whether an id falls in the development half (its SHA-256 starts with 0–7)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[0] in "01234567"
+
+
+def select(items: list[Item], split: str) -> list[Item]:
+    """The items of one half (`dev`, `test`) or all of them."""
+    if split == "all":
+        return items
+    return [item for item in items if in_dev_half(item.key) == (split == "dev")]
+
+
+@dataclass
+class Counts:
+    """A confusion matrix."""
+
+    tp: int = 0
+    fp: int = 0
+    tn: int = 0
+    fn: int = 0
+
+    def add(self, predicted: bool, expected: bool) -> None:
+        if predicted and expected:
+            self.tp += 1
+        elif predicted:
+            self.fp += 1
+        elif expected:
+            self.fn += 1
+        else:
+            self.tn += 1
+
+    @property
+    def n(self) -> int:
+        return self.tp + self.fp + self.tn + self.fn
+
+    def accuracy(self) -> float:
+        return (self.tp + self.tn) / self.n if self.n else 0.0
+
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
 
 
 @dataclass
 class Figures:
     """Counts and the derived figures."""
 
-    goal_tp: int = 0
-    goal_fp: int = 0
-    goal_fn: int = 0
+    goal: Counts = field(default_factory=Counts)
     target_tp: int = 0
     target_fp: int = 0
     target_fn: int = 0
     top5_hits: int = 0
     top5_items: int = 0
     items: int = 0
-    per_goal_correct: dict[str, int] | None = None
+    per_goal: dict[str, Counts] = field(default_factory=lambda: {g: Counts() for g in GOALS})
 
     @staticmethod
     def ratio(a: int, b: int) -> float:
         return a / b if b else 0.0
 
     def goal_p(self) -> float:
-        return self.ratio(self.goal_tp, self.goal_tp + self.goal_fp)
+        return self.goal.precision()
 
     def goal_r(self) -> float:
-        return self.ratio(self.goal_tp, self.goal_tp + self.goal_fn)
+        return self.goal.recall()
 
     def target_p(self) -> float:
         return self.ratio(self.target_tp, self.target_tp + self.target_fp)
@@ -84,20 +141,48 @@ class Figures:
     def f1(p: float, r: float) -> float:
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def per_goal_accuracy(self) -> float:
-        """Accuracy of the yes/no decision for each of the 17 goals, averaged over the goals."""
-        correct = self.per_goal_correct or {}
-        return sum(correct.values()) / (17 * self.items) if self.items else 0.0
+    def average_accuracy(self) -> float:
+        """Accuracy of the yes/no decision per goal, averaged over the goals judged (the benchmarks' figure)."""
+        judged = [c for c in self.per_goal.values() if c.n]
+        return sum(c.accuracy() for c in judged) / len(judged) if judged else 0.0
 
     def lines(self, name: str) -> list[str]:
         gp, gr, tp, tr = self.goal_p(), self.goal_r(), self.target_p(), self.target_r()
-        return [
+        lines = [
             f"{name}: {self.items} texts",
             f"  goal   P={gp:.3f} R={gr:.3f} F1={self.f1(gp, gr):.3f}  "
-            f"per-goal accuracy={self.per_goal_accuracy():.3f}",
-            f"  target P={tp:.3f} R={tr:.3f} F1={self.f1(tp, tr):.3f}  top-5 hit={self.top5():.3f} "
-            f"({self.top5_hits}/{self.top5_items})",
+            f"per-goal accuracy (average over goals)={self.average_accuracy():.3f}",
         ]
+        if self.top5_items:
+            lines.append(
+                f"  target P={tp:.3f} R={tr:.3f} F1={self.f1(tp, tr):.3f}  top-5 hit={self.top5():.3f} "
+                f"({self.top5_hits}/{self.top5_items})"
+            )
+        return lines
+
+    def table(self) -> list[str]:
+        """The per-goal table, as the SDG Classification Benchmark prints it."""
+        rows = [f"  {'SDG':>7} {'n':>5} {'Accuracy (%)':>12} {'Precision (%)':>13} {'Recall (%)':>10}  TP FP TN FN"]
+
+        def row(name: str, n: float, acc: float, p: float, r: float, counts: str) -> str:
+            return f"  {name:>7} {n:>5.0f} {acc * 100:>12.1f} {p * 100:>13.1f} {r * 100:>10.1f}  {counts}"
+
+        judged = [(g, c) for g, c in self.per_goal.items() if c.n]
+        if judged:
+            k = len(judged)
+            rows.append(
+                row(
+                    "Average",
+                    sum(c.n for _, c in judged) / k,
+                    self.average_accuracy(),
+                    sum(c.precision() for _, c in judged) / k,
+                    sum(c.recall() for _, c in judged) / k,
+                    "",
+                )
+            )
+        for goal, c in judged:
+            rows.append(row(goal, c.n, c.accuracy(), c.precision(), c.recall(), f"{c.tp} {c.fp} {c.tn} {c.fn}"))
+        return rows
 
 
 def curated_items(knowledge: KnowledgeBase) -> list[Item]:
@@ -111,7 +196,7 @@ def curated_items(knowledge: KnowledgeBase) -> list[Item]:
 
 
 def heldout_items(path: Path) -> list[Item]:
-    """Labelled texts from a CSV file outside the repository."""
+    """Labelled texts from a CSV file outside the repository (columns id, text, goals, targets)."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return [
@@ -120,32 +205,63 @@ def heldout_items(path: Path) -> list[Item]:
             row["text"],
             None,
             frozenset(g for g in row["goals"].split(";") if g),
-            frozenset(t for t in row.get("targets", "").split(";") if t),
+            frozenset(t for t in (row.get("targets") or "").split(";") if t),
             None,
         )
         for row in rows
     ]
 
 
+def benchmark_path() -> Path | None:
+    """The SDG Classification Benchmark's CSV in the installed `sdgclassification-benchmark` package."""
+    spec = importlib.util.find_spec("sdgclassification")
+    for folder in spec.submodule_search_locations or [] if spec else []:
+        path = Path(folder) / BENCHMARK_CSV
+        if path.is_file():
+            return path
+    return None
+
+
+def benchmark_items(path: Path) -> list[Item]:
+    """The benchmark's texts: each judged against one goal, true or false."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [
+        Item(
+            row["id"],
+            row["text"],
+            "en",
+            frozenset([row["sdg"]] if row["label"].strip().lower() == "true" else []),
+            frozenset(),
+            None,
+            (row["sdg"],),
+        )
+        for row in rows
+    ]
+
+
+def suggested_goals(suggester: Suggester, item: Item) -> tuple[set[str], set[str], list[str]]:
+    """The accepted goals and targets for one item, and its targets best first."""
+    analysis = suggester.analyse(item.text, item.lang, exclude_group=item.exclude)
+    targets = {c.notation for c in analysis.targets if c.accepted}
+    goals = {c.notation for c in analysis.goals if c.accepted} | {t.split(".")[0] for t in targets}
+    return goals, targets, suggester.ranked_targets(analysis)
+
+
 def score(suggester: Suggester, items: Iterable[Item]) -> Figures:
-    figures = Figures(per_goal_correct=dict.fromkeys(map(str, range(1, 18)), 0))
+    figures = Figures()
     for item in items:
-        analysis = suggester.analyse(item.text, item.lang, exclude_group=item.exclude)
-        accepted_targets = {c.notation for c in analysis.targets if c.accepted}
-        goals = {c.notation for c in analysis.goals if c.accepted} | {t.split(".")[0] for t in accepted_targets}
+        goals, accepted_targets, ranked = suggested_goals(suggester, item)
         figures.items += 1
-        figures.goal_tp += len(goals & item.goals)
-        figures.goal_fp += len(goals - item.goals)
-        figures.goal_fn += len(item.goals - goals)
-        assert figures.per_goal_correct is not None
-        for goal in figures.per_goal_correct:
-            figures.per_goal_correct[goal] += (goal in goals) == (goal in item.goals)
+        for goal in item.judged:
+            figures.goal.add(goal in goals, goal in item.goals)
+            figures.per_goal[goal].add(goal in goals, goal in item.goals)
         if item.targets:
             figures.target_tp += len(accepted_targets & item.targets)
             figures.target_fp += len(accepted_targets - item.targets)
             figures.target_fn += len(item.targets - accepted_targets)
             figures.top5_items += 1
-            figures.top5_hits += bool(set(suggester.ranked_targets(analysis)[:5]) & item.targets)
+            figures.top5_hits += bool(set(ranked[:5]) & item.targets)
     return figures
 
 
@@ -154,17 +270,34 @@ def speed(suggester: Suggester, knowledge: KnowledgeBase, rounds: int = 5) -> fl
     start = time.perf_counter()
     for _ in range(rounds):
         for text, lang in texts:
-            suggester.analyse(text, None if lang == "xx" else lang)
+            suggester.analyse(text, lang)
     return rounds * len(texts) / (time.perf_counter() - start)
+
+
+def labelled_sets(args: argparse.Namespace) -> list[tuple[str, list[Item], bool]]:
+    """(name, items, as a benchmark table) for every labelled set asked for."""
+    sets = [(f"held out: {path.name}", heldout_items(path), False) for path in args.heldout]
+    if args.benchmark:
+        path = benchmark_path()
+        if path is None:
+            sys.exit(
+                "bench/sdg.py: the SDG Classification Benchmark is not installed; "
+                "pip install --no-deps sdgclassification-benchmark (MIT licence) puts its CSV into site-packages"
+            )
+        sets.append(("SDG Classification Benchmark", benchmark_items(path), True))
+    return sets
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--project", type=Path, default=None)
     parser.add_argument("--heldout", type=Path, action="append", default=[])
+    parser.add_argument("--benchmark", action="store_true")
+    parser.add_argument("--split", choices=("dev", "test", "all"), action="append", default=[])
     parser.add_argument("--ablation", action="store_true")
     parser.add_argument("--threshold", type=float, default=None)
     args = parser.parse_args()
+    splits = args.split or ["test", "all"]
     config = load_config(args.project)
     started = time.perf_counter()
     loaded = load_sources(config)
@@ -178,20 +311,27 @@ def main() -> None:
     curated = score(suggester, curated_items(knowledge))
     for line in curated.lines("curated links, leave one focus area out"):
         print(line)
-    for path in args.heldout:
-        for line in score(suggester, heldout_items(path)).lines(f"held out: {path.name}"):
-            print(line)
+    sets = labelled_sets(args)
+    for name, items, as_table in sets:
+        for split in splits:
+            figures = score(suggester, select(items, split))
+            for line in figures.lines(f"{name} ({split})"):
+                print(line)
+            if as_table or len(splits) == 1 or split == "test":
+                for line in figures.table():
+                    print(line)
     if args.ablation:
-        switches = list(vars(Sources()))
-        for switch in switches:
-            off = Sources(**{switch: False})
-            kb = build_knowledge(config, loaded, off)
+        for switch in vars(Sources()):
+            kb = build_knowledge(config, loaded, Sources(**{switch: False}))
             variant = Suggester(kb, settings)
             figures = score(variant, curated_items(knowledge))
             extra = ""
-            for path in args.heldout:
-                held = score(variant, heldout_items(path))
-                extra += f"  {path.stem}: goal P={held.goal_p():.3f} R={held.goal_r():.3f} top5={held.top5():.3f}"
+            for name, items, _ in sets:
+                held = score(variant, select(items, splits[0]))
+                extra += (
+                    f"  {name.removeprefix('held out: ')} ({splits[0]}): P={held.goal_p():.3f} "
+                    f"R={held.goal_r():.3f} acc={held.average_accuracy():.3f} top5={held.top5():.3f}"
+                )
             print(
                 f"without {switch:14s} curated: goal P={figures.goal_p():.3f} R={figures.goal_r():.3f} "
                 f"target P={figures.target_p():.3f} top5={figures.top5():.3f}{extra}"

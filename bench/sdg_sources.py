@@ -8,10 +8,13 @@ Robyn Speer; data CC BY-SA 4.0) of every word of the term lists and UN titles th
 so that the suggester can weigh very common words down without shipping wordfreq itself.
 
 AURORA_DIR holds `query_SDG1.xml` … `query_SDG17.xml` of github.com/Aurora-Network-Global/sdg-queries
-(version 5.0.3, CC BY 4.0). Every quoted keyword or phrase of a target's Scopus query becomes one line
-`target<TAB>term` of `publish/suggest/knowledge/aurora-terms-en.tsv`; a trailing `*` (Scopus' truncation)
-is kept and means "any word starting with this". The Boolean and proximity structure is not kept: the
-suggester weighs each term by how many targets share it (see docs/sdg-suggestions.md).
+(version 5.0.3, CC BY 4.0). `aurora` writes two files into `publish/suggest/knowledge/`:
+- `aurora-queries-en.tsv`: every TITLE-ABS-KEY query line of a target, whole (Boolean and proximity
+  structure kept, white space collapsed), one line `target<TAB>query`; the suggester evaluates them as
+  queries (publish/suggest/queries.py);
+- `aurora-terms-en.tsv`: every quoted keyword or phrase of a target's queries, one line `target<TAB>term`;
+  a trailing `*` (Scopus' truncation) means "any word starting with this". The suggester weighs each term by
+  how many targets share it (see docs/sdg-suggestions.md).
 """
 
 from __future__ import annotations
@@ -23,6 +26,14 @@ from pathlib import Path
 
 NS = {"aqd": "http://aurora-network.global/queries/namespace/", "dc": "http://dublincore.org/documents/dcmi-namespace/"}
 OUT = Path(__file__).resolve().parent.parent / "publish" / "suggest" / "knowledge" / "aurora-terms-en.tsv"
+QUERIES_OUT = OUT.parent / "aurora-queries-en.tsv"
+QUERIES_HEADER = (
+    "# The Aurora Universities Network SDG queries v5.0.3 for Scopus, one TITLE-ABS-KEY query line per row:\n"
+    "# target<TAB>query (Boolean and proximity operators kept; white space collapsed). Source:\n"
+    "# github.com/Aurora-Network-Global/sdg-queries (Vanderfeesten, Spielberg, Gunes et al.,\n"
+    "# doi:10.5281/zenodo.3817445), CC BY 4.0. Changed: the query lines only; the IRI '.../sdg/3c' read as\n"
+    "# target 3.c and '13.0' as goal 13.\n"
+)
 HEADER = (
     "# English keywords per UN SDG target, from the Aurora Universities Network SDG queries v5.0.3\n"
     "# (github.com/Aurora-Network-Global/sdg-queries, CC BY 4.0; Vanderfeesten, Spielberg, Gunes et al.,\n"
@@ -45,6 +56,7 @@ def terms_of(query: str) -> list[str]:
 
 def main(folder: Path) -> None:
     rows: set[tuple[str, str]] = set()
+    queries: list[tuple[str, str]] = []
     for path in sorted(folder.glob("query_SDG*.xml")):
         root = ET.parse(path).getroot()
         for definition in root.iter(f"{{{NS['aqd']}}}query-definition"):
@@ -57,6 +69,8 @@ def main(folder: Path) -> None:
             # "13.0" is the part of a goal's query that belongs to the goal as a whole.
             notation = re.sub(r"^(\d+)\.0$", r"\1", notation)
             for line in definition.iter(f"{{{NS['aqd']}}}query-line"):
+                if line.get("field", "TITLE-ABS-KEY") == "TITLE-ABS-KEY" and (line.text or "").strip():
+                    queries.append((notation, " ".join((line.text or "").split())))
                 for term in terms_of(line.text or ""):
                     rows.add((notation, term))
 
@@ -66,6 +80,9 @@ def main(folder: Path) -> None:
 
     OUT.write_text(HEADER + "".join(f"{n}\t{t}\n" for n, t in sorted(rows, key=order)), encoding="utf-8")
     print(f"{OUT}: {len(rows)} terms for {len({n for n, _ in rows})} targets")
+    ordered = sorted(dict.fromkeys(queries), key=order)
+    QUERIES_OUT.write_text(QUERIES_HEADER + "".join(f"{n}\t{q}\n" for n, q in ordered), encoding="utf-8")
+    print(f"{QUERIES_OUT}: {len(ordered)} queries for {len({n for n, _ in ordered})} targets")
 
 
 FREQ_OUT = OUT.parent / "word-frequency.tsv"

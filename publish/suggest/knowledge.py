@@ -25,6 +25,7 @@ from ..load import Role, SourceFile, rdf_files
 from ..load import Sources as LoadedSources
 from ..model import RDF_TYPE, Vocabulary
 from ..urls import UrlPolicy
+from .queries import Node, QuerySyntaxError, parse
 from .text import LANGUAGES, compound_parts, is_content, words
 
 SDG_NS = "http://metadata.un.org/sdg/"
@@ -37,6 +38,8 @@ NOTATION = ox.NamedNode(SKOS + "notation")
 COMPACT = ox.NamedNode(SDGO + "SDGCodeCompact")
 KNOWLEDGE_DIR = Path(__file__).resolve().parent / "knowledge"
 KOS_FILE = "un-sdg-kos.ttl"
+QUERY_FILES = (("aurora-queries-en.tsv", "en", "aurora-query"), ("queries-da.tsv", "da", "query-da"))
+CALIBRATION_FILE = "calibration.tsv"
 
 # Where each kind of term comes from, and how much one match of it counts.
 SOURCE_WEIGHTS = {
@@ -59,6 +62,9 @@ class Sources:
     examples: bool = True
     compounds: bool = True
     frequencies: bool = True
+    queries: bool = True
+    semantic: bool = True
+    calibration: bool = True
 
     def settings(self) -> str:
         """The switched-off sources, for provenance ('' when all are on)."""
@@ -103,6 +109,31 @@ class Example:
     concepts: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Query:
+    """A Boolean search query for a goal or target (see `suggest.queries`)."""
+
+    concept: str
+    goal: str
+    text: str
+    node: Node
+    source: str
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How one language's evidence becomes a probability: logistic weights per feature and per goal."""
+
+    weights: dict[str, float]
+    threshold: float
+
+    def probability(self, features: dict[str, float], goal: str) -> float:
+        """The calibrated probability that a text is about `goal`, given its features."""
+        z = self.weights.get("intercept", 0.0) + self.weights.get(f"goal:{goal}", 0.0)
+        z += sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 @dataclass
 class TermIndex:
     """The terms of one language, indexed for matching, with each term's weight."""
@@ -122,6 +153,8 @@ class KnowledgeBase:
     examples: list[Example]
     sources: Sources
     described: dict[str, list[str]]
+    queries: dict[str, list[Query]] = field(default_factory=dict)
+    calibrations: dict[str, Calibration] = field(default_factory=dict)
 
     def goal_of(self, notation: str) -> str:
         """The goal's notation of a goal or target."""
@@ -240,6 +273,34 @@ def _title_terms(concept: Concept, lang: str, source: str, text: str) -> Iterabl
         if is_content(word.lemma, lang) and word.lemma not in seen:
             seen.add(word.lemma)
             yield Term((word.lemma,), False, word.surface, source, concept.notation)
+
+
+def read_queries(path: Path, lang: str, source: str, concepts: dict[str, Concept]) -> list[Query]:
+    """The queries of a shipped query file: 'notation<TAB>query' lines, '#' comments."""
+    found = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        notation, _, text = line.partition("\t")
+        notation = notation.strip()
+        if notation not in concepts:
+            continue
+        try:
+            node = parse(text)
+        except QuerySyntaxError as exc:
+            raise InputError(f"{path}:{number}: {exc}") from exc
+        found.append(Query(notation, concepts[notation].goal, text.strip(), node, source))
+    return found
+
+
+def read_calibrations(path: Path) -> dict[str, Calibration]:
+    """The calibration of each language: 'lang<TAB>name<TAB>value' lines ('threshold' is the decision)."""
+    weights: dict[str, dict[str, float]] = defaultdict(dict)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            lang, name, value = line.split("\t")
+            weights[lang][name] = float(value)
+    return {lang: Calibration(table, table.pop("threshold", 0.5)) for lang, table in weights.items()}
 
 
 def read_frequencies(path: Path) -> dict[str, dict[str, float]]:
@@ -378,7 +439,14 @@ def build_knowledge(config: Config, loaded: LoadedSources | None, sources: Sourc
     if not sources.compounds:
         for index in indexes.values():
             index.vocabulary = frozenset()
-    return KnowledgeBase(real, indexes, examples, sources, dict(described))
+    queries: dict[str, list[Query]] = {lang: [] for lang in LANGUAGES}
+    if sources.queries:
+        for filename, lang, source in QUERY_FILES:
+            if (KNOWLEDGE_DIR / filename).is_file():
+                queries[lang] += read_queries(KNOWLEDGE_DIR / filename, lang, source, real)
+    calibration_path = KNOWLEDGE_DIR / CALIBRATION_FILE
+    calibrations = read_calibrations(calibration_path) if sources.calibration and calibration_path.is_file() else {}
+    return KnowledgeBase(real, indexes, examples, sources, dict(described), queries, calibrations)
 
 
 def loaded_data_files(files: Iterable[SourceFile]) -> LoadedSources:

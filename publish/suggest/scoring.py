@@ -11,24 +11,43 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from .knowledge import Example, KnowledgeBase, Term, TermIndex, notation_key
+from ..errors import ConfigError
+from .knowledge import Example, KnowledgeBase, Query, Term, TermIndex, notation_key
+from .queries import Evaluation
+from .semantic import Descriptions, Embedder, EmbeddingsMissing, describe
 from .text import compound_parts, detect_language, is_content, words
+
+FEATURES = (
+    "query",  # a query of the goal (any of its targets) matches the text
+    "query_other",  # some other goal's query matches, and none of this goal's
+    "lexical",  # the lexical score of the goal (terms and curated examples)
+    "lexical_top",  # the goal has the best lexical score
+    "lexical_gap",  # the goal's lexical score minus the best goal's
+    "semantic_goal",  # similarity to the goal's title, minus the mean over the goals
+    "semantic_target",  # similarity to the goal's closest target title, minus the mean over the goals
+    "semantic_top",  # the goal holds the target title closest to the text
+    "semantic_top3",  # … or one of the three goals closest to it
+)
 
 
 @dataclass(frozen=True)
 class Settings:
     """The suggester's settings; all of them are recorded in the provenance of every proposal."""
 
-    threshold: float = 0.5  # a goal (or target) is accepted from this score up
-    relative: float = 0.7  # … and only if its score is at least this share of the best goal's
+    threshold: float | None = None  # a goal is accepted from this score up (None: the language's calibrated one)
+    relative: float = 0.7  # uncalibrated only: a goal must reach this share of the best goal's score
     targets_per_goal: int = 2  # at most this many targets accepted under one accepted goal
+    target_strength: float = 0.5  # … each with at least this strength of its own evidence
     saturation: float = 2.5  # evidence that gives a score of 1 - 1/e
     example_weight: float = 2.0  # evidence a perfectly similar curated example adds
     neighbours: int = 3  # curated examples consulted
     min_similarity: float = 0.2  # below this an example is not consulted
-    list_min: float = 0.1  # candidates below this score are not listed
+    query_evidence: float = 2.0  # target evidence one matching query adds
+    semantic_evidence: float = 12.0  # target evidence per unit of title similarity above the mean
+    list_min: float = 0.05  # candidates below this score are not listed
 
     def as_text(self) -> str:
         """'name=value' pairs, in a fixed order, for provenance."""
@@ -44,6 +63,14 @@ class Match:
     found: str
     term: Term
     weight: float
+
+
+@dataclass(frozen=True)
+class QueryHit:
+    """A query that matches the text, and the text's words it matched."""
+
+    query: Query
+    found: str
 
 
 @dataclass(frozen=True)
@@ -63,6 +90,8 @@ class Candidate:
     accepted: bool
     matches: tuple[Match, ...]
     neighbours: tuple[Neighbour, ...]
+    hits: tuple[QueryHit, ...] = ()
+    similarity: float | None = None  # the text's similarity to the title (its goal's closest target's)
 
 
 @dataclass(frozen=True)
@@ -73,6 +102,7 @@ class Analysis:
     goals: tuple[Candidate, ...]
     targets: tuple[Candidate, ...]
     neighbours: tuple[Neighbour, ...] = ()
+    features: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def accepted(self) -> list[Candidate]:
         """Accepted goals and targets, best first."""
@@ -129,6 +159,21 @@ class Suggester:
             idf = {lemma: math.log(1 + len(docs) / n) for lemma, n in df.items()}
             self._example_idf[lang] = idf
             self._example_vectors[lang] = [(e, self._vector(bag, idf)) for e, bag in docs]
+        self.embedder: Embedder | None = None
+        self.descriptions: dict[str, tuple[Descriptions, Descriptions]] = {}
+        if knowledge.sources.semantic:
+            try:
+                self.embedder = Embedder.load()
+            except EmbeddingsMissing as exc:
+                raise ConfigError(f"the suggester's word embeddings: {exc}") from exc
+            for lang in ("da", "en"):
+                goals: dict[str, str] = {}
+                targets: dict[str, str] = {}
+                for notation, concept in sorted(knowledge.concepts.items(), key=lambda item: notation_key(item[0])):
+                    title = concept.titles.get(lang)
+                    if title:
+                        (goals if concept.is_goal else targets)[notation] = title
+                self.descriptions[lang] = (describe(self.embedder, goals), describe(self.embedder, targets))
 
     def _bag(self, text: str, lang: str) -> Counter[str]:
         bag: Counter[str] = Counter()
@@ -175,6 +220,27 @@ class Suggester:
             result += _matches_at(index, lemmas, surfaces, i, parts)
         return result
 
+    def query_hits(self, text: str, lang: str) -> dict[str, list[QueryHit]]:
+        """The queries that match the text, by goal or target."""
+        queries = self.knowledge.queries.get(lang, [])
+        if not queries:
+            return {}
+        evaluation = Evaluation.of(text, lang)
+        hits: dict[str, list[QueryHit]] = defaultdict(list)
+        for query in queries:
+            spans = evaluation.spans(query.node)
+            if spans:
+                hits[query.concept].append(QueryHit(query, evaluation.words_at(spans)))
+        return hits
+
+    def similarities(self, text: str, lang: str) -> tuple[dict[str, float], dict[str, float]]:
+        """The text's similarity to every goal title and every target title of its language."""
+        if self.embedder is None or lang not in self.descriptions:
+            return {}, {}
+        vector = self.embedder.embed([text])[0]
+        goals, targets = self.descriptions[lang]
+        return goals.similarities(vector), targets.similarities(vector)
+
     def analyse(
         self, text: str, lang: str | None = None, exclude_group: str | None = None, exclude_element: str | None = None
     ) -> Analysis:
@@ -195,19 +261,42 @@ class Suggester:
                 goal = concepts[notation].goal
                 if goal != notation:
                     example_evidence[goal] += neighbour.similarity * settings.example_weight
+        all_goals = sorted({c.goal for c in concepts.values()}, key=notation_key)
         goal_evidence: dict[str, tuple[float, tuple[Match, ...]]] = {}
-        for goal in {c.goal for c in concepts.values()}:
+        for goal in all_goals:
             cover = tuple(_best_cover(by_goal.get(goal, [])))
             goal_evidence[goal] = (sum(m.weight for m in cover) + example_evidence.get(goal, 0.0), cover)
 
-        def score(evidence: float) -> float:
+        def saturate(evidence: float) -> float:
             return 1.0 - math.exp(-evidence / settings.saturation)
 
-        goal_scores = {goal: score(e) for goal, (e, _) in goal_evidence.items()}
-        best = max(goal_scores.values(), default=0.0)
-        accepted_goals = {
-            g for g, s in goal_scores.items() if s >= settings.threshold and s >= settings.relative * best
-        }
+        hits = self.query_hits(text, lang)
+        hits_by_goal: dict[str, list[QueryHit]] = defaultdict(list)
+        for notation, found_hits in hits.items():
+            hits_by_goal[concepts[notation].goal] += found_hits
+        goal_sims, target_sims = self.similarities(text, lang)
+        features = goal_features(
+            all_goals,
+            {g: saturate(e) for g, (e, _) in goal_evidence.items()},
+            set(hits_by_goal),
+            goal_sims,
+            target_sims,
+            lambda n: concepts[n].goal,
+        )
+        calibration = self.knowledge.calibrations.get(lang)
+        lexical = {g: features[g]["lexical"] for g in all_goals}
+        if calibration is not None:
+            goal_scores = {g: calibration.probability(features[g], g) for g in all_goals}
+            threshold = settings.threshold if settings.threshold is not None else calibration.threshold
+            accepted_goals = {g for g, p in goal_scores.items() if p >= threshold}
+        else:  # no calibration: the lexical score, or a matching query
+            goal_scores = {g: max(lexical[g], 0.9 if g in hits_by_goal else 0.0) for g in all_goals}
+            threshold = settings.threshold if settings.threshold is not None else 0.5
+            best = max(goal_scores.values(), default=0.0)
+            accepted_goals = {g for g, v in goal_scores.items() if v >= threshold and v >= settings.relative * best}
+        best_target: dict[str, float] = defaultdict(float)
+        for notation, value in target_sims.items():
+            best_target[concepts[notation].goal] = max(best_target[concepts[notation].goal], value)
         goals = tuple(
             Candidate(
                 g,
@@ -215,19 +304,25 @@ class Suggester:
                 g in accepted_goals,
                 goal_evidence[g][1],
                 tuple(n for n in neighbours if any(concepts[c].goal == g for c in n.example.concepts)),
+                tuple(hits_by_goal.get(g, ())),
+                round(best_target[g], 4) if target_sims else None,
             )
-            for g in sorted(goal_scores, key=notation_key)
+            for g in all_goals
             if goal_scores[g] >= settings.list_min
         )
-        target_scores: dict[str, tuple[float, tuple[Match, ...]]] = {}
+        mean_target = sum(target_sims.values()) / len(target_sims) if target_sims else 0.0
+        target_scores: dict[str, tuple[float, float, tuple[Match, ...]]] = {}
         for notation, concept in concepts.items():
             if concept.is_goal:
                 continue
             cover = tuple(_best_cover(by_concept.get(notation, [])))
             own = sum(m.weight for m in cover) + example_evidence.get(notation, 0.0)
+            own += settings.query_evidence * len(hits.get(notation, ()))
+            own += settings.semantic_evidence * max(0.0, target_sims.get(notation, mean_target) - mean_target)
             if own <= 0:
                 continue
-            target_scores[notation] = (score(own + 0.25 * goal_evidence[concept.goal][0]), cover)
+            strength = saturate(own + 0.25 * goal_evidence[concept.goal][0])
+            target_scores[notation] = (goal_scores[concept.goal] * strength, strength, cover)
         accepted_targets: set[str] = set()
         for goal in accepted_goals:
             ranked = sorted(
@@ -235,7 +330,7 @@ class Suggester:
                 key=lambda n: (-target_scores[n][0], notation_key(n)),
             )
             accepted_targets.update(
-                n for n in ranked[: settings.targets_per_goal] if target_scores[n][0] >= settings.threshold
+                n for n in ranked[: settings.targets_per_goal] if target_scores[n][1] >= settings.target_strength
             )
         listed = sorted(target_scores, key=lambda n: (-target_scores[n][0], notation_key(n)))
         listed = [n for n in listed if target_scores[n][0] >= settings.list_min][:10]
@@ -244,13 +339,50 @@ class Suggester:
                 n,
                 round(target_scores[n][0], 4),
                 n in accepted_targets,
-                target_scores[n][1],
+                target_scores[n][2],
                 tuple(x for x in neighbours if n in x.example.concepts),
+                tuple(hits.get(n, ())),
+                round(target_sims[n], 4) if n in target_sims else None,
             )
             for n in sorted(listed, key=notation_key)
         )
-        return Analysis(lang, goals, targets, tuple(neighbours))
+        return Analysis(lang, goals, targets, tuple(neighbours), features)
 
     def ranked_targets(self, analysis: Analysis) -> list[str]:
         """The listed targets of an analysis, best first."""
         return [c.notation for c in sorted(analysis.targets, key=lambda c: (-c.score, notation_key(c.notation)))]
+
+
+def goal_features(
+    goals: list[str],
+    lexical: dict[str, float],
+    queried: set[str],
+    goal_sims: dict[str, float],
+    target_sims: dict[str, float],
+    goal_of: Callable[[str], str],
+) -> dict[str, dict[str, float]]:
+    """The features of every goal for one text (see FEATURES), from its lexical scores, the goals whose queries
+    matched and its similarities to the goal and target titles."""
+    best_lexical = max(lexical.values(), default=0.0)
+    top_lexical = max(goals, key=lambda g: (lexical[g], -notation_key(g)[0])) if best_lexical > 0 else None
+    closest: dict[str, float] = {}
+    for notation, value in target_sims.items():
+        goal = goal_of(notation)
+        closest[goal] = max(closest.get(goal, -1.0), value)
+    mean_goal = sum(goal_sims.values()) / len(goal_sims) if goal_sims else 0.0
+    mean_closest = sum(closest.values()) / len(closest) if closest else 0.0
+    ranked = sorted(closest, key=lambda g: (-closest[g], notation_key(g)))
+    table = {}
+    for goal in goals:
+        table[goal] = {
+            "query": float(goal in queried),
+            "query_other": float(bool(queried) and goal not in queried),
+            "lexical": lexical[goal],
+            "lexical_top": float(goal == top_lexical),
+            "lexical_gap": lexical[goal] - best_lexical,
+            "semantic_goal": goal_sims.get(goal, mean_goal) - mean_goal,
+            "semantic_target": closest.get(goal, mean_closest) - mean_closest,
+            "semantic_top": float(bool(ranked) and goal == ranked[0]),
+            "semantic_top3": float(goal in ranked[:3]),
+        }
+    return table
