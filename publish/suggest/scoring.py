@@ -23,7 +23,8 @@ from .text import compound_parts, detect_language, is_content, words
 FEATURES = (
     "query",  # a query of the goal (any of its targets) matches the text
     "query_other",  # some other goal's query matches, and none of this goal's
-    "lexical",  # the lexical score of the goal (terms and curated examples)
+    "lexical",  # the lexical score of the goal's terms
+    "example",  # the similarity of the nearest curated example linked within the goal
     "lexical_top",  # the goal has the best lexical score
     "lexical_gap",  # the goal's lexical score minus the best goal's
     "semantic_goal",  # similarity to the goal's title, minus the mean over the goals
@@ -263,9 +264,15 @@ class Suggester:
                     example_evidence[goal] += neighbour.similarity * settings.example_weight
         all_goals = sorted({c.goal for c in concepts.values()}, key=notation_key)
         goal_evidence: dict[str, tuple[float, tuple[Match, ...]]] = {}
+        term_evidence: dict[str, float] = {}
         for goal in all_goals:
             cover = tuple(_best_cover(by_goal.get(goal, [])))
-            goal_evidence[goal] = (sum(m.weight for m in cover) + example_evidence.get(goal, 0.0), cover)
+            term_evidence[goal] = sum(m.weight for m in cover)
+            goal_evidence[goal] = (term_evidence[goal] + example_evidence.get(goal, 0.0), cover)
+        nearest_example: dict[str, float] = defaultdict(float)
+        for neighbour in neighbours:
+            for goal in {concepts[n].goal for n in neighbour.example.concepts}:
+                nearest_example[goal] = max(nearest_example[goal], neighbour.similarity)
 
         def saturate(evidence: float) -> float:
             return 1.0 - math.exp(-evidence / settings.saturation)
@@ -277,14 +284,15 @@ class Suggester:
         goal_sims, target_sims = self.similarities(text, lang)
         features = goal_features(
             all_goals,
-            {g: saturate(e) for g, (e, _) in goal_evidence.items()},
+            {g: saturate(e) for g, e in term_evidence.items()},
+            nearest_example,
             set(hits_by_goal),
             goal_sims,
             target_sims,
             lambda n: concepts[n].goal,
         )
         calibration = self.knowledge.calibrations.get(lang)
-        lexical = {g: features[g]["lexical"] for g in all_goals}
+        lexical = {g: saturate(goal_evidence[g][0]) for g in all_goals}
         if calibration is not None:
             goal_scores = {g: calibration.probability(features[g], g) for g in all_goals}
             threshold = settings.threshold if settings.threshold is not None else calibration.threshold
@@ -356,13 +364,14 @@ class Suggester:
 def goal_features(
     goals: list[str],
     lexical: dict[str, float],
+    examples: dict[str, float],
     queried: set[str],
     goal_sims: dict[str, float],
     target_sims: dict[str, float],
     goal_of: Callable[[str], str],
 ) -> dict[str, dict[str, float]]:
-    """The features of every goal for one text (see FEATURES), from its lexical scores, the goals whose queries
-    matched and its similarities to the goal and target titles."""
+    """The features of every goal for one text (see FEATURES), from its lexical scores, its nearest curated
+    examples, the goals whose queries matched and its similarities to the goal and target titles."""
     best_lexical = max(lexical.values(), default=0.0)
     top_lexical = max(goals, key=lambda g: (lexical[g], -notation_key(g)[0])) if best_lexical > 0 else None
     closest: dict[str, float] = {}
@@ -378,6 +387,7 @@ def goal_features(
             "query": float(goal in queried),
             "query_other": float(bool(queried) and goal not in queried),
             "lexical": lexical[goal],
+            "example": examples.get(goal, 0.0),
             "lexical_top": float(goal == top_lexical),
             "lexical_gap": lexical[goal] - best_lexical,
             "semantic_goal": goal_sims.get(goal, mean_goal) - mean_goal,

@@ -105,17 +105,25 @@ def is_content(lemma: str, lang: str) -> bool:
     return len(lemma) >= 3 and lemma not in STOPWORDS[lang]
 
 
+# Endings that make a derived word, not a compound: "naturligt" is not "natur" + "ligt", nor is
+# "tilgængelighed" "tilgænge" + "lighed".
+DERIVATIONAL = ("lig", "hed", "isk", "else", "skab", "dom", "agtig", "mæssig", "vis")
+
+
 def compound_parts(lemma: str, vocabulary: frozenset[str], min_part: int = 4) -> list[str]:
     """Known words a Danish compound is made of: 'sundhedstilbud' -> ['sundhed', 'tilbud'].
 
     Tries every split with a head of at least `min_part` letters, allowing the linking letters 's' and 'e';
-    returns the head and the tail when both are in the vocabulary, else the longest known head or tail.
+    returns the head and the tail when both are in the vocabulary, else the longest known head or tail. A
+    remainder that starts with a derivational ending ('-lig', '-hed', '-isk' …) is no compound part.
     """
     if lemma in vocabulary or len(lemma) < 2 * min_part:
         return []
     best_head = best_tail = ""
     for cut in range(min_part, len(lemma) - min_part + 1):
         head, tail = lemma[:cut], lemma[cut:]
+        if tail.startswith(DERIVATIONAL):
+            continue
         heads = [head, head[:-1]] if head[-1] in "se" and len(head) > min_part else [head]
         known_head = next((h for h in heads if h in vocabulary), "")
         known_tail = tail if tail in vocabulary else ""
