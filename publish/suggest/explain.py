@@ -17,9 +17,13 @@ SOURCE_NAMES = {
     "un-indicator": ("FN's indikatorer", "the UN's indicators"),
     "aurora": ("Auroras søgeord", "Aurora's keywords"),
     "terms-da": ("planlods danske termliste", "planlod's Danish term list"),
+    "aurora-query": ("Auroras søgning", "Aurora's query"),
+    "query-da": ("planlods danske søgning", "planlod's Danish query"),
 }
 MAX_MATCHES = 6
 MAX_EXAMPLES = 2
+MAX_HITS = 2
+MAX_QUERY_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,10 @@ class Explanation:
 def _number(value: float, lang: str) -> str:
     text = f"{value:.2f}"
     return text.replace(".", ",") if lang == "da" else text
+
+
+def _shorten(query: str) -> str:
+    return query if len(query) <= MAX_QUERY_CHARS else query[: MAX_QUERY_CHARS - 1].rstrip() + "…"
 
 
 def _kind(notation: str, lang: str) -> str:
@@ -76,6 +84,23 @@ def explain(candidate: Candidate, knowledge: KnowledgeBase, nearest: tuple[Neigh
                 if lang == "da"
                 else f"Words of the element that match: {listed}."
             )
+        hits = candidate.hits[:MAX_HITS]
+        if hits:
+            listed = "; ".join(
+                f"»{hit.found}« ({SOURCE_NAMES[hit.query.source][index]} {'til' if lang == 'da' else 'for'} "
+                f"{hit.query.concept}: "
+                f"{_shorten(hit.query.text)})"
+                for hit in hits
+            )
+            parts.append(f"Søgninger, der passer: {listed}." if lang == "da" else f"Queries that match: {listed}.")
+        if candidate.similarity is not None and candidate.similarity > 0:
+            what = "titlen" if "." in candidate.notation else "den nærmeste delmålstitel"
+            what_en = "the title" if "." in candidate.notation else "the closest target title"
+            parts.append(
+                f"Betydningslighed med {what}: {_number(candidate.similarity, lang)} (ordvektorer)."
+                if lang == "da"
+                else f"Similarity in meaning to {what_en}: {_number(candidate.similarity, lang)} (word vectors)."
+            )
         examples = (candidate.neighbours or nearest)[:MAX_EXAMPLES]
         if examples:
             listed = "; ".join(
@@ -87,7 +112,7 @@ def explain(candidate: Candidate, knowledge: KnowledgeBase, nearest: tuple[Neigh
                 if lang == "da"
                 else f"Nearest curated examples (links; similarity): {listed}."
             )
-        if not pairs and not examples:
+        if not pairs and not examples and not hits:
             parts.append(
                 "Forslaget bygger på målets samlede ord; intet enkelt ord skiller sig ud."
                 if lang == "da"

@@ -217,7 +217,7 @@ class Evaluation:
                 gap = b[0] - a[1] - 1 if b[0] > a[1] else a[0] - b[1] - 1
                 if ordered and b[0] <= a[1]:
                     continue
-                if gap < distance:
+                if gap <= distance:  # W/0 and PRE/0: adjacent words
                     joined.add((min(a[0], b[0]), max(a[1], b[1])))
         return sorted(joined)
 
