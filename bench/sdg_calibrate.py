@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +28,11 @@ from sdg import GOALS, Item, benchmark_items, benchmark_path, heldout_items, sel
 
 from publish.config import load_config
 from publish.load import load_sources
-from publish.suggest.knowledge import CALIBRATION_FILE, KNOWLEDGE_DIR, Sources, build_knowledge
+from publish.suggest.knowledge import CALIBRATION_FILE, KNOWLEDGE_DIR, Calibration, Sources, build_knowledge
 from publish.suggest.scoring import FEATURES, Suggester
+
+L2 = 1.0
+PRECISION = {"da": 0.90, "en": None}  # the shipped thresholds: Danish for precision, English 0.5
 
 HEADER = (
     "# Calibration of the SDG suggester: lang<TAB>name<TAB>value. For each language, the weights of a logistic\n"
@@ -85,58 +89,86 @@ def threshold_for(p: np.ndarray, y: np.ndarray, precision: float | None) -> floa
     return 0.95
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--lang", choices=("da", "en"), required=True)
-    parser.add_argument("--heldout", type=Path, action="append", default=[])
-    parser.add_argument("--benchmark", action="store_true")
-    parser.add_argument("--l2", type=float, default=1.0)
-    parser.add_argument("--precision", type=float, default=None)
-    args = parser.parse_args()
-    config = load_config(None)
-    knowledge = build_knowledge(config, load_sources(config), Sources(calibration=False))
-    suggester = Suggester(knowledge)
+@dataclass(frozen=True)
+class Fitted:
+    """A fitted calibration and what it was fitted on."""
+
+    calibration: Calibration
+    pairs: int
+    positives: int
+    precision: float
+    recall: float
+
+
+def fit_calibration(suggester: Suggester, items: list[Item], l2: float, precision: float | None) -> Fitted:
+    """The calibration fitted on the items (already the development half), with its decision threshold."""
+    rows, goals, labels = feature_rows(suggester, items)
+    x, names = design(rows, goals)
+    y = np.array(labels)
+    w = fit(x, y, l2)
+    p = 1.0 / (1.0 + np.exp(-(x @ w)))
+    threshold = threshold_for(p, y, precision)
+    chosen = p >= threshold
+    weights = {n: round(float(v), 4) for n, v in zip(names, w, strict=True)}
+    return Fitted(
+        Calibration(weights, threshold),
+        len(y),
+        int(y.sum()),
+        float(y[chosen].mean()) if chosen.sum() else 0.0,
+        float(chosen[y == 1].mean()) if y.sum() else 0.0,
+    )
+
+
+def development_items(lang: str, heldout: list[Path], benchmark: bool) -> tuple[list[Item], list[str]]:
+    """The development halves of the labelled sets, read as `lang`, and their names."""
     items: list[Item] = []
     named = []
-    for path in args.heldout:
+    for path in heldout:
         found = select(heldout_items(path), "dev")
-        items += [Item(i.key, i.text, args.lang, i.goals, i.targets, None) for i in found]
+        items += [Item(i.key, i.text, lang, i.goals, i.targets, None) for i in found]
         named.append(f"{path.name} ({len(found)} texts)")
-    if args.benchmark:
+    if benchmark:
         path = benchmark_path()
         if path is None:
             sys.exit("pip install --no-deps sdgclassification-benchmark first")
         found = select(benchmark_items(path), "dev")
         items += found
         named.append(f"SDG Classification Benchmark ({len(found)} texts)")
-    rows, goals, labels = feature_rows(suggester, items)
-    x, names = design(rows, goals)
-    y = np.array(labels)
-    w = fit(x, y, args.l2)
-    p = 1.0 / (1.0 + np.exp(-(x @ w)))
-    threshold = threshold_for(p, y, args.precision)
-    chosen = p >= threshold
+    return items, named
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lang", choices=("da", "en"), required=True)
+    parser.add_argument("--heldout", type=Path, action="append", default=[])
+    parser.add_argument("--benchmark", action="store_true")
+    parser.add_argument("--l2", type=float, default=L2)
+    parser.add_argument("--precision", type=float, default=None)
+    args = parser.parse_args()
+    config = load_config(None)
+    knowledge = build_knowledge(config, load_sources(config), Sources(calibration=False))
+    items, named = development_items(args.lang, args.heldout, args.benchmark)
+    fitted = fit_calibration(Suggester(knowledge), items, args.l2, args.precision)
+    threshold = fitted.calibration.threshold
     print(
-        f"{args.lang}: {len(items)} texts, {len(y)} pairs, {int(y.sum())} positive; threshold {threshold}; "
-        f"dev precision {y[chosen].mean() if chosen.sum() else 0:.3f} recall {chosen[y == 1].mean():.3f}"
+        f"{args.lang}: {len(items)} texts, {fitted.pairs} pairs, {fitted.positives} positive; threshold {threshold}; "
+        f"dev precision {fitted.precision:.3f} recall {fitted.recall:.3f}"
     )
     path = KNOWLEDGE_DIR / CALIBRATION_FILE
     kept = []
+    comments = []
     if path.is_file():
-        kept = [
-            line
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if line and not line.startswith("#") and not line.startswith(args.lang + "\t")
-        ]
-        comments = [
-            line
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if line.startswith("# ") and not line.startswith(f"# {args.lang}:") and line + "\n" not in HEADER
-        ]
-    else:
-        comments = []
-    source_line = f"# {args.lang}: fitted on the development halves of {', '.join(named)}; l2={args.l2}"
-    lines = [*kept, *(f"{args.lang}\t{n}\t{v:.4f}" for n, v in zip(names, w, strict=True))]
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#") and not line.startswith(args.lang + "\t"):
+                kept.append(line)
+            elif line.startswith("# ") and not line.startswith(f"# {args.lang}:") and line + "\n" not in HEADER:
+                comments.append(line)
+    source_line = (
+        f"# {args.lang}: fitted on the development halves of {', '.join(named)}; l2={args.l2}; "
+        f"threshold: {'0.5' if args.precision is None else f'the lowest with precision >= {args.precision}'}"
+    )
+    weights = fitted.calibration.weights
+    lines = [*kept, *(f"{args.lang}\t{n}\t{v:.4f}" for n, v in weights.items())]
     lines.append(f"{args.lang}\tthreshold\t{threshold}")
     lines.sort(key=lambda line: line.split("\t")[0])
     body = HEADER + "\n".join(sorted([*comments, source_line])) + "\n" + "\n".join(lines) + "\n"
