@@ -19,7 +19,7 @@ from publish.suggest.knowledge import (
 )
 from publish.suggest.queries import Evaluation, QuerySyntaxError, parse
 from publish.suggest.scoring import FEATURES, Suggester
-from publish.suggest.semantic import Embedder
+from publish.suggest.semantic import MODEL_SHA256, Embedder, model_file
 from publish.suggest.text import compound_parts
 
 from .conftest import ROOT
@@ -98,6 +98,7 @@ def test_embeddings_load_from_the_installed_package_without_the_network(monkeypa
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     embedder = Embedder.load()
+    assert model_file().is_file() and len(MODEL_SHA256) == 64
     vectors = embedder.embed(["clean drinking water for all", "safe water supply", "stock market regulation", ""])
     similar, unrelated = float(vectors[0] @ vectors[1]), float(vectors[0] @ vectors[2])
     assert similar > unrelated
