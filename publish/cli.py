@@ -307,7 +307,7 @@ def push(
     "--threshold",
     type=click.FloatRange(0.0, 1.0),
     default=None,
-    help="Score from which a goal or target is accepted (default 0.5).",
+    help="Score from which a goal is accepted (default: the language's calibrated threshold).",
 )
 @click.option("--curator", default=None, help="accept/reject: the curator's name (overrides PLANLOD_CURATOR).")
 def suggest(

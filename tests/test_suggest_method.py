@@ -4,10 +4,15 @@ calibrated score, Danish compounds, and explanations that show every kind of evi
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from publish.config import load_config
+from publish.load import Role, SourceFile, load_sources
+from publish.load import Sources as LoadedSources
+from publish.model import RDF_TYPE, Vocabulary
 from publish.suggest.explain import explain
 from publish.suggest.knowledge import (
     CALIBRATION_FILE,
@@ -18,11 +23,13 @@ from publish.suggest.knowledge import (
     read_calibrations,
 )
 from publish.suggest.queries import Evaluation, QuerySyntaxError, parse
+from publish.suggest.records import proposals_path
 from publish.suggest.scoring import FEATURES, Suggester
 from publish.suggest.semantic import MODEL_SHA256, Embedder, model_file
 from publish.suggest.text import compound_parts
+from publish.urls import UrlPolicy
 
-from .conftest import ROOT
+from .conftest import ROOT, copy_project
 
 
 def matches(query: str, text: str) -> bool:
@@ -150,3 +157,33 @@ def test_derived_words_are_not_read_as_compounds() -> None:
     assert compound_parts("sundhedstilbud", vocabulary) == ["sundhed", "tilbud"]
     assert compound_parts("naturligt", vocabulary) == []
     assert "lighed" not in compound_parts("tilgængelighed", vocabulary)
+
+
+# ---------------------------------------------------------------- where proposals go
+
+
+def test_plans_sharing_a_slug_get_their_own_proposals_file(tmp_path: Path) -> None:
+    """In a national corpus two municipalities may both have "boligpolitik-2022": their proposals must not
+    overwrite each other, so each goes beside the data file that describes the plan."""
+    project = copy_project(tmp_path / "project")
+    config = load_config(project, environ={})
+    policy = UrlPolicy(config.base_iri)
+    plan_class = Vocabulary.for_policy(policy).term("Plan")
+    files = []
+    for municipality in ("a", "b"):
+        folder = config.data_dir / "kommuner" / municipality
+        folder.mkdir(parents=True)
+        plan = ox.NamedNode(f"{policy.base}plan/{municipality}/boligpolitik-2022")
+        files.append(
+            SourceFile(
+                str((folder / "boligpolitik-2022.ttl").relative_to(project)),
+                Role.DATA,
+                (ox.Triple(plan, RDF_TYPE, plan_class),),
+            )
+        )
+    loaded = LoadedSources(tuple(files))
+    paths = {proposals_path(config, policy, f"{policy.base}plan/{m}/boligpolitik-2022", loaded) for m in ("a", "b")}
+    assert paths == {config.data_dir / "kommuner" / m / "boligpolitik-2022-sdg-forslag.ttl" for m in ("a", "b")}
+    # The project's own plan keeps its file in data/.
+    own = proposals_path(config, policy, f"{policy.base}plan/ambitioner-og-retning-2020", load_sources(config))
+    assert own == config.data_dir / "ambitioner-og-retning-2020-sdg-forslag.ttl"

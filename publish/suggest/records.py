@@ -238,9 +238,23 @@ def link_records(loaded: LoadedSources, vocab: Vocabulary) -> dict[str, dict[str
 # ---------------------------------------------------------------- the proposals file
 
 
-def proposals_path(config: Config, policy: UrlPolicy, plan: str) -> Path:
-    """Where a plan's proposals live: `{data_dir}/{plan slug}-sdg-forslag.ttl`."""
-    return config.data_dir / (slugify(policy.path(plan).rsplit("/", 1)[-1]) + PROPOSALS_SUFFIX)
+def proposals_path(config: Config, policy: UrlPolicy, plan: str, loaded: LoadedSources | None = None) -> Path:
+    """Where a plan's proposals live: `{plan slug}-sdg-forslag.ttl` in the folder of the data file that types
+    the plan (`data/` for a project with one plan; `data/kommuner/{k}/` in a national corpus, where two
+    municipalities' plans may share a slug)."""
+    name = slugify(policy.path(plan).rsplit("/", 1)[-1]) + PROPOSALS_SUFFIX
+    folder = config.data_dir
+    if loaded is not None:
+        subject = ox.NamedNode(plan)
+        for source in loaded.files:
+            if source.role == Role.DATA and any(
+                t.subject == subject and t.predicate == RDF_TYPE for t in source.triples
+            ):
+                candidate = config.project_dir / source.path
+                if candidate.parent.is_dir() and not source.path.endswith(PROPOSALS_SUFFIX):
+                    folder = candidate.parent
+                    break
+    return folder / name
 
 
 def read_description(loaded: LoadedSources, shown_path: str) -> Description:
@@ -412,7 +426,7 @@ def suggest_for_plan(
     vocab = Vocabulary.for_policy(policy)
     plo = Terms(vocab)
     plan = find_plan(loaded, policy, plan_given)
-    path = proposals_path(config, policy, plan)
+    path = proposals_path(config, policy, plan, loaded)
     shown = display_path(path, config.project_dir)
     elements = plan_elements(loaded, vocab, plan)
     if not elements:
