@@ -23,7 +23,7 @@ from publish.suggest.knowledge import (
     read_calibrations,
 )
 from publish.suggest.queries import Evaluation, QuerySyntaxError, parse
-from publish.suggest.records import proposals_path
+from publish.suggest.records import PlanData, proposals_path
 from publish.suggest.scoring import FEATURES, Suggester
 from publish.suggest.semantic import MODEL_SHA256, Embedder, model_file
 from publish.suggest.text import compound_parts
@@ -169,7 +169,7 @@ def test_plans_sharing_a_slug_get_their_own_proposals_file(tmp_path: Path) -> No
     config = load_config(project, environ={})
     policy = UrlPolicy(config.base_iri)
     plan_class = Vocabulary.for_policy(policy).term("Plan")
-    files = []
+    files: list[SourceFile] = []
     for municipality in ("a", "b"):
         folder = config.data_dir / "kommuner" / municipality
         folder.mkdir(parents=True)
@@ -181,9 +181,11 @@ def test_plans_sharing_a_slug_get_their_own_proposals_file(tmp_path: Path) -> No
                 (ox.Triple(plan, RDF_TYPE, plan_class),),
             )
         )
-    loaded = LoadedSources(tuple(files))
-    paths = {proposals_path(config, policy, f"{policy.base}plan/{m}/boligpolitik-2022", loaded) for m in ("a", "b")}
+    vocab = Vocabulary.for_policy(policy)
+    data = PlanData.of(LoadedSources(tuple(files)), vocab)
+    paths = {proposals_path(config, policy, f"{policy.base}plan/{m}/boligpolitik-2022", data) for m in ("a", "b")}
     assert paths == {config.data_dir / "kommuner" / m / "boligpolitik-2022-sdg-forslag.ttl" for m in ("a", "b")}
     # The project's own plan keeps its file in data/.
-    own = proposals_path(config, policy, f"{policy.base}plan/ambitioner-og-retning-2020", load_sources(config))
+    own_data = PlanData.of(load_sources(config), vocab)
+    own = proposals_path(config, policy, f"{policy.base}plan/ambitioner-og-retning-2020", own_data)
     assert own == config.data_dir / "ambitioner-og-retning-2020-sdg-forslag.ttl"

@@ -19,7 +19,7 @@ from ..model import Vocabulary
 from ..urls import UrlPolicy
 from .knowledge import build_knowledge
 from .progress import progress
-from .records import decide, find_plan, plan_elements, suggest_for_plan
+from .records import PlanData, decide, find_plan, plan_elements, suggest_for_plan
 from .scoring import Settings, Suggester
 from .tabular import read_texts, write_suggestions
 
@@ -74,10 +74,13 @@ def run_plans(config: Config, plans: list[str], settings: Settings, display: Dis
     policy = UrlPolicy(config.base_iri)
     suggester = Suggester(build_knowledge(config, loaded), settings)
     date = today or dt.date.today().isoformat()
+    vocab = Vocabulary.for_policy(policy)
+    data = PlanData.of(loaded, vocab)  # read once for all the plans of the run
     lines = []
     for plan in plans:
-        total = len(plan_elements(loaded, Vocabulary.for_policy(policy), find_plan(loaded, policy, plan)))
-        result = suggest_for_plan(config, loaded, suggester, plan, date, display.wrap(f"planlod suggest {plan}", total))
+        total = len(plan_elements(loaded, vocab, find_plan(loaded, policy, plan, data), data))
+        wrap = display.wrap(f"planlod suggest {plan}", total)
+        result = suggest_for_plan(config, loaded, suggester, plan, date, wrap, data)
         try:
             shown = str(result.path.relative_to(config.project_dir))
         except ValueError:

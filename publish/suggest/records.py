@@ -131,14 +131,47 @@ class Terms:
 
 # ---------------------------------------------------------------- reading the plan
 
+Values = list[ox.NamedNode | ox.Literal | ox.BlankNode]
 
-def find_plan(loaded: LoadedSources, policy: UrlPolicy, given: str) -> str:
+
+@dataclass
+class PlanData:
+    """What planlod suggest reads about plans, indexed in one pass over the data (a national corpus holds a
+    thousand plans; each plan's run must not read all of it again)."""
+
+    by_subject: dict[str, dict[str, Values]]
+    plans: list[str]
+    plan_files: dict[str, str]  # plan -> the data file that types it
+    records: dict[str, dict[str, str]]
+
+    @classmethod
+    def of(cls, loaded: LoadedSources, vocab: Vocabulary) -> PlanData:
+        """The index of the loaded data."""
+        plan_class = vocab.term("Plan")
+        by_subject: dict[str, dict[str, Values]] = defaultdict(lambda: defaultdict(list))
+        plan_files: dict[str, str] = {}
+        for source in loaded.files:
+            if source.role is not Role.DATA:
+                continue
+            for t in source.triples:
+                if isinstance(t.subject, ox.NamedNode) and not isinstance(t.object, ox.Triple):
+                    by_subject[t.subject.value][t.predicate.value].append(t.object)
+                    if t.predicate == RDF_TYPE and t.object == plan_class:
+                        plan_files.setdefault(t.subject.value, source.path)
+        return cls(by_subject, sorted(plan_files), plan_files, link_records(loaded, vocab))
+
+
+def find_plan(loaded: LoadedSources, policy: UrlPolicy, given: str, data: PlanData | None = None) -> str:
     """The plan's IRI from an IRI, a path under the base or the last path segment; an InputError otherwise."""
     plan_class = Vocabulary.for_policy(policy).term("Plan")
-    plans = sorted(
-        t.subject.value
-        for t in loaded.triples(Role.DATA)
-        if t.predicate == RDF_TYPE and t.object == plan_class and isinstance(t.subject, ox.NamedNode)
+    plans = (
+        data.plans
+        if data is not None
+        else sorted(
+            t.subject.value
+            for t in loaded.triples(Role.DATA)
+            if t.predicate == RDF_TYPE and t.object == plan_class and isinstance(t.subject, ox.NamedNode)
+        )
     )
     wanted = given.strip().strip("/")
     for plan in plans:
@@ -148,14 +181,9 @@ def find_plan(loaded: LoadedSources, policy: UrlPolicy, given: str) -> str:
     raise InputError(f"no plan {given!r} in the data; the plans are: {shown}")
 
 
-def plan_elements(loaded: LoadedSources, vocab: Vocabulary, plan: str) -> list[Element]:
+def plan_elements(loaded: LoadedSources, vocab: Vocabulary, plan: str, data: PlanData | None = None) -> list[Element]:
     """The plan's focus areas, headline goals and focus points, in the plan's order, with their Danish text."""
-    by_subject: dict[str, dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for t in loaded.triples(Role.DATA):
-        if isinstance(t.subject, ox.NamedNode) and not isinstance(t.object, ox.Triple):
-            by_subject[t.subject.value][t.predicate.value].append(t.object)
+    by_subject = (data or PlanData.of(loaded, vocab)).by_subject
 
     def first(subject: str, predicate: ox.NamedNode) -> ox.NamedNode | ox.Literal | ox.BlankNode | None:
         values = by_subject.get(subject, {}).get(predicate.value, [])
@@ -209,8 +237,13 @@ def plan_elements(loaded: LoadedSources, vocab: Vocabulary, plan: str) -> list[E
     return elements
 
 
-def plan_source(loaded: LoadedSources, plan: str) -> ox.NamedNode | None:
+def plan_source(loaded: LoadedSources, plan: str, data: PlanData | None = None) -> ox.NamedNode | None:
     """The source document the plan derives from, if the data names one."""
+    if data is not None:
+        for value in data.by_subject.get(plan, {}).get(DERIVED_FROM.value, []):
+            if isinstance(value, ox.NamedNode):
+                return value
+        return None
     for t in loaded.triples(Role.DATA):
         if t.subject == ox.NamedNode(plan) and t.predicate == DERIVED_FROM and isinstance(t.object, ox.NamedNode):
             return t.object
@@ -238,22 +271,17 @@ def link_records(loaded: LoadedSources, vocab: Vocabulary) -> dict[str, dict[str
 # ---------------------------------------------------------------- the proposals file
 
 
-def proposals_path(config: Config, policy: UrlPolicy, plan: str, loaded: LoadedSources | None = None) -> Path:
+def proposals_path(config: Config, policy: UrlPolicy, plan: str, data: PlanData | None = None) -> Path:
     """Where a plan's proposals live: `{plan slug}-sdg-forslag.ttl` in the folder of the data file that types
     the plan (`data/` for a project with one plan; `data/kommuner/{k}/` in a national corpus, where two
     municipalities' plans may share a slug)."""
     name = slugify(policy.path(plan).rsplit("/", 1)[-1]) + PROPOSALS_SUFFIX
     folder = config.data_dir
-    if loaded is not None:
-        subject = ox.NamedNode(plan)
-        for source in loaded.files:
-            if source.role == Role.DATA and any(
-                t.subject == subject and t.predicate == RDF_TYPE for t in source.triples
-            ):
-                candidate = config.project_dir / source.path
-                if candidate.parent.is_dir() and not source.path.endswith(PROPOSALS_SUFFIX):
-                    folder = candidate.parent
-                    break
+    typed_in = data.plan_files.get(plan) if data is not None else None
+    if typed_in is not None and not typed_in.endswith(PROPOSALS_SUFFIX):
+        candidate = (config.project_dir / typed_in).parent
+        if candidate.is_dir():
+            folder = candidate
     return folder / name
 
 
@@ -420,18 +448,21 @@ def suggest_for_plan(
     plan_given: str,
     today: str,
     wrap: Callable[[Iterable[Element]], Iterator[Element]] | None = None,
+    data: PlanData | None = None,
 ) -> PlanProposals:
-    """Propose links for every element of the plan and (re)write its proposals file."""
+    """Propose links for every element of the plan and (re)write its proposals file (`data`: the index of the
+    loaded data, when the caller made it once for many plans)."""
     policy = UrlPolicy(config.base_iri)
     vocab = Vocabulary.for_policy(policy)
     plo = Terms(vocab)
-    plan = find_plan(loaded, policy, plan_given)
-    path = proposals_path(config, policy, plan, loaded)
+    data = data or PlanData.of(loaded, vocab)
+    plan = find_plan(loaded, policy, plan_given, data)
+    path = proposals_path(config, policy, plan, data)
     shown = display_path(path, config.project_dir)
-    elements = plan_elements(loaded, vocab, plan)
+    elements = plan_elements(loaded, vocab, plan, data)
     if not elements:
         raise InputError(f"{policy.short(plan)}: the plan has no focus areas to suggest for")
-    records = link_records(loaded, vocab)
+    records = data.records
     taken: dict[str, set[str]] = defaultdict(set)  # element -> concepts any record (elsewhere or decided) holds
     previous = read_description(loaded, shown)
     for record in records.values():
@@ -455,7 +486,7 @@ def suggest_for_plan(
     agent = policy.base + SUGGESTER_AGENT_PATH
     run = run_iri(policy, plan, settings_text)
     plan_label = policy.short(plan).rsplit("/", 1)[-1]
-    source = plan_source(loaded, plan)
+    source = plan_source(loaded, plan, data)
     description: Description = defaultdict(list, kept)
     proposed = 0
     by_kind: dict[str, int] = defaultdict(int)

@@ -154,12 +154,18 @@ class Suggester:
         self.settings = settings or Settings()
         self._example_vectors: dict[str, list[tuple[Example, dict[str, float]]]] = {}
         self._example_idf: dict[str, dict[str, float]] = {}
+        self._postings: dict[str, dict[str, list[tuple[int, float]]]] = {}  # lemma -> (example, weight)
         for lang in ("da", "en"):
             docs = [(e, self._bag(e.texts.get(lang, ""), lang)) for e in knowledge.examples if e.texts.get(lang)]
             df = Counter(lemma for _, bag in docs for lemma in bag)
             idf = {lemma: math.log(1 + len(docs) / n) for lemma, n in df.items()}
             self._example_idf[lang] = idf
             self._example_vectors[lang] = [(e, self._vector(bag, idf)) for e, bag in docs]
+            postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+            for number, (_, vector) in enumerate(self._example_vectors[lang]):
+                for lemma, value in vector.items():
+                    postings[lemma].append((number, value))
+            self._postings[lang] = dict(postings)
         self.embedder: Embedder | None = None
         self.descriptions: dict[str, tuple[Descriptions, Descriptions]] = {}
         if knowledge.sources.semantic:
@@ -197,13 +203,18 @@ class Suggester:
     ) -> list[Neighbour]:
         """The most similar curated examples (not those of `exclude_group`), most similar first."""
         query = self._vector(self._bag(text, lang), self._example_idf[lang])
+        sums: dict[int, float] = defaultdict(float)
+        postings = self._postings[lang]
+        for lemma, weight in query.items():  # only the examples that share a word with the text
+            for number, value in postings.get(lemma, ()):
+                sums[number] += weight * value
         scored = []
-        for example, vector in self._example_vectors[lang]:
+        for number, similarity in sums.items():
+            example = self._example_vectors[lang][number][0]
             if exclude_group is not None and exclude_group in (example.group, example.element):
                 continue
             if example.element == exclude_element:
                 continue
-            similarity = sum(weight * vector.get(lemma, 0.0) for lemma, weight in query.items())
             if similarity >= self.settings.min_similarity:
                 scored.append(Neighbour(example, round(similarity, 6)))
         scored.sort(key=lambda n: (-n.similarity, n.example.element))
