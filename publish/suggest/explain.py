@@ -14,6 +14,7 @@ from .scoring import Candidate, Neighbour
 
 SOURCE_NAMES = {
     "un-title": ("FN's titel", "the UN's title"),
+    "title-da": ("den danske titel", "the Danish title"),
     "un-indicator": ("FN's indikatorer", "the UN's indicators"),
     "aurora": ("Auroras søgeord", "Aurora's keywords"),
     "terms-da": ("planlods danske termliste", "planlod's Danish term list"),

@@ -43,7 +43,9 @@ CALIBRATION_FILE = "calibration.tsv"
 
 # Where each kind of term comes from, and how much one match of it counts.
 SOURCE_WEIGHTS = {
-    "un-title": 1.0,  # the UN's title of the goal or target (English; Danish where the project has one)
+    "un-title": 1.0,  # the UN's title of the goal or target (English)
+    "title-da": 0.3,  # the Danish title of a goal or target (the project's translation): its many general words
+    # weigh less than the term list written for matching
     "un-indicator": 0.5,  # titles of the target's indicators
     "aurora": 0.8,  # Aurora SDG query keywords (English)
     "terms-da": 1.0,  # the project's Danish term list
@@ -185,13 +187,14 @@ def _literal_texts(value: ox.Literal) -> tuple[str, str] | None:
     return (value.language, " ".join(value.value.split())) if value.language in LANGUAGES else None
 
 
-def read_concepts(folder: Path, danish_titles: bool) -> dict[str, Concept]:
+def read_concepts(folder: Path, danish_titles: bool, base_iri: str = "http://localhost/") -> dict[str, Concept]:
     """Goals and targets with their titles, and the indicators' titles by target (under key '#ind:<target>')."""
     store = ox.Store()
     for path in rdf_files(folder, recursive=False):
         if path.suffix == ".ttl":
             try:
-                store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+                # Relative IRIs (the project's own terms, e.g. <ontologi/>) resolve against the base.
+                store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base_iri)
             except SyntaxError as exc:
                 raise InputError(f"{path}: cannot parse: {exc}") from exc
     notations: dict[str, str] = {}
@@ -406,14 +409,14 @@ def read_examples(loaded: LoadedSources, vocab: Vocabulary) -> list[Example]:
 def build_knowledge(config: Config, loaded: LoadedSources | None, sources: Sources | None = None) -> KnowledgeBase:
     """The knowledge base from the project's reference folder, the shipped term lists and the curated links."""
     sources = sources or Sources()
-    concepts = read_concepts(reference_dir(config), sources.danish_titles)
+    concepts = read_concepts(reference_dir(config), sources.danish_titles, config.base_iri)
     real = {n: c for n, c in concepts.items() if not n.startswith("#")}
     terms: dict[str, list[Term]] = {lang: [] for lang in LANGUAGES}
     described: dict[str, list[str]] = defaultdict(list)
     for concept in real.values():
         for lang, title in concept.titles.items():
             if sources.un_titles and (lang == "en" or sources.danish_titles):
-                terms[lang] += _title_terms(concept, lang, "un-title", title)
+                terms[lang] += _title_terms(concept, lang, "un-title" if lang == "en" else "title-da", title)
         indicators = concepts.get("#ind:" + concept.notation)
         if sources.indicators and indicators:
             terms["en"] += _title_terms(concept, "en", "un-indicator", indicators.titles["en"])
