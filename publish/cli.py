@@ -1,8 +1,8 @@
 """The `planlod` command line: parses options, runs a stage, reports errors with exit codes.
 
 Stage: cli, the boundary. Imports `build`, `config`, `errors`, `formats`, `load`, `push`, `serve`, `siteplan`,
-`sparqlpool`, `urls` and `validate` (`serve`, `sparqlpool` and `push` only when their command runs); nothing
-imports it. The only module that prints or exits.
+`sparqlpool`, `suggest`, `urls` and `validate` (`serve`, `sparqlpool`, `push` and `suggest` only when their command
+runs); nothing imports it. The only module that prints or exits.
 """
 
 from __future__ import annotations
@@ -325,12 +325,14 @@ def suggest(
     """Suggest links to the UN SDG goals and targets, and record curators' decisions.
 
     \b
-    planlod suggest PLAN…                 proposals for a plan's elements, into data/{plan}-sdg-forslag.ttl
+    planlod suggest PLAN…                 proposals for a plan's headline goals and focus points,
+                                          added to {plan}-sdg-forslag.ttl beside the plan's data file
     planlod suggest --input IN.csv --out OUT.csv [--text-column text] [--id-column id]
     planlod suggest accept LINK…          accept proposed links (as the configured curator)
     planlod suggest reject LINK…          reject proposed links; they are never proposed again
 
-    Exit status: 0 done; 2 could not run (bad input file, unknown plan or link, no curator configured).
+    Proposals follow the linking policy (docs/sdg-linking.md). Exit status: 0 done; 1 the shapes refuse a
+    decision (nothing is written); 2 could not run (bad input file, unknown plan or link, no curator configured).
     """
     from dataclasses import replace  # noqa: PLC0415
 

@@ -15,6 +15,9 @@ file name of the site is one constant here, read when a path is made, so renamin
 - The site's own files and pages: dumps `dump/`, exports `eksport/`, the coverage page and CSV, the data model,
   the SDG goal and target pages `sdg/{code}`, the static pages (`site/templates/pages/{name}.html` at `{name}/`),
   further pages of long value lists `{path}/vaerdier/…`, assets, source documents, catalogue, VoID, sitemap.
+- IRIs minted in the data by convention, which `planlod suggest` writes: agents `agent/{slug}` (the suggester
+  `agent/planlod-forslag`, a configured curator), SDG link records `{element}/sdg/{notation}`, suggestion runs
+  `{plan}/sdg-forslag/{version}-{digest}`; and a plan's file of proposals, `{plan slug}-sdg-forslag.ttl`.
 """
 
 from __future__ import annotations
@@ -72,6 +75,14 @@ NGINX_FILE = "nginx.conf"
 HTACCESS_FILE = ".htaccess"
 COVERAGE_CSV = "daekning.csv"
 SDG_LINKS_NAME = "sdg-koblinger"
+# Minted in the data, not pages of the site: agents `agent/{slug}`; an element's SDG link records
+# `{element}/sdg/{notation}` (the segment is the records', not the SDG pages' folder); the runs of `planlod suggest`
+# `{plan}/sdg-forslag/{version}-{digest}`; a plan's file of proposals `{plan slug}-sdg-forslag.ttl` in the data.
+AGENTS_FOLDER = "agent"
+SUGGESTER_AGENT = "planlod-forslag"
+SDG_LINK_SEGMENT = "sdg"
+SUGGESTION_RUNS_SEGMENT = "sdg-forslag"
+SDG_PROPOSALS_NAME = "sdg-forslag"
 SSSOM_PROFILE = "sssom"
 ONTOLOGY_DUMP_NAME = "ontology"
 SHAPES_DUMP_NAME = "shapes"
@@ -187,6 +198,16 @@ def shapes_dump() -> str:
 def compressed(path: str, fmt: Format) -> str:
     """A file compressed in a format (gzip): `dump/latest.nt.gz`."""
     return path + fmt.extension
+
+
+def sdg_proposals_file(plan_slug: str) -> str:
+    """The name of the data file that holds a plan's proposed SDG links: `{plan slug}-sdg-forslag.ttl`."""
+    return f"{plan_slug}-{SDG_PROPOSALS_NAME}{TURTLE.extension}"
+
+
+def is_sdg_proposals_file(path: str) -> bool:
+    """Whether a data file (its path or name) is a file of proposed SDG links."""
+    return path.endswith(f"-{SDG_PROPOSALS_NAME}{TURTLE.extension}")
 
 
 def sdg_links_csv_file() -> str:
@@ -555,6 +576,23 @@ class UrlPolicy:
     def sitemap(self) -> str:
         """The sitemap's IRI."""
         return self.base + SITEMAP_FILE
+
+    def agent(self, slug: str) -> str:
+        """The IRI of an agent described in the data (a curator, the project): `agent/{slug}`."""
+        return f"{self.base}{AGENTS_FOLDER}/{slug}"
+
+    @property
+    def suggester(self) -> str:
+        """The IRI of `planlod suggest` as a software agent."""
+        return self.agent(SUGGESTER_AGENT)
+
+    def sdg_link(self, element: str, notation: str) -> str:
+        """The IRI of the SDG link record from an element to a goal or target: `{element}/sdg/3.5`."""
+        return f"{element}/{SDG_LINK_SEGMENT}/{notation}"
+
+    def suggestion_run(self, plan: str, name: str) -> str:
+        """The IRI of a run of `planlod suggest` on a plan: `{plan}/sdg-forslag/{name}`."""
+        return f"{plan}/{SUGGESTION_RUNS_SEGMENT}/{name}"
 
     def page_iri(self, folder: str) -> str:
         """The canonical IRI of a page in a folder of the site (with its trailing slash)."""

@@ -85,6 +85,8 @@ class PlanVocabulary:
     decidedBy: ox.NamedNode
     decisionDate: ox.NamedNode
     DevelopingCountryTargets: ox.NamedNode
+    # The runs of `planlod suggest` (prov:Activity)
+    settings: ox.NamedNode
     # Link methods and statuses (SKOS concept schemes)
     LinkMethodScheme: ox.NamedNode
     Curated: ox.NamedNode
@@ -140,6 +142,7 @@ RDFS_DOMAIN, RDFS_RANGE, RDFS_IS_DEFINED_BY = iri(RDFS.domain), iri(RDFS.range),
 OWL_CLASS, OWL_ONTOLOGY, OWL_INVERSE_OF = iri(OWL.Class), iri(OWL.Ontology), iri(OWL.inverseOf)
 OWL_OBJECT_PROPERTY, OWL_DATATYPE_PROPERTY = iri(OWL.ObjectProperty), iri(OWL.DatatypeProperty)
 XSD_STRING, XSD_DATE, XSD_INTEGER = iri(XSD.string), iri(XSD.date), iri(XSD.integer)
+XSD_DECIMAL = iri(XSD.decimal)
 XSD_ANY_URI, XSD_HEX_BINARY = iri(XSD.anyURI), iri(XSD.hexBinary)
 XSD_NON_NEGATIVE_INTEGER = iri(XSD.nonNegativeInteger)
 
@@ -147,7 +150,7 @@ SKOS_CONCEPT, SKOS_CONCEPT_SCHEME = iri(SKOS.Concept), iri(SKOS.ConceptScheme)
 SKOS_PREF_LABEL, SKOS_ALT_LABEL, SKOS_DEFINITION = iri(SKOS.prefLabel), iri(SKOS.altLabel), iri(SKOS.definition)
 SKOS_IN_SCHEME, SKOS_TOP_CONCEPT_OF, SKOS_NOTATION = iri(SKOS.inScheme), iri(SKOS.topConceptOf), iri(SKOS.notation)
 SKOS_BROADER, SKOS_EXACT_MATCH, SKOS_CLOSE_MATCH = iri(SKOS.broader), iri(SKOS.exactMatch), iri(SKOS.closeMatch)
-SKOS_EDITORIAL_NOTE = iri(SKOS.editorialNote)
+SKOS_EDITORIAL_NOTE, SKOS_MEMBER = iri(SKOS.editorialNote), iri(SKOS.member)
 
 DCT_TITLE, DCT_DESCRIPTION, DCT_ABSTRACT = iri(DCTERMS.title), iri(DCTERMS.description), iri(DCTERMS.abstract)
 DCT_PUBLISHER, DCT_SUBJECT, DCT_CREATED = iri(DCTERMS.publisher), iri(DCTERMS.subject), iri(DCTERMS.created)
@@ -177,7 +180,10 @@ DCAT_SERVES_DATASET, DCAT_START_DATE = iri(DCAT.servesDataset), iri(DCAT.startDa
 FOAF_AGENT, FOAF_PERSON, FOAF_DOCUMENT = iri(FOAF.Agent), iri(FOAF.Person), iri(FOAF.Document)
 FOAF_NAME, FOAF_HOMEPAGE, FOAF_PRIMARY_TOPIC = iri(FOAF.name), iri(FOAF.homepage), iri(FOAF.primaryTopic)
 PROV_WAS_DERIVED_FROM, PROV_WAS_ATTRIBUTED_TO = iri(PROV.wasDerivedFrom), iri(PROV.wasAttributedTo)
-SCHEMA_PERSON = iri(SCHEMA.Person)
+PROV_AGENT, PROV_SOFTWARE_AGENT, PROV_ACTIVITY = iri(PROV.Agent), iri(PROV.SoftwareAgent), iri(PROV.Activity)
+PROV_WAS_GENERATED_BY, PROV_WAS_ASSOCIATED_WITH = iri(PROV.wasGeneratedBy), iri(PROV.wasAssociatedWith)
+PROV_USED = iri(PROV.used)
+SCHEMA_PERSON, SCHEMA_SOFTWARE_VERSION = iri(SCHEMA.Person), iri(SCHEMA.softwareVersion)
 
 SH_PATH, SH_PROPERTY, SH_TARGET_CLASS = iri(SH.path), iri(SH.property), iri(SH.targetClass)
 SH_NAME, SH_DESCRIPTION, SH_ORDER = iri(SH.name), iri(SH.description), iri(SH.order)
@@ -212,6 +218,7 @@ SD_GRAPH_CLASS, SD_NAMED_GRAPH, SD_NAMED_GRAPH_CLASS = iri(SD.Graph), iri(SD.nam
 SD_NAME, SD_GRAPH, SD_RESULT_FORMAT = iri(SD.name), iri(SD.graph), iri(SD.resultFormat)
 
 SDG_GOAL, SDG_TARGET, SDG_CODE_COMPACT = iri(SDGO.Goal), iri(SDGO.Target), iri(SDGO.SDGCodeCompact)
+SDG_INDICATOR = iri(SDGO.Indicator)
 SDG_KOS = iri(SDG_SCHEME)
 SDG_NS = str(SDG)
 ADMS_NS = str(ADMS)

@@ -23,6 +23,8 @@ import pytest
 
 from publish.cli import main
 from publish.config import Config, load_config
+from publish.suggest.knowledge import build_knowledge
+from publish.suggest.scoring import Suggester
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("ontology", "shapes", "data", "site", "pyproject.toml")
@@ -100,6 +102,13 @@ def project(tmp_path: Path) -> Iterator[Path]:
 def config() -> Config:
     """The configuration of the project itself."""
     return load_config(ROOT, environ={})
+
+
+@pytest.fixture(scope="session")
+def suggester(config: Config) -> Suggester:
+    """The SDG suggester with everything it knows but the project's curated examples (its model and embedded
+    titles take seconds to load: tests that use it are marked slow)."""
+    return Suggester(build_knowledge(config, None))
 
 
 def generate(out: Path, plans: int, seed: int, hash_seed: str = "0") -> subprocess.CompletedProcess[str]:

@@ -18,7 +18,7 @@ from tests.conftest import ROOT
 
 PACKAGE = ROOT / "publish"
 
-# Layer by layer, lowest first. Packages (catalog, plans, views) are one unit each.
+# Layer by layer, lowest first. Packages (catalog, plans, suggest, views) are one unit each.
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer.split())
     for layer in (
@@ -32,6 +32,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "validate",  # the data against the shapes
         "query plans",  # the site graph; the plans read model
         "views serialize exports catalog render serverconf",  # view models, writers of documents and files
+        "suggest",  # `planlod suggest`: SDG proposals and curators' decisions, written as data
         "write incremental siteplan",  # the guarded writer; what the last build was made from; the site in memory
         "dumps",  # the build's stages
         "sitefiles entities sitepages",

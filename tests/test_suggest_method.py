@@ -12,7 +12,7 @@ import pytest
 from publish.config import load_config
 from publish.load import Role, SourceFile, load_sources
 from publish.load import Sources as LoadedSources
-from publish.model import RDF_TYPE, Vocabulary
+from publish.model import vocabulary
 from publish.suggest.explain import explain
 from publish.suggest.knowledge import (
     CALIBRATION_FILE,
@@ -28,17 +28,13 @@ from publish.suggest.scoring import FEATURES, Suggester
 from publish.suggest.semantic import MODEL_SHA256, Embedder, model_file
 from publish.suggest.text import compound_parts
 from publish.urls import UrlPolicy
+from publish.vocab import RDF_TYPE
 
 from .conftest import ROOT, copy_project
 
 
 def matches(query: str, text: str) -> bool:
     return bool(Evaluation.of(text).spans(parse(query)))
-
-
-@pytest.fixture(scope="module")
-def suggester() -> Suggester:
-    return Suggester(build_knowledge(load_config(ROOT), None))
 
 
 # ---------------------------------------------------------------- Boolean queries
@@ -70,6 +66,7 @@ def test_a_malformed_query_is_a_syntax_error(query: str) -> None:
         parse(query)
 
 
+@pytest.mark.slow
 def test_every_shipped_aurora_query_is_read_for_a_real_target(suggester: Suggester) -> None:
     queries = suggester.knowledge.queries["en"]
     assert len(queries) >= 350
@@ -78,6 +75,7 @@ def test_every_shipped_aurora_query_is_read_for_a_real_target(suggester: Suggest
     assert QUERY_FILES[0][0] == "aurora-queries-en.tsv"
 
 
+@pytest.mark.slow
 def test_a_matching_query_is_evidence_shown_in_the_explanation(suggester: Suggester) -> None:
     analysis = suggester.analyse("Reduce the maternal mortality ratio in rural districts.", "en")
     target = next(c for c in analysis.targets if c.notation == "3.1")
@@ -89,6 +87,7 @@ def test_a_matching_query_is_evidence_shown_in_the_explanation(suggester: Sugges
     assert "Similarity in meaning to the title" in reason.en
 
 
+@pytest.mark.slow
 def test_a_word_of_a_query_alone_does_not_make_its_goal(suggester: Suggester) -> None:
     # "poverty" without eradicate/reduce/line/extreme … matches none of goal 1's queries.
     hits = suggester.query_hits("The report discusses poverty.", "en")
@@ -125,6 +124,7 @@ def test_the_shipped_calibration_covers_both_languages_every_feature_and_goal() 
         assert {f"goal:{n}" for n in range(1, 18)} <= set(calibration.weights)
 
 
+@pytest.mark.slow
 def test_scores_are_calibrated_probabilities_and_decisions_follow_the_threshold(suggester: Suggester) -> None:
     texts = [
         ("Vi vil nedbringe CO2-udledningen med 70 procent inden 2030.", "da"),
@@ -168,24 +168,23 @@ def test_plans_sharing_a_slug_get_their_own_proposals_file(tmp_path: Path) -> No
     project = copy_project(tmp_path / "project")
     config = load_config(project, environ={})
     policy = UrlPolicy(config.base_iri)
-    plan_class = Vocabulary.for_policy(policy).term("Plan")
+    vocab = vocabulary(policy)
     files: list[SourceFile] = []
     for municipality in ("a", "b"):
         folder = config.data_dir / "kommuner" / municipality
         folder.mkdir(parents=True)
-        plan = ox.NamedNode(f"{policy.base}plan/{municipality}/boligpolitik-2022")
+        plan = ox.NamedNode(policy.iri(f"plan/{municipality}/boligpolitik-2022"))
         files.append(
             SourceFile(
                 str((folder / "boligpolitik-2022.ttl").relative_to(project)),
                 Role.DATA,
-                (ox.Triple(plan, RDF_TYPE, plan_class),),
+                (ox.Triple(plan, RDF_TYPE, vocab.Plan),),
             )
         )
-    vocab = Vocabulary.for_policy(policy)
     data = PlanData.of(LoadedSources(tuple(files)), vocab)
-    paths = {proposals_path(config, policy, f"{policy.base}plan/{m}/boligpolitik-2022", data) for m in ("a", "b")}
+    paths = {proposals_path(config, policy, policy.iri(f"plan/{m}/boligpolitik-2022"), data) for m in ("a", "b")}
     assert paths == {config.data_dir / "kommuner" / m / "boligpolitik-2022-sdg-forslag.ttl" for m in ("a", "b")}
     # The project's own plan keeps its file in data/.
     own_data = PlanData.of(load_sources(config), vocab)
-    own = proposals_path(config, policy, f"{policy.base}plan/ambitioner-og-retning-2020", own_data)
+    own = proposals_path(config, policy, policy.iri("plan/ambitioner-og-retning-2020"), own_data)
     assert own == config.data_dir / "ambitioner-og-retning-2020-sdg-forslag.ttl"

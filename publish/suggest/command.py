@@ -1,7 +1,8 @@
 """The `planlod suggest` command's work, below the command line: which mode, with which inputs.
 
-Stage: suggest (entry). Imports `config`, `errors`, `load`, `model`, `urls` and the suggest stages; returns
-report lines for the command line to print (it prints nothing itself).
+Stage: suggest (entry). Imports `config`, `errors`, `load`, `model`, `urls`, `suggest.knowledge`,
+`suggest.progress`, `suggest.records`, `suggest.scoring` and `suggest.tabular`. It returns report lines for the
+command line to print (it prints nothing itself).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import IO, TypeVar
 from ..config import Config
 from ..errors import InputError
 from ..load import Sources, load_sources
-from ..model import Vocabulary
+from ..model import vocabulary
 from ..urls import UrlPolicy
 from .knowledge import build_knowledge
 from .progress import progress
@@ -72,36 +73,40 @@ def run_plans(config: Config, plans: list[str], settings: Settings, display: Dis
     """Propose links for each plan; one summary line per plan."""
     loaded = load_sources(config)
     policy = UrlPolicy(config.base_iri)
+    vocab = vocabulary(policy)
+    data = PlanData.of(loaded, vocab)  # read once for all the plans of the run
+    totals = [len(plan_elements(vocab, find_plan(policy, plan, data), data)) for plan in plans]  # names checked first
     suggester = Suggester(build_knowledge(config, loaded), settings)
     date = today or dt.date.today().isoformat()
-    vocab = Vocabulary.for_policy(policy)
-    data = PlanData.of(loaded, vocab)  # read once for all the plans of the run
     lines = []
-    for plan in plans:
-        total = len(plan_elements(loaded, vocab, find_plan(loaded, policy, plan, data), data))
+    for plan, total in zip(plans, totals, strict=True):
         wrap = display.wrap(f"planlod suggest {plan}", total)
         result = suggest_for_plan(config, loaded, suggester, plan, date, wrap, data)
         try:
             shown = str(result.path.relative_to(config.project_dir))
         except ValueError:
             shown = str(result.path)
-        kinds = ", ".join(f"{n} for {k} elements" for k, n in sorted(result.by_kind.items())) or "none"
+        kinds = ", ".join(f"{n} for {KINDS[k]}" for k, n in sorted(result.by_kind.items())) or "none new"
+        written = f"added to {shown}" if result.proposed else f"{shown} unchanged"
         lines.append(
-            f"planlod suggest: {plan}: {result.elements} elements, {result.proposed} proposals ({kinds}); "
-            f"{result.kept} decided records kept; written to {shown}"
+            f"planlod suggest: {plan}: {result.elements} headline goals and focus points, "
+            f"{result.proposed} new proposals ({kinds}); {result.kept} records kept; {written}"
         )
     return lines
 
 
-def run_decisions(config: Config, links: list[str], accept: bool, now: str | None) -> list[str]:
+KINDS = {"goal": "headline goals", "initiative": "focus points"}
+
+
+def run_decisions(config: Config, links: list[str], accept: bool, today: str | None) -> list[str]:
     """Accept or reject links; one line per link."""
     verb = "accepted" if accept else "rejected"
     if not links:
         raise InputError(f"name at least one link to {'accept' if accept else 'reject'} (its IRI or its path)")
     loaded = load_sources(config)
-    moment = now or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    date = today or dt.date.today().isoformat()
     lines = []
-    for decision in decide(config, loaded, links, accept, moment):
+    for decision in decide(config, loaded, links, accept, date):
         state = verb if decision.changed else f"already {verb} by this curator, unchanged"
         lines.append(f"planlod suggest: {decision.link}: {state} ({decision.path})")
     return lines

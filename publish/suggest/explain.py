@@ -1,6 +1,6 @@
 """Explanations of suggestions, in Danish and English, that a curator can check in a minute.
 
-Stage: suggest/explain. Imports `suggest.knowledge` and `suggest.scoring` only.
+Stage: suggest (explanations). Imports `suggest.knowledge` and `suggest.scoring` only.
 An explanation names the words of the element that matched, the words of the goal or target (or of a term
 list) they matched, where those words come from, and the nearest curated examples with their links.
 """
@@ -50,9 +50,13 @@ def _kind(notation: str, lang: str) -> str:
     return ("verdensmål " if lang == "da" else "Goal ") + notation
 
 
-def explain(candidate: Candidate, knowledge: KnowledgeBase, nearest: tuple[Neighbour, ...] = ()) -> Explanation:
+def explain(
+    candidate: Candidate, knowledge: KnowledgeBase, nearest: tuple[Neighbour, ...] = (), text: str = ""
+) -> Explanation:
     """Why the suggester proposes this goal or target; `nearest`: the text's nearest curated examples, shown
-    when none of the examples linked to this goal or target is near."""
+    when none of the examples linked to this goal or target is near; `text`: the element's own text, quoted
+    when none of its words matched. As the linking policy asks of every rationale, the element's words are
+    quoted in »…« and the UN's English title in “…”."""
     concept = knowledge.concepts[candidate.notation]
     pairs: list[tuple[str, str, str]] = []
     seen = set()
@@ -67,7 +71,7 @@ def explain(candidate: Candidate, knowledge: KnowledgeBase, nearest: tuple[Neigh
     texts = {}
     for lang in ("da", "en"):
         index = 0 if lang == "da" else 1
-        title = concept.titles.get(lang) or concept.titles.get("en", "")
+        title = concept.titles.get("en", "")
         head = (
             f"Maskinelt forslag (sikkerhed {_number(candidate.score, lang)}) til {_kind(candidate.notation, lang)}, "
             f"“{title}”."
@@ -113,11 +117,21 @@ def explain(candidate: Candidate, knowledge: KnowledgeBase, nearest: tuple[Neigh
                 if lang == "da"
                 else f"Nearest curated examples (links; similarity): {listed}."
             )
-        if not pairs and not examples and not hits:
+        if not pairs and text.strip():
             parts.append(
-                "Forslaget bygger på målets samlede ord; intet enkelt ord skiller sig ud."
+                f"Elementets tekst: »{' '.join(text.split())}«; intet enkelt ord i den svarer til målets ord."
                 if lang == "da"
-                else "The suggestion rests on the goal's words as a whole; no single word stands out."
+                else f"The element's text: »{' '.join(text.split())}«; no single word of it answers to the goal's."
             )
+        if not pairs and not examples and not hits:
+            closing = (
+                ("Forslaget bygger på ligheden i betydning.", "The suggestion rests on the similarity in meaning.")
+                if candidate.similarity
+                else (
+                    "Forslaget bygger på målets samlede ord; intet enkelt ord skiller sig ud.",
+                    "The suggestion rests on the goal's words as a whole; no single word stands out.",
+                )
+            )
+            parts.append(closing[index])
         texts[lang] = " ".join(parts)
     return Explanation(texts["da"], texts["en"])

@@ -1,7 +1,7 @@
 """What the SDG suggester knows: the UN goals, targets and indicators, term lists, curated examples.
 
-Stage: suggest/knowledge (knowledge base). Imports `suggest.text`, `config`, `errors`, `load`, `model`
-and pyoxigraph. It reads:
+Stage: suggest (knowledge base). Imports `config`, `errors`, `load`, `model`, `urls`, `vocab`,
+`suggest.queries` and `suggest.text`; pyoxigraph. It reads:
 - the UN SDG KOS and any Danish titles of goals and targets (`skos:prefLabel`@da on the UN IRIs, e.g.
   `ontology/reference/sdg-targets-da.ttl`) from the project's `ontology/reference/` folder;
 - the term lists shipped in `publish/suggest/knowledge/` (sources and licences in the README there);
@@ -23,19 +23,24 @@ from ..config import Config
 from ..errors import InputError
 from ..load import Role, SourceFile, rdf_files
 from ..load import Sources as LoadedSources
-from ..model import RDF_TYPE, Vocabulary
+from ..model import vocabulary
 from ..urls import UrlPolicy
+from ..vocab import (
+    RDF_TYPE,
+    RDFS_LABEL,
+    SDG_CODE_COMPACT,
+    SDG_GOAL,
+    SDG_INDICATOR,
+    SDG_NS,
+    SDG_TARGET,
+    SKOS_BROADER,
+    SKOS_NOTATION,
+    SKOS_PREF_LABEL,
+    PlanVocabulary,
+)
 from .queries import Node, QuerySyntaxError, parse
 from .text import LANGUAGES, compound_parts, is_content, words
 
-SDG_NS = "http://metadata.un.org/sdg/"
-SDGO = "http://metadata.un.org/sdg/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-PREF_LABEL = ox.NamedNode(SKOS + "prefLabel")
-BROADER = ox.NamedNode(SKOS + "broader")
-NOTATION = ox.NamedNode(SKOS + "notation")
-COMPACT = ox.NamedNode(SDGO + "SDGCodeCompact")
 KNOWLEDGE_DIR = Path(__file__).resolve().parent / "knowledge"
 KOS_FILE = "un-sdg-kos.ttl"
 QUERY_FILES = (("aurora-queries-en.tsv", "en", "aurora-query"), ("queries-da.tsv", "da", "query-da"))
@@ -198,26 +203,24 @@ def read_concepts(folder: Path, danish_titles: bool, base_iri: str = "http://loc
             except SyntaxError as exc:
                 raise InputError(f"{path}: cannot parse: {exc}") from exc
     notations: dict[str, str] = {}
-    for quad in store.quads_for_pattern(None, NOTATION, None):
+    for quad in store.quads_for_pattern(None, SKOS_NOTATION, None):
         obj = quad.object
-        if isinstance(obj, ox.Literal) and obj.datatype == COMPACT and isinstance(quad.subject, ox.NamedNode):
+        if isinstance(obj, ox.Literal) and obj.datatype == SDG_CODE_COMPACT and isinstance(quad.subject, ox.NamedNode):
             notations[quad.subject.value] = obj.value
     titles: dict[str, dict[str, str]] = defaultdict(dict)
-    for quad in store.quads_for_pattern(None, PREF_LABEL, None):
+    for quad in store.quads_for_pattern(None, SKOS_PREF_LABEL, None):
         if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
             found = _literal_texts(quad.object)
             if found and (found[0] == "en" or danish_titles):
                 titles[quad.subject.value].setdefault(found[0], found[1])
     kinds = {
-        q.subject.value: q.object.value
+        q.subject.value: q.object
         for q in store.quads_for_pattern(None, RDF_TYPE, None)
-        if isinstance(q.subject, ox.NamedNode)
-        and isinstance(q.object, ox.NamedNode)
-        and q.object.value.startswith(SDGO)
+        if isinstance(q.subject, ox.NamedNode) and q.object in (SDG_GOAL, SDG_TARGET, SDG_INDICATOR)
     }
     broader = {
         q.subject.value: q.object.value
-        for q in store.quads_for_pattern(None, BROADER, None)
+        for q in store.quads_for_pattern(None, SKOS_BROADER, None)
         if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)
     }
     concepts: dict[str, Concept] = {}
@@ -225,13 +228,13 @@ def read_concepts(folder: Path, danish_titles: bool, base_iri: str = "http://loc
         notation = notations.get(iri)
         if notation is None:
             continue
-        if kind == SDGO + "Goal":
+        if kind == SDG_GOAL:
             concepts[notation] = Concept(notation, iri, notation, dict(titles[iri]))
-        elif kind == SDGO + "Target":
+        elif kind == SDG_TARGET:
             concepts[notation] = Concept(notation, iri, notation.split(".")[0], dict(titles[iri]))
     for iri, kind in kinds.items():
         parent = broader.get(iri)
-        if kind == SDGO + "Indicator" and parent in notations and "en" in titles[iri]:
+        if kind == SDG_INDICATOR and parent in notations and "en" in titles[iri]:
             key = "#ind:" + notations[parent]
             old = concepts.get(key)
             joined = (old.titles["en"] + " | " if old else "") + titles[iri]["en"]
@@ -354,12 +357,12 @@ def build_index(
     return index
 
 
-def read_examples(loaded: LoadedSources, vocab: Vocabulary) -> list[Example]:
+def read_examples(loaded: LoadedSources, vocab: PlanVocabulary) -> list[Example]:
     """Plan elements with accepted curated links (not suggested ones), with their texts."""
-    link_class, link_subject, sdg_concept = vocab.term("SDGLink"), vocab.term("linkSubject"), vocab.term("sdgConcept")
-    status, method = vocab.term("status"), vocab.term("method")
-    accepted, suggested = vocab.term("Accepted"), vocab.term("Suggested")
-    headline, area = vocab.term("headlineGoal"), vocab.term("area")
+    link_class, link_subject, sdg_concept = vocab.SDGLink, vocab.linkSubject, vocab.sdgConcept
+    status, method = vocab.status, vocab.method
+    accepted, suggested = vocab.Accepted, vocab.Suggested
+    headline, area = vocab.headlineGoal, vocab.area
     links: dict[str, dict[str, str]] = defaultdict(dict)
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     is_link: set[str] = set()
@@ -373,9 +376,9 @@ def read_examples(loaded: LoadedSources, vocab: Vocabulary) -> list[Example]:
             is_link.add(s.value)
         elif p in (link_subject, sdg_concept, status, method) and isinstance(o, ox.NamedNode):
             links[s.value][p.value] = o.value
-        elif p in (PREF_LABEL, RDFS_LABEL) and isinstance(o, ox.Literal) and o.language in LANGUAGES:
+        elif p in (SKOS_PREF_LABEL, RDFS_LABEL) and isinstance(o, ox.Literal) and o.language in LANGUAGES:
             # Prefer skos:prefLabel (an area's name) over rdfs:label.
-            if p == PREF_LABEL or o.language not in labels[s.value]:
+            if p == SKOS_PREF_LABEL or o.language not in labels[s.value]:
                 labels[s.value][o.language] = o.value
         elif p == headline and isinstance(o, ox.NamedNode):
             goal_of_area[s.value] = o.value
@@ -437,7 +440,7 @@ def build_knowledge(config: Config, loaded: LoadedSources | None, sources: Sourc
     indexes = {lang: build_index(terms[lang], real, frequencies[lang] if frequencies else None) for lang in LANGUAGES}
     examples = []
     if sources.examples and loaded is not None:
-        examples = read_examples(loaded, Vocabulary.for_policy(UrlPolicy(config.base_iri)))
+        examples = read_examples(loaded, vocabulary(UrlPolicy(config.base_iri)))
         examples = [e for e in examples if all(c in real for c in e.concepts)]
     if not sources.compounds:
         for index in indexes.values():

@@ -1,6 +1,6 @@
 """Progress of long suggestion runs: count, rate and time left.
 
-Stage: suggest/progress (display). Imports tqdm only. On a terminal a tqdm bar; otherwise plain lines
+Stage: suggest (display). Imports tqdm only. On a terminal a tqdm bar; otherwise plain lines
 (at most one every few seconds, and the last one), so that logs stay readable.
 """
 

@@ -1,6 +1,6 @@
 """Boolean search queries (Scopus syntax) evaluated on a text, with the words that made each query match.
 
-Stage: suggest/queries (matching). Imports `suggest.text` only.
+Stage: suggest (matching). Imports `suggest.text` only.
 The Aurora SDG queries are written for Scopus' TITLE-ABS-KEY search: quoted words and phrases (a `*` or
 `?` inside a word is a wildcard), `OR`, `AND`, `AND NOT`, and the proximity operators `W/n` (within n words,
 either order) and `PRE/n` (the first within n words before the second). Their precision comes from that

@@ -1,17 +1,27 @@
-"""Proposals and curation decisions as data: the plan's file of proposed SDG links.
+"""Proposals and curation decisions as data: a plan's file of proposed SDG links.
 
-Stage: suggest/records. Imports `config`, `errors`, `load`, `model`, `urls`, `suggest.knowledge`,
-`suggest.scoring`, `suggest.explain` and pyoxigraph.
+Stage: suggest (proposals and decisions). Imports `config`, `errors`, `load`, `model`, `plans`, `urls`, `validate`,
+`vocab`, `suggest.knowledge`, `suggest.scoring` and `suggest.explain`; pyoxigraph.
 
-`planlod suggest PLAN` writes `{data_dir}/{plan slug}-sdg-forslag.ttl` beside the plan's curated links: one
-`plo:SDGLink` per proposal (method plo:Suggested, status plo:Proposed, plo:confidence, an explanation in
-Danish and English as plo:rationale, prov:wasGeneratedBy the suggestion run). A rerun replaces the open
-proposals and keeps every decided record as it is. It never proposes a goal or target that any record in the
-data (curated, accepted or rejected) already ties to the element, and never touches another data file.
-`planlod suggest accept|reject LINK…` sets the status and records who decided (plo:reviewedBy, the curator
-named in the configuration, described as a prov:Agent) and when (plo:reviewed).
-The file is written by planlod (deterministically: sorted, fixed prefixes, relative IRIs like the other
-data files) through a temporary file that replaces it only when complete.
+`planlod suggest PLAN` writes `{plan slug}-sdg-forslag.ttl` (`urls.sdg_proposals_file`) beside the data file that
+describes the plan: one `plo:SDGLink` per proposal (method plo:Suggested, status plo:Proposed, plo:confidence, an
+explanation in Danish and English as plo:rationale, prov:wasGeneratedBy the suggestion run). It follows the
+linking policy (docs/sdg-linking.md):
+- it proposes for the plan's own sentences, each headline goal and focus point; focus areas and the plan are
+  linked through their parts, so it proposes nothing for them;
+- never a goal and one of its targets for the same element, counting the element's accepted and proposed links
+  (and a goal rejected for the element bars its targets);
+- never a target on `plo:DevelopingCountryTargets`;
+- never a goal or target that any record in the data (accepted, rejected, withdrawn or proposed) already ties to
+  the element.
+Every record in the file stays as it is: a published record is never deleted, and an open proposal waits for a
+curator. A rerun adds only the proposals that are new.
+`planlod suggest accept|reject LINK…` sets the status and records who decided (plo:decidedBy, the curator named
+in the configuration, described as a prov:Agent), on what date (plo:decisionDate) and that the record changed
+(dct:modified). A decision the shapes would refuse (an accepted goal beside an accepted target of it, a focus
+area's link to a goal its parts carry, a developing-country target) is refused, and nothing is written.
+The file is written by planlod (deterministically: sorted, fixed prefixes, relative IRIs like the other data
+files) through a temporary file that replaces it only when complete.
 """
 
 from __future__ import annotations
@@ -28,70 +38,52 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..config import Config
-from ..errors import ConfigError, InputError
-from ..load import Role, display_path
-from ..load import Sources as LoadedSources
-from ..model import RDF_TYPE, Vocabulary
-from ..urls import UrlPolicy, slugify
+from ..errors import ConfigError, InputError, NonConforming
+from ..load import Role, SourceFile, Sources, display_path
+from ..model import vocabulary
+from ..plans import DataIndex, area_parts, plan_areas
+from ..urls import UrlPolicy, is_sdg_proposals_file, sdg_proposals_file, slugify
+from ..validate import run_validation
+from ..vocab import (
+    DCT_CREATED,
+    DCT_MODIFIED,
+    FOAF_NAME,
+    FOAF_PERSON,
+    PROV_ACTIVITY,
+    PROV_AGENT,
+    PROV_SOFTWARE_AGENT,
+    PROV_USED,
+    PROV_WAS_ASSOCIATED_WITH,
+    PROV_WAS_ATTRIBUTED_TO,
+    PROV_WAS_DERIVED_FROM,
+    PROV_WAS_GENERATED_BY,
+    RDF_TYPE,
+    RDFS_COMMENT,
+    RDFS_LABEL,
+    SCHEMA_SOFTWARE_VERSION,
+    SDG_KOS,
+    SDG_NS,
+    SKOS_MEMBER,
+    XSD_DATE,
+    XSD_DECIMAL,
+    XSD_STRING,
+    PlanVocabulary,
+)
 from . import SUGGESTER_NAME, SUGGESTER_VERSION
 from .explain import explain
-from .knowledge import SDG_NS, notation_key
+from .knowledge import notation_key
 from .scoring import Candidate, Suggester
 
-PROPOSALS_SUFFIX = "-sdg-forslag.ttl"
-SUGGESTER_AGENT_PATH = "agent/planlod-forslag"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SCHEMA = "https://schema.org/"
-LABEL = ox.NamedNode(RDFS + "label")
-COMMENT = ox.NamedNode(RDFS + "comment")
-PREF_LABEL = ox.NamedNode(SKOS + "prefLabel")
-CREATED = ox.NamedNode(DCT + "created")
-GENERATED_BY = ox.NamedNode(PROV + "wasGeneratedBy")
-ATTRIBUTED_TO = ox.NamedNode(PROV + "wasAttributedTo")
-ASSOCIATED_WITH = ox.NamedNode(PROV + "wasAssociatedWith")
-DERIVED_FROM = ox.NamedNode(PROV + "wasDerivedFrom")
-FOAF_NAME = ox.NamedNode(FOAF + "name")
-SOFTWARE_VERSION = ox.NamedNode(SCHEMA + "softwareVersion")
-DECIMAL = ox.NamedNode(XSD + "decimal")
-DATE = ox.NamedNode(XSD + "date")
-DATETIME = ox.NamedNode(XSD + "dateTime")
-# The order of predicates in a written record (others follow, sorted).
-PREDICATE_ORDER = [
-    RDF_TYPE.value,
-    LABEL.value,
-    FOAF_NAME.value,
-    COMMENT.value,
-    "linkSubject",
-    "sdgConcept",
-    "rationale",
-    "method",
-    "status",
-    "confidence",
-    "reviewedBy",
-    "reviewed",
-    ATTRIBUTED_TO.value,
-    GENERATED_BY.value,
-    ASSOCIATED_WITH.value,
-    SOFTWARE_VERSION.value,
-    "settings",
-    CREATED.value,
-    DERIVED_FROM.value,
-]
-
-Description = dict[str, list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal | ox.BlankNode]]]
+Value = ox.NamedNode | ox.Literal | ox.BlankNode
+Description = dict[str, list[tuple[ox.NamedNode, Value]]]
 
 
 @dataclass(frozen=True)
 class Element:
-    """A plan element the suggester proposes links for."""
+    """A plan element the suggester proposes links for: a headline goal or a focus point."""
 
     iri: str
-    kind: str  # "area", "goal" or "initiative"
+    kind: str  # "goal" or "initiative"
     text: str
     label_da: str
     label_en: str
@@ -105,7 +97,6 @@ class PlanProposals:
     elements: int
     proposed: int
     kept: int
-    skipped_decided: int
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
@@ -119,173 +110,168 @@ class Decision:
     status: str
 
 
-class Terms:
-    """The plo: terms this stage writes, under the run's base IRI."""
+@dataclass(frozen=True)
+class Record:
+    """An SDG link record in the data: its element, goal or target (as a notation), status and file."""
 
-    def __init__(self, vocab: Vocabulary) -> None:
-        self.vocab = vocab
+    iri: str
+    element: str
+    notation: str
+    status: str
+    file: str
 
-    def __getattr__(self, name: str) -> ox.NamedNode:
-        return self.vocab.term(name)
 
-
-# ---------------------------------------------------------------- reading the plan
-
-Values = list[ox.NamedNode | ox.Literal | ox.BlankNode]
+# ---------------------------------------------------------------- reading the data
 
 
 @dataclass
 class PlanData:
-    """What planlod suggest reads about plans, indexed in one pass over the data (a national corpus holds a
-    thousand plans; each plan's run must not read all of it again)."""
+    """What planlod suggest reads about the plans, indexed once (a national corpus holds a thousand plans; each
+    plan's run must not read all of it again)."""
 
-    by_subject: dict[str, dict[str, Values]]
+    index: DataIndex
     plans: list[str]
     plan_files: dict[str, str]  # plan -> the data file that types it
-    records: dict[str, dict[str, str]]
+    records: dict[str, Record]
+    by_element: dict[str, list[Record]]
+    developing_country_targets: frozenset[str]  # notations on plo:DevelopingCountryTargets
 
     @classmethod
-    def of(cls, loaded: LoadedSources, vocab: Vocabulary) -> PlanData:
-        """The index of the loaded data."""
-        plan_class = vocab.term("Plan")
-        by_subject: dict[str, dict[str, Values]] = defaultdict(lambda: defaultdict(list))
+    def of(cls, loaded: Sources, vocab: PlanVocabulary) -> PlanData:
+        """The index of the loaded data, the files of its plans and link records, and the policy's list of
+        targets aimed at developing countries (from the ontology)."""
+        index = DataIndex(loaded.triples(Role.DATA))
         plan_files: dict[str, str] = {}
+        record_files: dict[str, str] = {}
         for source in loaded.files:
             if source.role is not Role.DATA:
                 continue
             for t in source.triples:
-                if isinstance(t.subject, ox.NamedNode) and not isinstance(t.object, ox.Triple):
-                    by_subject[t.subject.value][t.predicate.value].append(t.object)
-                    if t.predicate == RDF_TYPE and t.object == plan_class:
+                if t.predicate == RDF_TYPE and isinstance(t.subject, ox.NamedNode):
+                    if t.object == vocab.Plan:
                         plan_files.setdefault(t.subject.value, source.path)
-        return cls(by_subject, sorted(plan_files), plan_files, link_records(loaded, vocab))
-
-
-def find_plan(loaded: LoadedSources, policy: UrlPolicy, given: str, data: PlanData | None = None) -> str:
-    """The plan's IRI from an IRI, a path under the base or the last path segment; an InputError otherwise."""
-    plan_class = Vocabulary.for_policy(policy).term("Plan")
-    plans = (
-        data.plans
-        if data is not None
-        else sorted(
-            t.subject.value
-            for t in loaded.triples(Role.DATA)
-            if t.predicate == RDF_TYPE and t.object == plan_class and isinstance(t.subject, ox.NamedNode)
+                    elif t.object == vocab.SDGLink:
+                        record_files.setdefault(t.subject.value, source.path)
+        records: dict[str, Record] = {}
+        by_element: dict[str, list[Record]] = defaultdict(list)
+        for iri, path in sorted(record_files.items()):
+            node = ox.NamedNode(iri)
+            element, concept = index.iri(node, vocab.linkSubject), index.iri(node, vocab.sdgConcept)
+            status = index.iri(node, vocab.status)
+            if element is not None and concept is not None and concept.value.startswith(SDG_NS):
+                record = Record(iri, element.value, concept.value[len(SDG_NS) :], status.value if status else "", path)
+                records[iri] = record
+                by_element[element.value].append(record)
+        barred = frozenset(
+            t.object.value[len(SDG_NS) :]
+            for t in loaded.triples(Role.ONTOLOGY, Role.DATA)
+            if t.subject == vocab.DevelopingCountryTargets
+            and t.predicate == SKOS_MEMBER
+            and isinstance(t.object, ox.NamedNode)
+            and t.object.value.startswith(SDG_NS)
         )
-    )
+        return cls(index, sorted(plan_files), plan_files, records, dict(by_element), barred)
+
+    def records_of(self, element: str) -> list[Record]:
+        """The SDG link records from one element, in any file and with any status."""
+        return self.by_element.get(element, [])
+
+
+def find_plan(policy: UrlPolicy, given: str, data: PlanData) -> str:
+    """The plan's IRI from an IRI, a path under the base or the last path segment; an InputError otherwise."""
     wanted = given.strip().strip("/")
-    for plan in plans:
+    for plan in data.plans:
         if wanted in (plan, policy.short(plan), plan.rsplit("/", 1)[-1]):
             return plan
-    shown = ", ".join(policy.short(p).rsplit("/", 1)[-1] for p in plans) or "none"
+    shown = ", ".join(policy.short(p).rsplit("/", 1)[-1] for p in data.plans) or "none"
     raise InputError(f"no plan {given!r} in the data; the plans are: {shown}")
 
 
-def plan_elements(loaded: LoadedSources, vocab: Vocabulary, plan: str, data: PlanData | None = None) -> list[Element]:
-    """The plan's focus areas, headline goals and focus points, in the plan's order, with their Danish text."""
-    by_subject = (data or PlanData.of(loaded, vocab)).by_subject
-
-    def first(subject: str, predicate: ox.NamedNode) -> ox.NamedNode | ox.Literal | ox.BlankNode | None:
-        values = by_subject.get(subject, {}).get(predicate.value, [])
-        return values[0] if values else None
-
-    def text(subject: str, predicate: ox.NamedNode, lang: str) -> str:
-        for value in by_subject.get(subject, {}).get(predicate.value, []):
-            if isinstance(value, ox.Literal) and value.language == lang:
-                return value.value
-        return ""
-
-    def position(subject: str) -> int:
-        value = first(subject, vocab.term("position"))
-        return int(value.value) if isinstance(value, ox.Literal) and value.value.isdigit() else 0
-
-    areas = [
-        a.value for a in by_subject.get(plan, {}).get(vocab.term("focusArea").value, []) if isinstance(a, ox.NamedNode)
-    ]
+def plan_elements(vocab: PlanVocabulary, plan: str, data: PlanData) -> list[Element]:
+    """The plan's headline goals and focus points, in the plan's order, with their Danish text."""
+    index = data.index
     elements: list[Element] = []
-    for area in sorted(areas, key=lambda a: (position(a), a)):
-        name_da, name_en = text(area, PREF_LABEL, "da"), text(area, PREF_LABEL, "en")
-        goal = first(area, vocab.term("headlineGoal"))
-        goal_da = text(goal.value, LABEL, "da") if isinstance(goal, ox.NamedNode) else ""
-        elements.append(Element(area, "area", f"{name_da}. {goal_da}".strip(". "), name_da, name_en))
-        if isinstance(goal, ox.NamedNode):
+    for area in plan_areas(index, vocab, ox.NamedNode(plan)):
+        name_da, name_en = area.label_da, area.label_en or area.label_da
+        goals, points = area_parts(index, vocab, ox.NamedNode(area.iri))
+        for goal in goals:
+            text = index.text(ox.NamedNode(goal), (RDFS_LABEL,), "da")
+            elements.append(Element(goal, "goal", text, f"{name_da}, overordnet mål", f"{name_en}, headline goal"))
+        for point in points:
+            node = ox.NamedNode(point)
+            number = next((lit.value for lit in index.literals(node, vocab.position)), "")
+            text = index.text(node, (RDFS_LABEL,), "da")
             elements.append(
                 Element(
-                    goal.value,
-                    "goal",
-                    goal_da,
-                    f"{name_da}, overordnet mål",
-                    f"{name_en or name_da}, headline goal",
-                )
-            )
-        points = [
-            p.value
-            for p in by_subject.get(area, {}).get(vocab.term("initiative").value, [])
-            if isinstance(p, ox.NamedNode)
-        ]
-        for point in sorted(points, key=lambda p: (position(p), p)):
-            n = position(point)
-            elements.append(
-                Element(
-                    point,
-                    "initiative",
-                    text(point, LABEL, "da"),
-                    f"{name_da}, fokuspunkt {n}",
-                    f"{name_en or name_da}, focus point {n}",
+                    point, "initiative", text, f"{name_da}, fokuspunkt {number}", f"{name_en}, focus point {number}"
                 )
             )
     return elements
 
 
-def plan_source(loaded: LoadedSources, plan: str, data: PlanData | None = None) -> ox.NamedNode | None:
-    """The source document the plan derives from, if the data names one."""
-    if data is not None:
-        for value in data.by_subject.get(plan, {}).get(DERIVED_FROM.value, []):
-            if isinstance(value, ox.NamedNode):
-                return value
-        return None
-    for t in loaded.triples(Role.DATA):
-        if t.subject == ox.NamedNode(plan) and t.predicate == DERIVED_FROM and isinstance(t.object, ox.NamedNode):
-            return t.object
-    return None
+def plan_source(plan: str, data: PlanData) -> ox.NamedNode | None:
+    """The source document the plan derives from, if the data name one."""
+    return data.index.iri(ox.NamedNode(plan), PROV_WAS_DERIVED_FROM)
 
 
-def link_records(loaded: LoadedSources, vocab: Vocabulary) -> dict[str, dict[str, str]]:
-    """Every SDG link record in the data: IRI -> element, concept, status, method and the file it is in."""
-    link_class = vocab.term("SDGLink")
-    fields = {vocab.term(n).value: n for n in ("linkSubject", "sdgConcept", "status", "method")}
-    records: dict[str, dict[str, str]] = defaultdict(dict)
-    for source in loaded.files:
-        if source.role is not Role.DATA:
-            continue
-        for t in source.triples:
-            if not isinstance(t.subject, ox.NamedNode):
-                continue
-            if t.predicate == RDF_TYPE and t.object == link_class:
-                records[t.subject.value]["file"] = source.path
-            elif t.predicate.value in fields and isinstance(t.object, ox.NamedNode):
-                records[t.subject.value][fields[t.predicate.value]] = t.object.value
-    return {iri: r for iri, r in records.items() if "file" in r}
+def barred_concepts(
+    records: Iterable[Record], vocab: PlanVocabulary, targets_of: Callable[[str], Iterable[str]]
+) -> set[str]:
+    """The goals and targets (notations) the suggester must not propose for an element, given its records:
+    every one a record already names (whatever its status: a pair is never proposed twice); the goal of a
+    target it is linked to or has a proposal for, and the targets of a goal it is linked to or has a proposal
+    for (an element is linked to a goal or to its targets, never both); and the targets of a goal rejected for
+    it (the element lies outside the goal's field)."""
+    held = {vocab.Accepted.value, vocab.Proposed.value}
+    barred: set[str] = set()
+    for record in records:
+        barred.add(record.notation)
+        goal, _, target = record.notation.partition(".")
+        if target and record.status in held:
+            barred.add(goal)
+        elif not target and (record.status in held or record.status == vocab.Rejected.value):
+            barred.update(targets_of(goal))
+    return barred
+
+
+def passed_over(
+    records: Iterable[Record], vocab: PlanVocabulary, developing_country_targets: frozenset[str]
+) -> set[str]:
+    """The targets the suggester leaves out of its ranking for an element, so that under an accepted goal the
+    next best targets are accepted instead: those aimed at developing countries, and those rejected for the
+    element or withdrawn. (A target the element is linked to, or has a proposal for, stays in the ranking: it
+    is still a right answer, only not one to propose again.)"""
+    closed = {vocab.Rejected.value, vocab.Withdrawn.value}
+    return set(developing_country_targets) | {r.notation for r in records if "." in r.notation and r.status in closed}
+
+
+def proposals_for(candidates: Iterable[Candidate], barred: set[str], goal_of: Callable[[str], str]) -> list[Candidate]:
+    """The accepted candidates that become proposals: the targets, and each goal none of whose targets is
+    proposed; none that is barred."""
+    accepted = [c for c in candidates if c.accepted and c.notation not in barred]
+    targets = [c for c in accepted if "." in c.notation]
+    covered = {goal_of(c.notation) for c in targets}
+    return targets + [c for c in accepted if "." not in c.notation and c.notation not in covered]
 
 
 # ---------------------------------------------------------------- the proposals file
 
 
-def proposals_path(config: Config, policy: UrlPolicy, plan: str, data: PlanData | None = None) -> Path:
+def proposals_path(config: Config, policy: UrlPolicy, plan: str, data: PlanData) -> Path:
     """Where a plan's proposals live: `{plan slug}-sdg-forslag.ttl` in the folder of the data file that types
     the plan (`data/` for a project with one plan; `data/kommuner/{k}/` in a national corpus, where two
     municipalities' plans may share a slug)."""
-    name = slugify(policy.path(plan).rsplit("/", 1)[-1]) + PROPOSALS_SUFFIX
+    name = sdg_proposals_file(slugify(policy.path(plan).rsplit("/", 1)[-1]))
     folder = config.data_dir
-    typed_in = data.plan_files.get(plan) if data is not None else None
-    if typed_in is not None and not typed_in.endswith(PROPOSALS_SUFFIX):
+    typed_in = data.plan_files.get(plan)
+    if typed_in is not None and not is_sdg_proposals_file(typed_in):
         candidate = (config.project_dir / typed_in).parent
         if candidate.is_dir():
             folder = candidate
     return folder / name
 
 
-def read_description(loaded: LoadedSources, shown_path: str) -> Description:
+def read_description(loaded: Sources, shown_path: str) -> Description:
     """The triples of one data file, by subject."""
     description: Description = defaultdict(list)
     for source in loaded.files:
@@ -300,16 +286,44 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
 
 
+def _natural(text: str) -> list[object]:
+    """A sort key that orders the numbers in IRIs by value: …/indsats/2 before …/indsats/10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
 class TurtleWriter:
     """Writes descriptions as Turtle with the project's prefixes and IRIs relative to the base."""
 
-    def __init__(self, policy: UrlPolicy) -> None:
+    PREFIXES = frozenset({"plo", "rdfs", "xsd", "dct", "prov", "foaf", "schema", "sdg"})
+
+    def __init__(self, policy: UrlPolicy, vocab: PlanVocabulary) -> None:
         self.policy = policy
-        self.prefixes = [
-            (p, ns)
-            for p, ns in policy.prefixes()
-            if p in {"plo", "rdfs", "xsd", "dct", "prov", "foaf", "schema", "sdg"}
+        self.vocab = vocab
+        self.prefixes = [(p, ns) for p, ns in policy.prefixes() if p in self.PREFIXES]
+        # The order of predicates in a written record (others follow, sorted).
+        order = [
+            RDF_TYPE,
+            RDFS_LABEL,
+            FOAF_NAME,
+            RDFS_COMMENT,
+            vocab.linkSubject,
+            vocab.sdgConcept,
+            vocab.rationale,
+            vocab.method,
+            vocab.status,
+            vocab.confidence,
+            PROV_WAS_ATTRIBUTED_TO,
+            vocab.decidedBy,
+            vocab.decisionDate,
+            PROV_WAS_GENERATED_BY,
+            PROV_WAS_ASSOCIATED_WITH,
+            SCHEMA_SOFTWARE_VERSION,
+            vocab.settings,
+            DCT_CREATED,
+            DCT_MODIFIED,
+            PROV_WAS_DERIVED_FROM,
         ]
+        self.order = {p.value: i for i, p in enumerate(order)}
 
     def iri(self, value: str) -> str:
         for prefix, namespace in self.prefixes:
@@ -321,38 +335,41 @@ class TurtleWriter:
             return f"<{self.policy.path(value)}>"
         return f"<{value}>"
 
-    def term(self, term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
+    def term(self, term: Value) -> str:
         if isinstance(term, ox.NamedNode):
             return self.iri(term.value)
         if isinstance(term, ox.BlankNode):
             raise InputError("blank nodes are not supported in the proposals file")
         if term.language:
             return f'"{_escape(term.value)}"@{term.language}'
-        if term.datatype == DECIMAL and re.fullmatch(r"[+-]?[0-9]*\.[0-9]+", term.value):
+        if term.datatype == XSD_DECIMAL and re.fullmatch(r"[+-]?[0-9]*\.[0-9]+", term.value):
             return term.value
-        if term.datatype.value == XSD + "string":
+        if term.datatype == XSD_STRING:
             return f'"{_escape(term.value)}"'
         return f'"{_escape(term.value)}"^^{self.iri(term.datatype.value)}'
 
-    def document(self, header: str, description: Description, vocab: Vocabulary) -> str:
-        order = {
-            (vocab.term(p).value if "/" not in p and "#" not in p else p): i for i, p in enumerate(PREDICATE_ORDER)
-        }
+    def subject_key(
+        self, subject: str, pairs: list[tuple[ox.NamedNode, Value]]
+    ) -> tuple[int, list[object], tuple[int, int, str]]:
+        """Agents first, then suggestion runs and anything else, then the link records by element and notation."""
+        types = {o for p, o in pairs if p == RDF_TYPE}
+        if types & {PROV_AGENT, PROV_SOFTWARE_AGENT}:
+            return 0, _natural(subject), (0, 0, "")
+        if self.vocab.SDGLink in types:
+            element = next((o.value for p, o in pairs if p == self.vocab.linkSubject), subject)
+            concept = next((o.value for p, o in pairs if p == self.vocab.sdgConcept), "")
+            notation = concept[len(SDG_NS) :] if concept.startswith(SDG_NS) else ""
+            known = re.fullmatch(r"\d+(\.[0-9a-z]+)?", notation)
+            return 2, _natural(element), notation_key(notation) if known else (999, 0, subject)
+        return 1, _natural(subject), (0, 0, "")
+
+    def document(self, header: str, description: Description) -> str:
         lines = [header, ""]
         lines += [f"@prefix {p}: <{self.iri_text(ns)}> ." for p, ns in self.prefixes]
-
-        def subject_key(subject: str) -> tuple[int, list[object]]:
-            rank = 0 if "/agent/" in subject or subject.endswith(SUGGESTER_AGENT_PATH) else 1
-            if rank == 1 and "/sdg/" in subject:
-                rank = 2
-            head, _, tail = subject.rpartition("/sdg/")
-            parts: list[object] = [head, notation_key(tail) if re.fullmatch(r"\d+(\.[0-9a-z]+)?", tail) else tail]
-            return rank, parts
-
-        for subject in sorted(description, key=subject_key):
+        for subject in sorted(description, key=lambda s: self.subject_key(s, description[s])):
             pairs = sorted(
                 set(description[subject]),
-                key=lambda po: (order.get(po[0].value, len(order)), po[0].value, self.term(po[1])),
+                key=lambda po: (self.order.get(po[0].value, len(self.order)), po[0].value, self.term(po[1])),
             )
             lines.append("")
             lines.append(self.iri(subject))
@@ -370,23 +387,38 @@ class TurtleWriter:
         return self.policy.path(namespace) if self.policy.is_local(namespace) else namespace
 
 
+class PendingFile:
+    """A file written to a temporary file beside it, which replaces it on `commit` (or is removed on `discard`)."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        self.temporary = Path(name)
+        try:
+            with open(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except BaseException:
+            self.discard()
+            raise
+
+    def commit(self) -> None:
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        self.temporary.unlink(missing_ok=True)
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Replace the file with `text` only once it is completely written."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with open(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    PendingFile(path, text).commit()
 
 
 FILE_HEADER = """# Proposed links from the elements of a plan to the UN Sustainable Development Goals and targets.
-# Written by `planlod suggest` (see docs/sdg-suggestions.md); decide with `planlod suggest accept|reject LINK`.
-# Open proposals (plo:Proposed) are replaced when the suggester runs again; accepted and rejected records stay
-# as they are, and a rejected goal or target is never proposed again for the same element.
-# Only accepted links count: they become dct:subject triples like the curated links in sdg-koblinger.ttl."""
+# Written by `planlod suggest` (see docs/sdg-suggestions.md) under the linking policy (docs/sdg-linking.md);
+# decide with `planlod suggest accept|reject LINK`. Every record stays in this file: an open proposal
+# (plo:Proposed) waits for a curator, and a goal or target that has any record for an element is never
+# proposed again for it. Only accepted links count: they become dct:subject triples like the curated links."""
 
 
 # ---------------------------------------------------------------- suggesting for a plan
@@ -395,7 +427,7 @@ FILE_HEADER = """# Proposed links from the elements of a plan to the UN Sustaina
 def run_iri(policy: UrlPolicy, plan: str, settings_text: str) -> str:
     """The IRI of a suggestion run: the suggester's version and a digest of its settings under the plan."""
     digest = hashlib.sha256(f"{SUGGESTER_VERSION} {settings_text}".encode()).hexdigest()[:10]
-    return f"{plan}/sdg-forslag/{SUGGESTER_VERSION}-{digest}"
+    return policy.suggestion_run(plan, f"{SUGGESTER_VERSION}-{digest}")
 
 
 def _lit(text: str, lang: str) -> ox.Literal:
@@ -403,143 +435,104 @@ def _lit(text: str, lang: str) -> ox.Literal:
 
 
 def _describe_run(
-    description: Description, plo: Terms, run: str, agent: str, settings_text: str, plan_label: str
+    description: Description, vocab: PlanVocabulary, run: str, agent: str, settings_text: str, plan_label: str
 ) -> None:
     description[run] = [
-        (RDF_TYPE, ox.NamedNode(PROV + "Activity")),
-        (LABEL, _lit(f"Verdensmålsforslag til {plan_label} ({SUGGESTER_NAME} {SUGGESTER_VERSION})", "da")),
-        (LABEL, _lit(f"SDG suggestions for {plan_label} ({SUGGESTER_NAME} {SUGGESTER_VERSION})", "en")),
-        (ASSOCIATED_WITH, ox.NamedNode(agent)),
-        (SOFTWARE_VERSION, ox.Literal(SUGGESTER_VERSION)),
+        (RDF_TYPE, PROV_ACTIVITY),
+        (RDFS_LABEL, _lit(f"Verdensmålsforslag til {plan_label} ({SUGGESTER_NAME} {SUGGESTER_VERSION})", "da")),
+        (RDFS_LABEL, _lit(f"SDG suggestions for {plan_label} ({SUGGESTER_NAME} {SUGGESTER_VERSION})", "en")),
+        (PROV_WAS_ASSOCIATED_WITH, ox.NamedNode(agent)),
+        (SCHEMA_SOFTWARE_VERSION, ox.Literal(SUGGESTER_VERSION)),
+        (PROV_USED, SDG_KOS),
+        (vocab.settings, ox.Literal(settings_text)),
     ]
-    description[run].append((ox.NamedNode(PROV + "used"), ox.NamedNode(SDG_NS.rstrip("/"))))
-    description[run].append((plo.settings, ox.Literal(settings_text)))
 
 
 def _describe_suggester(description: Description, agent: str) -> None:
     description[agent] = [
-        (RDF_TYPE, ox.NamedNode(PROV + "SoftwareAgent")),
-        (LABEL, _lit(SUGGESTER_NAME, "da")),
-        (LABEL, _lit(SUGGESTER_NAME, "en")),
+        (RDF_TYPE, PROV_SOFTWARE_AGENT),
+        (RDFS_LABEL, _lit(SUGGESTER_NAME, "da")),
+        (RDFS_LABEL, _lit(SUGGESTER_NAME, "en")),
         (FOAF_NAME, ox.Literal(SUGGESTER_NAME)),
-        (COMMENT, _lit("planlods program, der foreslår koblinger til FN's verdensmål og delmål.", "da")),
-        (COMMENT, _lit("planlod's program that suggests links to the UN SDGs and targets.", "en")),
+        (RDFS_COMMENT, _lit("planlods program, der foreslår koblinger til FN's verdensmål og delmål.", "da")),
+        (RDFS_COMMENT, _lit("planlod's program that suggests links to the UN SDGs and targets.", "en")),
     ]
-
-
-def proposals_for(
-    element: Element, candidates: list[Candidate], concepts_goal: Callable[[str], str]
-) -> list[Candidate]:
-    """The accepted candidates that become proposals: goals for a focus area; targets (or a goal none of whose
-    targets is accepted) for a headline goal or focus point."""
-    accepted = [c for c in candidates if c.accepted]
-    if element.kind == "area":
-        return [c for c in accepted if "." not in c.notation]
-    targets = [c for c in accepted if "." in c.notation]
-    covered = {concepts_goal(c.notation) for c in targets}
-    goals = [c for c in accepted if "." not in c.notation and c.notation not in covered]
-    return targets + goals
 
 
 def suggest_for_plan(
     config: Config,
-    loaded: LoadedSources,
+    loaded: Sources,
     suggester: Suggester,
     plan_given: str,
     today: str,
     wrap: Callable[[Iterable[Element]], Iterator[Element]] | None = None,
     data: PlanData | None = None,
 ) -> PlanProposals:
-    """Propose links for every element of the plan and (re)write its proposals file (`data`: the index of the
-    loaded data, when the caller made it once for many plans)."""
+    """Propose links for every headline goal and focus point of the plan and add them to its proposals file
+    (`data`: the index of the loaded data, when the caller made it once for many plans)."""
     policy = UrlPolicy(config.base_iri)
-    vocab = Vocabulary.for_policy(policy)
-    plo = Terms(vocab)
+    vocab = vocabulary(policy)
     data = data or PlanData.of(loaded, vocab)
-    plan = find_plan(loaded, policy, plan_given, data)
+    plan = find_plan(policy, plan_given, data)
     path = proposals_path(config, policy, plan, data)
     shown = display_path(path, config.project_dir)
-    elements = plan_elements(loaded, vocab, plan, data)
+    elements = plan_elements(vocab, plan, data)
     if not elements:
-        raise InputError(f"{policy.short(plan)}: the plan has no focus areas to suggest for")
-    records = data.records
-    taken: dict[str, set[str]] = defaultdict(set)  # element -> concepts any record (elsewhere or decided) holds
-    previous = read_description(loaded, shown)
-    for record in records.values():
-        if record.get("file") == shown and record.get("status") == plo.Proposed.value:
-            continue
-        if "linkSubject" in record and "sdgConcept" in record:
-            taken[record["linkSubject"]].add(record["sdgConcept"])
-    # Keep every decided record (and the agents and runs they name); drop open proposals.
-    kept: Description = defaultdict(list)
-    open_created: dict[str, ox.Literal] = {}
-    for subject, pairs in previous.items():
-        previous_record = records.get(subject)
-        if previous_record is not None and previous_record.get("status") == plo.Proposed.value:
-            for predicate, obj in pairs:
-                if predicate == CREATED and isinstance(obj, ox.Literal):
-                    open_created[subject] = obj
-            continue
-        kept[subject] = list(pairs)
-    kept_links = sum(1 for s in kept if s in records)
-    settings_text = f"{suggester.settings.as_text()} sources_off={suggester.knowledge.sources.settings() or 'none'}"
-    agent = policy.base + SUGGESTER_AGENT_PATH
+        raise InputError(f"{policy.short(plan)}: the plan has no headline goals or focus points to suggest for")
+    description = read_description(loaded, shown)  # every record already in the file stays as it is
+    kept = sum(1 for s in description if s in data.records)
+    knowledge = suggester.knowledge
+    targets_by_goal: dict[str, list[str]] = defaultdict(list)
+    for notation, concept in knowledge.concepts.items():
+        if not concept.is_goal:
+            targets_by_goal[concept.goal].append(notation)
+    settings_text = f"{suggester.settings.as_text()} sources_off={knowledge.sources.settings() or 'none'}"
+    agent = policy.suggester
     run = run_iri(policy, plan, settings_text)
     plan_label = policy.short(plan).rsplit("/", 1)[-1]
-    source = plan_source(loaded, plan, data)
-    description: Description = defaultdict(list, kept)
+    source = plan_source(plan, data)
     proposed = 0
     by_kind: dict[str, int] = defaultdict(int)
-    goal_of = suggester.knowledge.goal_of
     for element in wrap(elements) if wrap else elements:
         if not element.text.strip():
             continue
-        analysis = suggester.analyse(element.text, "da", exclude_element=element.iri)
-        linked_goals = {
-            goal_of(c[len(SDG_NS) :]) for c in taken[element.iri] if c[len(SDG_NS) :] in suggester.knowledge.concepts
-        }
-        for candidate in proposals_for(element, [*analysis.goals, *analysis.targets], goal_of):
-            concept = SDG_NS + candidate.notation
-            if concept in taken[element.iri]:
-                continue
-            if "." not in candidate.notation and candidate.notation in linked_goals:
-                continue  # the element already has a link within this goal
-            link = f"{element.iri}/sdg/{candidate.notation}"
-            if link in records and link not in previous:
-                continue  # an IRI another file already uses
-            reason = explain(candidate, suggester.knowledge, analysis.neighbours)
+        records = data.records_of(element.iri)
+        barred = barred_concepts(records, vocab, lambda g: targets_by_goal.get(g, ()))
+        barred |= data.developing_country_targets
+        left_out = frozenset(passed_over(records, vocab, data.developing_country_targets))
+        analysis = suggester.analyse(element.text, "da", exclude_element=element.iri, barred=left_out)
+        for candidate in proposals_for([*analysis.goals, *analysis.targets], barred, knowledge.goal_of):
+            link = policy.sdg_link(element.iri, candidate.notation)
+            if link in data.records or link in description:
+                continue  # an IRI a record already has (for another element or concept: data written by hand)
+            reason = explain(candidate, knowledge, analysis.neighbours, element.text)
             kind_da = "delmål" if "." in candidate.notation else "verdensmål"
             kind_en = "target" if "." in candidate.notation else "Goal"
-            record_pairs: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal | ox.BlankNode]] = [
-                (RDF_TYPE, plo.SDGLink),
-                (LABEL, _lit(f"{element.label_da} → {kind_da} {candidate.notation} (forslag)", "da")),
-                (LABEL, _lit(f"{element.label_en} → {kind_en} {candidate.notation} (suggestion)", "en")),
-                (plo.linkSubject, ox.NamedNode(element.iri)),
-                (plo.sdgConcept, ox.NamedNode(concept)),
-                (plo.rationale, _lit(reason.da, "da")),
-                (plo.rationale, _lit(reason.en, "en")),
-                (plo.method, plo.Suggested),
-                (plo.status, plo.Proposed),
-                (plo.confidence, ox.Literal(f"{candidate.score:.3f}", datatype=DECIMAL)),
-                (ATTRIBUTED_TO, ox.NamedNode(agent)),
-                (GENERATED_BY, ox.NamedNode(run)),
-                (CREATED, open_created.get(link, ox.Literal(today, datatype=DATE))),
+            record: list[tuple[ox.NamedNode, Value]] = [
+                (RDF_TYPE, vocab.SDGLink),
+                (RDFS_LABEL, _lit(f"{element.label_da} → {kind_da} {candidate.notation} (forslag)", "da")),
+                (RDFS_LABEL, _lit(f"{element.label_en} → {kind_en} {candidate.notation} (suggestion)", "en")),
+                (vocab.linkSubject, ox.NamedNode(element.iri)),
+                (vocab.sdgConcept, ox.NamedNode(SDG_NS + candidate.notation)),
+                (vocab.rationale, _lit(reason.da, "da")),
+                (vocab.rationale, _lit(reason.en, "en")),
+                (vocab.method, vocab.Suggested),
+                (vocab.status, vocab.Proposed),
+                (vocab.confidence, ox.Literal(f"{candidate.score:.3f}", datatype=XSD_DECIMAL)),
+                (PROV_WAS_ATTRIBUTED_TO, ox.NamedNode(agent)),
+                (PROV_WAS_GENERATED_BY, ox.NamedNode(run)),
+                (DCT_CREATED, ox.Literal(today, datatype=XSD_DATE)),
             ]
             if source is not None:
-                record_pairs.append((DERIVED_FROM, source))
-            description[link] = record_pairs
+                record.append((PROV_WAS_DERIVED_FROM, source))
+            description[link] = record
             proposed += 1
             by_kind[element.kind] += 1
     if proposed:
         _describe_suggester(description, agent)
-        _describe_run(description, plo, run, agent, settings_text, plan_label)
-    write_atomically(path, TurtleWriter(policy).document(FILE_HEADER, description, vocab))
-    skipped = sum(
-        1
-        for r in records.values()
-        if r.get("file") == shown and r.get("status") in (plo.Rejected.value, plo.Accepted.value)
-    )
-    return PlanProposals(path, len(elements), proposed, kept_links, skipped, dict(by_kind))
+        _describe_run(description, vocab, run, agent, settings_text, plan_label)
+        write_atomically(path, TurtleWriter(policy, vocab).document(FILE_HEADER, description))
+    return PlanProposals(path, len(elements), proposed, kept, dict(by_kind))
 
 
 # ---------------------------------------------------------------- curation decisions
@@ -556,58 +549,119 @@ def curator_agent(config: Config, policy: UrlPolicy) -> tuple[str, str]:
     slug = slugify(name)
     if not slug:
         raise ConfigError(f"curator {name!r}: the name needs at least one letter or digit")
-    return policy.base + "agent/" + slug, name
+    return policy.agent(slug), name
 
 
-def decide(config: Config, loaded: LoadedSources, links: list[str], accept: bool, now: str) -> list[Decision]:
-    """Accept or reject proposed links; each file holding one of them is rewritten once."""
+def _describe_curator(description: Description, agent: str, name: str) -> None:
+    description[agent] = [
+        (RDF_TYPE, PROV_AGENT),
+        (RDF_TYPE, FOAF_PERSON),
+        (RDFS_LABEL, _lit(name, "da")),
+        (RDFS_LABEL, _lit(name, "en")),
+        (FOAF_NAME, ox.Literal(name)),
+        (RDFS_COMMENT, _lit("Kurator, der har taget stilling til foreslåede verdensmålskoblinger.", "da")),
+        (RDFS_COMMENT, _lit("Curator who decided on proposed SDG links.", "en")),
+    ]
+
+
+def _decided(
+    pairs: list[tuple[ox.NamedNode, Value]], vocab: PlanVocabulary, status: ox.NamedNode, agent: str, today: str
+) -> list[tuple[ox.NamedNode, Value]]:
+    """A record's triples with the decision: status, who decided, when, and the date it changed."""
+    replaced = (vocab.status, vocab.decidedBy, vocab.decisionDate, DCT_MODIFIED)
+    kept = [(p, o) for p, o in pairs if p not in replaced]
+    date = ox.Literal(today, datatype=XSD_DATE)
+    return [
+        *kept,
+        (vocab.status, status),
+        (vocab.decidedBy, ox.NamedNode(agent)),
+        (vocab.decisionDate, date),
+        (DCT_MODIFIED, date),
+    ]
+
+
+def decide(config: Config, loaded: Sources, links: list[str], accept: bool, today: str) -> list[Decision]:
+    """Accept or reject proposed links (`today`: the decision's date, xsd:date). Each file holding one of them
+    is rewritten once, and only when the data with every decision still conform to the shapes where the decided
+    links are concerned; otherwise NonConforming names what the shapes refuse, and nothing is written."""
     policy = UrlPolicy(config.base_iri)
-    vocab = Vocabulary.for_policy(policy)
-    plo = Terms(vocab)
-    records = link_records(loaded, vocab)
+    vocab = vocabulary(policy)
+    data = PlanData.of(loaded, vocab)
     agent, name = curator_agent(config, policy)
-    status = plo.Accepted if accept else plo.Rejected
-    targets: dict[str, list[str]] = defaultdict(list)
+    status = vocab.Accepted if accept else vocab.Rejected
+    by_file: dict[str, list[str]] = defaultdict(list)
     for given in links:
-        iri = given if "://" in given else policy.base + given.strip().lstrip("/")
-        record = records.get(iri)
+        iri = policy.setting(given)
+        record = data.records.get(iri)
         if record is None:
             raise InputError(f"{given}: no SDG link record with this IRI in the data")
-        if not record["file"].endswith(PROPOSALS_SUFFIX):
+        if not is_sdg_proposals_file(record.file):
             raise InputError(
-                f"{given}: a curated record in {record['file']}; planlod suggest decides only proposals "
-                f"(files ending in {PROPOSALS_SUFFIX}); edit the curated record there"
+                f"{given}: a curated record in {record.file}; planlod suggest decides only proposals "
+                f"(files named {sdg_proposals_file('{plan}')}); edit the curated record there"
             )
-        targets[record["file"]].append(iri)
-    decisions = []
-    for shown, iris in sorted(targets.items()):
+        if iri not in by_file[record.file]:
+            by_file[record.file].append(iri)
+    decisions: list[Decision] = []
+    rewritten: dict[str, Description] = {}
+    for shown, iris in sorted(by_file.items()):
         description = read_description(loaded, shown)
-        changed_any = False
         for iri in iris:
             pairs = description[iri]
-            current = next((o for p, o in pairs if p == plo.status), None)
-            reviewer = next((o for p, o in pairs if p == plo.reviewedBy), None)
-            if current == status and reviewer == ox.NamedNode(agent):
+            current = next((o for p, o in pairs if p == vocab.status), None)
+            decider = next((o for p, o in pairs if p == vocab.decidedBy), None)
+            if current == status and decider == ox.NamedNode(agent):
                 decisions.append(Decision(iri, shown, False, status.value))
                 continue
-            pairs = [(p, o) for p, o in pairs if p not in (plo.status, plo.reviewedBy, plo.reviewed)]
-            pairs += [
-                (plo.status, status),
-                (plo.reviewedBy, ox.NamedNode(agent)),
-                (plo.reviewed, ox.Literal(now, datatype=DATETIME)),
-            ]
-            description[iri] = pairs
+            description[iri] = _decided(pairs, vocab, status, agent, today)
             decisions.append(Decision(iri, shown, True, status.value))
-            changed_any = True
-        if changed_any:
-            description[agent] = [
-                (RDF_TYPE, ox.NamedNode(PROV + "Agent")),
-                (RDF_TYPE, ox.NamedNode(FOAF + "Person")),
-                (LABEL, _lit(name, "da")),
-                (LABEL, _lit(name, "en")),
-                (FOAF_NAME, ox.Literal(name)),
-                (COMMENT, _lit("Kurator, der har taget stilling til foreslåede verdensmålskoblinger.", "da")),
-                (COMMENT, _lit("Curator who decided on proposed SDG links.", "en")),
-            ]
-            write_atomically(config.project_dir / shown, TurtleWriter(policy).document(FILE_HEADER, description, vocab))
+            rewritten[shown] = description
+    if not rewritten:
+        return decisions
+    writer = TurtleWriter(policy, vocab)
+    pending: dict[str, PendingFile] = {}
+    try:
+        for shown, description in rewritten.items():
+            _describe_curator(description, agent, name)
+            pending[shown] = PendingFile(config.project_dir / shown, writer.document(FILE_HEADER, description))
+        refused = _refusals(config, loaded, pending, policy, {d.link for d in decisions if d.changed})
+        if refused:
+            verb = "accept" if accept else "reject"
+            raise NonConforming(
+                f"planlod suggest {verb}: the shapes refuse this decision, so nothing was written:\n"
+                + "\n".join(f"  {line}" for line in refused)
+            )
+        for file in pending.values():
+            file.commit()
+    finally:
+        for file in pending.values():
+            file.discard()
     return decisions
+
+
+def _parsed(text: str, base_iri: str) -> tuple[ox.Triple, ...]:
+    """The triples of a file planlod has written (no blank nodes, no RDF-star)."""
+    return tuple(
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(text.encode("utf-8"), ox.RdfFormat.TURTLE, base_iri=base_iri)
+    )
+
+
+def _refusals(
+    config: Config, loaded: Sources, pending: dict[str, PendingFile], policy: UrlPolicy, decided: set[str]
+) -> list[str]:
+    """The violations the data would have after the decisions that concern a decided link (as the focus node
+    or as the value: the link it clashes with); each as the line `planlod validate` prints."""
+    files: list[SourceFile] = []
+    for source in loaded.files:
+        if source.path in pending:
+            files.append(SourceFile(source.path, Role.DATA, _parsed(pending[source.path].text, config.base_iri)))
+        else:
+            files.append(source)
+    report = run_validation(Sources(tuple(files)), policy)
+    shorts = {policy.short(link) for link in decided}
+    return [
+        finding.as_line()
+        for finding in report.findings
+        if finding.severity == "Violation" and (finding.focus in decided or finding.value in shorts)
+    ]

@@ -1,6 +1,7 @@
 """Scoring: how strongly a text points at each SDG goal and target, and which the suggester accepts.
 
-Stage: suggest/scoring. Imports `suggest.text` and `suggest.knowledge` only.
+Stage: suggest (scoring). Imports `errors`, `suggest.knowledge`, `suggest.queries`, `suggest.semantic` and
+`suggest.text`.
 Method (docs/sdg-suggestions.md): the text's lemmas (and, in Danish, the known parts of its compounds) are
 matched against the terms of every goal and target; each matched term counts by how specific it is (how few
 goals share it) and by its source; overlapping matches count once. The most similar curated examples add
@@ -254,9 +255,15 @@ class Suggester:
         return goals.similarities(vector), targets.similarities(vector)
 
     def analyse(
-        self, text: str, lang: str | None = None, exclude_group: str | None = None, exclude_element: str | None = None
+        self,
+        text: str,
+        lang: str | None = None,
+        exclude_group: str | None = None,
+        exclude_element: str | None = None,
+        barred: frozenset[str] = frozenset(),
     ) -> Analysis:
-        """Score every goal and target for one text and decide which are accepted."""
+        """Score every goal and target for one text and decide which are accepted. `barred` targets (notations)
+        are neither listed nor accepted, so that under an accepted goal its next best targets are."""
         lang = lang or detect_language(text)
         settings, concepts = self.settings, self.knowledge.concepts
         by_concept: dict[str, list[Match]] = defaultdict(list)
@@ -332,7 +339,7 @@ class Suggester:
         mean_target = sum(target_sims.values()) / len(target_sims) if target_sims else 0.0
         target_scores: dict[str, tuple[float, float, tuple[Match, ...]]] = {}
         for notation, concept in concepts.items():
-            if concept.is_goal:
+            if concept.is_goal or notation in barred:
                 continue
             cover = tuple(_best_cover(by_concept.get(notation, [])))
             own = sum(m.weight for m in cover) + example_evidence.get(notation, 0.0)

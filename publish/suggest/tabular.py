@@ -1,6 +1,6 @@
 """The CSV mode: suggestions for any texts, for researchers and for evaluation.
 
-Stage: suggest/tabular. Imports `errors`, `suggest.knowledge`, `suggest.scoring`.
+Stage: suggest (the CSV mode). Imports `errors`, `suggest.knowledge` and `suggest.scoring`.
 Input: a UTF-8 CSV file with a header row; one column holds the texts, one the ids. Output: a CSV file with
 the columns `id, sdg, score, accepted`, one row per goal or target the suggester lists for a text (goals and
 targets in UN order), written to a temporary file that replaces the output only when everything succeeded.

@@ -1,6 +1,6 @@
 """Text analysis for the SDG suggester: language, words, lemmas, Danish compounds.
 
-Stage: suggest/text (text analysis). Imports simplemma only; nothing from the rest of planlod.
+Stage: suggest (text analysis). Imports simplemma only; nothing from the rest of planlod.
 Everything here is deterministic and offline: simplemma's dictionaries ship inside its wheel.
 """
 
