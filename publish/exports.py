@@ -4,12 +4,15 @@ Stage: exports (called by `build`). Imports `config`, `escaping`, `model`, `name
 link rows, coverage matrices), `urls` and `vocab`. Output is bytes, UTF-8, sorted and independent of the clock: the same
 data give the same bytes.
 
-- `sdg_links_csv`: one row per SDG link record (any status), RFC 4180 (comma, CRLF, quotes where needed).
+- `sdg_links_csv`: one row per SDG link record (any status: count only `plo:Accepted` rows), with the suggester's
+  confidence where it computed one; RFC 4180 (comma, CRLF, quotes where needed).
 - Every CSV/TSV cell goes through the escaping policy's `spreadsheet_row`: a text a spreadsheet would run as a
   formula (starting with `=`, `+`, `-`, `@`) gets a leading apostrophe.
 - `sdg_links_sssom`: SSSOM/TSV (https://mapping-commons.github.io/sssom/) with its YAML metadata block: accepted
   links as `skos:relatedMatch` (never exactMatch: a focus point is not the same thing as an SDG target),
-  rejected links with `predicate_modifier: Not`, proposed links left out (they are not yet assertions).
+  rejected links with `predicate_modifier: Not`, proposed and withdrawn links left out (they are not
+  assertions); `mapping_justification` tells manual curation from the suggester's lexical and semantic matching,
+  which comes with its `confidence` and the curator who decided it (`reviewer_id`).
 - `coverage_csv`: the coverage matrices of `plans.coverage_matrix` (per plan, focus areas × the 17 goals) as one
   table.
 """
@@ -56,6 +59,7 @@ CSV_COLUMNS = (
     "status",
     "rationale_da",
     "rationale_en",
+    "confidence",
 )
 
 
@@ -98,6 +102,7 @@ def sdg_links_csv(data: Iterable[ox.Triple] | DataIndex, policy: UrlPolicy) -> b
                     _short(policy, r.status),
                     r.rationale_da,
                     r.rationale_en,
+                    r.confidence,
                 )
             )
         )
@@ -125,10 +130,20 @@ def to_curie(iri: str, prefixes: dict[str, str]) -> str:
 
 
 def mapping_justification(row: LinkRow, vocab: PlanVocabulary) -> str:
-    """The SEMAPV justification: a person chose the link (curated, or picked where the plan names the SDGs)."""
+    """The SEMAPV justification: manual curation where a person chose the link (curated, or stated in the plan);
+    composite matching where `planlod suggest` found it, by lexical matching (search queries, term lists) combined
+    with semantic similarity (sentence embeddings), then a curator decided (the row's `reviewer_id`, with the
+    suggester's `confidence`); unspecified for any other method."""
     if row.method in (vocab.Curated.value, vocab.StatedInPlan.value):
         return "semapv:ManualMappingCuration"
+    if row.method == vocab.Suggested.value:
+        return "semapv:CompositeMatching"
     return "semapv:UnspecifiedMatching"
+
+
+def reviewers(row: LinkRow) -> tuple[str, ...]:
+    """Who decided the link, where not the one who established it: the curator of a suggestion."""
+    return tuple(agent for agent in row.decided_by if agent not in row.authors)
 
 
 def _cell(value: str) -> str:
@@ -173,7 +188,9 @@ def sdg_links_sssom(data: Iterable[ox.Triple] | DataIndex, policy: UrlPolicy, co
     rows = [r for r in link_rows(index, vocab) if r.accepted or r.rejected]
     columns = ["subject_id", "subject_label", "predicate_id"]
     columns += ["predicate_modifier"] if any(r.rejected for r in rows) else []
-    columns += ["object_id", "object_label", "mapping_justification", "author_id", "mapping_date"]
+    columns += ["object_id", "object_label", "mapping_justification", "author_id"]
+    columns += ["reviewer_id"] if any(reviewers(r) for r in rows) else []
+    columns += ["mapping_date"]
     columns += ["confidence"] if any(r.confidence for r in rows) else []
     columns += ["curation_rule", "comment"]
     buffer = io.StringIO(newline="")
@@ -189,6 +206,7 @@ def sdg_links_sssom(data: Iterable[ox.Triple] | DataIndex, policy: UrlPolicy, co
             "object_label": r.concept.label_en,
             "mapping_justification": mapping_justification(r, vocab),
             "author_id": "|".join(to_curie(a, prefixes) for a in r.authors),
+            "reviewer_id": "|".join(to_curie(a, prefixes) for a in reviewers(r)),
             "mapping_date": r.created,
             "confidence": r.confidence,
             "curation_rule": to_curie(r.method, prefixes) if r.method else "",

@@ -4,20 +4,29 @@ data."""
 from __future__ import annotations
 
 import csv
+import io
 import socket
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph
 
 from publish.config import load_config
+from publish.dumps import site_data
+from publish.exports import coverage_csv, sdg_links_csv, sdg_links_sssom
 from publish.load import Role, load_sources
 from publish.model import derived_triples, vocabulary
+from publish.plans import as_index, coverage_matrix
+from publish.query import SiteGraph
+from publish.render import Renderer
+from publish.sparql import load_dataset
 from publish.suggest.progress import plain_line
 from publish.suggest.records import Record, barred_concepts, passed_over, proposals_for
 from publish.suggest.scoring import Candidate, Suggester
-from publish.urls import UrlPolicy
+from publish.urls import UrlPolicy, page_dir
+from publish.views import SiteView, Views
 from publish.vocab import (
     DCT_MODIFIED,
     DCT_SUBJECT,
@@ -33,6 +42,9 @@ from publish.vocab import (
 )
 
 from .conftest import ROOT, run_planlod
+from .test_exports import parse_sssom
+from .test_queries import EXAMPLES, run_example
+from .test_serve import write_dump
 
 PLAN = "ambitioner-og-retning-2020"
 PROPOSALS = f"data/{PLAN}-sdg-forslag.ttl"
@@ -509,3 +521,132 @@ def test_a_decision_without_its_curator_is_reported(project: Path, monkeypatch: 
     )
     result = run_planlod("validate", "--strict", "--project", str(project))
     assert result.code == 1 and "plo:decidedBy" in result.out and "Warning" in result.out
+
+
+# ---------------------------------------------------------------- curation as data: pages, coverage, exports, queries
+
+
+@dataclass(frozen=True)
+class Published:
+    """What the site publishes from a project's data: answers, counts, exports and the pages' views."""
+
+    examples: dict[str, object]
+    coverage: bytes
+    sssom: list[dict[str, str]]
+    links_csv: list[dict[str, str]]
+    subjects: set[ox.Triple]
+    views: Views
+
+
+def published(project: Path, tmp_path: Path) -> Published:
+    config = load_config(project, environ={})
+    policy = UrlPolicy(config.base_iri)
+    sources = load_sources(config)
+    data = site_data(sources, policy)
+    dataset = load_dataset(write_dump(config, tmp_path / "dump" / "latest.nt"), config.base_iri)
+    counted = ("02-fokuspunkter-per-verdensmaal", "03-fokuspunkter-per-delmaal", "04-daekning", "09-omraade-som-graf")
+    answers = {name: run_example(dataset, EXAMPLES[name]) for name in counted}
+    examples = {name: set(a) if isinstance(a, Graph) else a for name, a in answers.items()}  # a graph: its triples
+    everything = data + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE))
+    index = as_index(everything)
+    matrices = coverage_matrix(index, policy)
+    _meta, sssom = parse_sssom(sdg_links_sssom(index, policy, config))
+    rows = list(csv.DictReader(io.StringIO(sdg_links_csv(index, policy).decode("utf-8"), newline="")))
+    graph = SiteGraph(data + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE, Role.SHAPES)), policy)
+    return Published(
+        examples,
+        coverage_csv(matrices),
+        sssom,
+        rows,
+        {t for t in data if t.predicate == DCT_SUBJECT},
+        Views(graph, config, policy, matrices),
+    )
+
+
+def rendered(found: Published, element: ox.NamedNode, lang: str) -> str:
+    """The element's page as the build renders it."""
+    views = found.views
+    renderer = Renderer(views.config.site_dir)
+    here = page_dir(views.policy.path(element.value), lang)
+    view = views.entities.page(element, lang, "{}")
+    kinds = views.entities.kind(element)
+    return renderer.render(
+        renderer.entity_template(kinds),
+        lang,
+        here,
+        page=view,
+        site=SiteView.from_config(views.config, views.g),
+        extra=views.entities.extra(element, kinds, lang, here),
+        other_lang_href=view.other_lang_href,
+    ).decode("utf-8")
+
+
+def test_a_proposal_is_shown_apart_and_counted_nowhere_until_accepted(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = published(project, tmp_path / "before")
+    links = write_proposals(project, [("sundhed/indsats/2", "16.6"), ("sundhed/indsats/2", "16.7")])
+    proposal, other = links["sundhed/indsats/2 16.6"], links["sundhed/indsats/2 16.7"]
+    proposed = published(project, tmp_path / "proposed")
+
+    # Not counted: the example queries' answers, the coverage, dct:subject and SSSOM are as before.
+    assert proposed.examples == before.examples
+    assert proposed.coverage == before.coverage
+    assert proposed.subjects == before.subjects
+    assert proposed.sssom == before.sssom
+    # The tidy CSV lists every record with its status (and the suggester's confidence): count only Accepted rows.
+    row = next(r for r in proposed.links_csv if r["link"].endswith(proposal))
+    assert (row["status"], row["confidence"]) == ("plo:Proposed", "0.9")
+
+    # Shown on the element's page apart from its accepted links, with confidence and explanation.
+    element = ox.NamedNode(proposed.views.policy.iri(f"{AREAS}/sundhed/indsats/2"))
+    page = proposed.views.entities.page(element, "da", "{}")
+    assert [link.badge.code for link in page.proposed_links] == ["16.6", "16.7"]
+    assert all(link.confidence == "0,90" and link.rationale == "Maskinelt forslag." for link in page.proposed_links)
+    assert page.accepted_links and not {link.badge.code for link in page.accepted_links} & {"16.6", "16.7"}
+    assert not [badge.code for badge in page.badges if badge.code.startswith("16")]
+    assert proposed.views.entities.page(element, "en", "{}").proposed_links[0].confidence == "0.90"
+    markup = rendered(proposed, element, "da")
+    accepted_part = markup[markup.index('id="sdg-links"') : markup.index('id="sdg-proposed"')]
+    proposed_part = markup[markup.index('id="sdg-proposed"') :]
+    proposed_part = proposed_part[: proposed_part.index("</section>")]
+    assert "16.6" not in accepted_part and "3.8" in accepted_part
+    assert (
+        "afventer en kurator" in proposed_part and '<data class="confidence" value="0.90">0,90</data>' in proposed_part
+    )
+    assert "Maskinelt forslag." in proposed_part and "16.6" in proposed_part and "16.7" in proposed_part
+
+    # Accepted: counted everywhere, with the curator; rejected: kept, shown apart, negated in SSSOM.
+    monkeypatch.setenv("PLANLOD_CURATOR", "Test Kurator")
+    assert run_planlod("suggest", "--project", str(project), "accept", proposal).code == 0
+    assert run_planlod("suggest", "--project", str(project), "reject", other).code == 0
+    decided = published(project, tmp_path / "decided")
+    assert decided.examples["02-fokuspunkter-per-verdensmaal"] != before.examples["02-fokuspunkter-per-verdensmaal"]
+    assert decided.coverage != before.coverage
+    assert decided.subjects - before.subjects == {
+        ox.Triple(element, DCT_SUBJECT, ox.NamedNode(SDG_NS + "16.6")),
+    }
+    known = {(r["subject_id"], r["object_id"]) for r in before.sssom}
+    new = [r for r in decided.sssom if (r["subject_id"], r["object_id"]) not in known]
+    assert sorted((r["object_id"], r["predicate_modifier"]) for r in new) == [("sdg:16.6", ""), ("sdg:16.7", "Not")]
+    for r in new:
+        assert r["mapping_justification"] == "semapv:CompositeMatching"
+        assert r["confidence"] == "0.9"
+        assert r["author_id"] == "planlod:agent/planlod-forslag"
+        assert r["reviewer_id"] == "planlod:agent/test-kurator"
+    curated = [r for r in decided.sssom if (r["subject_id"], r["object_id"]) in known]
+    assert len(curated) == len(before.sssom)
+    assert {r["mapping_justification"] for r in curated} == {"semapv:ManualMappingCuration"}
+    assert not any(r["reviewer_id"] for r in curated), "a curated link's curator is its author"
+    page = decided.views.entities.page(element, "da", "{}")
+    assert not page.proposed_links
+    accepted = next(link for link in page.accepted_links if link.badge.code == "16.6")
+    assert accepted.decided_by is not None and accepted.decided_by.text == "Test Kurator"
+    assert accepted.decision_date and accepted.confidence == "0,90"
+    assert [link.badge.code for link in page.closed_links if link.badge.code.startswith("16")] == ["16.7"]
+    assert [badge.code for badge in page.badges if badge.code.startswith("16")] == ["16.6"]
+    markup = rendered(decided, element, "en")
+    closed_part = markup[markup.index('id="sdg-closed"') :]
+    closed_part = closed_part[: closed_part.index("</section>")]
+    assert "Rejected and withdrawn links" in closed_part and "16.7" in closed_part and "16.6" not in closed_part
+    assert "Decided by" in closed_part and "Test Kurator" in closed_part

@@ -110,6 +110,8 @@ class LinkRow:
     confidence: str
     accepted: bool
     rejected: bool
+    proposed: bool = False  # awaiting a curator: shown apart, never counted
+    decided_by: tuple[str, ...] = ()  # plo:decidedBy: who accepted, rejected or withdrew it
 
 
 def _kind(index: DataIndex, vocab: PlanVocabulary, item: ox.NamedNode) -> str:
@@ -152,6 +154,8 @@ def _row(index: DataIndex, vocab: PlanVocabulary, link: ox.NamedNode, plan: str,
         confidence=confidence,
         accepted=status == vocab.Accepted,
         rejected=status == vocab.Rejected,
+        proposed=status == vocab.Proposed,
+        decided_by=tuple(a.value for a in index.iris(link, vocab.decidedBy)),
     )
 
 

@@ -231,6 +231,8 @@ class EntityViews:
             concept_labels = self.g.labels(concept)
             method = self.g.value(record, vocab.method)
             status = self.g.value(record, vocab.status)
+            decider = self.g.value(record, vocab.decidedBy)
+            decided = self.g.value(record, vocab.decisionDate)
             views.append(
                 SDGLinkView(
                     self.links.badge(concept, from_dir, lang),
@@ -241,10 +243,34 @@ class EntityViews:
                     self.g.label(method, lang) if method is not None else "",
                     self.g.label(status, lang) if status is not None else "",
                     self.links.link(record, from_dir, lang),
+                    state=self.link_state(status),
+                    confidence=self.confidence(record, lang),
+                    decided_by=self.links.link(decider, from_dir, lang) if decider is not None else None,
+                    decision_date=decided.value if isinstance(decided, ox.Literal) else "",
                 )
             )
-        views.sort(key=lambda v: sdg_sort_key(v.badge.iri))
+        order = {"accepted": 0, "proposed": 1, "closed": 2}
+        views.sort(key=lambda v: (order[v.state], sdg_sort_key(v.badge.iri), v.record.title))
         return tuple(views)
+
+    def link_state(self, status: Term | None) -> str:
+        """Which of the page's lists a record with this status goes in: accepted, proposed or closed."""
+        if status == self.vocab.Accepted:
+            return "accepted"
+        if status == self.vocab.Proposed:
+            return "proposed"
+        return "closed"
+
+    def confidence(self, record: ox.NamedNode, lang: str) -> str:
+        """The record's plo:confidence with two decimals, as the language writes them ("" when it has none)."""
+        value = self.g.value(record, self.vocab.confidence)
+        if not isinstance(value, ox.Literal):
+            return ""
+        try:
+            shown = f"{float(value.value):.2f}"
+        except ValueError:
+            return value.value
+        return shown.replace(".", ",") if lang == "da" else shown
 
     def corrections(self, entity: ox.NamedNode, lang: str) -> tuple[CorrectionView, ...]:
         """Corrections of the entity's text."""

@@ -84,7 +84,11 @@ class BadgeView:
 
 @dataclass(frozen=True)
 class SDGLinkView:
-    """An SDG link record as the element's page shows it."""
+    """An SDG link record as the element's page shows it.
+
+    `state` sorts it into the page's three lists (docs/sdg-linking.md, section 6): "accepted" (the link holds and
+    is counted), "proposed" (a suggestion awaiting a curator, with its `confidence`; not counted) or "closed"
+    (rejected or withdrawn: kept so that the reason stays visible; not counted)."""
 
     badge: BadgeView
     concept_label: str
@@ -94,6 +98,10 @@ class SDGLinkView:
     method: str
     status: str
     record: LinkView
+    state: str = "accepted"
+    confidence: str = ""  # as the page's language writes numbers: "0,73" / "0.73"; "" when not computed
+    decided_by: LinkView | None = None
+    decision_date: str = ""
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,21 @@ class PageView:
     jsonld: str
     source: LinkView | None
     issued: str
+
+    @property
+    def accepted_links(self) -> tuple[SDGLinkView, ...]:
+        """The element's links that hold: the ones counted in coverage and stated as dct:subject."""
+        return tuple(link for link in self.sdg_links if link.state == "accepted")
+
+    @property
+    def proposed_links(self) -> tuple[SDGLinkView, ...]:
+        """Suggestions awaiting a curator, shown apart with their confidence; not counted."""
+        return tuple(link for link in self.sdg_links if link.state == "proposed")
+
+    @property
+    def closed_links(self) -> tuple[SDGLinkView, ...]:
+        """Rejected and withdrawn links, kept with the reason; not counted."""
+        return tuple(link for link in self.sdg_links if link.state == "closed")
 
 
 @dataclass(frozen=True)
