@@ -302,7 +302,7 @@ def ablation(
 ) -> list[str]:
     """Each knowledge source switched off in turn, the calibration refitted without it on the development
     halves (as bench/sdg_calibrate.py fits the shipped one), then scored on `split`."""
-    from sdg_calibrate import L2, PRECISION, development_items, fit_calibration  # noqa: PLC0415
+    from sdg_calibrate import PRECISION, development_items, fit_calibration  # noqa: PLC0415
 
     # The same development halves as the shipped calibration: Danish held-out files, the benchmark for English.
     danish = [path for path in args.heldout if majority_language(heldout_items(path)) == "da"]
@@ -318,7 +318,7 @@ def ablation(
             for lang, files, benchmark in (("da", danish, False), ("en", [], args.benchmark)):
                 items, _ = development_items(lang, files, benchmark)
                 if items:
-                    kb.calibrations[lang] = fit_calibration(variant, items, L2, PRECISION[lang]).calibration
+                    kb.calibrations[lang] = fit_calibration(variant, items, None, PRECISION[lang]).calibration
         curated = score(variant, curated_set)
         line = (
             f"  without {switch:13s} curated: P={curated.goal_p():.3f} R={curated.goal_r():.3f} "

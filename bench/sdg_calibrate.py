@@ -7,14 +7,19 @@ For every (text, goal) pair of the development half (bench/sdg.py's split: ids w
 of the labelled sets given, the suggester's features of the goal (scoring.FEATURES: whether a query of the
 goal matched, the lexical score and rank, the similarity to the goal's and its targets' titles) are computed
 without calibration, and an L2-regularised logistic regression with one bias per goal is fitted to the labels
-(Newton's method, numpy). Its probability is the goal's score. The decision threshold is 0.5 (`--precision`:
-the lowest threshold whose precision on the development half reaches that value). The test halves are never
-read. The language's lines of calibration.tsv are replaced; the other language's are kept.
+(Newton's method, numpy). Its probability is the goal's score. The strength of the regularisation is chosen
+on the development half too: the one of L2_GRID with the lowest log-loss in 5-fold cross-validation (folds by
+text, from the SHA-256 of its id), unless `--l2` names one. The decision threshold is 0.5 (`--precision`: the
+lowest threshold whose precision reaches that value on the development half, each text scored by the model
+fitted on the other folds, since a model scores the texts it was fitted on too well). The test halves are
+never read.
+The language's lines of calibration.tsv are replaced; the other language's are kept.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +36,8 @@ from publish.load import load_sources
 from publish.suggest.knowledge import CALIBRATION_FILE, KNOWLEDGE_DIR, Calibration, Sources, build_knowledge
 from publish.suggest.scoring import FEATURES, Suggester
 
-L2 = 1.0
+L2_GRID = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+FOLDS = 5
 PRECISION = {"da": 0.90, "en": None}  # the shipped thresholds: Danish for precision, English 0.5
 
 HEADER = (
@@ -41,15 +47,20 @@ HEADER = (
 )
 
 
-def feature_rows(suggester: Suggester, items: list[Item]) -> tuple[list[dict[str, float]], list[str], list[float]]:
-    rows, goals, labels = [], [], []
+def feature_rows(
+    suggester: Suggester, items: list[Item]
+) -> tuple[list[dict[str, float]], list[str], list[float], list[int]]:
+    """Per (text, judged goal): the goal's features, the goal, the label and the text's cross-validation fold."""
+    rows, goals, labels, folds = [], [], [], []
     for item in items:
         analysis = suggester.analyse(item.text, item.lang, exclude_group=item.exclude)
+        fold = int(hashlib.sha256(item.key.encode("utf-8")).hexdigest()[-1], 16) % FOLDS
         for goal in item.judged:
             rows.append(analysis.features[goal])
             goals.append(goal)
             labels.append(1.0 if goal in item.goals else 0.0)
-    return rows, goals, labels
+            folds.append(fold)
+    return rows, goals, labels, folds
 
 
 def design(rows: list[dict[str, float]], goals: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -79,6 +90,24 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
     return w
 
 
+def out_of_fold(x: np.ndarray, y: np.ndarray, folds: np.ndarray, l2: float) -> np.ndarray:
+    """Each pair's probability from the model fitted on the other folds (never on the pair's own text)."""
+    p = np.zeros(len(y))
+    for fold in range(FOLDS):
+        train, held = folds != fold, folds == fold
+        p[held] = 1.0 / (1.0 + np.exp(-(x[held] @ fit(x[train], y[train], l2))))
+    return np.clip(p, 1e-12, 1 - 1e-12)
+
+
+def cross_validated_l2(x: np.ndarray, y: np.ndarray, folds: np.ndarray) -> tuple[float, dict[float, float]]:
+    """The L2 strength of L2_GRID with the lowest log-loss over held-out folds of the development half."""
+    losses = {}
+    for l2 in L2_GRID:
+        p = out_of_fold(x, y, folds, l2)
+        losses[l2] = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    return min(losses, key=lambda l2: (losses[l2], l2)), losses
+
+
 def threshold_for(p: np.ndarray, y: np.ndarray, precision: float | None) -> float:
     if precision is None:
         return 0.5
@@ -94,24 +123,34 @@ class Fitted:
     """A fitted calibration and what it was fitted on."""
 
     calibration: Calibration
+    l2: float
+    losses: dict[float, float]  # the cross-validated log-loss of each strength tried (empty when given)
     pairs: int
     positives: int
     precision: float
     recall: float
 
 
-def fit_calibration(suggester: Suggester, items: list[Item], l2: float, precision: float | None) -> Fitted:
-    """The calibration fitted on the items (already the development half), with its decision threshold."""
-    rows, goals, labels = feature_rows(suggester, items)
+def fit_calibration(suggester: Suggester, items: list[Item], l2: float | None, precision: float | None) -> Fitted:
+    """The calibration fitted on the items (already the development half), with its decision threshold; `l2`
+    None: chosen by cross-validation on the items."""
+    rows, goals, labels, folds = feature_rows(suggester, items)
     x, names = design(rows, goals)
     y = np.array(labels)
+    losses: dict[float, float] = {}
+    if l2 is None:
+        l2, losses = cross_validated_l2(x, y, np.array(folds))
     w = fit(x, y, l2)
-    p = 1.0 / (1.0 + np.exp(-(x @ w)))
+    # The threshold for a precision is chosen on out-of-fold probabilities: on the texts it was fitted on, a
+    # model looks more precise than it is on new ones.
+    p = out_of_fold(x, y, np.array(folds), l2)
     threshold = threshold_for(p, y, precision)
     chosen = p >= threshold
     weights = {n: round(float(v), 4) for n, v in zip(names, w, strict=True)}
     return Fitted(
         Calibration(weights, threshold),
+        l2,
+        losses,
         len(y),
         int(y.sum()),
         float(y[chosen].mean()) if chosen.sum() else 0.0,
@@ -142,7 +181,7 @@ def main() -> None:
     parser.add_argument("--lang", choices=("da", "en"), required=True)
     parser.add_argument("--heldout", type=Path, action="append", default=[])
     parser.add_argument("--benchmark", action="store_true")
-    parser.add_argument("--l2", type=float, default=L2)
+    parser.add_argument("--l2", type=float, default=None, help="the L2 strength (default: chosen by cross-validation)")
     parser.add_argument("--precision", type=float, default=None)
     args = parser.parse_args()
     config = load_config(None)
@@ -150,9 +189,11 @@ def main() -> None:
     items, named = development_items(args.lang, args.heldout, args.benchmark)
     fitted = fit_calibration(Suggester(knowledge), items, args.l2, args.precision)
     threshold = fitted.calibration.threshold
+    for l2, loss in fitted.losses.items():
+        print(f"{args.lang}: l2={l2}: cross-validated log-loss {loss:.4f}")
     print(
         f"{args.lang}: {len(items)} texts, {fitted.pairs} pairs, {fitted.positives} positive; threshold {threshold}; "
-        f"dev precision {fitted.precision:.3f} recall {fitted.recall:.3f}"
+        f"dev precision {fitted.precision:.3f} recall {fitted.recall:.3f} (out of fold)"
     )
     path = KNOWLEDGE_DIR / CALIBRATION_FILE
     kept = []
@@ -164,8 +205,13 @@ def main() -> None:
             elif line.startswith("# ") and not line.startswith(f"# {args.lang}:") and line + "\n" not in HEADER:
                 comments.append(line)
     source_line = (
-        f"# {args.lang}: fitted on the development halves of {', '.join(named)}; l2={args.l2}; "
-        f"threshold: {'0.5' if args.precision is None else f'the lowest with precision >= {args.precision}'}"
+        f"# {args.lang}: fitted on the development halves of {', '.join(named)}; l2={fitted.l2}"
+        f"{' (5-fold cross-validation)' if fitted.losses else ''}; "
+        + (
+            "threshold: 0.5"
+            if args.precision is None
+            else f"threshold: the lowest with out-of-fold precision >= {args.precision}"
+        )
     )
     weights = fitted.calibration.weights
     lines = [*kept, *(f"{args.lang}\t{n}\t{v:.4f}" for n, v in weights.items())]
