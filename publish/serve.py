@@ -626,6 +626,7 @@ class SparqlEndpoint:
             self.pool.triples,
             self.settings.timeout,
             self.settings.max_rows,
+            self.pool.graphs,
         )
         fmt = next(f for f in GRAPH_FORMATS if f.media_type == media_type)
         body = serialize_graph(triples, media_type, {"sd": "http://www.w3.org/ns/sparql-service-description#"})

@@ -39,6 +39,8 @@ SERIES_SEGMENT = "serie"
 # A plan's dataset when the plan's own IRI is not under the base.
 PLAN_DATASETS_SEGMENT = "plan"
 PROVENANCE_SEGMENT = "proveniens"
+# The copy of the UN SDG KOS the site publishes beside its dataset (a named graph, a VoID dataset, a dump).
+SDG_KOS_SEGMENT = "fn-verdensmaal"
 SERVICE_PATH = "tjeneste/sparql"
 CONTACT_PATH = "kontakt"
 # Path segment of the English version of every page ({path}/en/); no entity path may use it.
@@ -172,6 +174,11 @@ def numbered(folder: str, number: int) -> str:
 def dump(fmt: Format) -> str:
     """The dump of the whole dataset in a format: `dump/latest.ttl`."""
     return f"{DUMP_FOLDER}/{DUMP_NAME}{fmt.extension}"
+
+
+def sdg_kos_dump() -> str:
+    """The copy of the UN SDG KOS the dataset links to, as N-Triples: `dump/fn-verdensmaal.nt`."""
+    return f"{DUMP_FOLDER}/{SDG_KOS_SEGMENT}{NTRIPLES.extension}"
 
 
 def ontology_dump() -> str:
@@ -535,6 +542,12 @@ class UrlPolicy:
     def provenance_graph(self) -> str:
         """The name of the dump's provenance graph."""
         return f"{self.dataset}/{PROVENANCE_SEGMENT}"
+
+    @property
+    def sdg_kos(self) -> str:
+        """The IRI of the site's copy of the UN SDG KOS: a VoID dataset, and the name of its graph in the TriG dump
+        and behind /sparql."""
+        return f"{self.dataset}/{SDG_KOS_SEGMENT}"
 
     @property
     def service(self) -> str:

@@ -32,9 +32,12 @@ from .namespaces import (
     SDG,
     SDG_SCHEME,
     SDGO,
+    SEMAPV,
     SH,
     SKOS,
     SPDX,
+    SSSOM,
+    VANN,
     VCARD,
     VOID,
     XSD,
@@ -139,6 +142,10 @@ RDFS_SUBCLASS_OF, RDFS_SUBPROPERTY_OF = iri(RDFS.subClassOf), iri(RDFS.subProper
 RDFS_DOMAIN, RDFS_RANGE, RDFS_IS_DEFINED_BY = iri(RDFS.domain), iri(RDFS.range), iri(RDFS.isDefinedBy)
 OWL_CLASS, OWL_ONTOLOGY, OWL_INVERSE_OF = iri(OWL.Class), iri(OWL.Ontology), iri(OWL.inverseOf)
 OWL_OBJECT_PROPERTY, OWL_DATATYPE_PROPERTY = iri(OWL.ObjectProperty), iri(OWL.DatatypeProperty)
+OWL_VERSION_IRI, OWL_VERSION_INFO = iri(OWL.versionIRI), iri(OWL.versionInfo)
+OWL_ANNOTATED_SOURCE, OWL_ANNOTATED_PROPERTY = iri(OWL.annotatedSource), iri(OWL.annotatedProperty)
+OWL_ANNOTATED_TARGET = iri(OWL.annotatedTarget)
+VANN_PREFERRED_NAMESPACE_URI = iri(VANN.preferredNamespaceUri)
 XSD_STRING, XSD_DATE, XSD_INTEGER = iri(XSD.string), iri(XSD.date), iri(XSD.integer)
 XSD_ANY_URI, XSD_HEX_BINARY = iri(XSD.anyURI), iri(XSD.hexBinary)
 XSD_NON_NEGATIVE_INTEGER = iri(XSD.nonNegativeInteger)
@@ -148,6 +155,8 @@ SKOS_PREF_LABEL, SKOS_ALT_LABEL, SKOS_DEFINITION = iri(SKOS.prefLabel), iri(SKOS
 SKOS_IN_SCHEME, SKOS_TOP_CONCEPT_OF, SKOS_NOTATION = iri(SKOS.inScheme), iri(SKOS.topConceptOf), iri(SKOS.notation)
 SKOS_BROADER, SKOS_EXACT_MATCH, SKOS_CLOSE_MATCH = iri(SKOS.broader), iri(SKOS.exactMatch), iri(SKOS.closeMatch)
 SKOS_EDITORIAL_NOTE = iri(SKOS.editorialNote)
+SKOS_NARROWER, SKOS_HAS_TOP_CONCEPT = iri(SKOS.narrower), iri(SKOS.hasTopConcept)
+SKOS_RELATED_MATCH, SKOS_NOTE = iri(SKOS.relatedMatch), iri(SKOS.note)
 
 DCT_TITLE, DCT_DESCRIPTION, DCT_ABSTRACT = iri(DCTERMS.title), iri(DCTERMS.description), iri(DCTERMS.abstract)
 DCT_PUBLISHER, DCT_SUBJECT, DCT_CREATED = iri(DCTERMS.publisher), iri(DCTERMS.subject), iri(DCTERMS.created)
@@ -159,6 +168,8 @@ DCT_LOCATION, DCT_PERIOD = iri(DCTERMS.Location), iri(DCTERMS.PeriodOfTime)
 DCT_STANDARD, DCT_LICENSE_DOCUMENT = iri(DCTERMS.Standard), iri(DCTERMS.LicenseDocument)
 DCT_MEDIA_TYPE, DCT_MEDIA_TYPE_OR_EXTENT = iri(DCTERMS.MediaType), iri(DCTERMS.MediaTypeOrExtent)
 DCT_LINGUISTIC_SYSTEM = iri(DCTERMS.LinguisticSystem)
+DCT_RELATION, DCT_CONTRIBUTOR, DCT_SOURCE = iri(DCTERMS.relation), iri(DCTERMS.contributor), iri(DCTERMS.source)
+DCT_BIBLIOGRAPHIC_CITATION = iri(DCTERMS.bibliographicCitation)
 
 DCAT_CATALOG, DCAT_CATALOG_RECORD = iri(DCAT.Catalog), iri(DCAT.CatalogRecord)
 DCAT_DATASET_CLASS = iri(DCAT.Dataset)
@@ -178,6 +189,19 @@ FOAF_AGENT, FOAF_PERSON, FOAF_DOCUMENT = iri(FOAF.Agent), iri(FOAF.Person), iri(
 FOAF_NAME, FOAF_HOMEPAGE, FOAF_PRIMARY_TOPIC = iri(FOAF.name), iri(FOAF.homepage), iri(FOAF.primaryTopic)
 PROV_WAS_DERIVED_FROM, PROV_WAS_ATTRIBUTED_TO = iri(PROV.wasDerivedFrom), iri(PROV.wasAttributedTo)
 SCHEMA_PERSON = iri(SCHEMA.Person)
+SCHEMA_POSITION = iri(SCHEMA.position)
+PROV_ENTITY = iri(PROV.Entity)
+
+# SSSOM's slots in RDF (https://w3id.org/sssom/) and the SEMAPV justifications planlod states.
+SSSOM_MAPPING_JUSTIFICATION, SSSOM_PREDICATE_MODIFIER = (
+    iri(SSSOM.mapping_justification),
+    iri(SSSOM.predicate_modifier),
+)
+SSSOM_CONFIDENCE = iri(SSSOM.confidence)
+SEMAPV_MANUAL_MAPPING_CURATION = iri(SEMAPV.ManualMappingCuration)
+SEMAPV_LEXICAL_MATCHING = iri(SEMAPV.LexicalMatching)
+SEMAPV_SEMANTIC_SIMILARITY = iri(SEMAPV.SemanticSimilarityThresholdMatching)
+SEMAPV_COMPOSITE_MATCHING = iri(SEMAPV.CompositeMatching)
 
 SH_PATH, SH_PROPERTY, SH_TARGET_CLASS = iri(SH.path), iri(SH.property), iri(SH.targetClass)
 SH_NAME, SH_DESCRIPTION, SH_ORDER = iri(SH.name), iri(SH.description), iri(SH.order)

@@ -21,9 +21,9 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from publish.build import build_site
 from publish.config import load_config
+from publish.dumps import site_data
 from publish.incremental import STATE
-from publish.load import Role, load_sources
-from publish.model import derived_triples, vocabulary
+from publish.load import load_sources
 from publish.rdfterms import rdflib_graph
 from publish.urls import UrlPolicy
 from tests.conftest import ROOT, copy_project, run_planlod
@@ -112,8 +112,7 @@ def test_documents_hold_the_description_incoming_links_and_neighbour_labels(buil
 def test_the_dumps_hold_the_whole_dataset(built: Path) -> None:
     config = load_config(ROOT, {"base_iri": BASE}, environ={})
     sources = load_sources(config)
-    own = list(sources.triples(Role.DATA))
-    expected = rdflib_graph(own + derived_triples(own, vocabulary(UrlPolicy(BASE))))
+    expected = rdflib_graph(site_data(sources, UrlPolicy(BASE)))
     for name, fmt in (("latest.nt", "nt"), ("latest.ttl", "turtle"), ("latest.jsonld", "json-ld")):
         assert isomorphic(Graph().parse(built / "dump" / name, format=fmt), expected), name
     trig = built / "dump" / "latest.trig"

@@ -27,9 +27,9 @@ from rdflib import Graph, URIRef
 
 from publish.build import build_site
 from publish.config import Config, load_config
+from publish.dumps import site_data
 from publish.formats import NTRIPLES, RDF_FORMATS
-from publish.load import Role, load_sources
-from publish.model import derived_triples, vocabulary
+from publish.load import load_sources
 from publish.serve import (
     EndpointSettings,
     bind,
@@ -60,9 +60,7 @@ def project_config(base_iri: str, out_dir: Path) -> Config:
 
 def dataset_triples(config: Config) -> list[ox.Triple]:
     """The dataset as the build publishes it in dump/latest.nt: the data and the triples derived from them."""
-    own = list(load_sources(config).triples(Role.DATA))
-    derived = derived_triples(own, vocabulary(UrlPolicy(config.base_iri)))
-    return sorted(set(own + derived), key=str)
+    return sorted(site_data(load_sources(config), UrlPolicy(config.base_iri)), key=str)
 
 
 def write_dump(config: Config, path: Path) -> Path:
