@@ -29,9 +29,9 @@ from publish.catalog import (
 )
 from publish.config import Config, load_config
 from publish.dumps import site_data
-from publish.model import sdg_kos
 from publish.errors import BuildError, ConfigError
 from publish.load import Role, load_sources
+from publish.model import sdg_kos
 from publish.rdfterms import rdflib_graph
 from publish.urls import UrlPolicy
 

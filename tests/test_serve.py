@@ -29,7 +29,8 @@ from publish.build import build_site
 from publish.config import Config, load_config
 from publish.dumps import site_data
 from publish.formats import NTRIPLES, RDF_FORMATS
-from publish.load import load_sources
+from publish.load import Role, load_sources
+from publish.model import sdg_kos
 from publish.serve import (
     EndpointSettings,
     bind,
@@ -40,7 +41,7 @@ from publish.serve import (
     server,
 )
 from publish.sparqlpool import QueryPool
-from publish.urls import SPARQL_PATH, UrlPolicy, dump
+from publish.urls import SPARQL_PATH, UrlPolicy, dump, sdg_kos_dump
 from tests.conftest import ROOT
 
 # A base IRI with a path, unlike the default: nothing may depend on the site being at a host's root.
@@ -64,9 +65,11 @@ def dataset_triples(config: Config) -> list[ox.Triple]:
 
 
 def write_dump(config: Config, path: Path) -> Path:
-    """dump/latest.nt for a base IRI, as the build writes it."""
+    """dump/latest.nt for a base IRI, as the build writes it, and beside it the copy of the UN SDG KOS."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(ox.serialize(dataset_triples(config), format=ox.RdfFormat.N_TRIPLES) or b"")
+    kos = sdg_kos(load_sources(config).triples(Role.REFERENCE))
+    path.with_name(Path(sdg_kos_dump()).name).write_bytes(ox.serialize(kos, format=ox.RdfFormat.N_TRIPLES) or b"")
     return path
 
 
