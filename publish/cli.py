@@ -1,8 +1,8 @@
 """The `planlod` command line: parses options, runs a stage, reports errors with exit codes.
 
-Stage: cli, the boundary. Imports `build`, `config`, `errors`, `formats`, `load`, `push`, `serve`, `siteplan`,
-`sparqlpool`, `urls` and `validate` (`serve`, `sparqlpool` and `push` only when their command runs); nothing
-imports it. The only module that prints or exits.
+Stage: cli, the boundary. Imports `build`, `builtsite`, `config`, `errors`, `formats`, `load`, `push`, `serve`,
+`siteplan`, `sparqlpool`, `urls` and `validate` (`serve`, `sparqlpool` and `push` only when their command runs);
+nothing imports it. The only module that prints or exits.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .build import build_site
+from .builtsite import read_site, site_base
 from .config import Config, load_config
 from .errors import EXIT_CANNOT_RUN, EXIT_NONCONFORMING, EXIT_OK, PlanlodError
 from .formats import NTRIPLES
@@ -114,7 +115,24 @@ def build(project_dir: Path | None, base_iri: str | None, out_dir: Path | None, 
     """
     config = make_config(project_dir, base_iri=base_iri, out_dir=os.path.abspath(out_dir) if out_dir else None)
     summary = build_site(config, progress=click.echo, force=force)
+    for warning in summary.warnings:
+        click.echo(f"planlod: warning: {warning}", err=True)
     click.echo(summary.line())
+
+
+def built_site_config(project_dir: Path | None, base_iri: str | None, out_dir: Path | None) -> tuple[Config, str]:
+    """The settings of a command that reads a built site, and the base IRI the site was built for (from its VoID
+    description): a `--base-iri` that names another is refused; settings that name another are noted on stderr."""
+    config = make_config(project_dir, out_dir=os.path.abspath(out_dir) if out_dir else None)
+    # A malformed --base-iri is reported as such; a well-formed one is compared as the settings normalise it.
+    given = make_config(project_dir, base_iri=base_iri).base_iri if base_iri is not None else None
+    base = site_base(read_site(config.out_dir), given)
+    if given is None and config.base_iri != base:
+        click.echo(
+            f"planlod: {config.out_dir} was built for {base}; the settings' base_iri {config.base_iri} is not used",
+            err=True,
+        )
+    return config, base
 
 
 def _out_option(func: F) -> F:
@@ -190,18 +208,21 @@ def serve(
     from .serve import EndpointSettings, bind, check_site, create_app, server  # noqa: PLC0415
     from .sparqlpool import QueryPool  # noqa: PLC0415
 
-    config = make_config(project_dir, base_iri=base_iri, out_dir=os.path.abspath(out_dir) if out_dir else None)
+    config, base = built_site_config(project_dir, base_iri, out_dir)
     check_site(config.out_dir)
     sock = bind(host, port)
-    pool = QueryPool(config.out_dir / dump(NTRIPLES), config.base_iri, sparql_workers, query_timeout, query_memory)
+    pool = QueryPool(config.out_dir / dump(NTRIPLES), base, sparql_workers, query_timeout, query_memory)
     try:
         pool.start()
-        settings = EndpointSettings(config.base_iri, query_timeout, max_rows, config.sparql_endpoint, queue_size)
+        settings = EndpointSettings(base, query_timeout, max_rows, config.sparql_endpoint, queue_size)
         shown_host = f"[{host}]" if ":" in host else host
         root = f"http://{shown_host}:{sock.getsockname()[1]}/"
-        click.echo(f"planlod: serving {config.out_dir} at {root} (SPARQL: {root}{SPARQL_PATH}); Ctrl-C stops")
-        if not config.base_iri.startswith(root):
-            click.echo(f"planlod: the site's IRIs start with {config.base_iri}; their paths are served under {root}")
+        click.echo(
+            f"planlod: serving {config.out_dir}, built for {base}, at {root} (SPARQL: {root}{SPARQL_PATH}); "
+            "Ctrl-C stops"
+        )
+        if not base.startswith(root):
+            click.echo(f"planlod: the site's IRIs start with {base}; their paths are served under {root}")
         try:
             server(create_app(config.out_dir, pool, settings)).run(sockets=[sock])
         except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown
@@ -263,11 +284,12 @@ def push(
     """
     from .push import push_dataset  # noqa: PLC0415
 
-    config = make_config(project_dir, base_iri=base_iri, out_dir=os.path.abspath(out_dir) if out_dir else None)
+    config, base = built_site_config(project_dir, base_iri, out_dir)
     result = push_dataset(
         config.out_dir,
         endpoint,
-        UrlPolicy(config.base_iri).dataset_graph if graph is None else graph,
+        UrlPolicy(base).dataset_graph if graph is None else graph,
+        kos_graph=UrlPolicy(base).sdg_kos,
         user=user,
         password=password,
         sparql=sparql,

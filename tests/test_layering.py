@@ -32,7 +32,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "validate",  # the data against the shapes
         "query plans",  # the site graph; the plans read model
         "views serialize exports catalog render serverconf",  # view models, writers of documents and files
-        "write incremental siteplan",  # the guarded writer; what the last build was made from; the site in memory
+        "write incremental siteplan builtsite",  # the guarded writer; what the last build was made from; the site in memory
         "dumps",  # the build's stages
         "sitefiles entities sitepages",
         "build sparql",  # `planlod build`; the SPARQL engine

@@ -505,6 +505,37 @@ def test_planlod_serve_on_a_taken_port_exits_2(site: Path) -> None:
     assert "cannot listen" in process.stderr
 
 
+@pytest.mark.server
+def test_planlod_serve_takes_the_base_iri_from_the_built_site(site: Path) -> None:
+    # The settings (pyproject.toml) name another base IRI than the one the site was built for.
+    assert project_config(SITE_BASE, site).base_iri != load_config(ROOT, environ={}).base_iri
+    process, line = _start_cli(["--out", str(site)])
+    try:
+        assert line.startswith("planlod: serving"), line
+        assert f"built for {SITE_BASE}," in line
+        root = line.split(" at ", 1)[1].split(" ", 1)[0]
+        # A relative IRI in a query resolves against the site's base, as the dump's IRIs do.
+        answer = httpx.get(root + "sparql", params={"query": f"ASK {{ <{PLAN}> ?p ?o }}"})
+        assert answer.json() == {"head": {}, "boolean": True}
+    finally:
+        assert _stop(process) == 0
+
+
+@pytest.mark.server
+def test_planlod_serve_refuses_a_base_iri_the_site_was_not_built_for(site: Path) -> None:
+    process = subprocess.run(
+        [sys.executable, "-m", "publish", "serve", "--port", "0", "--out", str(site), "--base-iri", "https://x.dk/"],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert process.returncode == 2
+    assert f"was built for the base IRI {SITE_BASE}, not https://x.dk/" in process.stderr
+    assert "Traceback" not in process.stderr and not process.stdout
+
+
 def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
     """Poll a condition until it holds or the time is up."""
     deadline = time.monotonic() + seconds
