@@ -3,7 +3,9 @@
 #   - Debian packages: raptor2-utils (rapper, an independent RDF parser), nginx-light (the generated server
 #     rules), chromium (the browser tests), virtuoso-opensource (the push round trip);
 #   - npm packages pinned in tests/js/package-lock.json: jsonld (the reference JSON-LD processor), axe-core;
-#   - a virtual environment in .venv with planlod and its test extra.
+#   - a virtual environment in .venv with planlod and its test extra;
+#   - a second one, .venv-ckan, with CKAN and ckanext-dcat (tests/ckan/requirements.txt), whose pinned
+#     dependencies clash with planlod's: the catalogue tests read the catalogue with ckanext-dcat's RDFParser there.
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,3 +39,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test]'
+
+if [ ! -x .venv-ckan/bin/python ] || ! cmp -s tests/ckan/requirements.txt .venv-ckan/requirements.txt; then
+  echo "Installing CKAN and ckanext-dcat in .venv-ckan"
+  python3 -m venv .venv-ckan
+  .venv-ckan/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv-ckan/bin/python -m pip install -q -r tests/ckan/requirements.txt
+  cp tests/ckan/requirements.txt .venv-ckan/requirements.txt
+fi

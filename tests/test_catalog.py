@@ -418,10 +418,11 @@ def test_checksums_and_sizes_are_the_ones_passed(catalogue: Graph, distributions
         assert catalogue.value(node, DCAT.downloadURL) == URIRef(BASE + d.path)
 
 
-def test_compressed_files_state_content_type_and_compression(catalogue: Graph) -> None:
+def test_compressed_files_state_their_own_type_compression_and_content_format(catalogue: Graph) -> None:
     node = URIRef(BASE + "datasaet/distribution/ntriples-gz")
     iana = "https://www.iana.org/assignments/media-types/"
-    assert catalogue.value(node, DCAT.mediaType) == URIRef(iana + "application/n-triples")
+    # What a client downloads is gzip: typed text/turtle or n-triples, a harvester would offer it as such.
+    assert catalogue.value(node, DCAT.mediaType) == URIRef(iana + "application/gzip")
     assert catalogue.value(node, DCAT.compressFormat) == URIRef(iana + "application/gzip")
     assert catalogue.value(node, DCTERMS.format) == URIRef(
         "http://publications.europa.eu/resource/authority/file-type/RDF_N_TRIPLES"
@@ -455,6 +456,15 @@ def test_no_data_service_without_an_endpoint(
     absolute = dataclasses.replace(config, sparql_endpoint="https://sparql.example.org/q")
     graph = rdflib_graph(catalogue_triples(absolute, policy, data, distributions))
     assert graph.value(URIRef(BASE + "tjeneste/sparql"), DCAT.endpointURL) == URIRef("https://sparql.example.org/q")
+
+
+def test_a_known_licence_has_its_title_and_licence_type(catalogue: Graph) -> None:
+    licence = URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
+    assert set(catalogue.objects(None, DCTERMS.license)) == {licence}
+    assert catalogue.value(licence, DCTERMS.title) == Literal(
+        "Creative Commons Attribution 4.0 International", lang="en"
+    )
+    assert catalogue.value(licence, DCTERMS.type) == URIRef("http://purl.org/adms/licencetype/Attribution")
 
 
 def test_the_licence_is_the_configured_one(
