@@ -25,6 +25,7 @@ DESCRIBE results get the published literal back wherever the triple is one of th
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -244,13 +245,37 @@ def _term_size(term: Any) -> int:
     return len(term.value) + 24
 
 
+# What holds no variable of a query: strings (long ones first), IRIs and comments; then the variables themselves.
+_QUERY_TOKENS = re.compile(
+    r"""(?P<skip>'{3}.*?'{3}|"{3}.*?"{3}|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\s]*>|#[^\n]*)"""
+    r"|(?P<select>\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*)"
+    r"|[?$](?P<variable>[A-Za-z0-9_\u00b7\u00c0-\ufffd]+)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def column_order(query: str, names: Sequence[str]) -> list[str]:
+    """The result's columns in the order the query names them. pyoxigraph lists the variables of `SELECT *`
+    sorted by name; a reader expects the order of the query, as other stores give it. A projection that names
+    its variables keeps its own order."""
+    tokens = list(_QUERY_TOKENS.finditer(query))
+    if not any(token.group("select") for token in tokens):
+        return list(names)
+    first: dict[str, int] = {}
+    for token in tokens:
+        variable = token.group("variable")
+        if variable and variable not in first:
+            first[variable] = len(first)
+    return sorted(names, key=lambda name: (first.get(name, len(first)), name))
+
+
 def _solutions(result: ox.QuerySolutions, request: QueryRequest) -> QueryOutcome:
     """SELECT results, read from the engine row by row and capped while they are produced: at `max_rows` rows or
     `MAX_RESULT_BYTES`, whichever comes first. Rows past the cap are never computed, let alone written."""
     if request.solutions_format is None:
         return not_acceptable("SELECT", SOLUTION_FORMATS)
     fmt = format_by_media_type(request.solutions_format, SOLUTION_FORMATS)
-    names = [v.value for v in result.variables]
+    names = column_order(request.query, [v.value for v in result.variables])
     bindings: list[dict[str, Any]] = []
     size = 0
     truncated = False
