@@ -590,6 +590,11 @@ def test_the_query_page_lists_every_example_and_needs_no_cdn(site: Path, lang: s
     assert scripts and all("://" not in src for src in scripts), scripts
     assert re.search(r'<form[^>]+action="(\.\./)+sparql"', page)
     assert (site / "assets" / "query.js").is_file()
+    # What a reader of the page sees is the page's language: no comment in the examples (the .rq files' comments
+    # are English) and no path of the repository.
+    assert not re.search(r"site/queries|docs/queries|\.rq\b", page)
+    for code in re.findall(r"<code>(.*?)</code>", page, re.S):
+        assert not re.search(r"(?m)^\s*#", code), code[:200]
 
 
 def test_the_query_page_form_works_without_javascript(served: Running) -> None:  # noqa: F811
