@@ -31,6 +31,9 @@ from .namespaces import STANDARD_PREFIXES
 
 ONTOLOGY_PATH = "ontologi"
 SHAPES_PATH = "shapes"
+# Namespace IRIs that are also documents: `{base}ontologi/` (the `plo:` namespace) and `{base}shapes/` name the
+# ontology and the shapes graph, whose documents are `ontologi.ttl` … and whose pages are the folders' own.
+NAMESPACE_PATHS = (ONTOLOGY_PATH, SHAPES_PATH)
 DATASET_PATH = "datasaet"
 CATALOGUE_PATH = "katalog"
 RECORDS_SEGMENT = "post"

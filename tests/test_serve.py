@@ -43,6 +43,7 @@ from publish.serve import (
 from publish.sparqlpool import QueryPool
 from publish.urls import SPARQL_PATH, UrlPolicy, dump, sdg_kos_dump
 from tests.conftest import ROOT
+from tests.negotiation_cases import NEGOTIATION_CASES, TARGETS
 
 # A base IRI with a path, unlike the default: nothing may depend on the site being at a host's root.
 SITE_BASE = "https://data.example.dk/planlod/"
@@ -221,6 +222,19 @@ def test_entity_iri_redirects_by_accept_with_vary(served: Running, accept: str |
     assert response.headers["location"] == "./sundhed" + target
     assert response.headers["vary"] == "Accept"
     assert response.headers["access-control-allow-origin"] == "*"
+
+
+@pytest.mark.parametrize(("accept", "expected"), NEGOTIATION_CASES)
+def test_serve_answers_the_negotiation_table(served: Running, accept: str | None, expected: str) -> None:
+    """The one table of tests/negotiation_cases.py, which the generated rules (nginx, Apache) also run."""
+    headers = {} if accept is None else {"Accept": accept}
+    status, answer, _ = raw_get(served.url, "/" + FOCUS_POINT, headers)
+    if expected == "none":
+        assert status == 406
+    else:
+        assert status == 303
+        assert answer["location"] == "./" + FOCUS_POINT.rsplit("/", 1)[-1] + TARGETS[expected]
+        assert "accept" in answer["vary"].lower()
 
 
 @pytest.mark.parametrize("accept", NOT_ACCEPTABLE)
@@ -562,3 +576,32 @@ __all__ = [
     "wait_for",
     "write_dump",
 ]
+
+
+@pytest.mark.parametrize(
+    ("accept", "suffix", "parser"),
+    [
+        ("text/turtle", ".ttl", "turtle"),
+        ("application/ld+json", ".jsonld", "json-ld"),
+        ("application/n-triples", ".nt", "nt"),
+    ],
+)
+def test_the_namespace_iri_negotiates_its_rdf_document(served: Running, accept: str, suffix: str, parser: str) -> None:
+    namespace = SITE_BASE + "ontologi/"
+    response = served.get("ontologi/", headers={"Accept": accept})
+    assert response.status_code == 303
+    assert "accept" in response.headers["vary"].lower()
+    assert response.headers["location"] == "../ontologi" + suffix
+    document = served.get("ontologi" + suffix)
+    assert document.status_code == 200
+    graph = Graph().parse(data=document.content, format=parser, publicID=namespace)
+    vann = URIRef("http://purl.org/vocab/vann/preferredNamespaceUri")
+    assert {str(o) for o in graph.objects(URIRef(SITE_BASE + "ontologi"), vann)} == {namespace}
+
+
+def test_the_namespace_iri_gives_browsers_its_page(served: Running) -> None:
+    for accept in ("text/html", "*/*", "image/png"):
+        response = served.get("ontologi/", headers={"Accept": accept})
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/html")
+        assert "accept" in response.headers["vary"].lower()
