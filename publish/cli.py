@@ -24,6 +24,7 @@ from .errors import EXIT_CANNOT_RUN, EXIT_NONCONFORMING, EXIT_OK, PlanlodError
 from .formats import NTRIPLES
 from .load import load_sources
 from .siteplan import site_segments
+from .sheet.commands import sheet
 from .urls import SPARQL_PATH, UrlPolicy, dump
 from .validate import run_validation
 
@@ -297,6 +298,9 @@ def push(
         timeout=timeout,
     )
     click.echo(result.line())
+
+
+cli.add_command(sheet)
 
 
 def main() -> None:

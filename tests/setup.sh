@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine, then the project with its test extra:
 #   - Debian packages: raptor2-utils (rapper, an independent RDF parser), nginx-light (the generated server
-#     rules), chromium (the browser tests), virtuoso-opensource (the push round trip);
+#     rules), chromium (the browser tests), virtuoso-opensource (the push round trip), libreoffice-calc and
+#     libreoffice-writer (an office suite that opens the generated workbooks, and makes a Word document);
 #   - npm packages pinned in tests/js/package-lock.json: jsonld (the reference JSON-LD processor), axe-core;
 #   - a virtual environment in .venv with planlod and its test extra;
 #   - a second one, .venv-ckan, with CKAN and ckanext-dcat (tests/ckan/requirements.txt), whose pinned
@@ -10,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(raptor2-utils nginx-light chromium virtuoso-opensource)
+debs=(raptor2-utils nginx-light chromium virtuoso-opensource libreoffice-calc libreoffice-writer)
 missing=()
 for pkg in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
