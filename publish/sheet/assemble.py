@@ -228,14 +228,7 @@ class Assembler:
         return ""
 
     def _names_of(self, row: Row, node: ox.NamedNode) -> None:
-        for key, lang in (("prefLabel@da", "da"), ("prefLabel@en", "en"), ("title@da", "da"), ("title@en", "en")):
-            value = cell_text(row.cells.get(key)).strip()
-            if value:
-                self.vocab.add_name(node, value, lang)
-        for value in cell_text(row.cells.get("name")).split("\n"):
-            if value.strip():
-                self.vocab.add_name(node, value.strip(), "")
-        self.vocab.known.add(node)
+        register_names(self.vocab, row, node)
 
     def _types(self, rows: SheetRows, row: Row) -> list[ox.NamedNode]:
         column = rows.sheet.column("types")
@@ -354,8 +347,28 @@ class Assembler:
             if not name:
                 self.problem(rows, row, "id", "no_name")
                 continue
+            same = self._unclaimed(plan, self.t("focusArea"), SKOS_PREF, cell_text(row.cells.get("prefLabel@da")))
+            if same is not None:
+                self._area(rows, row, plan, same.value.rsplit("/", 1)[-1])
+                continue
             slug = self._fresh(f"{plan.value}/omraade/{slugify(name) or 'omraade'}").rsplit("/", 1)[-1]
             self._area(rows, row, plan, slug)
+
+    def _unclaimed(
+        self, parent: ox.NamedNode, link: ox.NamedNode, name: ox.NamedNode, text: str
+    ) -> ox.NamedNode | None:
+        """An existing thing under `parent` that no row with an ID claims and whose Danish name is `text`: a row
+        without an ID that says the same is that thing (so importing the same workbook twice changes nothing)."""
+        if not text.strip():
+            return None
+        for thing in self.project.objects(parent, link):
+            if (
+                isinstance(thing, ox.NamedNode)
+                and thing.value not in self.minted
+                and self.project.texts(thing, name).get("da") == text
+            ):
+                return thing
+        return None
 
     def _area(self, rows: SheetRows, row: Row, plan: ox.NamedNode, slug: str) -> None:
         node = ox.NamedNode(f"{plan.value}/omraade/{slug}")
@@ -395,6 +408,10 @@ class Assembler:
             if self._check_unique(rows, seen, row, "id", f"{area.value}/{given}"):
                 self._point(rows, row, area, given)
         for row, area in pending:
+            same = self._unclaimed(area, self.t("initiative"), RDFS_LABEL, cell_text(row.cells.get("label@da")))
+            if same is not None:
+                self._point(rows, row, area, same.value.rsplit("/", 1)[-1])
+                continue
             used = [int(p.value.rsplit("/", 1)[-1]) for p, _ in self.points[area]]
             prefix = area.value + "/indsats/"
             used += [
@@ -440,10 +457,14 @@ class Assembler:
                 self.problem(rows, row, column_key, "unknown_element", value=raw)
                 continue
             if key == "links":
+                raw_concept = cell_text(row.cells.get("sdgConcept"))
+                if not raw_concept.strip():
+                    continue  # the missing goal or target is reported by the shapes, at this cell
                 try:
-                    concept = self.vocab.read_sdg(cell_text(row.cells.get("sdgConcept")))
-                except CellError:
-                    continue  # reported when the cell is read
+                    concept = self.vocab.read_sdg(raw_concept)
+                except CellError as exc:
+                    self.problem(rows, row, "sdgConcept", exc.key, **exc.fields)
+                    continue
                 node = ox.NamedNode(f"{element.value}/sdg/{concept.value[len(str(SDG)) :]}")
             else:
                 node = ox.NamedNode(f"{element.value}/{segment}")
@@ -679,6 +700,18 @@ class Assembler:
         self.out.triples = sorted(
             triples, key=lambda t: (natural_key(text_of(t.subject)), t.predicate.value, str(t.object))
         )
+
+
+def register_names(vocab: Vocab, row: Row, node: ox.NamedNode) -> None:
+    """Make a row of the sheets of organisations or sources findable by the names in its cells."""
+    for key, lang in (("prefLabel@da", "da"), ("prefLabel@en", "en"), ("title@da", "da"), ("title@en", "en")):
+        value = cell_text(row.cells.get(key)).strip()
+        if value:
+            vocab.add_name(node, value, lang)
+    for value in cell_text(row.cells.get("name")).split("\n"):
+        if value.strip():
+            vocab.add_name(node, value.strip(), "")
+    vocab.known.add(node)
 
 
 def assemble(

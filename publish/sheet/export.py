@@ -20,8 +20,9 @@ from rdflib.compare import isomorphic
 from ..errors import InputError
 from ..load import Role, Sources
 from ..model import Subject, Term
+from ..namespaces import DCTERMS
 from ..urls import UrlPolicy
-from .assemble import RDF_TYPE, Assembled, assemble
+from .assemble import RDF_TYPE, Assembled, assemble, register_names
 from .cells import Vocab, write_cell
 from .index import Index, natural_key, term_sort_key, text_of
 from .layout import AREA, ELEMENT, ID, LANGUAGE, SDG, TYPES, Layout
@@ -113,7 +114,12 @@ def export_rows(project: Project, plan: ox.NamedNode, lang: str) -> tuple[Workbo
     closure = plan_closure(project, plan)
     data = project.data
     actual = [t for s in closure for t in data.by_subject.get(s, [])]
-    vocab = project.vocab()
+    # Things are named in cells by the names the workbook itself gives them (or the rest of the project does),
+    # so that the workbook reads back the same even into a project without the plan's files.
+    inside = set(closure)
+    outside = Index(t for t in project.everything.by_subject_triples() if t.subject not in inside)
+    vocab = Vocab(project.policy, outside, project.layout.term_labels)
+    vocab.sdg = project.vocab().sdg
     sheets = new_rows(project.layout, lang)
     workbook = WorkbookData(lang, project.policy.path(plan.value), sheets)
     placed: dict[str, list[Subject]] = defaultdict(list)
@@ -121,23 +127,50 @@ def export_rows(project: Project, plan: ox.NamedNode, lang: str) -> tuple[Workbo
         key = _sheet_of(project, subject, plan)
         if key is not None:
             placed[key].append(subject)
-    # Names of the plan's own things first, so that references find them.
-    for subject in closure:
-        if isinstance(subject, ox.NamedNode):
-            for lang_ in ("da", "en"):
-                label = data.label(subject, lang_)
-                if label:
-                    vocab.add_name(subject, label, lang_)
+    organisations = sorted(placed["organisations"], key=lambda s: (_org_rank(project, s), natural_key(text_of(s))))
+    # The rows that name things first, twice: the second time their references find each other by name.
+    for _ in range(2):
+        workbook.sheets["sources"].rows.clear()
+        workbook.sheets["organisations"].rows.clear()
+        _plain_rows(project, workbook, vocab, placed["sources"], "sources", lang)
+        _plain_rows(project, workbook, vocab, organisations, "organisations", lang)
+        for key in ("sources", "organisations"):
+            for row in workbook.sheets[key].rows:
+                register_names(vocab, row, ox.NamedNode(project.policy.base + str(row.cells["id"])))
+    title = next(
+        (
+            v
+            for v in data.objects(plan, ox.NamedNode(str(DCTERMS.title)))
+            if isinstance(v, ox.Literal) and v.language == "da"
+        ),
+        None,
+    )
+    if title is not None:
+        vocab.add_name(plan, title.value, "da")
     area_order = sorted(placed["areas"], key=lambda a: (_position(data, project, a), natural_key(text_of(a))))
     area_names = {a: data.label(a, "da") for a in area_order}
     _plan_row(project, workbook, vocab, plan, lang)
     _area_rows(project, workbook, vocab, area_order, lang)
     _point_rows(project, workbook, vocab, placed["points"], area_names, area_order, lang)
-    _record_rows(project, workbook, vocab, placed["links"], "links", plan, lang)
-    _record_rows(project, workbook, vocab, placed["corrections"], "corrections", plan, lang)
-    _plain_rows(project, workbook, vocab, placed["sources"], "sources", lang)
-    organisations = sorted(placed["organisations"], key=lambda s: (_org_rank(project, s), natural_key(text_of(s))))
-    _plain_rows(project, workbook, vocab, organisations, "organisations", lang)
+    order: dict[Term, tuple[int, int, int]] = {plan: (-1, 0, 0)}
+    for i, area in enumerate(area_order):
+        assert isinstance(area, ox.NamedNode)
+        order[area] = (i, 0, 0)
+        order[ox.NamedNode(area.value + "/maal")] = (i, 1, 0)
+        for point in data.objects(area, project.term("initiative")):
+            order[point] = (i, 2, _position(data, project, point))  # type: ignore[arg-type]
+    for key, predicate in (("links", "linkSubject"), ("corrections", "corrects")):
+
+        def by_element(
+            record: Subject, predicate: str = predicate
+        ) -> tuple[tuple[int, int, int], tuple[tuple[int, int, str], ...]]:
+            element = data.value(record, project.term(predicate))
+            return (
+                order.get(element, (10**6, 0, 0)) if element is not None else (10**6, 0, 0),
+                natural_key(text_of(record)),
+            )
+
+        _record_rows(project, workbook, vocab, sorted(placed[key], key=by_element), key, plan, lang)
     first = assemble(workbook, project.layout, project.vocab(), project.data, plan, lang)
     _other_rows(project, workbook, vocab, actual, first, lang)
     check = assemble(workbook, project.layout, project.vocab(), project.data, plan, lang)

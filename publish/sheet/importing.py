@@ -65,16 +65,19 @@ def import_workbook(config: Config, path: Path, dry_run: bool, lang: str) -> Imp
     data = read_workbook(path, project.layout, lang)
     old_plan = _old_plan(project, data)
     assembled = assemble(data, project.layout, project.vocab(), project.data, old_plan, lang)
-    if assembled.problems:
+    if assembled.plan is None:
         raise SheetNonConforming(assembled.problems, lang)
-    assert assembled.plan is not None
     plan = assembled.plan
     new_files = _plan_files(project, config, sources, assembled, old_plan)
     changed_sources = _with_files(sources, new_files)
     report = run_validation(changed_sources, policy, lang=lang)
-    problems = [_problem(f, assembled, data, project, lang) for f in report.findings]
-    if any(p.severity == "Violation" for p in problems):
-        raise SheetNonConforming(sorted(problems, key=lambda p: p.severity != "Violation"), lang)
+    # Every problem in one go: the cells that could not be read, then what the shapes say of the rest (not
+    # again of a cell already reported).
+    reported = {p.where for p in assembled.problems}
+    problems = [p for f in report.findings if (p := _problem(f, assembled, data, project, lang)).where not in reported]
+    if assembled.problems or any(p.severity == "Violation" for p in problems):
+        ordered = assembled.problems + sorted(problems, key=lambda p: p.severity != "Violation")
+        raise SheetNonConforming(ordered, lang)
     result = ImportResult(policy.path(plan.value))
     result.warnings = problems
     old_data = {f.path: list(f.triples) for f in sources.files if f.role is Role.DATA}
@@ -101,10 +104,13 @@ def import_workbook(config: Config, path: Path, dry_run: bool, lang: str) -> Imp
 
 
 def _old_plan(project: Project, data: WorkbookData) -> ox.NamedNode | None:
+    """The plan the workbook was exported from (it keeps its IRI, also in a project that lacks it)."""
     if not data.plan:
         return None
     node = ox.NamedNode(project.policy.base + data.plan)
-    return node if project.data.is_a(node, project.term("Plan")) else None
+    if node in project.data.by_subject and not project.data.is_a(node, project.term("Plan")):
+        return None
+    return node
 
 
 def _comment(plan: ox.NamedNode, shown: str, policy: UrlPolicy) -> str:
@@ -135,7 +141,7 @@ def _plan_files(
     """Every data file's triples after the import, by the file's path in the project."""
     data = project.data
     policy = project.policy
-    closure = set(plan_closure(project, old_plan)) if old_plan is not None else set()
+    closure = set(plan_closure(project, old_plan)) if old_plan is not None and old_plan in data.by_subject else set()
     new_subjects = {t.subject for t in assembled.triples if not isinstance(t.subject, ox.BlankNode)}
     referred_from_outside = {
         s
@@ -272,6 +278,9 @@ def _cell(
             number = int("".join(ch for ch in row.where.rsplit("!", 1)[-1] if ch.isdigit()) or "0")
             part = "goal" if focus.value.endswith("/maal") and row.sheet == "areas" else ""
             columns = [c for c in rows.sheet.columns if c.path == path and c.part == part]
+            if not columns and path is not None and path.value == project.policy.ontology_ns + "headlineGoal":
+                # The goal is derived from its text: a missing goal is the missing text.
+                columns = [c for c in rows.sheet.columns if c.part == "goal" and c.lang == "da"]
             best = next((c for c in columns if finding.message in c.messages), None)
             if best is None and origins:
                 keys = {o.column for o in origins if o.sheet == row.sheet}

@@ -87,6 +87,10 @@ class Index:
             ):
                 self.superclasses[t.subject].add(t.object)
 
+    def by_subject_triples(self) -> list[ox.Triple]:
+        """Every triple, subject by subject."""
+        return [t for triples in self.by_subject.values() for t in triples]
+
     def objects(self, subject: Subject, predicate: ox.NamedNode) -> list[Term]:
         """The values of one property of one subject, in the order read."""
         return self.values.get((subject, predicate), [])

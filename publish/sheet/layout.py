@@ -377,7 +377,14 @@ def columns_of(shapes: list[PropertyShape], spec: SheetSpec, ns: str, part: str 
                     Column(
                         key=f"{prefix}{_short(path)}@{lang}",
                         names=_fill(names, _short(path)),
-                        descriptions=_fill(source.descriptions, ""),
+                        descriptions={
+                            lang_: " ".join(
+                                dict.fromkeys(
+                                    d for d in (first.descriptions.get(lang_), source.descriptions.get(lang_)) if d
+                                )
+                            )
+                            for lang_ in LANGS
+                        },
                         kind=TEXT,
                         path=path,
                         lang=lang,
@@ -418,6 +425,12 @@ def columns_of(shapes: list[PropertyShape], spec: SheetSpec, ns: str, part: str 
             )
         )
     return columns
+
+
+def _term_labels(index: Index, term: ox.NamedNode) -> dict[str, str]:
+    """A term's labels (skos:prefLabel, else rdfs:label) by language, the local name where it has none."""
+    texts = {**_texts(index, term, RDFS_LABEL), **_texts(index, term, ox.NamedNode(str(SKOS.prefLabel)))}
+    return _fill(texts, _short(term))
 
 
 def _fill(texts: dict[str, str], fallback: str) -> dict[str, str]:
@@ -508,10 +521,10 @@ def workbook_layout(sources: Sources, policy: UrlPolicy) -> Layout:
         rest = sorted((c for c in columns if c.kind not in (ID, TYPES)), key=lambda c: c.order)
         for column in rest:
             for term in (*column.choices, *column.classes):
-                term_labels[term] = _fill(_texts(index, term, RDFS_LABEL), _short(term))
+                term_labels[term] = _term_labels(index, term)
         sheet_classes = classes + spec.more_classes
         for term in sheet_classes:
-            term_labels[term] = _fill(_texts(index, term, RDFS_LABEL), _short(term))
+            term_labels[term] = _term_labels(index, term)
         da, en = spec.names
         dda, den = spec.descriptions
         sheets.append(Sheet(spec.key, {"da": da, "en": en}, tuple(fixed + rest), sheet_classes, {"da": dda, "en": den}))

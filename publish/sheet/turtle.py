@@ -100,6 +100,7 @@ def statement(
     objects: list[ox.NamedNode | ox.BlankNode | ox.Literal],
     nested: dict[ox.BlankNode, list[ox.Triple]],
     indent: str = "    ",
+    one_per_line: bool | None = None,
 ) -> str:
     """One `predicate objects` statement (without its closing ' ;' or ' .')."""
     name = "a" if predicate.value == RDF_TYPE else style.term(predicate, {})
@@ -115,7 +116,9 @@ def statement(
         else:
             rendered.append(style.term(obj, {}))
     iris = [r for r, o in zip(rendered, objects, strict=False) if isinstance(o, ox.NamedNode)]
-    if len(rendered) > 4 and len(iris) == len(rendered):
+    if one_per_line is None:
+        one_per_line = len(rendered) > 4 and len(iris) == len(rendered)
+    if one_per_line and len(rendered) > 1:
         return indent + name + "\n" + ",\n".join(indent + "    " + r for r in rendered)
     return indent + name + " " + ", ".join(rendered)
 
@@ -257,7 +260,7 @@ def edit_file(old_text: str, old: list[ox.Triple], new: list[ox.Triple], policy:
                 start -= 1
             edits.append((start, current.end, ""))
         elif current is None:
-            anchor = _anchor(subject, found)
+            anchor = _anchor(written(subject), found)
             text = "\n" + block(style, subject, after, new_nested)
             if anchor is None:
                 edits.append((len(old_text), len(old_text), text))
@@ -294,9 +297,9 @@ def _key(t: ox.Triple, nested: dict[ox.BlankNode, list[ox.Triple]]) -> tuple[str
     return (t.predicate.value, str(obj))
 
 
-def _anchor(subject: ox.NamedNode, found: list[Block]) -> Block | None:
+def _anchor(target: str, found: list[Block]) -> Block | None:
     """The block a new subject's block goes after: the last one sharing the longest start of the path."""
-    target = subject.value.strip("<>")
+    target = target.strip("<>")
     best: Block | None = None
     best_score = -1
     for candidate in found:
@@ -339,12 +342,16 @@ def _statement_edits(
         if predicate in old_by and _same_description(old_by[predicate], triples, old_nested, new_nested):
             continue
         objects = [t.object for t in triples]
-        rendered = statement(style, ox.NamedNode(predicate), objects, new_nested)  # type: ignore[arg-type]
         if name in spans:
             start, end = spans[name]
-            lead = text[start:end][: len(text[start:end]) - len(text[start:end].lstrip())]
-            edits.append((start, end, lead + rendered.lstrip()))
+            old_statement = text[start:end]
+            one_per_line = "\n" in old_statement.strip()
+            rendered = statement(style, ox.NamedNode(predicate), objects, new_nested, one_per_line=one_per_line)  # type: ignore[arg-type]
+            lead = old_statement[: len(old_statement) - len(old_statement.lstrip())]
+            trail = old_statement[len(old_statement.rstrip()) :]
+            edits.append((start, end, lead + rendered.lstrip() + trail))
         else:
+            rendered = statement(style, ox.NamedNode(predicate), objects, new_nested)  # type: ignore[arg-type]
             edits.append((last_kept_end, last_kept_end, " ;\n" + rendered))
     for predicate in old_by:
         if predicate not in new_by:
