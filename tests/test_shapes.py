@@ -352,6 +352,20 @@ RULES = [
         "Warning",
     ),
     (
+        "focus point without an SDG link is a warning",
+        f"DELETE WHERE {{ ?link plo:linkSubject <{POINT2}> ; ?p ?o }}",
+        POINT2,
+        "^plo:linkSubject",
+        "Warning",
+    ),
+    (
+        "focus area without an SDG link is a warning",
+        f"DELETE WHERE {{ ?link plo:linkSubject <{AREA}> ; ?p ?o }}",
+        AREA,
+        "^plo:linkSubject",
+        "Warning",
+    ),
+    (
         "source document has a checksum",
         "DELETE WHERE { <kilde/ambitioner-og-retning-2020> spdx:checksum ?c . ?c ?p ?o }",
         "kilde/ambitioner-og-retning-2020",

@@ -272,6 +272,13 @@ class EntityViews:
         goal = self.g.value(entity, self.vocab.headlineGoal)
         goal_texts = self.g.labels(goal) if isinstance(goal, ox.NamedNode) else {}
         source, issued = self.hierarchy.source(entity, here, lang)
+        sdg_links = self.sdg_links(entity, here, lang)
+        pending = []
+        if lang == "en" and labels and "en" not in labels:
+            pending.append("pending_translation")
+        elements = {self.vocab.FocusArea, self.vocab.Goal, self.vocab.Initiative}
+        if not sdg_links and elements & set(types):
+            pending.append("pending_sdg_links")
         return PageView(
             lang=lang,
             iri=entity.value,
@@ -285,7 +292,7 @@ class EntityViews:
             breadcrumbs=self.hierarchy.breadcrumbs(entity, here, lang),
             rows=self.rows(entity, here, lang),
             incoming=self.incoming_rows(entity, here, lang),
-            sdg_links=self.sdg_links(entity, here, lang),
+            sdg_links=sdg_links,
             badges=self.links.badges(entity, here, lang),
             children=self.hierarchy.children(entity, here, lang),
             headline_goal=pick(goal_texts, lang) if goal_texts else "",
@@ -299,6 +306,7 @@ class EntityViews:
             jsonld=script_json(jsonld_text),
             source=source,
             issued=issued,
+            pending=tuple(pending),
         )
 
     def extra(self, entity: ox.NamedNode, kinds: tuple[str, ...], lang: str, here: str) -> EntityExtra:

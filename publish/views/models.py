@@ -157,6 +157,8 @@ class PageView:
     jsonld: str
     source: LinkView | None
     issued: str
+    # What a plan in progress still lacks here (keys of the UI strings): an English text, SDG links.
+    pending: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
