@@ -302,6 +302,8 @@ def test_from_text_gives_the_plans_areas_goals_and_focus_points_verbatim(tmp_pat
     assert "ambitioner-og-retning-2020.txt:8: kunne ikke placeres: ».«" in printed
     assert "ambitioner-og-retning-2020.txt:31: kunne ikke placeres: »Få overblik over planens fokuspunkter«" in printed
     assert_plan_from_text(project, out)
+    again = import_(project, out)
+    assert again.code == 0 and "0 tilføjet, 0 ændret, 0 fjernet" in again.out, again.out + again.err
     build = run_planlod("build", "--project", str(project), "--out", str(tmp_path / "site"))
     assert build.code == 0, build.out + build.err
 
@@ -861,6 +863,16 @@ def test_a_new_workbook_filled_in_becomes_a_plan_in_progress_that_builds(tmp_pat
     assert _da(graph, point, RDFS.label) == "Plant flere træer."
     validate = run_planlod("validate", "--project", str(project))
     assert validate.code == 0 and "warning(s)" in validate.out
+    again = import_(project, out)
+    assert again.code == 0 and "0 tilføjet, 0 ændret, 0 fjernet" in again.out, again.out + again.err
     build = run_planlod("build", "--project", str(project), "--out", str(tmp_path / "site"))
     assert build.code == 0, build.out + build.err
-    assert (tmp_path / "site" / "plan" / "hedensted" / "groen-plan-2022" / "index.html").is_file()
+    page = (
+        tmp_path / "site" / "plan" / "hedensted" / "groen-plan-2022" / "omraade" / "natur-og-miljoe" / "indsats" / "1"
+    )
+    danish = (page / "index.html").read_text(encoding="utf-8")
+    assert "Endnu ikke færdigt" in danish and "endnu ikke koblet til FN&#39;s verdensmål" in danish
+    english = (page / "en" / "index.html").read_text(encoding="utf-8")
+    assert "The English translation is still to come" in english and "not yet linked" in english
+    finished = tmp_path / "site" / "plan" / "ambitioner-og-retning-2020" / "omraade" / "sundhed" / "en" / "index.html"
+    assert "Still to come" not in finished.read_text(encoding="utf-8")

@@ -110,7 +110,8 @@ class Assembler:
         self.elements: dict[str, ox.NamedNode] = {}
         self.points: dict[ox.NamedNode, list[tuple[ox.NamedNode, int | None]]] = defaultdict(list)
         self.positions: dict[ox.NamedNode, str] = {}
-        self.sheet_names = {s.key: s.name(lang) for s in layout.sheets}
+        # Sheets are named in messages as their tabs are (the workbook's language, not the messages').
+        self.sheet_names = {key: rows.title for key, rows in data.sheets.items()}
         self.minted: set[str] = set()
 
     def t(self, name: str) -> ox.NamedNode:
@@ -205,7 +206,11 @@ class Assembler:
             if types and types[0] == self.t("MajorityGroup"):
                 municipality = self._municipality_segment(row)
                 stem = f"kommune/{municipality}/{slugify(name)}" if municipality else f"flertalsgruppe/{slugify(name)}"
-            node = ox.NamedNode(self._fresh(self.policy.base + stem))
+            same = ox.NamedNode(self.policy.base + stem)
+            if same.value not in self.minted and name in self.project.texts(same, SKOS_PREF).values():
+                node = same  # the row was imported before without its ID: the same thing
+            else:
+                node = ox.NamedNode(self._fresh(self.policy.base + stem))
             self._register(rows, row, node)
             self._names_of(row, node)
 
@@ -291,7 +296,20 @@ class Assembler:
             if isinstance(p, ox.NamedNode) and p.value.rsplit("/", 1)[-1] == given
         ]
         if existing:
-            return None
+            # A workbook not exported from a plan may still be that plan imported before (a new plan imported
+            # again): the same ID, title and date. Anything else with the plan's ID is another plan.
+            title = cell_text(row.cells.get("title@da")).strip()
+            try:
+                issued = read_date(row.cells.get("issued")).value if row.cells.get("issued") is not None else ""
+            except CellError:
+                issued = ""
+            same = [
+                p
+                for p in existing
+                if self.project.texts(p, DCT_TITLE).get("da") == title
+                and any(v.value == issued for v in self.project.objects(p, DCT_ISSUED) if isinstance(v, ox.Literal))
+            ]
+            return same[0] if len(same) == 1 and title and issued else None
         municipality = ""
         for key in ("municipality", "publisher"):
             raw = cell_text(row.cells.get(key)).strip()
@@ -325,7 +343,12 @@ class Assembler:
                     continue
                 node = ox.NamedNode(self.policy.base + given)
             else:
-                node = ox.NamedNode(self._fresh(self.policy.base + stem))
+                same = ox.NamedNode(self.policy.base + stem)
+                title = cell_text(row.cells.get("title@da")).strip()
+                if same.value not in self.minted and title and self.project.texts(same, DCT_TITLE).get("da") == title:
+                    node = same  # imported before without its ID
+                else:
+                    node = ox.NamedNode(self._fresh(self.policy.base + stem))
             self._register(rows, row, node)
             self._names_of(row, node)
 

@@ -66,9 +66,14 @@ def plan_closure(project: Project, plan: ox.NamedNode) -> list[Subject]:
     """The subjects whose triples belong to the plan's workbook (see the module's docstring)."""
     data = project.data
     plan_class = project.term("Plan")
-    record_classes = (project.term("SDGLink"), project.term("TextCorrection"))
+    # The plan's own elements are reached from the plan by these properties only, and its SDG links and
+    # corrections by theirs (backwards): an element or record of another plan is never included.
+    structure = {project.term(n) for n in ("focusArea", "headlineGoal", "initiative")}
+    records = {project.term("linkSubject"), project.term("corrects")}
+    element_classes = tuple(project.term(n) for n in ("FocusArea", "Goal", "Initiative", "SDGLink", "TextCorrection"))
     vocabulary = (project.policy.ontology_ns, project.policy.shapes_ns)
     seen: set[Subject] = {plan}
+    elements: set[Subject] = {plan}
     todo: list[Subject] = [plan]
     while todo:
         node = todo.pop()
@@ -76,19 +81,26 @@ def plan_closure(project: Project, plan: ox.NamedNode) -> list[Subject]:
             target = triple.object
             if target in seen or triple.predicate == RDF_TYPE:
                 continue
-            if isinstance(target, ox.BlankNode) or (
+            if isinstance(target, ox.BlankNode):
+                seen.add(target)
+                todo.append(target)
+            elif (
                 isinstance(target, ox.NamedNode)
                 and target in data.by_subject
                 and not target.value.startswith(vocabulary)
                 and not data.is_a(target, plan_class)
             ):
+                if data.is_a(target, *element_classes):
+                    if node not in elements or triple.predicate not in structure:
+                        continue
+                    elements.add(target)
                 seen.add(target)
                 todo.append(target)
-        for triple in data.referrers.get(node, []):
-            subject = triple.subject
-            if subject not in seen and data.is_a(subject, *record_classes):
-                seen.add(subject)
-                todo.append(subject)
+        if node in elements:
+            for triple in data.referrers.get(node, []):
+                if triple.predicate in records and triple.subject not in seen:
+                    seen.add(triple.subject)
+                    todo.append(triple.subject)
     return sorted(seen, key=term_sort_key)
 
 

@@ -76,10 +76,14 @@ def import_workbook(config: Config, path: Path, dry_run: bool, lang: str) -> Imp
     reported = {p.where for p in assembled.problems}
     problems = [p for f in report.findings if (p := _problem(f, assembled, data, project, lang)).where not in reported]
     if assembled.problems or any(p.severity == "Violation" for p in problems):
-        ordered = assembled.problems + sorted(problems, key=lambda p: p.severity != "Violation")
+        tabs = [rows.title for rows in data.sheets.values()]
+        ordered = sorted(
+            assembled.problems + problems, key=lambda p: (p.severity != "Violation", *_place(p.where, tabs))
+        )
         raise SheetNonConforming(ordered, lang)
     result = ImportResult(policy.path(plan.value))
-    result.warnings = problems
+    tabs = [rows.title for rows in data.sheets.values()]
+    result.warnings = sorted(problems, key=lambda p: _place(p.where, tabs))
     old_data = {f.path: list(f.triples) for f in sources.files if f.role is Role.DATA}
     result.changes = _changes(project, old_data, new_files, lang)
     texts: dict[str, str | None] = {}
@@ -101,6 +105,16 @@ def import_workbook(config: Config, path: Path, dry_run: bool, lang: str) -> Imp
         write_atomically(config.project_dir, texts)
         result.written = True
     return result
+
+
+def _place(where: str, tabs: list[str]) -> tuple[int, int, int, str]:
+    """Where a problem is, for sorting: the sheet's tab, the row, the column ('' cells after the sheets)."""
+    sheet, _, cell = where.partition("!")
+    if not cell or sheet not in tabs:
+        return (len(tabs), 0, 0, where)
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return (tabs.index(sheet), int(digits or 0), len(letters), letters)
 
 
 def _old_plan(project: Project, data: WorkbookData) -> ox.NamedNode | None:
@@ -141,7 +155,10 @@ def _plan_files(
     """Every data file's triples after the import, by the file's path in the project."""
     data = project.data
     policy = project.policy
-    closure = set(plan_closure(project, old_plan)) if old_plan is not None and old_plan in data.by_subject else set()
+    # The plan's things now in the project: of the plan the workbook was exported from, or of the plan it names
+    # by its ID, title and date (a new plan imported again).
+    known = assembled.plan if assembled.plan is not None and data.is_a(assembled.plan, project.term("Plan")) else None
+    closure = set(plan_closure(project, known)) if known is not None else set()
     new_subjects = {t.subject for t in assembled.triples if not isinstance(t.subject, ox.BlankNode)}
     referred_from_outside = {
         s
@@ -149,7 +166,12 @@ def _plan_files(
         for t in data.referrers.get(s, [])
         if t.subject not in closure and not isinstance(t.subject, ox.BlankNode)
     }
-    replaced = {s for s in closure if s in new_subjects or s not in referred_from_outside}
+    # What the workbook still refers to stays, even when it is not on its sheets (a person named by the plan).
+    referred_from_outside |= {t.object for t in assembled.triples if isinstance(t.object, ox.NamedNode)}
+    # Blank nodes go with the thing that holds them.
+    replaced: set[Subject] = {
+        s for s in closure if not isinstance(s, ox.BlankNode) and (s in new_subjects or s not in referred_from_outside)
+    }
     replaced |= {s for s in new_subjects if s in data.by_subject}
     replaced_blank = _blank_closure(project, replaced)
     files: dict[str, list[ox.Triple]] = {}

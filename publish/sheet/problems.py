@@ -194,4 +194,4 @@ class SheetNonConforming(NonConforming):
             else f"{violations} error(s) and {warnings} warning(s); nothing was written. "
             "Fix the cells and import again."
         )
-        super().__init__("\n".join([*(p.line(lang) for p in problems), summary]))
+        super().__init__("\n".join([summary, *(p.line(lang) for p in problems)]))
