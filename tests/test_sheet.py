@@ -876,3 +876,29 @@ def test_a_new_workbook_filled_in_becomes_a_plan_in_progress_that_builds(tmp_pat
     assert "The English translation is still to come" in english and "not yet linked" in english
     finished = tmp_path / "site" / "plan" / "ambitioner-og-retning-2020" / "omraade" / "sundhed" / "en" / "index.html"
     assert "Still to come" not in finished.read_text(encoding="utf-8")
+
+
+# -- a corpus of plans --------------------------------------------------------------------------------------
+def test_every_plan_of_a_corpus_round_trips_and_an_edit_touches_only_its_files(tmp_path: Path, corpus3: Path) -> None:
+    """Plans in the multi-plan layout (parties described in a national file and in each municipality's), with
+    suggested links and confidences: export and import change no file; an edit changes only that plan's file."""
+    project = tmp_path / "c3"
+    shutil.copytree(corpus3, project)
+    before = data_digest(project)
+    graph = data_graph(project)
+    plans = sorted(str(p)[len(BASE) :] for p in graph.subjects(RDF.type, PLO.Plan))
+    assert len(plans) == 3
+    for plan in plans:
+        out = tmp_path / (plan.replace("/", "-") + ".xlsx")
+        assert run_planlod("sheet", "export", plan, "--out", str(out), "--project", str(project)).code == 0
+        result = import_(project, out)
+        assert result.code == 0, result.out + result.err
+        assert "0 tilføjet, 0 ændret, 0 fjernet" in result.out
+    assert data_digest(project) == before
+    book = load_workbook(out)
+    set_cell(book["Fokuspunkter"], 2, "tekst (engelsk)", "An edited translation.")
+    book.save(out)
+    assert import_(project, out).code == 0
+    after = data_digest(project)
+    changed = sorted(path for path in after if after[path] != before[path])
+    assert changed == [f"data/kommuner/{plans[-1].split('/')[1]}/{plans[-1].split('/')[2]}.ttl"]

@@ -720,9 +720,7 @@ class Assembler:
                 self.out.derived_triples.add(triple)
                 triples.add(triple)
                 self.out.cells[(subject, translated_by)].append(self.out.rows.get(subject) or self.out.rows[plan])
-        self.out.triples = sorted(
-            triples, key=lambda t: (natural_key(text_of(t.subject)), t.predicate.value, str(t.object))
-        )
+        self.out.triples = sorted(triples, key=lambda t: (text_of(t.subject), t.predicate.value, str(t.object)))
 
 
 def register_names(vocab: Vocab, row: Row, node: ox.NamedNode) -> None:

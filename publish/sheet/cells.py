@@ -173,7 +173,7 @@ class Vocab:
     def ref_text(self, node: ox.NamedNode, lang: str) -> str:
         """A thing as text: its name when that finds only it, else its path or IRI."""
         name = self.label(node, lang)
-        if name and self.names.get(name.casefold()) == {node}:
+        if name and self.names.get(name.casefold()) == {node} and not re.search(r"[;\n<>]", name):
             return name
         return self.iri_text(node)
 
@@ -355,7 +355,8 @@ def _one(
     if isinstance(value, ox.Literal):
         datatype = value.datatype
         if kind == TEXT:
-            return value.value if value.language == column.lang and value.value.strip() == value.value.strip() else None
+            # Verbatim; an empty text would read back as no text.
+            return value.value if value.language == column.lang and value.value.strip() else None
         if kind == STRING and not value.language and datatype == (column.datatype or XSD_STRING):
             if (column.multi and "\n" in value.value) or not value.value.strip() or value.value != value.value.strip():
                 return None

@@ -432,7 +432,10 @@ def dropdowns(
             elif column.kind == "choice":
                 values = [vocab.choice_text(n, lang) for n in column.choices]
             elif column.kind == TYPES:
-                values = [vocab.choice_text(n, lang) for n in sheet.classes]
+                labels = [vocab.choice_text(n, lang) for n in sheet.classes]
+                values = [
+                    x if labels.count(x) == 1 else vocab.iri_text(n) for x, n in zip(labels, sheet.classes, strict=True)
+                ]
             elif column.kind == LANGUAGE:
                 values = ["da", "en", "de", "fo", "kl", "sv", "nb"]
             elif column.kind == "ref":

@@ -83,7 +83,9 @@ def import_workbook(config: Config, path: Path, dry_run: bool, lang: str) -> Imp
         raise SheetNonConforming(ordered, lang)
     result = ImportResult(policy.path(plan.value))
     tabs = [rows.title for rows in data.sheets.values()]
-    result.warnings = sorted(problems, key=lambda p: _place(p.where, tabs))
+    # Warnings about the workbook's own cells; what other plans in the project still lack is theirs.
+    ours = [p for p in problems if p.where.partition("!")[0] in tabs]
+    result.warnings = sorted(ours, key=lambda p: _place(p.where, tabs))
     old_data = {f.path: list(f.triples) for f in sources.files if f.role is Role.DATA}
     result.changes = _changes(project, old_data, new_files, lang)
     texts: dict[str, str | None] = {}
@@ -174,14 +176,21 @@ def _plan_files(
     }
     replaced |= {s for s in new_subjects if s in data.by_subject}
     replaced_blank = _blank_closure(project, replaced)
+    wanted = _keys(assembled.triples)
     files: dict[str, list[ox.Triple]] = {}
     first_file: dict[Subject, str] = {}
+    kept: set[str] = set()
     for source in sources.files:
         if source.role is not Role.DATA:
             continue
+        keys = _keys(list(source.triples))
+        # A fact that stays stays where it is (in whichever file says it); only facts that go are cut.
         files[source.path] = [
-            t for t in source.triples if t.subject not in replaced and t.subject not in replaced_blank
+            t
+            for t in source.triples
+            if (t.subject not in replaced and t.subject not in replaced_blank) or keys[t] in wanted.values()
         ]
+        kept |= {keys[t] for t in files[source.path]}
         for t in source.triples:
             first_file.setdefault(t.subject, source.path)
     plan = assembled.plan
@@ -192,6 +201,8 @@ def _plan_files(
         if isinstance(t.object, ox.BlankNode):
             parent[t.object] = t.subject
     for t in assembled.triples:
+        if wanted[t] in kept:
+            continue
         subject: Subject = t.subject
         while isinstance(subject, ox.BlankNode) and subject in parent:
             subject = parent[subject]
@@ -199,6 +210,27 @@ def _plan_files(
         files.setdefault(home, []).append(t)
     del policy
     return files
+
+
+def _keys(triples: list[ox.Triple]) -> dict[ox.Triple, str]:
+    """Each triple as text, a blank node replaced by what it says, and a blank node's own triples by the
+    triple that holds it (so that a checksum is the same fact in two files)."""
+    inner: dict[ox.BlankNode, list[str]] = defaultdict(list)
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode):
+            inner[t.subject].append(f"{t.predicate} {t.object}")
+    holder: dict[ox.BlankNode, str] = {}
+    keys: dict[ox.Triple, str] = {}
+    for t in triples:
+        if isinstance(t.object, ox.BlankNode):
+            keys[t] = f"{t.subject} {t.predicate} [{' '.join(sorted(inner.get(t.object, [])))}]"
+            holder[t.object] = keys[t]
+        elif not isinstance(t.subject, ox.BlankNode):
+            keys[t] = f"{t.subject} {t.predicate} {t.object}"
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode):
+            keys[t] = f"{holder.get(t.subject, t.subject.value)} / {t.predicate} {t.object}"
+    return keys
 
 
 def _blank_closure(project: Project, subjects: set[Subject]) -> set[Subject]:
