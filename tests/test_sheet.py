@@ -185,6 +185,22 @@ def test_import_writes_every_triple_when_the_plan_files_are_gone(tmp_path: Path,
     assert run.returncode == 0, run.stderr
 
 
+def test_an_english_workbook_round_trips(tmp_path: Path, project: Path) -> None:
+    out = export(project, tmp_path / "plan-en.xlsx", "--lang", "en")
+    book = load_workbook(out)
+    assert book.sheetnames[:4] == ["Plan", "Focus areas", "Focus points", "SDG links"]
+    links = book["SDG links"]
+    assert links["B2"].value == "3 – Ensure healthy lives and promote well-being for all at all ages"
+    assert links["E2"].value == "curated" and links["F2"].value == "accepted"
+    danish = export(project, tmp_path / "plan-da.xlsx")
+    assert load_workbook(danish)["Verdensmål"]["B2"].value == "3 – Sundhed og trivsel"
+    before = data_digest(project)
+    result = import_(project, out, "--lang", "en")
+    assert result.code == 0, result.out + result.err
+    assert "0 added, 0 changed, 0 removed" in result.out
+    assert data_digest(project) == before
+
+
 @needs_office
 def test_a_workbook_saved_by_libreoffice_imports_to_no_change(tmp_path: Path, exported: Path, profile: Path) -> None:
     office(profile, "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "saved"), str(exported))

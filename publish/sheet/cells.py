@@ -112,6 +112,9 @@ class Vocab:
                         if isinstance(value, ox.Literal) and value.value.strip():
                             self.names[value.value.strip().casefold()].add(subject)
         self.workbook_names: dict[ox.NamedNode, dict[str, str]] = {}
+        # Another vocabulary in which a name written into a cell must also find only its thing (the export
+        # writes names that read back both with and without the plan's own files in the project).
+        self.also: Vocab | None = None
 
     def _is_vocabulary(self, node: ox.NamedNode) -> bool:
         value = node.value
@@ -119,6 +122,8 @@ class Vocab:
 
     def add_name(self, node: ox.NamedNode, name: str, lang: str) -> None:
         """A thing the workbook names, findable by that name."""
+        if self.also is not None:
+            self.also.add_name(node, name, lang)
         if name.strip():
             self.names[name.strip().casefold()].add(node)
             self.workbook_names.setdefault(node, {}).setdefault(lang, name.strip())
@@ -173,7 +178,10 @@ class Vocab:
     def ref_text(self, node: ox.NamedNode, lang: str) -> str:
         """A thing as text: its name when that finds only it, else its path or IRI."""
         name = self.label(node, lang)
-        if name and self.names.get(name.casefold()) == {node} and not re.search(r"[;\n<>]", name):
+        unique = self.names.get(name.casefold()) == {node}
+        if self.also is not None:
+            unique = unique and self.also.names.get(name.casefold()) == {node}
+        if name and unique and not re.search(r"[;\n<>]", name):
             return name
         return self.iri_text(node)
 

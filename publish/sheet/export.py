@@ -131,7 +131,8 @@ def export_rows(project: Project, plan: ox.NamedNode, lang: str) -> tuple[Workbo
     inside = set(closure)
     outside = Index(t for t in project.everything.by_subject_triples() if t.subject not in inside)
     vocab = Vocab(project.policy, outside, project.layout.term_labels)
-    vocab.sdg = project.vocab().sdg
+    vocab.also = project.vocab()
+    vocab.sdg = vocab.also.sdg
     sheets = new_rows(project.layout, lang)
     workbook = WorkbookData(lang, project.policy.path(plan.value), sheets)
     placed: dict[str, list[Subject]] = defaultdict(list)
