@@ -352,13 +352,6 @@ RULES = [
         "Warning",
     ),
     (
-        "focus point without an SDG link is a warning",
-        f"DELETE WHERE {{ ?link plo:linkSubject <{POINT2}> ; ?p ?o }}",
-        POINT2,
-        "^plo:linkSubject",
-        "Warning",
-    ),
-    (
         "focus area without an SDG link is a warning",
         f"DELETE WHERE {{ ?link plo:linkSubject <{AREA}> ; ?p ?o }}",
         AREA,

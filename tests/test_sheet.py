@@ -871,7 +871,7 @@ def test_a_new_workbook_filled_in_becomes_a_plan_in_progress_that_builds(tmp_pat
     result = import_(project, out)
     assert result.code == 0, result.out + result.err
     assert "advarsel: Fokuspunkter!C2: tekst: den engelske oversættelse mangler" in result.out
-    assert "advarsel: Fokuspunkter!A2: verdensmålskoblinger: fokuspunktet er endnu ikke koblet" in result.out
+    assert "advarsel: Fokusområder!A2: verdensmålskoblinger: fokusområdet er endnu ikke koblet" in result.out
     written = project / "data" / "kommuner" / "hedensted" / "groen-plan-2022.ttl"
     assert written.is_file()
     graph = data_graph(project)
@@ -883,13 +883,13 @@ def test_a_new_workbook_filled_in_becomes_a_plan_in_progress_that_builds(tmp_pat
     assert again.code == 0 and "0 tilføjet, 0 ændret, 0 fjernet" in again.out, again.out + again.err
     build = run_planlod("build", "--project", str(project), "--out", str(tmp_path / "site"))
     assert build.code == 0, build.out + build.err
-    page = (
-        tmp_path / "site" / "plan" / "hedensted" / "groen-plan-2022" / "omraade" / "natur-og-miljoe" / "indsats" / "1"
-    )
-    danish = (page / "index.html").read_text(encoding="utf-8")
+    area = tmp_path / "site" / "plan" / "hedensted" / "groen-plan-2022" / "omraade" / "natur-og-miljoe"
+    danish = (area / "index.html").read_text(encoding="utf-8")
     assert "Endnu ikke færdigt" in danish and "endnu ikke koblet til FN&#39;s verdensmål" in danish
-    english = (page / "en" / "index.html").read_text(encoding="utf-8")
+    english = (area / "en" / "index.html").read_text(encoding="utf-8")
     assert "The English translation is still to come" in english and "not yet linked" in english
+    point = (area / "indsats" / "1" / "en" / "index.html").read_text(encoding="utf-8")
+    assert "The English translation is still to come" in point
     finished = tmp_path / "site" / "plan" / "ambitioner-og-retning-2020" / "omraade" / "sundhed" / "en" / "index.html"
     assert "Still to come" not in finished.read_text(encoding="utf-8")
 

@@ -1,7 +1,8 @@
 """A plan in the project → the workbook's rows (and the dropdowns of its columns).
 
-Stage: sheet (export). Imports `publish.load`, `publish.urls`, `.assemble`, `.cells`, `.index`, `.layout`,
-`.workbook`, `.problems`.
+Stage: sheet (export). Imports `publish.errors`, `publish.load`, `publish.model`, `publish.namespaces`,
+`publish.urls`, `publish.validate` (its rdflib conversion, for the check), `.assemble`, `.cells`, `.index`,
+`.layout`, `.workbook`.
 The plan's facts are the triples of the plan, of everything it names in the project's data (its focus areas,
 goals, focus points, sources, the organisations, people and works it refers to, and theirs), and of the SDG
 links and corrections about its elements; another plan it refers to is named, not included. Each fact is put in

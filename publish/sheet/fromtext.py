@@ -1,7 +1,7 @@
 """A plan's text (or a Word document laid out the same way) → a workbook to fill in.
 
-Stage: sheet (from-text). Imports python-docx, `publish.config`, `publish.urls`, `.export`, `.problems`,
-`.workbook`, `.index`.
+Stage: sheet (from-text). Imports python-docx, `publish.config`, `publish.errors`, `publish.urls`, `.cells`,
+`.export`, `.problems`, `.workbook`.
 The layout it reads is the one of the texts in `data/kilder/`: a date line ('17. februar 2020'), an author
 line ('Af: …'), the title, the introduction (one paragraph per line), a numbered list of the focus areas (with
 the line that leads into it), then for each area its heading, its headline goal and its bullet points ('•',

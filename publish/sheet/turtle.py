@@ -1,6 +1,7 @@
 """The data files' text: Turtle in the project's style, and edits that change only the statements that changed.
 
-Stage: sheet (turtle). Imports `publish.urls` and `.index`; pyoxigraph to check what it writes.
+Stage: sheet (turtle). Imports `publish.urls`, `publish.validate` (its rdflib conversion) and `.index`; pyoxigraph
+parses what it writes, rdflib compares the graphs.
 A new file gets a comment line, the project's prefixes and one block per subject (`a` first, then the
 properties, several objects on one line, long lists one per line), relative IRIs. An existing file is edited in
 place: a removed subject's block is cut, a new subject's block goes after its nearest sibling, and in a changed

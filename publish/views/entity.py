@@ -276,8 +276,7 @@ class EntityViews:
         pending = []
         if lang == "en" and labels and "en" not in labels:
             pending.append("pending_translation")
-        elements = {self.vocab.FocusArea, self.vocab.Goal, self.vocab.Initiative}
-        if not sdg_links and elements & set(types):
+        if not sdg_links and self.vocab.FocusArea in types:
             pending.append("pending_sdg_links")
         return PageView(
             lang=lang,
