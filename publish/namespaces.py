@@ -25,6 +25,8 @@ EUAUTH = Namespace("http://publications.europa.eu/resource/authority/")
 # SSSOM (mappings with their justification) and SEMAPV (the justifications).
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+# ISO 639-1 language codes as the Library of Congress publishes them (a plan's and a document's dct:language).
+ISO639_1 = Namespace("http://id.loc.gov/vocabulary/iso639-1/")
 
 SDG_SCHEME = "http://metadata.un.org/sdg"
 
@@ -36,6 +38,7 @@ __all__ = [
     "DCTERMS",
     "EUAUTH",
     "FOAF",
+    "ISO639_1",
     "ORG",
     "OWL",
     "PROV",

@@ -23,6 +23,8 @@ from .namespaces import (
     DCTERMS,
     EUAUTH,
     FOAF,
+    ISO639_1,
+    ORG,
     OWL,
     PROV,
     RDF,
@@ -135,7 +137,7 @@ def _vocabulary(ns: str) -> PlanVocabulary:
 # ---------------------------------------------------------------- standard terms
 
 RDF_TYPE = iri(RDF.type)
-RDF_FIRST, RDF_REST = iri(RDF.first), iri(RDF.rest)
+RDF_FIRST, RDF_REST, RDF_NIL = iri(RDF.first), iri(RDF.rest), iri(RDF.nil)
 RDF_LANG_STRING = iri(RDF.langString)
 RDFS_LABEL, RDFS_COMMENT = iri(RDFS.label), iri(RDFS.comment)
 RDFS_SUBCLASS_OF, RDFS_SUBPROPERTY_OF = iri(RDFS.subClassOf), iri(RDFS.subPropertyOf)
@@ -148,7 +150,8 @@ OWL_ANNOTATED_TARGET = iri(OWL.annotatedTarget)
 VANN_PREFERRED_NAMESPACE_URI = iri(VANN.preferredNamespaceUri)
 XSD_STRING, XSD_DATE, XSD_INTEGER = iri(XSD.string), iri(XSD.date), iri(XSD.integer)
 XSD_ANY_URI, XSD_HEX_BINARY = iri(XSD.anyURI), iri(XSD.hexBinary)
-XSD_NON_NEGATIVE_INTEGER = iri(XSD.nonNegativeInteger)
+XSD_NON_NEGATIVE_INTEGER, XSD_POSITIVE_INTEGER = iri(XSD.nonNegativeInteger), iri(XSD.positiveInteger)
+XSD_DECIMAL, XSD_DOUBLE, XSD_FLOAT = iri(XSD.decimal), iri(XSD.double), iri(XSD.float)
 
 SKOS_CONCEPT, SKOS_CONCEPT_SCHEME = iri(SKOS.Concept), iri(SKOS.ConceptScheme)
 SKOS_PREF_LABEL, SKOS_ALT_LABEL, SKOS_DEFINITION = iri(SKOS.prefLabel), iri(SKOS.altLabel), iri(SKOS.definition)
@@ -186,6 +189,7 @@ DCAT_ACCESS_SERVICE, DCAT_ENDPOINT_URL = iri(DCAT.accessService), iri(DCAT.endpo
 DCAT_SERVES_DATASET, DCAT_START_DATE = iri(DCAT.servesDataset), iri(DCAT.startDate)
 
 FOAF_AGENT, FOAF_PERSON, FOAF_DOCUMENT = iri(FOAF.Agent), iri(FOAF.Person), iri(FOAF.Document)
+FOAF_ORGANIZATION = iri(FOAF.Organization)
 FOAF_NAME, FOAF_HOMEPAGE, FOAF_PRIMARY_TOPIC = iri(FOAF.name), iri(FOAF.homepage), iri(FOAF.primaryTopic)
 PROV_WAS_DERIVED_FROM, PROV_WAS_ATTRIBUTED_TO = iri(PROV.wasDerivedFrom), iri(PROV.wasAttributedTo)
 SCHEMA_PERSON = iri(SCHEMA.Person)
@@ -202,6 +206,11 @@ SEMAPV_MANUAL_MAPPING_CURATION = iri(SEMAPV.ManualMappingCuration)
 SEMAPV_LEXICAL_MATCHING = iri(SEMAPV.LexicalMatching)
 SEMAPV_SEMANTIC_SIMILARITY = iri(SEMAPV.SemanticSimilarityThresholdMatching)
 SEMAPV_COMPOSITE_MATCHING = iri(SEMAPV.CompositeMatching)
+PROV_AGENT, PROV_PLAN = iri(PROV.Agent), iri(PROV.Plan)
+ORG_ORGANIZATION, ORG_FORMAL_ORGANIZATION = iri(ORG.Organization), iri(ORG.FormalOrganization)
+ORG_MEMBERSHIP = iri(ORG.Membership)
+SCHEMA_CREATIVE_WORK = iri(SCHEMA.CreativeWork)
+SCHEMA_LEGISLATION = iri(SCHEMA.Legislation)
 
 SH_PATH, SH_PROPERTY, SH_TARGET_CLASS = iri(SH.path), iri(SH.property), iri(SH.targetClass)
 SH_NAME, SH_DESCRIPTION, SH_ORDER = iri(SH.name), iri(SH.description), iri(SH.order)
@@ -209,6 +218,8 @@ SH_MIN_COUNT, SH_MAX_COUNT, SH_QUALIFIED_MIN_COUNT = iri(SH.minCount), iri(SH.ma
 SH_DATATYPE, SH_CLASS, SH_NODE_KIND, SH_PATTERN = iri(SH.datatype), iri(SH["class"]), iri(SH.nodeKind), iri(SH.pattern)
 SH_QUALIFIED_VALUE_SHAPE, SH_LANGUAGE_IN = iri(SH.qualifiedValueShape), iri(SH.languageIn)
 SH_SEVERITY, SH_NAMESPACE, SH_INVERSE_PATH = iri(SH.severity), iri(SH.namespace), iri(SH.inversePath)
+SH_OR, SH_IN, SH_MESSAGE = iri(SH["or"]), iri(SH["in"]), iri(SH.message)
+SH_IRI, SH_WARNING, SH_VIOLATION = iri(SH.IRI), iri(SH.Warning), iri(SH.Violation)
 
 SPDX_CHECKSUM_CLASS, SPDX_CHECKSUM = iri(SPDX.Checksum), iri(SPDX.checksum)
 SPDX_ALGORITHM, SPDX_CHECKSUM_VALUE = iri(SPDX.algorithm), iri(SPDX.checksumValue)
@@ -238,6 +249,7 @@ SD_NAME, SD_GRAPH, SD_RESULT_FORMAT = iri(SD.name), iri(SD.graph), iri(SD.result
 SDG_GOAL, SDG_TARGET, SDG_CODE_COMPACT = iri(SDGO.Goal), iri(SDGO.Target), iri(SDGO.SDGCodeCompact)
 SDG_KOS = iri(SDG_SCHEME)
 SDG_NS = str(SDG)
+ISO639_1_NS = str(ISO639_1)
 ADMS_NS = str(ADMS)
 EU_DATA_THEME = iri(EUAUTH["data-theme"])
 EU_LANGUAGE = iri(EUAUTH.language)
