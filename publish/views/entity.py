@@ -246,6 +246,17 @@ class EntityViews:
         views.sort(key=lambda v: sdg_sort_key(v.badge.iri))
         return tuple(views)
 
+    def reviewed_links(self, entity: ox.NamedNode) -> bool:
+        """Whether a focus area or one of its parts (its headline goal, its focus points) has an SDG link record a
+        curator has decided on: under the linking policy an area is linked through its parts."""
+        vocab = self.vocab
+        for element in (entity, *self.g.subjects(vocab.area, entity)):
+            for record in self.g.subjects(vocab.linkSubject, element):
+                status = self.g.value(record, vocab.status)
+                if status is not None and status != vocab.Proposed:
+                    return True
+        return False
+
     def corrections(self, entity: ox.NamedNode, lang: str) -> tuple[CorrectionView, ...]:
         """Corrections of the entity's text."""
         views = []
@@ -276,7 +287,7 @@ class EntityViews:
         pending = []
         if lang == "en" and labels and "en" not in labels:
             pending.append("pending_translation")
-        if not sdg_links and self.vocab.FocusArea in types:
+        if self.vocab.FocusArea in types and not self.reviewed_links(entity):
             pending.append("pending_sdg_links")
         return PageView(
             lang=lang,
