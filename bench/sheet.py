@@ -29,12 +29,8 @@ sys.path.insert(0, str(REPO))
 
 from publish.build import build_site  # noqa: E402
 from publish.config import load_config  # noqa: E402
-from publish.load import load_sources  # noqa: E402
-from publish.sheet.export import dropdowns, export_rows, find_plan, load_project  # noqa: E402
+from publish.sheet.export import open_project, plan_workbook  # noqa: E402
 from publish.sheet.importing import import_workbook  # noqa: E402
-from publish.sheet.layout import workbook_layout  # noqa: E402
-from publish.sheet.workbook import write_workbook  # noqa: E402
-from publish.urls import UrlPolicy  # noqa: E402
 
 PLAN = "plan/ambitioner-og-retning-2020"
 PARTS = ("ontology", "shapes", "data", "site", "pyproject.toml")
@@ -55,13 +51,7 @@ def copy_project(target: Path) -> Path:
 
 
 def export(project: Path, out: Path) -> None:
-    config = load_config(project, environ={})
-    policy = UrlPolicy(config.base_iri)
-    sources = load_sources(config)
-    loaded = load_project(sources, policy, workbook_layout(sources, policy))
-    plan = find_plan(loaded, PLAN)
-    workbook, vocab = export_rows(loaded, plan, "da")
-    write_workbook(workbook, dropdowns(loaded, workbook, vocab, plan, "da"), out)
+    plan_workbook(open_project(load_config(project, environ={})), PLAN, out, "da")
 
 
 def edit_one_cell(workbook: Path, round_number: int) -> None:

@@ -1,8 +1,8 @@
 """The `planlod` command line: parses options, runs a stage, reports errors with exit codes.
 
 Stage: cli, the boundary. Imports `build`, `builtsite`, `config`, `errors`, `formats`, `load`, `push`, `serve`,
-`siteplan`, `sparqlpool`, `urls` and `validate` (`serve`, `sparqlpool` and `push` only when their command runs);
-nothing imports it. The only module that prints or exits.
+`sheet`, `siteplan`, `sparqlpool`, `urls` and `validate` (`serve`, `sparqlpool`, `push` and `sheet` only when their
+command runs); nothing imports it. The only module that prints or exits.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from .errors import EXIT_CANNOT_RUN, EXIT_NONCONFORMING, EXIT_OK, PlanlodError
 from .formats import NTRIPLES
 from .load import load_sources
 from .siteplan import site_segments
-from .sheet.commands import sheet
 from .urls import SPARQL_PATH, UrlPolicy, dump
 from .validate import run_validation
 
@@ -300,7 +299,125 @@ def push(
     click.echo(result.line())
 
 
-cli.add_command(sheet)
+# ---------------------------------------------------------------- planlod sheet: the staff's workbooks
+
+SHEET_LANG = click.option(
+    "--lang",
+    type=click.Choice(["da", "en"]),
+    default="da",
+    show_default=True,
+    help="Language of the workbook's headers and of the messages.",
+)
+SHEET_OUT = click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The workbook to write (.xlsx).",
+)
+
+
+@cli.group()
+def sheet() -> None:
+    """Keep a plan in a workbook (.xlsx): make one, fill it from the data or the plan's text, import it."""
+
+
+@sheet.command("new")
+@SHEET_OUT
+@SHEET_LANG
+@project_options
+def sheet_new(out: Path, lang: str, project_dir: Path | None, base_iri: str | None) -> None:
+    """An empty workbook for a new plan, its columns made from the shapes."""
+    from .sheet.export import new_workbook, open_project  # noqa: PLC0415
+
+    new_workbook(open_project(make_config(project_dir, base_iri=base_iri)), out, lang)
+    click.echo(f"planlod sheet: wrote {out}" if lang == "en" else f"planlod sheet: skrev {out}")
+
+
+@sheet.command("export")
+@click.argument("plan")
+@SHEET_OUT
+@SHEET_LANG
+@project_options
+def sheet_export(plan: str, out: Path, lang: str, project_dir: Path | None, base_iri: str | None) -> None:
+    """A plan (its IRI, path such as plan/ambitioner-og-retning-2020, or ID) into a filled-in workbook."""
+    from .sheet.export import open_project, plan_workbook  # noqa: PLC0415
+
+    counts = plan_workbook(open_project(make_config(project_dir, base_iri=base_iri)), plan, out, lang)
+    click.echo(
+        f"planlod sheet: wrote {out}: {counts['areas']} focus areas, {counts['points']} focus points, "
+        f"{counts['links']} SDG links, {counts['organisations']} organisations, {counts['other']} other facts"
+    )
+
+
+@sheet.command("import")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@SHEET_LANG
+@project_options
+def sheet_import(workbook: Path, dry_run: bool, lang: str, project_dir: Path | None, base_iri: str | None) -> None:
+    """Write the workbook's plan into data/ as Turtle, after checking every cell against the shapes.
+
+    Exit status: 0 written (warnings listed); 1 errors in cells (nothing written); 2 not a planlod workbook.
+    """
+    from .sheet.importing import import_workbook  # noqa: PLC0415
+
+    result = import_workbook(make_config(project_dir, base_iri=base_iri), workbook, dry_run, lang)
+    da = lang == "da"
+    for problem in result.warnings:
+        click.echo(problem.line(lang))
+    changed = {"added": ("tilføjet", "added"), "changed": ("ændret", "changed"), "removed": ("fjernet", "removed")}
+    for change in result.changes:
+        label = f" «{change.label}»" if change.label else ""
+        click.echo(f"{changed[change.kind][0 if da else 1]}: {change.subject}{label}")
+        for detail in change.details:
+            click.echo(f"    {detail}")
+    files = {
+        "added": ("ny fil", "new file"),
+        "changed": ("ændret fil", "changed file"),
+        "removed": ("fjernet fil", "removed file"),
+    }
+    for path, status in result.files:
+        click.echo(f"{files[status][0 if da else 1]}: {path}")
+    summary = {kind: sum(1 for c in result.changes if c.kind == kind) for kind in ("added", "changed", "removed")}
+    if da:
+        done = "intet skrevet (--dry-run)" if dry_run else ("skrevet" if result.files else "intet at ændre")
+        click.echo(
+            f"planlod sheet import: {result.plan}: {summary['added']} tilføjet, {summary['changed']} ændret, "
+            f"{summary['removed']} fjernet, {len(result.warnings)} advarsel(er); {done}"
+        )
+    else:
+        done = "nothing written (--dry-run)" if dry_run else ("written" if result.files else "nothing to change")
+        click.echo(
+            f"planlod sheet import: {result.plan}: {summary['added']} added, {summary['changed']} changed, "
+            f"{summary['removed']} removed, {len(result.warnings)} warning(s); {done}"
+        )
+
+
+@sheet.command("from-text")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@SHEET_OUT
+@SHEET_LANG
+@project_options
+def sheet_from_text(source: Path, out: Path, lang: str, project_dir: Path | None, base_iri: str | None) -> None:
+    """Start a workbook from the plan's text (.txt) or Word document (.docx), laid out as data/kilder/."""
+    from .sheet.export import open_project  # noqa: PLC0415
+    from .sheet.fromtext import text_workbook  # noqa: PLC0415
+
+    config = make_config(project_dir, base_iri=base_iri)
+    counts, notes = text_workbook(open_project(config), config, source, out, lang)
+    for note in notes:
+        click.echo(note.line(lang))
+    if lang == "da":
+        click.echo(
+            f"planlod sheet from-text: skrev {out}: {counts['areas']} fokusområder, {counts['points']} fokuspunkter; "
+            f"{len(notes)} linje(r) kunne ikke placeres"
+        )
+    else:
+        click.echo(
+            f"planlod sheet from-text: wrote {out}: {counts['areas']} focus areas, {counts['points']} focus points; "
+            f"{len(notes)} line(s) could not be placed"
+        )
 
 
 def main() -> None:

@@ -1,12 +1,12 @@
 """The rows of a workbook → the plan's triples, each with the cell it came from.
 
-Stage: sheet (assemble). Imports `publish.namespaces`, `publish.urls`, `.cells`, `.index`, `.layout`,
-`.problems`, `.workbook`.
-IRIs follow the URI policy: `plan/{k}/{id}` for a new plan of municipality `kommune/{k}` (an existing plan keeps
-its IRI), `{plan}/omraade/{id}` (a focus area), `…/maal` (its headline goal), `…/indsats/{n}` (a focus point),
-`{element}/sdg/{code}` (an SDG link), `{element}/rettelse` (a text correction), `kilde/{k}/{id}` (a source
-document); a row's ID is the last part of its IRI (the path, on the sheets of sources and organisations), so
-renaming or moving a row keeps its IRI; a row without an ID gets a new one.
+Stage: sheet (assemble). Imports `model`, `urls` and `vocab`, and `sheet.cells`, `sheet.index`, `sheet.layout`,
+`sheet.problems` and `sheet.workbook`.
+IRIs follow the URI policy (`urls`): `plan/{k}/{id}` for a new plan of municipality `kommune/{k}` (an existing plan
+keeps its IRI), its focus areas, their headline goals and focus points below it, an element's SDG link records
+and text correction below the element, the plan's source document in `kilde/`; a row's ID is the last part of its
+IRI (the path, on the sheets of sources and organisations), so renaming or moving a row keeps its IRI; a row
+without an ID gets a new one.
 Besides what the cells say, the plan's structure is derived: types, the plan's focus areas and concept scheme,
 each area's goal and focus points, the labels of SDG links and corrections, and `plo:translatedBy` (the plan's
 translator) on everything with an English text. A fact on the sheet of other facts replaces what would be
@@ -21,40 +21,75 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..namespaces import DCTERMS, PROV, RDF, RDFS, SDG, SKOS
-from ..urls import UrlPolicy, slugify
-from .cells import CellError, Vocab, cell_text, read_cell, read_date
+from ..model import vocabulary
+from ..urls import (
+    AREA_SEGMENT,
+    UrlPolicy,
+    agent_path,
+    area_path,
+    areas_prefix,
+    areas_scheme,
+    corrected_element,
+    correction_path,
+    element_area,
+    goal_path,
+    initiative_path,
+    initiatives_prefix,
+    is_goal_path,
+    is_initiative_path,
+    majority_group_path,
+    municipality_slug,
+    plan_path,
+    plan_source_path,
+    sdg_link_parts,
+    sdg_link_path,
+    slugify,
+)
+from ..vocab import (
+    DCT_ISSUED,
+    DCT_TITLE,
+    FOAF_AGENT,
+    FOAF_ORGANIZATION,
+    FOAF_PERSON,
+    ORG_FORMAL_ORGANIZATION,
+    ORG_MEMBERSHIP,
+    ORG_ORGANIZATION,
+    PROV_AGENT,
+    PROV_PLAN,
+    RDF_TYPE,
+    RDFS_LABEL,
+    SCHEMA_CREATIVE_WORK,
+    SCHEMA_LEGISLATION,
+    SCHEMA_PERSON,
+    SDG_NS,
+    SKOS_CONCEPT_SCHEME,
+    SKOS_HAS_TOP_CONCEPT,
+    SKOS_IN_SCHEME,
+    SKOS_PREF_LABEL,
+    SKOS_TOP_CONCEPT_OF,
+)
+from .cells import CellError, Vocab, cell_text, read_cell, read_date, split_values
 from .index import Index, natural_key, text_of
-from .layout import AREA, ELEMENT, ID, TYPES, Layout
+from .layout import AREA, ELEMENT, ID, LINK, TYPES, Layout
 from .problems import Problem, text
 from .workbook import Row, SheetRows, WorkbookData
 
-RDF_TYPE = ox.NamedNode(str(RDF.type))
-RDFS_LABEL = ox.NamedNode(str(RDFS.label))
-SKOS_PREF = ox.NamedNode(str(SKOS.prefLabel))
-SKOS_SCHEME = ox.NamedNode(str(SKOS.ConceptScheme))
-SKOS_IN_SCHEME = ox.NamedNode(str(SKOS.inScheme))
-SKOS_TOP_OF = ox.NamedNode(str(SKOS.topConceptOf))
-SKOS_HAS_TOP = ox.NamedNode(str(SKOS.hasTopConcept))
-DCT_TITLE = ox.NamedNode(str(DCTERMS.title))
-DCT_ISSUED = ox.NamedNode(str(DCTERMS.issued))
-DCT_PUBLISHER = ox.NamedNode(str(DCTERMS.publisher))
-FOAF_NAME = ox.NamedNode("http://xmlns.com/foaf/0.1/name")
-PROV_PLAN = ox.NamedNode(str(PROV.Plan))
 Value = ox.NamedNode | ox.BlankNode | ox.Literal
 Key = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode]
-# Where new organisations' IRIs go, by class (local name): the path's first segment.
-ORG_PATHS = {
-    "Municipality": "kommune",
-    "PoliticalParty": "parti",
-    "Person": "person",
-    "Agent": "agent",
-    "Organization": "organisation",
-    "FormalOrganization": "organisation",
-    "Membership": "medlemskab",
-    "CreativeWork": "henvisning",
-    "Legislation": "henvisning",
-    "Plan": "henvisning",
+# What a new organisation, person or work is, by its first type (see `urls.AGENT_FOLDERS`); the plan's own
+# classes are added per namespace.
+AGENT_KINDS = {
+    FOAF_PERSON: "person",
+    SCHEMA_PERSON: "person",
+    PROV_AGENT: "agent",
+    FOAF_AGENT: "agent",
+    ORG_ORGANIZATION: "organisation",
+    ORG_FORMAL_ORGANIZATION: "organisation",
+    FOAF_ORGANIZATION: "organisation",
+    ORG_MEMBERSHIP: "membership",
+    SCHEMA_CREATIVE_WORK: "work",
+    SCHEMA_LEGISLATION: "work",
+    PROV_PLAN: "work",
 }
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _PATH = re.compile(r"[a-z0-9]+(?:[a-z0-9._-]*[a-z0-9])?(?:/[a-z0-9]+(?:[a-z0-9._-]*[a-z0-9])?)*")
@@ -100,7 +135,7 @@ class Assembler:
         self.vocab = vocab
         self.project = project
         self.policy: UrlPolicy = vocab.policy
-        self.plo = self.policy.ontology_ns
+        self.v = vocabulary(self.policy)
         self.old_plan = old_plan
         self.lang = lang
         self.out = Assembled()
@@ -113,9 +148,6 @@ class Assembler:
         # Sheets are named in messages as their tabs are (the workbook's language, not the messages').
         self.sheet_names = {key: rows.title for key, rows in data.sheets.items()}
         self.minted: set[str] = set()
-
-    def t(self, name: str) -> ox.NamedNode:
-        return ox.NamedNode(self.plo + name)
 
     # -- problems --------------------------------------------------------------------------------------------
     def problem(self, rows: SheetRows, row: Row, key: str | None, message_key: str, **fields: object) -> None:
@@ -132,8 +164,8 @@ class Assembler:
         self._name_sources(sheets["sources"], plan)
         self._name_areas(sheets["areas"], plan)
         self._name_points(sheets["points"])
-        self._name_links_and_corrections(sheets["links"], "links", "sdg")
-        self._name_links_and_corrections(sheets["corrections"], "corrections", "rettelse")
+        self._name_links_and_corrections(sheets["links"], "links")
+        self._name_links_and_corrections(sheets["corrections"], "corrections")
         for key in ("plan", "areas", "points", "links", "corrections", "sources", "organisations"):
             self._cells(sheets[key])
         self._derive(plan)
@@ -173,9 +205,10 @@ class Assembler:
         seen: dict[str, int] = {}
         column = rows.sheet.column("types")
         assert column is not None
+        # Municipalities first: a majority group's IRI is made below its municipality's.
         ordered = sorted(
             self.data.rows("organisations"),
-            key=lambda r: 0 if "kommune" in cell_text(r.cells.get("types")).lower() else 1,
+            key=lambda r: 0 if self.v.Municipality in self._types_quiet(rows, r) else 1,
         )
         pending: list[tuple[Row, list[ox.NamedNode]]] = []
         for row in ordered:
@@ -187,7 +220,7 @@ class Assembler:
                     continue
                 if not self._check_unique(rows, seen, row, "id", given):
                     continue
-                node = ox.NamedNode(self.policy.base + given)
+                node = ox.NamedNode(self.policy.iri(given))
                 self._register(rows, row, node)
                 self._names_of(row, node)
             else:
@@ -197,20 +230,15 @@ class Assembler:
             if not name:
                 self.problem(rows, row, "id", "no_name")
                 continue
-            first = (
-                ORG_PATHS.get(types[0].value.rsplit("/", 1)[-1].rsplit("#", 1)[-1], "organisation")
-                if types
-                else "organisation"
-            )
-            stem = f"{first}/{slugify(name)}"
-            if types and types[0] == self.t("MajorityGroup"):
-                municipality = self._municipality_segment(row)
-                stem = f"kommune/{municipality}/{slugify(name)}" if municipality else f"flertalsgruppe/{slugify(name)}"
-            same = ox.NamedNode(self.policy.base + stem)
-            if same.value not in self.minted and name in self.project.texts(same, SKOS_PREF).values():
+            kinds = {**AGENT_KINDS, self.v.Municipality: "municipality", self.v.PoliticalParty: "party"}
+            stem = agent_path(kinds.get(types[0], "organisation") if types else "organisation", slugify(name))
+            if types and types[0] == self.v.MajorityGroup:
+                stem = majority_group_path(self._municipality_segment(row), slugify(name))
+            same = ox.NamedNode(self.policy.iri(stem))
+            if same.value not in self.minted and name in self.project.texts(same, SKOS_PREF_LABEL).values():
                 node = same  # the row was imported before without its ID: the same thing
             else:
-                node = ox.NamedNode(self._fresh(self.policy.base + stem))
+                node = ox.NamedNode(self._fresh(self.policy.iri(stem)))
             self._register(rows, row, node)
             self._names_of(row, node)
 
@@ -222,8 +250,11 @@ class Assembler:
             node = self.vocab.read_ref(raw, self.layout.sheet("organisations").column("municipality"), "")  # type: ignore[arg-type]
         except CellError:
             return ""
-        path = self.policy.path(node.value) if self.policy.is_local(node.value) else ""
-        return path.split("/", 1)[1] if path.startswith("kommune/") and path.count("/") == 1 else ""
+        return self._municipality_of(node)
+
+    def _municipality_of(self, node: ox.NamedNode) -> str:
+        """The slug of a municipality's IRI ('hedensted'), '' for anything else."""
+        return municipality_slug(self.policy.path(node.value)) if self.policy.is_local(node.value) else ""
 
     def _row_name(self, row: Row) -> str:
         for key in ("prefLabel@da", "prefLabel@en", "name", "label@da", "title@da"):
@@ -292,7 +323,7 @@ class Assembler:
             return self.old_plan
         existing = [
             p
-            for p in self.project.instances_of(self.t("Plan"))
+            for p in self.project.instances_of(self.v.Plan)
             if isinstance(p, ox.NamedNode) and p.value.rsplit("/", 1)[-1] == given
         ]
         if existing:
@@ -319,20 +350,17 @@ class Assembler:
                     node = self.vocab.read_ref(raw.split("\n")[0], column, "")
                 except CellError:
                     continue
-                path = self.policy.path(node.value) if self.policy.is_local(node.value) else ""
-                if path.startswith("kommune/") and path.count("/") == 1:
-                    municipality = path.split("/", 1)[1]
+                municipality = self._municipality_of(node)
+                if municipality:
                     break
-        stem = f"plan/{municipality}/{given}" if municipality else f"plan/{given}"
-        iri = self.policy.base + stem
+        iri = self.policy.iri(plan_path(given, municipality))
         if ox.NamedNode(iri) in self.project.by_subject:
             return None
         return ox.NamedNode(iri)
 
     def _name_sources(self, rows: SheetRows, plan: ox.NamedNode) -> None:
         seen: dict[str, int] = {}
-        plan_path = self.policy.path(plan.value)
-        stem = "kilde/" + plan_path.removeprefix("plan/")
+        stem = plan_source_path(self.policy.path(plan.value))
         for row in self.data.rows("sources"):
             given = self._id(row)
             if given:
@@ -341,14 +369,14 @@ class Assembler:
                     continue
                 if not self._check_unique(rows, seen, row, "id", given):
                     continue
-                node = ox.NamedNode(self.policy.base + given)
+                node = ox.NamedNode(self.policy.iri(given))
             else:
-                same = ox.NamedNode(self.policy.base + stem)
+                same = ox.NamedNode(self.policy.iri(stem))
                 title = cell_text(row.cells.get("title@da")).strip()
                 if same.value not in self.minted and title and self.project.texts(same, DCT_TITLE).get("da") == title:
                     node = same  # imported before without its ID
                 else:
-                    node = ox.NamedNode(self._fresh(self.policy.base + stem))
+                    node = ox.NamedNode(self._fresh(self.policy.iri(stem)))
             self._register(rows, row, node)
             self._names_of(row, node)
 
@@ -370,11 +398,11 @@ class Assembler:
             if not name:
                 self.problem(rows, row, "id", "no_name")
                 continue
-            same = self._unclaimed(plan, self.t("focusArea"), SKOS_PREF, cell_text(row.cells.get("prefLabel@da")))
+            same = self._unclaimed(plan, self.v.focusArea, SKOS_PREF_LABEL, cell_text(row.cells.get("prefLabel@da")))
             if same is not None:
                 self._area(rows, row, plan, same.value.rsplit("/", 1)[-1])
                 continue
-            slug = self._fresh(f"{plan.value}/omraade/{slugify(name) or 'omraade'}").rsplit("/", 1)[-1]
+            slug = self._fresh(area_path(plan.value, slugify(name) or AREA_SEGMENT)).rsplit("/", 1)[-1]
             self._area(rows, row, plan, slug)
 
     def _unclaimed(
@@ -394,9 +422,9 @@ class Assembler:
         return None
 
     def _area(self, rows: SheetRows, row: Row, plan: ox.NamedNode, slug: str) -> None:
-        node = ox.NamedNode(f"{plan.value}/omraade/{slug}")
+        node = ox.NamedNode(area_path(plan.value, slug))
         self._register(rows, row, node)
-        goal = ox.NamedNode(node.value + "/maal")
+        goal = ox.NamedNode(goal_path(node.value))
         self.out.rows[goal] = self.out.rows[node]
         self.out.sheets[goal] = "areas"
         names = {lang: cell_text(row.cells.get(f"prefLabel@{lang}")).strip() for lang in ("da", "en")}
@@ -405,11 +433,11 @@ class Assembler:
             if key:
                 self.areas.setdefault(key.casefold(), node)
         self.elements[slug] = node
-        self.elements[slug + "/maal"] = goal
+        self.elements[goal_path(slug)] = goal
         for name in (names["da"], names["en"]):
             if name:
                 self.elements.setdefault(name.casefold(), node)
-                self.elements.setdefault(name.casefold() + "/maal", goal)
+                self.elements.setdefault(goal_path(name.casefold()), goal)
 
     def _name_points(self, rows: SheetRows) -> None:
         seen: dict[str, int] = {}
@@ -431,12 +459,12 @@ class Assembler:
             if self._check_unique(rows, seen, row, "id", f"{area.value}/{given}"):
                 self._point(rows, row, area, given)
         for row, area in pending:
-            same = self._unclaimed(area, self.t("initiative"), RDFS_LABEL, cell_text(row.cells.get("label@da")))
+            same = self._unclaimed(area, self.v.initiative, RDFS_LABEL, cell_text(row.cells.get("label@da")))
             if same is not None:
                 self._point(rows, row, area, same.value.rsplit("/", 1)[-1])
                 continue
             used = [int(p.value.rsplit("/", 1)[-1]) for p, _ in self.points[area]]
-            prefix = area.value + "/indsats/"
+            prefix = initiatives_prefix(area.value)
             used += [
                 int(s.value[len(prefix) :].split("/")[0])
                 for s in self.project.by_subject
@@ -447,28 +475,31 @@ class Assembler:
             self._point(rows, row, area, str(max(used, default=0) + 1))
 
     def _point(self, rows: SheetRows, row: Row, area: ox.NamedNode, number: str) -> None:
-        node = ox.NamedNode(f"{area.value}/indsats/{number}")
+        node = ox.NamedNode(initiative_path(area.value, number))
         self._register(rows, row, node)
         position = cell_text(row.cells.get("position")).strip()
         self.points[area].append((node, int(position) if position.isdigit() else None))
         self.positions[node] = position
         slug = area.value.rsplit("/", 1)[-1]
-        self.elements[f"{slug}/indsats/{number}"] = node
+        self.elements[initiative_path(slug, number)] = node
         for name in self.area_names.get(area, {}).values():
             if name:
-                self.elements.setdefault(f"{name.casefold()}/indsats/{number}", node)
+                self.elements.setdefault(initiative_path(name.casefold(), number), node)
 
     def element(self, token: str) -> ox.NamedNode | None:
         """A plan element from its key ('sundhed', 'sundhed/maal', 'sundhed/indsats/1', 'plan') or path."""
         key = token.strip().strip("<>").strip()
         found = self.elements.get(key) or self.elements.get(key.casefold())
         if found is None and self.out.plan is not None:
-            plan_path = self.policy.path(self.out.plan.value)
-            rest = key.removeprefix(self.policy.base).removeprefix(plan_path).strip("/").removeprefix("omraade/")
-            found = self.elements.get(rest) if rest else self.out.plan
+            path = (self.policy.path(key) if self.policy.is_local(key) else key).strip("/")
+            plan = self.policy.path(self.out.plan.value)
+            if path == plan:
+                return self.out.plan
+            rest = path.removeprefix(areas_prefix(plan))
+            found = self.elements.get(rest) if rest != path else None
         return found
 
-    def _name_links_and_corrections(self, rows: SheetRows, key: str, segment: str) -> None:
+    def _name_links_and_corrections(self, rows: SheetRows, key: str) -> None:
         seen: dict[str, int] = {}
         column_key = "linkSubject" if key == "links" else "corrects"
         for row in self.data.rows(key):
@@ -488,9 +519,9 @@ class Assembler:
                 except CellError as exc:
                     self.problem(rows, row, "sdgConcept", exc.key, **exc.fields)
                     continue
-                node = ox.NamedNode(f"{element.value}/sdg/{concept.value[len(str(SDG)) :]}")
+                node = ox.NamedNode(sdg_link_path(element.value, concept.value[len(SDG_NS) :]))
             else:
-                node = ox.NamedNode(f"{element.value}/{segment}")
+                node = ox.NamedNode(correction_path(element.value))
             if node.value in seen:
                 self.problem(
                     rows, row, column_key, "duplicate_row", other=seen[node.value], what=self.policy.path(node.value)
@@ -513,7 +544,7 @@ class Assembler:
             for column in rows.sheet.columns:
                 if column.kind == ID or (column.path is None and column.kind != TYPES):
                     continue
-                subject = ox.NamedNode(node.value + "/maal") if column.part == "goal" else node
+                subject = ox.NamedNode(goal_path(node.value)) if column.part == "goal" else node
                 origin = Origin(rows.where(row.number, column.key), rows.sheet.key, column.key)
                 raw = row.cells.get(column.key)
                 if column.kind == TYPES:
@@ -525,6 +556,12 @@ class Assembler:
                     target = self._resolve_structural(column.kind, cell_text(raw))
                     if target is not None:
                         self.add(ox.Triple(subject, column.path, target), origin)
+                    continue
+                if column.kind == LINK:
+                    for token in split_values(cell_text(raw), True) if cell_text(raw).strip() else []:
+                        link = self._link(token, origin)
+                        if link is not None:
+                            self.add(ox.Triple(subject, column.path, link), origin)
                     continue
                 try:
                     decoded = read_cell(raw, column, self.vocab, self.lang, self.sheet_names)
@@ -541,6 +578,29 @@ class Assembler:
         found = self._types(rows, row)
         del self.out.problems[before:]  # reported once, when the row was named
         return found
+
+    def _link(self, token: str, origin: Origin) -> ox.NamedNode | None:
+        """An SDG link record named as the workbook names it ('sundhed/indsats/1/sdg/3.5'), or by its path or IRI
+        in <…>; a problem at the cell when it names no link of the workbook or the project."""
+        link: ox.NamedNode | None = None
+        if token.startswith("<"):
+            try:
+                link = self.vocab.read_iri(token)
+            except CellError:
+                link = None
+        elif (parts := sdg_link_parts(token)) is not None:
+            element = self.element(parts[0])
+            try:
+                concept = self.vocab.read_sdg(parts[1])
+            except CellError:
+                concept = None
+            if element is not None and concept is not None:
+                link = ox.NamedNode(sdg_link_path(element.value, concept.value[len(SDG_NS) :]))
+        if link is None or (link.value not in self.minted and link not in self.project.by_subject):
+            sheet = self.sheet_names.get("links", "")
+            self.out.problems.append(Problem(origin.where, text("unknown_link", self.lang, value=token, sheet=sheet)))
+            return None
+        return link
 
     def _resolve_structural(self, kind: str, raw: str) -> ox.NamedNode | None:
         raw = raw.strip()
@@ -567,39 +627,38 @@ class Assembler:
         return ""
 
     def _derive(self, plan: ox.NamedNode) -> None:
-        t = self.t
-        self.derive(plan, RDF_TYPE, t("Plan"), plan)
+        v = self.v
+        self.derive(plan, RDF_TYPE, v.Plan, plan)
         areas = [n for (sheet, _), n in self.subjects.items() if sheet == "areas"]
-        scheme = ox.NamedNode(plan.value + "/omraader")
+        scheme = ox.NamedNode(areas_scheme(plan.value))
         if areas:
             self.out.rows[scheme] = self.out.rows[plan]
             self.out.sheets[scheme] = "plan"
-            self.derive(scheme, RDF_TYPE, SKOS_SCHEME, plan)
+            self.derive(scheme, RDF_TYPE, SKOS_CONCEPT_SCHEME, plan)
             for lang, template in (("da", "Fokusområder i {}"), ("en", "Focus areas of {}")):
                 title = self._title(plan, DCT_TITLE, lang)
                 if title:
-                    for predicate in (DCT_TITLE, SKOS_PREF):
+                    for predicate in (DCT_TITLE, SKOS_PREF_LABEL):
                         self.derive(scheme, predicate, ox.Literal(template.format(title), language=lang), plan)
-        goal_path = ox.NamedNode(self.plo + "headlineGoal")
         for area in areas:
-            self.derive(plan, t("focusArea"), area, area)
-            self.derive(area, RDF_TYPE, t("FocusArea"), area)
-            self.derive(area, t("inPlan"), plan, area)
+            self.derive(plan, v.focusArea, area, area)
+            self.derive(area, RDF_TYPE, v.FocusArea, area)
+            self.derive(area, v.inPlan, plan, area)
             self.derive(area, SKOS_IN_SCHEME, scheme, area)
-            self.derive(area, SKOS_TOP_OF, scheme, area)
-            self.derive(scheme, SKOS_HAS_TOP, area, area)
-            goal = ox.NamedNode(area.value + "/maal")
+            self.derive(area, SKOS_TOP_CONCEPT_OF, scheme, area)
+            self.derive(scheme, SKOS_HAS_TOP_CONCEPT, area, area)
+            goal = ox.NamedNode(goal_path(area.value))
             if any(x.subject == goal for x in self.out.column_triples):
-                self.derive(area, goal_path, goal, area)
-                self.derive(goal, RDF_TYPE, t("Goal"), area)
-                self.derive(goal, t("area"), area, area)
+                self.derive(area, v.headlineGoal, goal, area)
+                self.derive(goal, RDF_TYPE, v.Goal, area)
+                self.derive(goal, v.area, area, area)
             for point, _ in self.points.get(area, []):
-                self.derive(area, t("initiative"), point, point)
+                self.derive(area, v.initiative, point, point)
         for (sheet, _), node in self.subjects.items():
             if sheet == "points":
-                self.derive(node, RDF_TYPE, t("Initiative"), node)
+                self.derive(node, RDF_TYPE, v.Initiative, node)
             elif sheet == "sources":
-                self.derive(node, RDF_TYPE, t("SourceDocument"), node)
+                self.derive(node, RDF_TYPE, v.SourceDocument, node)
             elif sheet in ("links", "corrections"):
                 self._derive_record(sheet, node)
 
@@ -609,24 +668,23 @@ class Assembler:
         if element == plan:
             return self._title(element, DCT_TITLE, lang)
         value = element.value
-        area_iri = value.split("/maal")[0].split("/indsats/")[0]
-        area = ox.NamedNode(area_iri)
+        area = ox.NamedNode(element_area(value))
         name = self.area_names.get(area, {}).get(lang, "")
         if not name:
             return ""
-        if value.endswith("/maal"):
+        if is_goal_path(value):
             return f"{name}, {'overordnet mål' if lang == 'da' else 'headline goal'}"
-        if "/indsats/" in value:
+        if is_initiative_path(value):
             position = self.positions.get(element, "")
             return f"{name}, {'fokuspunkt' if lang == 'da' else 'focus point'} {position}" if position else ""
         return name
 
     def _derive_record(self, sheet: str, node: ox.NamedNode) -> None:
-        t = self.t
         if sheet == "links":
-            element = ox.NamedNode(node.value.rsplit("/sdg/", 1)[0])
-            code = node.value.rsplit("/sdg/", 1)[1]
-            self.derive(node, RDF_TYPE, t("SDGLink"), node)
+            parts = sdg_link_parts(node.value)
+            assert parts is not None  # named so by _name_links_and_corrections
+            element, code = ox.NamedNode(parts[0]), parts[1]
+            self.derive(node, RDF_TYPE, self.v.SDGLink, node)
             targets = (
                 {"da": f"delmål {code}", "en": f"target {code}"}
                 if "." in code
@@ -637,8 +695,8 @@ class Assembler:
                 if described:
                     self.derive(node, RDFS_LABEL, ox.Literal(f"{described} → {targets[lang]}", language=lang), node)
         else:
-            element = ox.NamedNode(node.value.rsplit("/rettelse", 1)[0])
-            self.derive(node, RDF_TYPE, t("TextCorrection"), node)
+            element = ox.NamedNode(corrected_element(node.value))
+            self.derive(node, RDF_TYPE, self.v.TextCorrection, node)
             for lang, template in (("da", "Rettelse til {}"), ("en", "Correction to {}")):
                 described = self.describe(element, lang)
                 if described:
@@ -709,7 +767,7 @@ class Assembler:
         for triple, origin in self.other:
             triples.add(triple)
             self.out.cells[(triple.subject, triple.predicate)].append(origin)  # type: ignore[index]
-        translated_by = ox.NamedNode(self.plo + "translatedBy")
+        translated_by = self.v.translatedBy
         translators = [t.object for t in self.out.column_triples if t.subject == plan and t.predicate == translated_by]
         with_english = {t.subject for t in triples if isinstance(t.object, ox.Literal) and t.object.language == "en"}
         for subject in sorted(with_english, key=lambda s: natural_key(text_of(s))):

@@ -1,6 +1,6 @@
 """One cell ⇄ RDF terms, for each kind of column.
 
-Stage: sheet (cells). Imports `publish.namespaces`, `publish.urls`, `.index`, `.layout`, `.problems`.
+Stage: sheet (cells). Imports `urls`, `vocab`, `sheet.index` and `sheet.layout`.
 Reading a cell raises `CellError` with a message key (see `problems.MESSAGES`); writing a cell gives the text
 (or date, or number) that reads back to the same terms, or None when the column cannot hold a value (it then
 goes to the sheet of other facts).
@@ -17,8 +17,22 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from ..namespaces import RDF, SDG, SDGO, SPDX, STANDARD_PREFIXES, XSD
-from ..urls import UrlPolicy
+from ..urls import UrlPolicy, areas_prefix, sdg_link_parts, sdg_link_path
+from ..vocab import (
+    ISO639_1_NS,
+    RDF_TYPE,
+    SDG_GOAL,
+    SDG_NS,
+    SDG_TARGET,
+    SPDX_ALGORITHM,
+    SPDX_CHECKSUM_CLASS,
+    SPDX_CHECKSUM_VALUE,
+    SPDX_SHA256,
+    XSD_DATE,
+    XSD_DECIMAL,
+    XSD_INTEGER,
+    XSD_STRING,
+)
 from .index import Index
 from .layout import (
     CHECKSUM_KIND,
@@ -27,6 +41,7 @@ from .layout import (
     DECIMAL,
     INTEGER,
     LANGUAGE,
+    LINK,
     NAME_PATHS,
     REF,
     STRING,
@@ -37,17 +52,6 @@ from .layout import (
     SDG as SDG_KIND,
 )
 
-XSD_STRING = ox.NamedNode(str(XSD.string))
-XSD_DATE = ox.NamedNode(str(XSD.date))
-XSD_DECIMAL = ox.NamedNode(str(XSD.decimal))
-RDF_TYPE = ox.NamedNode(str(RDF.type))
-SDG_GOAL = ox.NamedNode(str(SDGO.Goal))
-SDG_TARGET = ox.NamedNode(str(SDGO.Target))
-SPDX_CHECKSUM_CLASS = ox.NamedNode(str(SPDX.Checksum))
-SPDX_ALGORITHM = ox.NamedNode(str(SPDX.algorithm))
-SPDX_VALUE = ox.NamedNode(str(SPDX.checksumValue))
-SPDX_SHA256 = ox.NamedNode(str(SPDX.checksumAlgorithm_sha256))
-ISO639 = "http://id.loc.gov/vocabulary/iso639-1/"
 # A value separator inside one cell: a line break (Alt+Enter); ';' also separates references.
 _SPLIT = re.compile(r"\s*(?:\r?\n|;)\s*")
 _LINES = re.compile(r"\s*\r?\n\s*")
@@ -95,12 +99,12 @@ class Vocab:
         self.policy = policy
         self.index = index
         self.term_labels = term_labels
-        self.prefixes: tuple[tuple[str, str], ...] = (("plo", policy.ontology_ns), *STANDARD_PREFIXES)
+        self.prefixes: tuple[tuple[str, str], ...] = policy.prefixes()
         self.sdg: dict[str, ox.NamedNode] = {}
         for cls in (SDG_GOAL, SDG_TARGET):
             for node in index.instances.get(cls, []):
-                if isinstance(node, ox.NamedNode) and node.value.startswith(str(SDG)):
-                    self.sdg[node.value[len(str(SDG)) :]] = node
+                if isinstance(node, ox.NamedNode) and node.value.startswith(SDG_NS):
+                    self.sdg[node.value[len(SDG_NS) :]] = node
         # name (case-folded) -> things of that name; things named in the project and on the workbook's sheets.
         self.names: dict[str, set[ox.NamedNode]] = defaultdict(set)
         self.known: set[ox.NamedNode] = set()
@@ -115,10 +119,12 @@ class Vocab:
         # Another vocabulary in which a name written into a cell must also find only its thing (the export
         # writes names that read back both with and without the plan's own files in the project).
         self.also: Vocab | None = None
+        # The plan the workbook holds: its elements and SDG link records are named relative to it.
+        self.plan: ox.NamedNode | None = None
 
     def _is_vocabulary(self, node: ox.NamedNode) -> bool:
         value = node.value
-        return value.startswith((self.policy.ontology_ns, self.policy.shapes_ns)) or value.startswith(str(SDG))
+        return value.startswith((self.policy.ontology_ns, self.policy.shapes_ns)) or value.startswith(SDG_NS)
 
     def add_name(self, node: ox.NamedNode, name: str, lang: str) -> None:
         """A thing the workbook names, findable by that name."""
@@ -154,7 +160,7 @@ class Vocab:
         if text.startswith("<") and text.endswith(">"):
             text = text[1:-1].strip()
             if "://" not in text and not text.startswith(("urn:", "mailto:")):
-                return self._checked(self.policy.base + text)
+                return self._checked(self.policy.iri(text))
             return self._checked(text)
         if re.match(r"^[a-z][a-z0-9+.\-]*://", text, re.IGNORECASE) or text.startswith(("urn:", "mailto:")):
             return self._checked(text)
@@ -164,7 +170,7 @@ class Vocab:
                 if name == prefix:
                     return self._checked(namespace + local)
         if relative_ok and re.fullmatch(r"[A-Za-z0-9æøåÆØÅ_.\-/]+", text) and not text.startswith("/"):
-            return self._checked(self.policy.base + text)
+            return self._checked(self.policy.iri(text))
         raise CellError("bad_iri", value=text)
 
     @staticmethod
@@ -204,21 +210,43 @@ class Vocab:
 
     def sdg_text(self, node: ox.NamedNode, lang: str) -> str:
         """An SDG goal or target as '3.5 – its title' (the title in `lang`, else English)."""
-        code = node.value[len(str(SDG)) :]
+        code = node.value[len(SDG_NS) :]
         title = self.index.label(node, lang)
         return f"{code}{_DASH}{title}" if title else code
 
     def read_sdg(self, text: str) -> ox.NamedNode:
         """An SDG goal or target from '3.5', '3.5 – title', 'sdg:3.5' or its IRI."""
         token = text.strip()
-        if token.startswith(str(SDG)):
-            token = token[len(str(SDG)) :]
+        if token.startswith(SDG_NS):
+            token = token[len(SDG_NS) :]
         token = token.removeprefix("sdg:").strip("<>")
         code = re.split(r"\s+[–—-]\s+|\s", token, maxsplit=1)[0].strip().rstrip(".").lower()
         node = self.sdg.get(code) or self.sdg.get(code.lstrip("0"))
         if node is None:
             raise CellError("unknown_sdg", value=text.strip())
         return node
+
+    # -- the plan's elements and SDG link records -------------------------------------------------------------
+    def element_text(self, element: ox.NamedNode) -> str:
+        """How the workbook names a plan element: 'plan', 'sundhed', 'sundhed/maal' or 'sundhed/indsats/1' (the
+        part of its IRI after the plan's areas), or its path or IRI in <…> when it is not the plan's."""
+        if self.plan is not None:
+            if element == self.plan:
+                return "plan"
+            prefix = areas_prefix(self.plan.value)
+            if element.value.startswith(prefix):
+                return element.value[len(prefix) :]
+        return "<" + (self.policy.path(element.value) if self.policy.is_local(element.value) else element.value) + ">"
+
+    def link_text(self, link: ox.NamedNode) -> str:
+        """How the workbook names an SDG link record: its element and the goal's or target's code
+        ('sundhed/indsats/1/sdg/3.5'), or its path or IRI in <…> when it is not a link of the plan's elements."""
+        parts = sdg_link_parts(link.value)
+        if parts is not None and parts[1] in self.sdg:
+            element = self.element_text(ox.NamedNode(parts[0]))
+            if not element.startswith("<"):
+                return sdg_link_path(element, parts[1])
+        return "<" + (self.policy.path(link.value) if self.policy.is_local(link.value) else link.value) + ">"
 
     def choice_text(self, node: ox.NamedNode, lang: str) -> str:
         """A choice by its label in `lang`."""
@@ -287,7 +315,7 @@ def read_cell(raw: object, column: Column, vocab: Vocab, lang: str, sheet_names:
         value = text.strip()
         if not re.fullmatch(r"[0-9]+", value) or int(value) < 1:
             raise CellError("not_integer", value=value)
-        return Decoded([ox.Literal(str(int(value)), datatype=column.datatype or ox.NamedNode(str(XSD.integer)))])
+        return Decoded([ox.Literal(str(int(value)), datatype=column.datatype or XSD_INTEGER)])
     if kind == DECIMAL:
         try:
             number = Decimal(text.strip().replace(",", ".")) if not isinstance(raw, int | float) else Decimal(str(raw))
@@ -306,7 +334,7 @@ def read_cell(raw: object, column: Column, vocab: Vocab, lang: str, sheet_names:
         for value in split_values(text, True):
             code = value.strip().lower()
             if re.fullmatch(r"[a-z]{2}", code):
-                found.append(ox.NamedNode(ISO639 + code))
+                found.append(ox.NamedNode(ISO639_1_NS + code))
             elif value.startswith(("<", "http")):
                 found.append(vocab.read_iri(value, relative_ok=False))
             else:
@@ -322,7 +350,7 @@ def read_cell(raw: object, column: Column, vocab: Vocab, lang: str, sheet_names:
             [
                 ox.Triple(node, RDF_TYPE, SPDX_CHECKSUM_CLASS),
                 ox.Triple(node, SPDX_ALGORITHM, SPDX_SHA256),
-                ox.Triple(node, SPDX_VALUE, ox.Literal(value)),
+                ox.Triple(node, SPDX_CHECKSUM_VALUE, ox.Literal(value)),
             ],
         )
     if kind == REF:
@@ -384,14 +412,14 @@ def _one(
         if kind == CHECKSUM_KIND:
             triples = index.by_subject.get(value, [])
             described = {(t.predicate, t.object) for t in triples}
-            digest = index.value(value, SPDX_VALUE)
+            digest = index.value(value, SPDX_CHECKSUM_VALUE)
             if (
                 isinstance(digest, ox.Literal)
                 and described
                 == {
                     (RDF_TYPE, SPDX_CHECKSUM_CLASS),
                     (SPDX_ALGORITHM, SPDX_SHA256),
-                    (SPDX_VALUE, ox.Literal(digest.value)),
+                    (SPDX_CHECKSUM_VALUE, ox.Literal(digest.value)),
                 }
                 and re.fullmatch(r"[0-9a-f]{64}", digest.value)
             ):
@@ -402,9 +430,11 @@ def _one(
     if kind == SDG_KIND:
         return vocab.sdg_text(value, lang) if value in vocab.sdg.values() else None
     if kind == LANGUAGE:
-        if value.value.startswith(ISO639) and re.fullmatch(r"[a-z]{2}", value.value[len(ISO639) :]):
-            return value.value[len(ISO639) :]
+        if value.value.startswith(ISO639_1_NS) and re.fullmatch(r"[a-z]{2}", value.value[len(ISO639_1_NS) :]):
+            return value.value[len(ISO639_1_NS) :]
         return vocab.iri_text(value) if "://" in value.value else None
     if kind == REF:
         return vocab.ref_text(value, lang)
+    if kind == LINK:
+        return vocab.link_text(value)
     return None

@@ -1,33 +1,37 @@
 """A plan in the project → the workbook's rows (and the dropdowns of its columns).
 
-Stage: sheet (export). Imports `publish.errors`, `publish.load`, `publish.model`, `publish.namespaces`,
-`publish.urls`, `publish.validate` (its rdflib conversion, for the check), `.assemble`, `.cells`, `.index`,
-`.layout`, `.workbook`.
-The plan's facts are the triples of the plan, of everything it names in the project's data (its focus areas,
-goals, focus points, sources, the organisations, people and works it refers to, and theirs), and of the SDG
-links and corrections about its elements; another plan it refers to is named, not included. Each fact is put in
-its column; a fact no column holds, or one that differs from what the workbook would derive, goes to the sheet
-of other facts. The export checks that reading its own rows back gives exactly the plan's triples.
+Stage: sheet (export). Imports `config`, `errors`, `load`, `model`, `plans`, `rdfterms`, `urls` and `vocab`, and
+`sheet.assemble`, `sheet.cells`, `sheet.index`, `sheet.layout` and `sheet.workbook`.
+The plan's facts are the triples of the plan and its parts as the plans read model finds them (its focus areas,
+goals and focus points), of the SDG link records and text corrections about them, and of everything they name
+in the project's data (sources, the organisations, people and works they refer to, and theirs); another plan it
+refers to is named, not included. Each fact is put in its column; a fact no column holds, or one that differs
+from what the workbook would derive, goes to the sheet of other facts. The export checks that reading its own
+rows back gives exactly the plan's triples.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib.compare import isomorphic
 
+from ..config import Config
 from ..errors import InputError
-from ..load import Role, Sources
-from ..model import Subject, Term
-from ..namespaces import DCTERMS
-from ..urls import UrlPolicy
-from .assemble import RDF_TYPE, Assembled, assemble, register_names
-from .cells import Vocab, write_cell
+from ..load import Role, Sources, load_sources
+from ..model import vocabulary
+from ..plans import DataIndex, area_parts, links_from, plan_areas
+from ..rdfterms import Subject, Term, rdflib_graph
+from ..urls import UrlPolicy, goal_path, initiative_path, initiatives_prefix, is_goal_path, sdg_link_path
+from ..vocab import DCT_TITLE, RDF_TYPE, XSD_STRING, PlanVocabulary
+from .assemble import Assembled, assemble, register_names
+from .cells import Vocab, cell_text, write_cell
 from .index import Index, natural_key, term_sort_key, text_of
-from .layout import AREA, ELEMENT, ID, LANGUAGE, SDG, TYPES, Layout
-from .workbook import Dropdown, Row, WorkbookData, new_rows
+from .layout import AREA, CHOICE, ELEMENT, ID, LANGUAGE, LINK, REF, SDG, TYPES, Layout, workbook_layout
+from .workbook import Dropdown, Row, WorkbookData, new_rows, write_workbook
 
 Value = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -41,19 +45,18 @@ class Project:
     data: Index
     everything: Index
     layout: Layout
+    # The data as the plans read model reads them, and the ontology's terms.
+    plans: DataIndex
+    v: PlanVocabulary
 
     def vocab(self) -> Vocab:
         """A fresh vocabulary (names of things) for reading or writing one workbook."""
         return Vocab(self.policy, self.everything, self.layout.term_labels)
 
-    def term(self, name: str) -> ox.NamedNode:
-        """An ontology term."""
-        return ox.NamedNode(self.policy.ontology_ns + name)
-
 
 def find_plan(project: Project, given: str) -> ox.NamedNode:
     """The plan named by its IRI, its path (plan/…) or its ID; InputError when there is no such plan."""
-    plans = [p for p in project.data.instances_of(project.term("Plan")) if isinstance(p, ox.NamedNode)]
+    plans = [p for p in project.data.instances_of(project.v.Plan) if isinstance(p, ox.NamedNode)]
     token = given.strip().strip("<>").rstrip("/")
     for plan in plans:
         path = project.policy.path(plan.value) if project.policy.is_local(plan.value) else plan.value
@@ -65,43 +68,33 @@ def find_plan(project: Project, given: str) -> ox.NamedNode:
 
 def plan_closure(project: Project, plan: ox.NamedNode) -> list[Subject]:
     """The subjects whose triples belong to the plan's workbook (see the module's docstring)."""
-    data = project.data
-    plan_class = project.term("Plan")
-    # The plan's own elements are reached from the plan by these properties only, and its SDG links and
-    # corrections by theirs (backwards): an element or record of another plan is never included.
-    structure = {project.term(n) for n in ("focusArea", "headlineGoal", "initiative")}
-    records = {project.term("linkSubject"), project.term("corrects")}
-    element_classes = tuple(project.term(n) for n in ("FocusArea", "Goal", "Initiative", "SDGLink", "TextCorrection"))
-    vocabulary = (project.policy.ontology_ns, project.policy.shapes_ns)
-    seen: set[Subject] = {plan}
-    elements: set[Subject] = {plan}
-    todo: list[Subject] = [plan]
+    data, index, v = project.data, project.plans, project.v
+    # The plan's own elements and their records come from the read model: an element or record of another plan
+    # is never included, whatever refers to it.
+    elements: set[ox.NamedNode] = {plan}
+    for area in plan_areas(index, v, plan):
+        goals, points = area_parts(index, v, ox.NamedNode(area.iri))
+        elements |= {ox.NamedNode(e) for e in (area.iri, *goals, *points)}
+    records: set[ox.NamedNode] = set(links_from(index, v, [e.value for e in elements]))
+    records |= {c for e in elements for c in index.subjects(v.corrects, e) if isinstance(c, ox.NamedNode)}
+    element_classes = (v.FocusArea, v.Goal, v.Initiative, v.SDGLink, v.TextCorrection)
+    vocabulary_ns = (project.policy.ontology_ns, project.policy.shapes_ns)
+    seen: set[Subject] = {*elements, *records}
+    todo: list[Subject] = sorted(seen, key=term_sort_key)
     while todo:
         node = todo.pop()
         for triple in data.by_subject.get(node, []):
             target = triple.object
             if target in seen or triple.predicate == RDF_TYPE:
                 continue
-            if isinstance(target, ox.BlankNode):
-                seen.add(target)
-                todo.append(target)
-            elif (
+            if isinstance(target, ox.BlankNode) or (
                 isinstance(target, ox.NamedNode)
                 and target in data.by_subject
-                and not target.value.startswith(vocabulary)
-                and not data.is_a(target, plan_class)
+                and not target.value.startswith(vocabulary_ns)
+                and not data.is_a(target, v.Plan, *element_classes)
             ):
-                if data.is_a(target, *element_classes):
-                    if node not in elements or triple.predicate not in structure:
-                        continue
-                    elements.add(target)
                 seen.add(target)
                 todo.append(target)
-        if node in elements:
-            for triple in data.referrers.get(node, []):
-                if triple.predicate in records and triple.subject not in seen:
-                    seen.add(triple.subject)
-                    todo.append(triple.subject)
     return sorted(seen, key=term_sort_key)
 
 
@@ -115,7 +108,7 @@ def _sheet_of(project: Project, subject: Subject, plan: ox.NamedNode) -> str | N
     for key in ("areas", "points", "links", "corrections", "sources"):
         if data.is_a(subject, *layout.sheet(key).classes):
             return key
-    if data.is_a(subject, project.term("Goal")) and text_of(subject).endswith("/maal"):
+    if data.is_a(subject, project.v.Goal) and is_goal_path(text_of(subject)):
         return "goal"
     if data.is_a(subject, *layout.sheet("organisations").classes):
         return "organisations"
@@ -134,6 +127,7 @@ def export_rows(project: Project, plan: ox.NamedNode, lang: str) -> tuple[Workbo
     vocab = Vocab(project.policy, outside, project.layout.term_labels)
     vocab.also = project.vocab()
     vocab.sdg = vocab.also.sdg
+    vocab.plan = plan
     sheets = new_rows(project.layout, lang)
     workbook = WorkbookData(lang, project.policy.path(plan.value), sheets)
     placed: dict[str, list[Subject]] = defaultdict(list)
@@ -150,13 +144,9 @@ def export_rows(project: Project, plan: ox.NamedNode, lang: str) -> tuple[Workbo
         _plain_rows(project, workbook, vocab, organisations, "organisations", lang)
         for key in ("sources", "organisations"):
             for row in workbook.sheets[key].rows:
-                register_names(vocab, row, ox.NamedNode(project.policy.base + str(row.cells["id"])))
+                register_names(vocab, row, ox.NamedNode(project.policy.iri(str(row.cells["id"]))))
     title = next(
-        (
-            v
-            for v in data.objects(plan, ox.NamedNode(str(DCTERMS.title)))
-            if isinstance(v, ox.Literal) and v.language == "da"
-        ),
+        (v for v in data.objects(plan, DCT_TITLE) if isinstance(v, ox.Literal) and v.language == "da"),
         None,
     )
     if title is not None:
@@ -170,21 +160,21 @@ def export_rows(project: Project, plan: ox.NamedNode, lang: str) -> tuple[Workbo
     for i, area in enumerate(area_order):
         assert isinstance(area, ox.NamedNode)
         order[area] = (i, 0, 0)
-        order[ox.NamedNode(area.value + "/maal")] = (i, 1, 0)
-        for point in data.objects(area, project.term("initiative")):
+        order[ox.NamedNode(goal_path(area.value))] = (i, 1, 0)
+        for point in data.objects(area, project.v.initiative):
             order[point] = (i, 2, _position(data, project, point))  # type: ignore[arg-type]
-    for key, predicate in (("links", "linkSubject"), ("corrections", "corrects")):
+    for key, predicate in (("links", project.v.linkSubject), ("corrections", project.v.corrects)):
 
         def by_element(
-            record: Subject, predicate: str = predicate
+            record: Subject, predicate: ox.NamedNode = predicate
         ) -> tuple[tuple[int, int, int], tuple[tuple[int, int, str], ...]]:
-            element = data.value(record, project.term(predicate))
+            element = data.value(record, predicate)
             return (
                 order.get(element, (10**6, 0, 0)) if element is not None else (10**6, 0, 0),
                 natural_key(text_of(record)),
             )
 
-        _record_rows(project, workbook, vocab, sorted(placed[key], key=by_element), key, plan, lang)
+        _record_rows(project, workbook, vocab, sorted(placed[key], key=by_element), key, lang)
     first = assemble(workbook, project.layout, project.vocab(), project.data, plan, lang)
     _other_rows(project, workbook, vocab, actual, first, lang)
     check = assemble(workbook, project.layout, project.vocab(), project.data, plan, lang)
@@ -200,19 +190,17 @@ def export_rows(project: Project, plan: ox.NamedNode, lang: str) -> tuple[Workbo
 
 
 def _same(a: list[ox.Triple], b: list[ox.Triple]) -> bool:
-    from ..validate import to_rdflib  # noqa: PLC0415  (only for the check: rdflib's graph comparison)
-
-    return isomorphic(to_rdflib(a), to_rdflib(b))
+    return isomorphic(rdflib_graph(a), rdflib_graph(b))
 
 
 def _position(data: Index, project: Project, node: Subject) -> int:
-    value = data.value(node, project.term("position"))
+    value = data.value(node, project.v.position)
     return int(value.value) if isinstance(value, ox.Literal) and value.value.isdigit() else 10**6
 
 
 def _org_rank(project: Project, subject: Subject) -> int:
-    for rank, name in enumerate(("Municipality", "PoliticalParty", "MajorityGroup")):
-        if project.data.is_a(subject, project.term(name)):
+    for rank, cls in enumerate((project.v.Municipality, project.v.PoliticalParty, project.v.MajorityGroup)):
+        if project.data.is_a(subject, cls):
             return rank
     return 3
 
@@ -251,7 +239,7 @@ def _area_rows(project: Project, workbook: WorkbookData, vocab: Vocab, areas: li
         row = _new_row(workbook, "areas")
         row.cells["id"] = area.value.rsplit("/", 1)[-1]
         _fill(project, row, "areas", area, vocab, lang)
-        _fill(project, row, "areas", ox.NamedNode(area.value + "/maal"), vocab, lang, part="goal")
+        _fill(project, row, "areas", ox.NamedNode(goal_path(area.value)), vocab, lang, part="goal")
 
 
 def _point_rows(
@@ -268,7 +256,7 @@ def _point_rows(
     names = list(area_names.values())
 
     def key(point: Subject) -> tuple[int, int, tuple[tuple[int, int, str], ...]]:
-        area = data.value(point, project.term("area"))
+        area = data.value(point, project.v.area)
         return (
             rank.get(area, 10**6) if isinstance(area, ox.NamedNode) else 10**6,
             _position(data, project, point),
@@ -279,22 +267,12 @@ def _point_rows(
         assert isinstance(point, ox.NamedNode)
         row = _new_row(workbook, "points")
         row.cells["id"] = point.value.rsplit("/", 1)[-1]
-        area = data.value(point, project.term("area"))
+        area = data.value(point, project.v.area)
         if isinstance(area, ox.NamedNode) and area in area_names:
             name = area_names[area]
-            unique = names.count(name) == 1 and point.value.startswith(area.value + "/indsats/")
+            unique = names.count(name) == 1 and point.value.startswith(initiatives_prefix(area.value))
             row.cells["area"] = name if unique else area.value.rsplit("/", 1)[-1]
         _fill(project, row, "points", point, vocab, lang)
-
-
-def element_key(project: Project, plan: ox.NamedNode, element: ox.NamedNode) -> str:
-    """How the workbook names a plan element: 'plan', 'sundhed', 'sundhed/maal' or 'sundhed/indsats/1'."""
-    if element == plan:
-        return "plan"
-    prefix = plan.value + "/omraade/"
-    if element.value.startswith(prefix):
-        return element.value[len(prefix) :]
-    return "<" + (project.policy.path(element.value) if project.policy.is_local(element.value) else element.value) + ">"
 
 
 def _record_rows(
@@ -303,17 +281,16 @@ def _record_rows(
     vocab: Vocab,
     records: list[Subject],
     key: str,
-    plan: ox.NamedNode,
     lang: str,
 ) -> None:
     data = project.data
-    predicate = project.term("linkSubject" if key == "links" else "corrects")
+    predicate = project.v.linkSubject if key == "links" else project.v.corrects
     column_key = "linkSubject" if key == "links" else "corrects"
     for record in records:
         element = data.value(record, predicate)
         row = _new_row(workbook, key)
         if isinstance(element, ox.NamedNode):
-            row.cells[column_key] = element_key(project, plan, element)
+            row.cells[column_key] = vocab.element_text(element)
         _fill(project, row, key, record, vocab, lang)
 
 
@@ -406,7 +383,7 @@ def _other_row(
         row.cells["value"] = value.value
         if value.language:
             row.cells["language"] = value.language
-        elif value.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        elif value.datatype != XSD_STRING:
             row.cells["datatype"] = vocab.iri_text(value.datatype)
 
 
@@ -424,14 +401,14 @@ def dropdowns(
     for row in org_sheet.rows:
         path = row.cells.get("id")
         if isinstance(path, str) and path:
-            on_sheet.append(ox.NamedNode(project.policy.base + path))
+            on_sheet.append(ox.NamedNode(project.policy.iri(path)))
     for sheet in project.layout.sheets:
         for column in sheet.columns:
             values: list[str] = []
             formula = ""
             if column.kind == SDG:
                 values = [vocab.sdg_text(n, lang) for n in sdg]
-            elif column.kind == "choice":
+            elif column.kind == CHOICE:
                 values = [vocab.choice_text(n, lang) for n in column.choices]
             elif column.kind == TYPES:
                 labels = [vocab.choice_text(n, lang) for n in sheet.classes]
@@ -440,7 +417,7 @@ def dropdowns(
                 ]
             elif column.kind == LANGUAGE:
                 values = ["da", "en", "de", "fo", "kl", "sv", "nb"]
-            elif column.kind == "ref":
+            elif column.kind == REF:
                 classes = column.classes or tuple(project.layout.sheet("organisations").classes)
                 things = [n for n in data.instances_of(*classes) if isinstance(n, ox.NamedNode)]
                 things += [n for n in on_sheet if n not in things]
@@ -453,6 +430,8 @@ def dropdowns(
                 formula = f"'{area_sheet.title}'!${letter}$2:${letter}$200"
             elif column.kind == ELEMENT:
                 values = _element_keys(workbook)
+            elif column.kind == LINK:
+                values = _link_keys(workbook)
             if values or formula:
                 found[(sheet.key, column.key)] = Dropdown(tuple(values), formula)
     return found
@@ -464,13 +443,24 @@ def _element_keys(workbook: WorkbookData) -> list[str]:
     for row in workbook.sheets["areas"].rows:
         slug = row.cells.get("id")
         if isinstance(slug, str) and slug:
-            keys += [slug, slug + "/maal"]
+            keys += [slug, goal_path(slug)]
             areas[row.cells.get("prefLabel@da")] = slug
     for row in workbook.sheets["points"].rows:
         slug = areas.get(row.cells.get("area"), row.cells.get("area"))
         number = row.cells.get("id")
         if slug and number:
-            keys.append(f"{slug}/indsats/{number}")
+            keys.append(initiative_path(str(slug), str(number)))
+    return keys
+
+
+def _link_keys(workbook: WorkbookData) -> list[str]:
+    """The SDG link records on the workbook's sheet of links, as a cell names them ('sundhed/maal/sdg/3.4')."""
+    keys = []
+    for row in workbook.sheets["links"].rows:
+        element = cell_text(row.cells.get("linkSubject")).strip()
+        code = cell_text(row.cells.get("sdgConcept")).strip().split(" ", 1)[0]
+        if element and code and not element.startswith("<"):
+            keys.append(sdg_link_path(element, code))
     return keys
 
 
@@ -478,4 +468,25 @@ def load_project(sources: Sources, policy: UrlPolicy, layout: Layout) -> Project
     """The project as the workbook steps read it."""
     data = Index(sources.triples(Role.DATA))
     everything = Index(sources.triples(Role.DATA, Role.ONTOLOGY, Role.REFERENCE))
-    return Project(sources, policy, data, everything, layout)
+    return Project(sources, policy, data, everything, layout, DataIndex(sources.triples(Role.DATA)), vocabulary(policy))
+
+
+def open_project(config: Config) -> Project:
+    """The project of a configuration, read for the workbook steps."""
+    policy = UrlPolicy(config.base_iri)
+    sources = load_sources(config)
+    return load_project(sources, policy, workbook_layout(sources, policy))
+
+
+def new_workbook(project: Project, out: Path, lang: str) -> None:
+    """Write an empty workbook for a new plan (its columns from the shapes, its dropdowns from the project)."""
+    workbook = WorkbookData(lang, "", new_rows(project.layout, lang))
+    write_workbook(workbook, dropdowns(project, workbook, project.vocab(), None, lang), out)
+
+
+def plan_workbook(project: Project, given: str, out: Path, lang: str) -> dict[str, int]:
+    """Write the workbook of a plan (its IRI, path or ID); the number of rows on each sheet."""
+    plan = find_plan(project, given)
+    workbook, vocab = export_rows(project, plan, lang)
+    write_workbook(workbook, dropdowns(project, workbook, vocab, plan, lang), out)
+    return {key: len(rows.rows) for key, rows in workbook.sheets.items()}

@@ -1,7 +1,7 @@
 """A plan's text (or a Word document laid out the same way) → a workbook to fill in.
 
-Stage: sheet (from-text). Imports python-docx, `publish.config`, `publish.errors`, `publish.urls`, `.cells`,
-`.export`, `.problems`, `.workbook`.
+Stage: sheet (from-text). Imports `config`, `errors`, `formats`, `urls` and `vocab`, and `sheet.cells`,
+`sheet.export`, `sheet.problems` and `sheet.workbook`; python-docx for Word documents.
 The layout it reads is the one of the texts in `data/kilder/`: a date line ('17. februar 2020'), an author
 line ('Af: …'), the title, the introduction (one paragraph per line), a numbered list of the focus areas (with
 the line that leads into it), then for each area its heading, its headline goal and its bullet points ('•',
@@ -21,10 +21,13 @@ import pyoxigraph as ox
 
 from ..config import Config
 from ..errors import InputError
+from ..formats import DOCX, TEXT
+from ..urls import agent_path, slugify, source_document
+from ..vocab import FOAF_PERSON
 from .cells import Vocab
-from .export import Project
+from .export import Project, dropdowns
 from .problems import Problem
-from .workbook import Row, WorkbookData, new_rows
+from .workbook import Row, WorkbookData, new_rows, write_workbook
 
 MONTHS = {
     name: number
@@ -50,7 +53,6 @@ MONTHS = {
 _BULLET = re.compile(r"^\s*[•·▪◦‣\-\*–]\s+(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^\s*(?P<number>\d{1,2})[.)]\s+(?P<text>\S.*)$")
 _AUTHOR = re.compile(r"^\s*(?:Af|By|Forfatter|Author)\s*:\s*(?P<name>\S.*)$", re.IGNORECASE)
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class PlanText:
     introduction: list[str] = field(default_factory=list)
     areas: list[Area] = field(default_factory=list)
     unplaced: list[Line] = field(default_factory=list)
-    media_type: str = "text/plain"
+    media_type: str = TEXT.media_type
     digest: str = ""
 
 
@@ -91,12 +93,12 @@ def read_lines(path: Path, lang: str) -> tuple[list[Line], str]:
         raise InputError(f"{path}: the file does not exist" if lang == "en" else f"{path}: filen findes ikke")
     content = path.read_bytes()
     if path.suffix.lower() == ".docx" or content[:2] == b"PK":
-        return _docx_lines(path, lang), DOCX_TYPE
+        return _docx_lines(path, lang), DOCX.media_type
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = content.decode("cp1252")
-    return [Line(i, line.rstrip()) for i, line in enumerate(text.splitlines(), start=1)], "text/plain"
+    return [Line(i, line.rstrip()) for i, line in enumerate(text.splitlines(), start=1)], TEXT.media_type
 
 
 def _docx_lines(path: Path, lang: str) -> list[Line]:
@@ -282,12 +284,15 @@ def text_rows(
     vocab = project.vocab()
     workbook = WorkbookData(lang, "", new_rows(project.layout, lang))
     date = dt.date.fromisoformat(plan.date) if plan.date else None
+    # A file in the data's folder of source documents is published as the build publishes it; another file as if
+    # it were copied there.
     sources_dir = config.data_dir / "kilder"
     try:
-        published = "kilde/" + source.resolve().relative_to(sources_dir.resolve()).as_posix()
+        name = source.resolve().relative_to(sources_dir.resolve()).as_posix()
     except ValueError:
-        published = "kilde/" + source.name
-    stem = "kilde/" + published.removeprefix("kilde/").rsplit(".", 1)[0]
+        name = source.name
+    published = source_document(name)
+    stem = source_document(name.rsplit(".", 1)[0])
     source_id, n = stem, 1
     while _iri(project, source_id) in vocab.index.by_subject:
         n += 1
@@ -318,12 +323,12 @@ def text_rows(
         if known and len(known) == 1:
             plan_cells["creator"] = vocab.ref_text(next(iter(known)), lang)
         else:
-            person_id = "person/" + _slug(plan.author)
+            person_id = agent_path("person", slugify(plan.author))
             _row(
                 workbook,
                 "organisations",
                 {
-                    "types": vocab.choice_text(_person(project), lang),
+                    "types": vocab.choice_text(FOAF_PERSON, lang),
                     "id": person_id,
                     "prefLabel@da": plan.author,
                     "name": plan.author,
@@ -365,16 +370,16 @@ def text_rows(
     return workbook, vocab, notes
 
 
+def text_workbook(
+    project: Project, config: Config, source: Path, out: Path, lang: str
+) -> tuple[dict[str, int], list[Problem]]:
+    """Write the workbook of a plan read from its text or Word document: the rows on each sheet, and a note for
+    every line not placed."""
+    parsed = read_plan_text(source, lang)
+    workbook, vocab, notes = text_rows(project, config, parsed, source, lang)
+    write_workbook(workbook, dropdowns(project, workbook, vocab, None, lang), out)
+    return {key: len(rows.rows) for key, rows in workbook.sheets.items()}, notes
+
+
 def _iri(project: Project, path: str) -> ox.NamedNode:
-    return ox.NamedNode(project.policy.base + path)
-
-
-def _person(project: Project) -> ox.NamedNode:
-    del project
-    return ox.NamedNode("http://xmlns.com/foaf/0.1/Person")
-
-
-def _slug(text: str) -> str:
-    from ..urls import slugify  # noqa: PLC0415
-
-    return slugify(text)
+    return ox.NamedNode(project.policy.iri(path))

@@ -1,7 +1,7 @@
 """A workbook → the plan's Turtle files in `data/`, validated first, written atomically.
 
-Stage: sheet (import). Imports `publish.config`, `publish.load`, `publish.urls`, `publish.validate` and the
-sheet steps.
+Stage: sheet (import). Imports `config`, `load`, `rdfterms`, `urls`, `validate` and `vocab`, and `sheet.assemble`,
+`sheet.export`, `sheet.index`, `sheet.layout`, `sheet.problems`, `sheet.turtle` and `sheet.workbook`.
 The plan's triples from the workbook replace the plan's triples in the project: those of everything the plan's
 workbook holds (see `export.plan_closure`), except a thing the workbook no longer has that other data still
 refer to (an organisation another plan names), which stays. The whole project is then validated in memory
@@ -24,9 +24,10 @@ import pyoxigraph as ox
 
 from ..config import Config
 from ..load import Role, SourceFile, Sources, load_sources
-from ..model import Subject
-from ..urls import UrlPolicy
+from ..rdfterms import Subject
+from ..urls import UrlPolicy, is_goal_path, municipality_slug
 from ..validate import Finding, run_validation
+from ..vocab import DCT_PUBLISHER, RDF_TYPE
 from .assemble import Assembled, Origin, assemble
 from .export import Project, load_project, plan_closure
 from .index import natural_key, term_sort_key, text_of
@@ -34,6 +35,13 @@ from .layout import workbook_layout
 from .problems import Problem, SheetNonConforming
 from .turtle import file_text
 from .workbook import WorkbookData, read_workbook
+
+# Where a new plan's files go in the data folder: `kommuner/{municipality}/{plan-id}.ttl`, its SDG links beside
+# it in `{plan-id}-sdg-koblinger.ttl`, the organisations it names in `organisationer.ttl`.
+MUNICIPALITIES_FOLDER = "kommuner"
+LINKS_FILE_SUFFIX = "-sdg-koblinger.ttl"
+ORGANISATIONS_FILE = "organisationer.ttl"
+TURTLE_SUFFIX = ".ttl"
 
 
 @dataclass(frozen=True)
@@ -123,8 +131,8 @@ def _old_plan(project: Project, data: WorkbookData) -> ox.NamedNode | None:
     """The plan the workbook was exported from (it keeps its IRI, also in a project that lacks it)."""
     if not data.plan:
         return None
-    node = ox.NamedNode(project.policy.base + data.plan)
-    if node in project.data.by_subject and not project.data.is_a(node, project.term("Plan")):
+    node = ox.NamedNode(project.policy.iri(data.plan))
+    if node in project.data.by_subject and not project.data.is_a(node, project.v.Plan):
         return None
     return node
 
@@ -132,9 +140,9 @@ def _old_plan(project: Project, data: WorkbookData) -> ox.NamedNode | None:
 def _comment(plan: ox.NamedNode, shown: str, policy: UrlPolicy) -> str:
     path = policy.path(plan.value)
     written = "\nWritten by planlod sheet import."
-    if shown.endswith("sdg-koblinger.ttl"):
+    if shown.endswith(LINKS_FILE_SUFFIX):
         return f"Links from the elements of {path} to the UN Sustainable Development Goals.{written}"
-    if shown.endswith("organisationer.ttl"):
+    if shown.endswith(ORGANISATIONS_FILE):
         return f"Organisations, people and works the municipality's plans name.{written}"
     return f"The plan {path}: plan, source document, focus areas, goals, focus points and corrections.{written}"
 
@@ -142,12 +150,11 @@ def _comment(plan: ox.NamedNode, shown: str, policy: UrlPolicy) -> str:
 def _order(project: Project, triples: list[ox.Triple]) -> dict[str, int]:
     """A new file's order of subjects: plan, sources, other things, then areas each with their goal and points."""
     rank: dict[str, int] = {}
-    kinds = ("Plan", "SourceDocument", "Municipality", "PoliticalParty", "MajorityGroup")
+    v = project.v
+    kinds: list[object] = [v.Plan, v.SourceDocument, v.Municipality, v.PoliticalParty, v.MajorityGroup]
     for t in triples:
-        if t.predicate.value.endswith("#type") and isinstance(t.object, ox.NamedNode):
-            for i, name in enumerate(kinds):
-                if t.object == project.term(name):
-                    rank[text_of(t.subject)] = i
+        if t.predicate == RDF_TYPE and t.object in kinds:
+            rank[text_of(t.subject)] = kinds.index(t.object)
     return rank
 
 
@@ -159,7 +166,7 @@ def _plan_files(
     policy = project.policy
     # The plan's things now in the project: of the plan the workbook was exported from, or of the plan it names
     # by its ID, title and date (a new plan imported again).
-    known = assembled.plan if assembled.plan is not None and data.is_a(assembled.plan, project.term("Plan")) else None
+    known = assembled.plan if assembled.plan is not None and data.is_a(assembled.plan, project.v.Plan) else None
     closure = set(plan_closure(project, known)) if known is not None else set()
     new_subjects = {t.subject for t in assembled.triples if not isinstance(t.subject, ox.BlankNode)}
     referred_from_outside = {
@@ -271,27 +278,26 @@ def _homes(
             t.object
             for t in assembled.triples
             if t.subject == plan
-            and t.predicate in (project.term("municipality"), ox.NamedNode("http://purl.org/dc/terms/publisher"))
+            and t.predicate in (project.v.municipality, DCT_PUBLISHER)
             and isinstance(t.object, ox.NamedNode)
         ),
         None,
     )
     segment = ""
     if municipality is not None and policy.is_local(municipality.value):
-        path = policy.path(municipality.value)
-        segment = path.split("/", 1)[1] if path.startswith("kommune/") else ""
+        segment = municipality_slug(policy.path(municipality.value))
     plan_id = plan.value.rsplit("/", 1)[-1]
-    folder = f"{data_dir}/kommuner/{segment}" if segment else data_dir
+    folder = f"{data_dir}/{MUNICIPALITIES_FOLDER}/{segment}" if segment else data_dir
     homes = {
-        "plan": first_file.get(plan) or f"{folder}/{plan_id}.ttl",
+        "plan": first_file.get(plan) or f"{folder}/{plan_id}{TURTLE_SUFFIX}",
         "links": "",
         "organisations": (first_file.get(municipality) if municipality is not None else None)
-        or f"{folder}/organisationer.ttl",
+        or f"{folder}/{ORGANISATIONS_FILE}",
     }
     link_files = sorted(
         {first_file[s] for s, sheet in assembled.sheets.items() if sheet == "links" and s in first_file}
     )
-    homes["links"] = link_files[0] if link_files else homes["plan"].removesuffix(".ttl") + "-sdg-koblinger.ttl"
+    homes["links"] = link_files[0] if link_files else homes["plan"].removesuffix(TURTLE_SUFFIX) + LINKS_FILE_SUFFIX
     del old_plan
     return homes
 
@@ -330,9 +336,9 @@ def _cell(
         if row is not None and row.sheet in data.sheets:
             rows = data.sheets[row.sheet]
             number = int("".join(ch for ch in row.where.rsplit("!", 1)[-1] if ch.isdigit()) or "0")
-            part = "goal" if focus.value.endswith("/maal") and row.sheet == "areas" else ""
+            part = "goal" if is_goal_path(focus.value) and row.sheet == "areas" else ""
             columns = [c for c in rows.sheet.columns if c.path == path and c.part == part]
-            if not columns and path is not None and path.value == project.policy.ontology_ns + "headlineGoal":
+            if not columns and path == project.v.headlineGoal:
                 # The goal is derived from its text: a missing goal is the missing text.
                 columns = [c for c in rows.sheet.columns if c.part == "goal" and c.lang == "da"]
             best = next((c for c in columns if finding.message in c.messages), None)

@@ -1,6 +1,8 @@
 """An index of RDF triples for the workbook steps: descriptions by subject, instances by class, labels.
 
-Stage: sheet. Imports `publish.model` and `publish.namespaces`; pyoxigraph terms only.
+Stage: sheet (index). Imports `rdfterms` and `vocab`; pyoxigraph terms only.
+The workbook reads the shapes (their lists and texts) and writes every triple of a plan back into cells, so it
+keeps the triples themselves by subject; what a plan consists of is read from the plans read model (`plans`).
 """
 
 from __future__ import annotations
@@ -10,16 +12,8 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from ..model import Subject, Term
-from ..namespaces import DCTERMS, FOAF, RDF, RDFS, SKOS
-
-RDF_TYPE = ox.NamedNode(str(RDF.type))
-RDF_FIRST = ox.NamedNode(str(RDF.first))
-RDF_REST = ox.NamedNode(str(RDF.rest))
-RDF_NIL = ox.NamedNode(str(RDF.nil))
-SUBCLASS_OF = ox.NamedNode(str(RDFS.subClassOf))
-# Where a thing's name is read from, in this order.
-LABEL_PREDICATES = tuple(ox.NamedNode(str(p)) for p in (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name))
+from ..rdfterms import Subject, Term
+from ..vocab import LABEL_PREDICATES, RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, RDFS_SUBCLASS_OF
 
 
 def text_of(term: Term) -> str:
@@ -81,7 +75,7 @@ class Index:
             if t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode):
                 self.instances[t.object].append(t.subject)
             elif (
-                t.predicate == SUBCLASS_OF
+                t.predicate == RDFS_SUBCLASS_OF
                 and isinstance(t.subject, ox.NamedNode)
                 and isinstance(t.object, ox.NamedNode)
             ):

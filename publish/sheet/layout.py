@@ -1,15 +1,17 @@
 """The workbook's sheets and columns, generated from the shapes.
 
-Stage: sheet (layout). Imports `publish.load`, `publish.urls`, `publish.namespaces` and `.index`.
+Stage: sheet (layout). Imports `load`, `model`, `urls`, `vocab` and `sheet.index`.
 Which sheet holds which class is fixed here (the plan; focus areas with their headline goal; focus points; SDG
 links; text corrections; source documents; the organisations, people and works the plan names; other facts).
 The columns are not: each is a property shape of the class's node shape in `shapes/`, headed by its `sh:name`,
 explained by its `sh:description` (the header's comment), ordered by `sh:order`, required when it has
 `sh:minCount` (or `sh:qualifiedMinCount`) ≥ 1 with severity Violation, recommended when the same rule is a
 Warning. A property with one text per language (`sh:qualifiedValueShape [ sh:languageIn (…) ]`, or
-`sh:datatype rdf:langString`) gets a column per language. So a property shape added to `shapes/` is a column of
-the next workbook. Paths the workbook derives from the rows (a focus area's plan, concept scheme, goal and focus
-points) and paths that must not be used (`sh:maxCount 0`) have no column.
+`sh:datatype rdf:langString`) gets a column per language; a property whose values are SDG link records
+(`sh:class plo:SDGLink`, such as a withdrawn link's `dct:isReplacedBy`) names them as the workbook does. So a
+property shape added to `shapes/` is a column of the next workbook. Paths the workbook derives from the rows (a
+focus area's plan, concept scheme, goal and focus points) and paths that must not be used (`sh:maxCount 0`)
+have no column.
 """
 
 from __future__ import annotations
@@ -19,46 +21,65 @@ from dataclasses import dataclass, field, replace
 import pyoxigraph as ox
 
 from ..load import Role, Sources
-from ..namespaces import DCTERMS, FOAF, ORG, PROV, RDF, SCHEMA, SDGO, SH, SKOS, SPDX, XSD
+from ..model import vocabulary
 from ..urls import UrlPolicy
+from ..vocab import (
+    DCT_LANGUAGE,
+    DCT_TITLE,
+    FOAF_NAME,
+    FOAF_ORGANIZATION,
+    FOAF_PERSON,
+    ORG_MEMBERSHIP,
+    ORG_ORGANIZATION,
+    PROV_AGENT,
+    PROV_PLAN,
+    RDF_LANG_STRING,
+    RDFS_LABEL,
+    SCHEMA_CREATIVE_WORK,
+    SCHEMA_LEGISLATION,
+    SCHEMA_PERSON,
+    SDG_GOAL,
+    SDG_TARGET,
+    SH_CLASS,
+    SH_DATATYPE,
+    SH_DESCRIPTION,
+    SH_IN,
+    SH_IRI,
+    SH_LANGUAGE_IN,
+    SH_MAX_COUNT,
+    SH_MESSAGE,
+    SH_MIN_COUNT,
+    SH_NAME,
+    SH_NODE_KIND,
+    SH_OR,
+    SH_ORDER,
+    SH_PATH,
+    SH_PROPERTY,
+    SH_QUALIFIED_MIN_COUNT,
+    SH_QUALIFIED_VALUE_SHAPE,
+    SH_SEVERITY,
+    SH_TARGET_CLASS,
+    SH_WARNING,
+    SKOS_IN_SCHEME,
+    SKOS_PREF_LABEL,
+    SPDX_CHECKSUM,
+    XSD_DATE,
+    XSD_DECIMAL,
+    XSD_DOUBLE,
+    XSD_FLOAT,
+    XSD_INTEGER,
+    XSD_NON_NEGATIVE_INTEGER,
+    XSD_POSITIVE_INTEGER,
+    PlanVocabulary,
+)
 from .index import Index, natural_key
 
 LANGS = ("da", "en")
 LANGUAGE_NAMES = {"da": ("dansk", "Danish"), "en": ("engelsk", "English")}
-
-
-def _n(term: object) -> ox.NamedNode:
-    return ox.NamedNode(str(term))
-
-
-SH_TARGET_CLASS = _n(SH.targetClass)
-SH_PROPERTY = _n(SH.property)
-SH_PATH = _n(SH.path)
-SH_NAME = _n(SH.name)
-SH_DESCRIPTION = _n(SH.description)
-SH_ORDER = _n(SH.order)
-SH_MIN = _n(SH.minCount)
-SH_MAX = _n(SH.maxCount)
-SH_QMIN = _n(SH.qualifiedMinCount)
-SH_QSHAPE = _n(SH.qualifiedValueShape)
-SH_LANGUAGE_IN = _n(SH.languageIn)
-SH_DATATYPE = _n(SH.datatype)
-SH_CLASS = _n(SH["class"])
-SH_OR = _n(SH["or"])
-SH_IN = _n(SH["in"])
-SH_NODE_KIND = _n(SH.nodeKind)
-SH_IRI = _n(SH.IRI)
-SH_SEVERITY = _n(SH.severity)
-SH_WARNING = _n(SH.Warning)
-SH_VIOLATION = _n(SH.Violation)
-SH_MESSAGE = _n(SH.message)
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-RDF_LANG_STRING = _n(RDF.langString)
-SDG_CLASSES = frozenset({_n(SDGO.Goal), _n(SDGO.Target)})
-CHECKSUM = _n(SPDX.checksum)
+SDG_CLASSES = frozenset({SDG_GOAL, SDG_TARGET})
 
 # Column kinds: how a cell is read and written (see `cells`).
-ID, TYPES, TEXT, STRING, DATE, INTEGER, DECIMAL, CHOICE, REF, SDG, AREA, ELEMENT, CHECKSUM_KIND, LANGUAGE = (
+ID, TYPES, TEXT, STRING, DATE, INTEGER, DECIMAL, CHOICE, REF, SDG, AREA, ELEMENT, LINK, CHECKSUM_KIND, LANGUAGE = (
     "id",
     "types",
     "text",
@@ -71,12 +92,12 @@ ID, TYPES, TEXT, STRING, DATE, INTEGER, DECIMAL, CHOICE, REF, SDG, AREA, ELEMENT
     "sdg",
     "area",
     "element",
+    "link",
     "checksum",
     "language",
 )
-LANGUAGE_PATH = _n(DCTERMS.language)
-_INTEGER_TYPES = {_n(XSD.positiveInteger), _n(XSD.integer), _n(XSD.nonNegativeInteger)}
-_DECIMAL_TYPES = {_n(XSD.decimal), _n(XSD.double), _n(XSD.float)}
+_INTEGER_TYPES = {XSD_POSITIVE_INTEGER, XSD_INTEGER, XSD_NON_NEGATIVE_INTEGER}
+_DECIMAL_TYPES = {XSD_DECIMAL, XSD_DOUBLE, XSD_FLOAT}
 
 
 @dataclass(frozen=True)
@@ -166,96 +187,93 @@ class SheetSpec:
     key: str
     names: tuple[str, str]
     descriptions: tuple[str, str]
-    classes: tuple[str, ...]
+    classes: tuple[ox.NamedNode, ...]
     identifier: str | None
-    derived: tuple[str, ...] = ()
-    kinds: tuple[tuple[str, str], ...] = ()
+    derived: tuple[ox.NamedNode, ...] = ()
+    kinds: tuple[tuple[ox.NamedNode, str], ...] = ()
     goal: bool = False
     more_classes: tuple[ox.NamedNode, ...] = ()
 
 
-PLO = "plo:"
-# The sheets in tab order. Class and path names starting with 'plo:' are the ontology's own terms.
-SHEETS = (
-    SheetSpec(
-        "plan",
-        ("Plan", "Plan"),
-        ("Planen: én række.", "The plan: one row."),
-        (PLO + "Plan",),
-        "plan",
-        derived=(PLO + "focusArea",),
-    ),
-    SheetSpec(
-        "areas",
-        ("Fokusområder", "Focus areas"),
-        (
-            "Planens fokusområder, hvert med sit overordnede mål.",
-            "The plan's focus areas, each with its headline goal.",
+def sheet_specs(v: PlanVocabulary) -> tuple[SheetSpec, ...]:
+    """The sheets in tab order, with the ontology's terms of the site's namespace."""
+    return (
+        SheetSpec(
+            "plan", ("Plan", "Plan"), ("Planen: én række.", "The plan: one row."), (v.Plan,), "plan", (v.focusArea,)
         ),
-        (PLO + "FocusArea",),
-        "area",
-        derived=(PLO + "inPlan", PLO + "initiative", PLO + "headlineGoal", str(SKOS.inScheme)),
-        goal=True,
-    ),
-    SheetSpec(
-        "points",
-        ("Fokuspunkter", "Focus points"),
-        ("Fokuspunkterne under hvert fokusområde.", "The focus points under each focus area."),
-        (PLO + "Initiative",),
-        "point",
-        kinds=((PLO + "area", AREA),),
-    ),
-    SheetSpec(
-        "links",
-        ("Verdensmål", "SDG links"),
-        (
-            "Koblinger fra planens elementer til FN's verdensmål og delmål.",
-            "Links from the plan's elements to the UN's goals and targets.",
+        SheetSpec(
+            "areas",
+            ("Fokusområder", "Focus areas"),
+            (
+                "Planens fokusområder, hvert med sit overordnede mål.",
+                "The plan's focus areas, each with its headline goal.",
+            ),
+            (v.FocusArea,),
+            "area",
+            derived=(v.inPlan, v.initiative, v.headlineGoal, SKOS_IN_SCHEME),
+            goal=True,
         ),
-        (PLO + "SDGLink",),
-        None,
-        kinds=((PLO + "linkSubject", ELEMENT),),
-    ),
-    SheetSpec(
-        "corrections",
-        ("Rettelser", "Corrections"),
-        (
-            "Rettelser af stavefejl o.l.; den udgivne tekst står uændret.",
-            "Corrections of typos and the like; the published text is kept unchanged.",
+        SheetSpec(
+            "points",
+            ("Fokuspunkter", "Focus points"),
+            ("Fokuspunkterne under hvert fokusområde.", "The focus points under each focus area."),
+            (v.Initiative,),
+            "point",
+            kinds=((v.area, AREA),),
         ),
-        (PLO + "TextCorrection",),
-        None,
-        kinds=((PLO + "corrects", ELEMENT),),
-    ),
-    SheetSpec(
-        "sources",
-        ("Kilder", "Sources"),
-        ("Kildedokumentet, planens data bygger på.", "The source document the plan's data derive from."),
-        (PLO + "SourceDocument",),
-        "path",
-    ),
-    SheetSpec(
-        "organisations",
-        ("Organisationer", "Organisations"),
-        (
-            "Kommunen, partierne, flertalsgruppen, personer og andet, planen nævner.",
-            "The municipality, parties, majority group, people and other things the plan names.",
+        SheetSpec(
+            "links",
+            ("Verdensmål", "SDG links"),
+            (
+                "Koblinger fra planens elementer til FN's verdensmål og delmål.",
+                "Links from the plan's elements to the UN's goals and targets.",
+            ),
+            (v.SDGLink,),
+            None,
+            kinds=((v.linkSubject, ELEMENT),),
         ),
-        (PLO + "Municipality", PLO + "PoliticalParty", PLO + "MajorityGroup"),
-        "path",
-        more_classes=(
-            _n(FOAF.Person),
-            _n(SCHEMA.Person),
-            _n(ORG.Organization),
-            _n(FOAF.Organization),
-            _n(PROV.Agent),
-            _n(ORG.Membership),
-            _n(PROV.Plan),
-            _n(SCHEMA.CreativeWork),
-            _n(SCHEMA.Legislation),
+        SheetSpec(
+            "corrections",
+            ("Rettelser", "Corrections"),
+            (
+                "Rettelser af stavefejl o.l.; den udgivne tekst står uændret.",
+                "Corrections of typos and the like; the published text is kept unchanged.",
+            ),
+            (v.TextCorrection,),
+            None,
+            kinds=((v.corrects, ELEMENT),),
         ),
-    ),
-)
+        SheetSpec(
+            "sources",
+            ("Kilder", "Sources"),
+            ("Kildedokumentet, planens data bygger på.", "The source document the plan's data derive from."),
+            (v.SourceDocument,),
+            "path",
+        ),
+        SheetSpec(
+            "organisations",
+            ("Organisationer", "Organisations"),
+            (
+                "Kommunen, partierne, flertalsgruppen, personer og andet, planen nævner.",
+                "The municipality, parties, majority group, people and other things the plan names.",
+            ),
+            (v.Municipality, v.PoliticalParty, v.MajorityGroup),
+            "path",
+            more_classes=(
+                FOAF_PERSON,
+                SCHEMA_PERSON,
+                ORG_ORGANIZATION,
+                FOAF_ORGANIZATION,
+                PROV_AGENT,
+                ORG_MEMBERSHIP,
+                PROV_PLAN,
+                SCHEMA_CREATIVE_WORK,
+                SCHEMA_LEGISLATION,
+            ),
+        ),
+    )
+
+
 OTHER = "other"
 LISTS = "lists"
 META = "meta"
@@ -285,13 +303,15 @@ def property_shapes(index: Index, node_shape: ox.NamedNode | ox.BlankNode) -> li
         if not isinstance(path, ox.NamedNode):
             continue
         languages: tuple[str, ...] = ()
-        qshape = index.value(prop, SH_QSHAPE)
+        qshape = index.value(prop, SH_QUALIFIED_VALUE_SHAPE)
         if isinstance(qshape, ox.NamedNode | ox.BlankNode):
             languages = tuple(
                 t.value for t in index.rdf_list(index.value(qshape, SH_LANGUAGE_IN)) if isinstance(t, ox.Literal)
             )
-        min_count = int(_number(index.value(prop, SH_MIN), 0) or _number(index.value(prop, SH_QMIN), 0))
-        max_term = index.value(prop, SH_MAX)
+        min_count = int(
+            _number(index.value(prop, SH_MIN_COUNT), 0) or _number(index.value(prop, SH_QUALIFIED_MIN_COUNT), 0)
+        )
+        max_term = index.value(prop, SH_MAX_COUNT)
         classes = [c for c in index.objects(prop, SH_CLASS) if isinstance(c, ox.NamedNode)]
         for alternative in index.rdf_list(index.value(prop, SH_OR)):
             if isinstance(alternative, ox.NamedNode | ox.BlankNode):
@@ -318,18 +338,20 @@ def property_shapes(index: Index, node_shape: ox.NamedNode | ox.BlankNode) -> li
     return sorted(found, key=lambda p: p.order)
 
 
-def _kind(shape: PropertyShape) -> str:
-    if shape.path == CHECKSUM:
+def _kind(shape: PropertyShape, v: PlanVocabulary) -> str:
+    if shape.path == SPDX_CHECKSUM:
         return CHECKSUM_KIND
-    if shape.path == LANGUAGE_PATH:
+    if shape.path == DCT_LANGUAGE:
         return LANGUAGE
     if shape.choices:
         return CHOICE
     if shape.classes:
-        return SDG if set(shape.classes) <= SDG_CLASSES else REF
+        if set(shape.classes) <= SDG_CLASSES:
+            return SDG
+        return LINK if set(shape.classes) == {v.SDGLink} else REF
     if shape.iri_only:
         return REF
-    if shape.datatype == _n(XSD.date):
+    if shape.datatype == XSD_DATE:
         return DATE
     if shape.datatype in _INTEGER_TYPES:
         return INTEGER
@@ -348,19 +370,19 @@ def _short(path: ox.NamedNode) -> str:
     return value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def columns_of(shapes: list[PropertyShape], spec: SheetSpec, ns: str, part: str = "") -> list[Column]:
+def columns_of(shapes: list[PropertyShape], spec: SheetSpec, v: PlanVocabulary, part: str = "") -> list[Column]:
     """The columns for a node shape's property shapes on a sheet."""
-    derived = {ns + d[len(PLO) :] if d.startswith(PLO) else d for d in spec.derived}
-    kinds = {(ns + p[len(PLO) :] if p.startswith(PLO) else p): k for p, k in spec.kinds}
+    derived = set(spec.derived)
+    kinds = dict(spec.kinds)
     if part == "goal":
-        derived |= {ns + "area"}
+        derived.add(v.area)
     by_path: dict[ox.NamedNode, list[PropertyShape]] = {}
     for shape in shapes:
         by_path.setdefault(shape.path, []).append(shape)
     columns: list[Column] = []
     prefix = part + ":" if part else ""
     for path, group in by_path.items():
-        if path.value in derived or any(s.max_count == 0 for s in group):
+        if path in derived or any(s.max_count == 0 for s in group):
             continue
         first = group[0]
         per_language = [s for s in group if len(s.languages) == 1]
@@ -399,7 +421,7 @@ def columns_of(shapes: list[PropertyShape], spec: SheetSpec, ns: str, part: str 
                     )
                 )
             continue
-        kind = kinds.get(path.value, _kind(first))
+        kind = kinds.get(path, _kind(first, v))
         max_count = min((s.max_count for s in group if s.max_count is not None), default=None)
         min_count = max(s.min_count for s in group)
         warning = all(s.warning for s in group if s.min_count > 0) if min_count else False
@@ -414,14 +436,16 @@ def columns_of(shapes: list[PropertyShape], spec: SheetSpec, ns: str, part: str 
                 path=path,
                 required=min_count > 0 and not warning,
                 recommended=min_count > 0 and warning,
-                multi=max_count != 1 and kind in (REF, STRING, CHOICE),
+                multi=max_count != 1 and kind in (REF, LINK, STRING, CHOICE),
                 choices=choices,
                 classes=classes,
                 datatype=next((s.datatype for s in group if s.datatype), None),
                 messages=messages,
                 part=part,
                 order=first.order,
-                width={TEXT: 48, DATE: 14, INTEGER: 12, DECIMAL: 12, SDG: 40, CHECKSUM_KIND: 30}.get(kind, 28),
+                width={TEXT: 48, DATE: 14, INTEGER: 12, DECIMAL: 12, SDG: 40, LINK: 40, CHECKSUM_KIND: 30}.get(
+                    kind, 28
+                ),
             )
         )
     return columns
@@ -429,7 +453,7 @@ def columns_of(shapes: list[PropertyShape], spec: SheetSpec, ns: str, part: str 
 
 def _term_labels(index: Index, term: ox.NamedNode) -> dict[str, str]:
     """A term's labels (skos:prefLabel, else rdfs:label) by language, the local name where it has none."""
-    texts = {**_texts(index, term, RDFS_LABEL), **_texts(index, term, ox.NamedNode(str(SKOS.prefLabel)))}
+    texts = {**_texts(index, term, RDFS_LABEL), **_texts(index, term, SKOS_PREF_LABEL)}
     return _fill(texts, _short(term))
 
 
@@ -482,11 +506,11 @@ TYPES_TEXTS = (
 def workbook_layout(sources: Sources, policy: UrlPolicy) -> Layout:
     """The sheets and columns of the workbook, from the shapes (and the ontology's labels of their terms)."""
     index = Index(sources.triples(Role.SHAPES, Role.ONTOLOGY, Role.REFERENCE))
-    ns = policy.ontology_ns
+    v = vocabulary(policy)
     sheets: list[Sheet] = []
     term_labels: dict[ox.NamedNode, dict[str, str]] = {}
-    for spec in SHEETS:
-        classes = tuple(ox.NamedNode(ns + c[len(PLO) :] if c.startswith(PLO) else c) for c in spec.classes)
+    for spec in sheet_specs(v):
+        classes = spec.classes
         columns: list[Column] = []
         if spec.key == "organisations":
             da, en = TYPES_TEXTS
@@ -500,7 +524,7 @@ def workbook_layout(sources: Sources, policy: UrlPolicy) -> Layout:
         required_by: dict[str, int] = {}
         for cls in classes:
             for node_shape in _node_shapes(index, cls):
-                for column in columns_of(property_shapes(index, node_shape), spec, ns):
+                for column in columns_of(property_shapes(index, node_shape), spec, v):
                     required_by[column.key] = required_by.get(column.key, 0) + (1 if column.required else 0)
                     if column.key not in by_key:
                         by_key[column.key] = column
@@ -508,10 +532,10 @@ def workbook_layout(sources: Sources, policy: UrlPolicy) -> Layout:
             columns.append(replace(column, required=False) if required_by[key] < len(classes) else column)
         if spec.goal:
             goal_columns = []
-            head = next((c for c in columns if c.path and c.path.value == ns + "headlineGoal"), None)
+            head = next((c for c in columns if c.path == v.headlineGoal), None)
             prefix = {"da": "overordnet mål", "en": "headline goal"}
-            for node_shape in _node_shapes(index, ox.NamedNode(ns + "Goal")):
-                for column in columns_of(property_shapes(index, node_shape), spec, ns, part="goal"):
+            for node_shape in _node_shapes(index, v.Goal):
+                for column in columns_of(property_shapes(index, node_shape), spec, v, part="goal"):
                     names = {k: f"{prefix[k]}: {v}" for k, v in column.names.items()}
                     goal_columns.append(
                         replace(column, names=names, order=(head.order if head else 50) + column.order / 1000)
@@ -590,4 +614,4 @@ def other_columns() -> tuple[Column, ...]:
 
 
 # Properties that name things, used to show and find rows by name.
-NAME_PATHS = (_n(SKOS.prefLabel), RDFS_LABEL, _n(DCTERMS.title), _n(FOAF.name))
+NAME_PATHS = (SKOS_PREF_LABEL, RDFS_LABEL, DCT_TITLE, FOAF_NAME)

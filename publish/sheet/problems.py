@@ -1,6 +1,6 @@
 """Problems found in a workbook, each at its cell, in Danish or English, and the errors that carry them.
 
-Stage: sheet. Imports `publish.errors` only.
+Stage: sheet (problems). Imports `errors`.
 A workbook that is not one of planlod's (wrong file type, damaged, password-protected, sheets or columns
 missing or renamed) raises `WorkbookError` (exit 2); bad cells and SHACL violations raise `SheetNonConforming`
 (exit 1) with every problem found, so staff can fix them all in one go.
@@ -97,6 +97,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "overordnede mål) eller »sundhed/indsats/1« (et fokuspunkt), eller vælg fra listen",
         "“{value}” is not an element of the plan; write e.g. “sundhed” (a focus area), “sundhed/maal” (its "
         "headline goal) or “sundhed/indsats/1” (a focus point), or choose from the list",
+    ),
+    "unknown_link": (
+        "»{value}« er ikke en kobling på arket {sheet}; skriv elementet og målets nummer som fx "
+        "»sundhed/indsats/1/sdg/3.5«, eller vælg fra listen",
+        "“{value}” is not a link on the sheet {sheet}; write the element and the goal's or target's code, e.g. "
+        "“sundhed/indsats/1/sdg/3.5”, or choose from the list",
     ),
     "bad_slug": (
         "ID'et »{value}« må kun have små bogstaver a–z, tal og bindestreger; lad feltet stå tomt for en ny række",

@@ -1,8 +1,9 @@
 """The data files' text: Turtle in the project's style, and edits that change only the statements that changed.
 
-Stage: sheet (turtle). Imports `publish.urls`, `publish.validate` (its rdflib conversion) and `.index`; pyoxigraph
+Stage: sheet (turtle). Imports `rdfterms` (the bridge to rdflib), `urls`, `vocab` and `sheet.index`; pyoxigraph
 parses what it writes, rdflib compares the graphs.
-A new file gets a comment line, the project's prefixes and one block per subject (`a` first, then the
+A new file gets a comment line, the data files' prefixes (`FILE_PREFIXES`, the ontology's relative to the base)
+and one block per subject (`a` first, then the
 properties, several objects on one line, long lists one per line), relative IRIs. An existing file is edited in
 place: a removed subject's block is cut, a new subject's block goes after its nearest sibling, and in a changed
 block only the statements of the properties whose values changed are rewritten; every other byte stays. The
@@ -20,26 +21,13 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib.compare import isomorphic
 
+from ..rdfterms import rdflib_graph
 from ..urls import UrlPolicy
+from ..vocab import RDF_TYPE, SDG_NS, XSD_STRING
 from .index import natural_key, term_sort_key
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-PREFIXES = (
-    ("plo", "ontologi/"),
-    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
-    ("skos", "http://www.w3.org/2004/02/skos/core#"),
-    ("dct", "http://purl.org/dc/terms/"),
-    ("prov", "http://www.w3.org/ns/prov#"),
-    ("org", "http://www.w3.org/ns/org#"),
-    ("foaf", "http://xmlns.com/foaf/0.1/"),
-    ("schema", "https://schema.org/"),
-    ("cv", "http://data.europa.eu/m8g/"),
-    ("sdg", "http://metadata.un.org/sdg/"),
-    ("spdx", "http://spdx.org/rdf/terms#"),
-    ("dcat", "http://www.w3.org/ns/dcat#"),
-)
+# The prefixes a new data file declares, in the order the project's data files declare them.
+FILE_PREFIXES = ("plo", "rdfs", "xsd", "skos", "dct", "prov", "org", "foaf", "schema", "cv", "sdg", "spdx", "dcat")
 _PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
 _PREFIX_LINE = re.compile(r"^@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.\s*$", re.MULTILINE)
 
@@ -54,8 +42,10 @@ class Style:
     @classmethod
     def of(cls, text: str, policy: UrlPolicy) -> Style:
         """The style of an existing file (its own prefix declarations), or the project's for a new one."""
-        declared = [(m.group(1) or "", m.group(2)) for m in _PREFIX_LINE.finditer(text)] if text else list(PREFIXES)
-        resolved = tuple((p, ns if "://" in ns else policy.base + ns) for p, ns in declared)
+        declared = (
+            [(m.group(1) or "", m.group(2)) for m in _PREFIX_LINE.finditer(text)] if text else file_prefixes(policy)
+        )
+        resolved = tuple((p, ns if "://" in ns else policy.iri(ns)) for p, ns in declared)
         return cls(policy.base, resolved)
 
     def term(self, term: ox.NamedNode | ox.BlankNode | ox.Literal, blank: dict[ox.BlankNode, str]) -> str:
@@ -63,15 +53,8 @@ class Style:
             value = term.value
             for prefix, namespace in self.prefixes:
                 local = value[len(namespace) :]
-                if (
-                    value.startswith(namespace)
-                    and local
-                    and _PN_LOCAL.fullmatch(local)
-                    and not namespace.endswith(("/sdg/",))
-                ) or (
-                    value.startswith(namespace)
-                    and namespace.endswith("/sdg/")
-                    and re.fullmatch(r"[0-9]+(\.[0-9a-z]+)?", local)
+                if (value.startswith(namespace) and local and _PN_LOCAL.fullmatch(local) and namespace != SDG_NS) or (
+                    value.startswith(namespace) and namespace == SDG_NS and re.fullmatch(r"[0-9]+(\.[0-9a-z]+)?", local)
                 ):
                     return f"{prefix}:{local}"
             if value.startswith(self.base) and "#" not in value[len(self.base) :]:
@@ -82,17 +65,19 @@ class Style:
         text = _escape(term.value)
         if term.language:
             return f'"{text}"@{term.language}'
-        if term.datatype.value == XSD_STRING:
+        if term.datatype == XSD_STRING:
             return f'"{text}"'
         return f'"{text}"^^{self.term(term.datatype, blank)}'
 
 
+def file_prefixes(policy: UrlPolicy) -> list[tuple[str, str]]:
+    """The prefixes of a new data file: the ontology's namespace relative to the base, the others whole."""
+    known = dict(policy.prefixes())
+    return [(p, policy.path(known[p]) if policy.is_local(known[p]) else known[p]) for p in FILE_PREFIXES]
+
+
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-
-
-def _predicate_rank(predicate: str) -> tuple[int, str]:
-    return (0, "") if predicate == RDF_TYPE else (1, "")
 
 
 def statement(
@@ -104,7 +89,7 @@ def statement(
     one_per_line: bool | None = None,
 ) -> str:
     """One `predicate objects` statement (without its closing ' ;' or ' .')."""
-    name = "a" if predicate.value == RDF_TYPE else style.term(predicate, {})
+    name = "a" if predicate == RDF_TYPE else style.term(predicate, {})
     rendered = []
     for obj in sorted(objects, key=term_sort_key):
         if isinstance(obj, ox.BlankNode):
@@ -128,7 +113,7 @@ def _predicates(triples: Iterable[ox.Triple]) -> list[ox.NamedNode]:
     seen: dict[str, ox.NamedNode] = {}
     for t in triples:
         seen.setdefault(t.predicate.value, t.predicate)
-    return [seen[k] for k in sorted(seen, key=lambda p: (p != RDF_TYPE, p))]
+    return [seen[k] for k in sorted(seen, key=lambda p: (p != RDF_TYPE.value, p))]
 
 
 def block(
@@ -160,7 +145,7 @@ def new_file(comment: str, triples: list[ox.Triple], policy: UrlPolicy, order: d
     style = Style.of("", policy)
     subjects, nested = _split(triples)
     head = "".join(f"# {line}\n".replace("# \n", "#\n") for line in comment.splitlines())
-    prefixes = "".join(f"@prefix {p + ':':<8}<{ns}> .\n" for p, ns in PREFIXES)
+    prefixes = "".join(f"@prefix {p + ':':<8}<{ns}> .\n" for p, ns in file_prefixes(policy))
     ordered = sorted(subjects, key=lambda s: (order.get(s.value, 10**6), natural_key(s.value)))
     return head + "\n" + prefixes + "".join("\n" + block(style, s, subjects[s], nested) for s in ordered)
 
@@ -334,7 +319,7 @@ def _statement_edits(
     spans = {}
     for predicate_text, start, end in current.statements:
         spans[predicate_text] = (start, end)
-    names = {p: ("a" if p == RDF_TYPE else style.term(ox.NamedNode(p), {})) for p in set(old_by) | set(new_by)}
+    names = {p: ("a" if p == RDF_TYPE.value else style.term(ox.NamedNode(p), {})) for p in set(old_by) | set(new_by)}
     if len(spans) != len(current.statements) or any(names[p] not in spans for p in old_by):
         raise _Relayout()
     last_kept_end = current.statements[-1][2]
@@ -390,8 +375,6 @@ def file_text(
 
 
 def _reads_as(text: str, triples: list[ox.Triple], policy: UrlPolicy) -> bool:
-    from ..validate import to_rdflib  # noqa: PLC0415  (rdflib's graph comparison, for the check)
-
     try:
         parsed = [
             ox.Triple(q.subject, q.predicate, q.object)
@@ -399,4 +382,4 @@ def _reads_as(text: str, triples: list[ox.Triple], policy: UrlPolicy) -> bool:
         ]
     except SyntaxError:
         return False
-    return isomorphic(to_rdflib(parsed), to_rdflib(triples))
+    return isomorphic(rdflib_graph(parsed), rdflib_graph(triples))

@@ -1,6 +1,6 @@
 """Reading and writing the .xlsx file: sheets, header row, comments, dropdowns, the hidden list sheet.
 
-Stage: sheet (workbook). Imports openpyxl, `.layout`, `.problems`.
+Stage: sheet (workbook). Imports `sheet.layout` and `sheet.problems`, and openpyxl.
 The file holds one sheet per entry of the layout, the header row frozen, each header with its description as a
 comment, required headers marked with ' *', dropdowns (data validation) for choices, SDG goals and targets,
 things in the project, languages and the plan's own areas and elements; lists too long for an inline dropdown
