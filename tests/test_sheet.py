@@ -21,6 +21,7 @@ from typing import TypeVar
 import pytest
 from docx import Document
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
@@ -857,6 +858,101 @@ def test_a_bad_workbook_is_reported_at_its_cell(
     assert lines, f"{name}: expected “{words}” in:\n{shown}"
     if cell is not None:
         assert any(cell in line for line in lines), f"{name}: expected {cell} in:\n{shown}"
+    assert data_digest(project) == before
+
+
+# -- the linking policy's rules (docs/sdg-linking.md), each reported at the cell its triple came from --------
+PolicyEdit = Callable[[Workbook], str]
+
+
+def link_row(ws: Worksheet, element: str, code: str) -> int:
+    """The row of the link from an element (as the workbook names it) to an SDG goal or target (its code)."""
+    columns = headers(ws)
+    for row in range(2, ws.max_row + 1):
+        concept = str(ws.cell(row=row, column=columns["verdensmål eller delmål"]).value or "")
+        if ws.cell(row=row, column=columns["element"]).value == element and concept.split(" ", 1)[0] == code:
+            return row
+    raise AssertionError(f"no link from {element} to {code}")
+
+
+def at(ws: Worksheet, row: int, header: str) -> str:
+    """A cell's place as the import reports it: Verdensmål!B7."""
+    return f"{ws.title}!{get_column_letter(headers(ws)[header])}{row}"
+
+
+def _goal_beside_its_target(book: Workbook) -> str:
+    """An accepted link to goal 4 beside the element's accepted link to target 4.1."""
+    ws = book["Verdensmål"]
+    source, new = link_row(ws, "skoler-og-dagtilbud/indsats/4", "4.1"), ws.max_row + 1
+    for column in range(1, ws.max_column + 1):
+        ws.cell(row=new, column=column, value=ws.cell(row=source, column=column).value)
+    set_cell(ws, new, "verdensmål eller delmål", "4")
+    return at(ws, new, "verdensmål eller delmål")
+
+
+def _developing_country_target_accepted(book: Workbook) -> str:
+    """The rejected link to target 4.c (scholarships for developing countries) accepted."""
+    ws = book["Verdensmål"]
+    row = link_row(ws, "skoler-og-dagtilbud/indsats/4", "4.c")
+    assert ws.cell(row=row, column=headers(ws)["status"]).value == "afvist"
+    set_cell(ws, row, "status", "accepteret")
+    return at(ws, row, "verdensmål eller delmål")
+
+
+def _area_link_beside_its_parts(book: Workbook) -> str:
+    """The area's own link to goal 3, withdrawn for its parts' links, accepted again."""
+    ws = book["Verdensmål"]
+    row = link_row(ws, "sundhed", "3")
+    set_cell(ws, row, "status", "accepteret")
+    set_cell(ws, row, "erstattet af", None)
+    return at(ws, row, "element")
+
+
+def _stated_in_plan_without_mention(book: Workbook) -> str:
+    """A link said to be stated in the plan, whose element's text names no goal or target."""
+    ws = book["Verdensmål"]
+    row = link_row(ws, "skoler-og-dagtilbud/indsats/4", "4.1")
+    set_cell(ws, row, "metode", "angivet i planen")
+    return at(ws, row, "metode")
+
+
+def _decision_without_curator(book: Workbook) -> str:
+    """An accepted link that no longer says who decided: a warning, the import goes on."""
+    ws = book["Verdensmål"]
+    row = link_row(ws, "skoler-og-dagtilbud/indsats/4", "4.1")
+    set_cell(ws, row, "besluttet af", None)
+    return at(ws, row, "besluttet af")
+
+
+POLICY: list[tuple[str, PolicyEdit, int, str]] = [
+    ("a goal beside its own target", _goal_beside_its_target, 1, "et af dette måls delmål"),
+    ("an accepted developing-country target", _developing_country_target_accepted, 1, "udviklingslandene"),
+    ("an area linked beside its parts", _area_link_beside_its_parts, 1, "kobl delene, ikke helheden"),
+    ("stated in the plan without a mention", _stated_in_plan_without_mention, 1, "plo:mentions"),
+    ("a decision that names no curator", _decision_without_curator, 0, "hvem der har besluttet"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "edit", "code", "words"), POLICY, ids=[p[0] for p in POLICY])
+def test_the_linking_policy_is_checked_at_the_cell(
+    tmp_path: Path, project: Path, exported: Path, name: str, edit: PolicyEdit, code: int, words: str
+) -> None:
+    """The shapes' policy rules found on the imported graph: a violation stops the import (exit 1, data/
+    unchanged), a warning is listed; either at the cell of the triple the rule is about, with the shape's message."""
+    book = load_workbook(exported)
+    cell = edit(book)
+    edited = tmp_path / "policy.xlsx"
+    book.save(edited)
+    before = data_digest(project)
+    result = import_(project, edited, "--dry-run")
+    shown = result.out + result.err
+    assert result.code == code, shown
+    assert "Traceback" not in shown
+    kind = "fejl" if code else "advarsel"
+    assert [line for line in shown.splitlines() if line.startswith(f"{kind}: {cell}: ") and words in line], (
+        f"{name}: expected {kind} at {cell} with “{words}” in:\n{shown}"
+    )
     assert data_digest(project) == before
 
 
