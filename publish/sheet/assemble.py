@@ -153,6 +153,12 @@ class Assembler:
     def problem(self, rows: SheetRows, row: Row, key: str | None, message_key: str, **fields: object) -> None:
         self.out.problems.append(Problem(rows.where(row.number, key), text(message_key, self.lang, **fields)))
 
+    def missing(self, rows: SheetRows, row: Row, key: str) -> None:
+        """A row that is filled in lacks the cell that says where it belongs (nothing of the row is lost)."""
+        column = rows.sheet.column(key)
+        name = column.names["en" if self.lang == "en" else "da"] if column is not None else key
+        self.problem(rows, row, key, "required", column=f"»{name}«" if self.lang != "en" else f"“{name}”")
+
     # -- the whole workbook ----------------------------------------------------------------------------------
     def run(self) -> Assembled:
         sheets = self.data.sheets
@@ -448,6 +454,8 @@ class Assembler:
             if area is None:
                 if raw_area:
                     self.problem(rows, row, "area", "unknown_area", value=raw_area, sheet=self.sheet_names["areas"])
+                else:
+                    self.missing(rows, row, "area")
                 continue
             given = self._id(row)
             if not given:
@@ -505,7 +513,8 @@ class Assembler:
         for row in self.data.rows(key):
             raw = cell_text(row.cells.get(column_key)).strip()
             if not raw:
-                continue  # the missing element is reported by the shapes, at this cell
+                self.missing(rows, row, column_key)
+                continue
             element = self.element(raw)
             if element is None:
                 self.problem(rows, row, column_key, "unknown_element", value=raw)
@@ -513,7 +522,8 @@ class Assembler:
             if key == "links":
                 raw_concept = cell_text(row.cells.get("sdgConcept"))
                 if not raw_concept.strip():
-                    continue  # the missing goal or target is reported by the shapes, at this cell
+                    self.missing(rows, row, "sdgConcept")
+                    continue
                 try:
                     concept = self.vocab.read_sdg(raw_concept)
                 except CellError as exc:

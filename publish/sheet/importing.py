@@ -73,6 +73,7 @@ def import_workbook(config: Config, path: Path, dry_run: bool, lang: str) -> Imp
     data = read_workbook(path, project.layout, lang)
     old_plan = _old_plan(project, data)
     assembled = assemble(data, project.layout, project.vocab(), project.data, old_plan, lang)
+    assembled.problems[:0] = data.problems
     if assembled.plan is None:
         raise SheetNonConforming(assembled.problems, lang)
     plan = assembled.plan

@@ -32,6 +32,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file} er ikke en Excel-projektmappe (.xlsx): {detail}",
         "{file} is not an Excel workbook (.xlsx): {detail}",
     ),
+    "too_large": (
+        "{file} pakker ud til {size} MB, mere end en projektmappe til en plan kan fylde ({limit} MB); "
+        "eksportér planen igen, eller gem kun planens ark",
+        "{file} unpacks to {size} MB, more than a workbook of one plan can hold ({limit} MB); export the plan "
+        "again, or save only the plan's sheets",
+    ),
+    "formula": (
+        "cellen indeholder en formel ({formula}); planlod læser kun værdier: skriv selve værdien",
+        "the cell holds a formula ({formula}); planlod reads values only: type the value itself",
+    ),
     "damaged": (
         "{file} er beskadiget og kan ikke læses ({detail}); brug en tidligere kopi eller eksportér planen igen",
         "{file} is damaged and cannot be read ({detail}); use an earlier copy or export the plan again",

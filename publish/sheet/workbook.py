@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .layout import LISTS_NAMES, META_NAME, Column, Layout, Sheet
-from .problems import WorkbookError, text
+from .problems import Problem, WorkbookError, text
 
 FORMAT = "planlod-workbook"
 VERSION = "1"
@@ -35,6 +35,9 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 # Excel's limit for an inline list of choices (the comma-separated text of the validation formula).
 INLINE_LIMIT = 255
 EMPTY_ROWS = 200
+# What a workbook may unpack to (the sizes its zip archive declares, which bound what is read from it): the
+# seed's is under 2 MB, so this is room for a plan of thousands of rows and refuses a zip bomb before reading it.
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
@@ -71,6 +74,8 @@ class WorkbookData:
     lang: str
     plan: str
     sheets: dict[str, SheetRows]
+    # Cells that cannot be read as values (a formula), each reported at its place; their value is left out.
+    problems: list[Problem] = field(default_factory=list)
 
     def rows(self, key: str) -> list[Row]:
         """The non-empty rows of one sheet."""
@@ -233,6 +238,11 @@ def check_file(path: Path, lang: str) -> None:
             if "xl/workbook.xml" not in names:
                 detail = "der er ingen xl/workbook.xml i den" if lang == "da" else "it holds no xl/workbook.xml"
                 raise WorkbookError(text("not_xlsx", lang, file=shown, detail=detail))
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise WorkbookError(
+                    text("too_large", lang, file=shown, size=unpacked // 2**20, limit=MAX_UNPACKED_BYTES // 2**20)
+                )
             bad = archive.testzip()
             if bad is not None:
                 raise WorkbookError(text("damaged", lang, file=shown, detail=bad))
@@ -244,7 +254,8 @@ def read_workbook(path: Path, layout: Layout, lang: str) -> WorkbookData:
     """The rows of every sheet, by column key, after checking the sheets and the header rows."""
     check_file(path, lang)
     try:
-        book = load_workbook(path, data_only=True, read_only=False)
+        # Formulas are read as formulas (not their cached values) so that each can be reported at its cell.
+        book = load_workbook(path, data_only=False, read_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         raise WorkbookError(text("damaged", lang, file=path.name, detail=f"{type(exc).__name__}: {exc}")) from exc
     meta: dict[str, str] = {}
@@ -256,12 +267,13 @@ def read_workbook(path: Path, layout: Layout, lang: str) -> WorkbookData:
         raise WorkbookError(text("not_ours", lang, file=path.name, sheet=META_NAME))
     header_lang = meta.get("lang", "da") if meta.get("lang") in ("da", "en") else "da"
     sheets: dict[str, SheetRows] = {}
+    problems: list[Problem] = []
     for sheet in layout.sheets:
         title = next((sheet.name(x) for x in (header_lang, "da", "en") if sheet.name(x) in book.sheetnames), None)
         if title is None:
             raise WorkbookError(text("not_ours", lang, file=path.name, sheet=sheet.name(header_lang)))
-        sheets[sheet.key] = _read_sheet(book[title], sheet, title, lang)
-    return WorkbookData(header_lang, meta.get("plan", ""), sheets)
+        sheets[sheet.key] = _read_sheet(book[title], sheet, title, lang, problems)
+    return WorkbookData(header_lang, meta.get("plan", ""), sheets, problems)
 
 
 def _header_key(sheet: Sheet) -> dict[str, str]:
@@ -276,11 +288,19 @@ def _normal(header: str) -> str:
     return re.sub(r"\s+", " ", header.replace("*", "")).strip().casefold()
 
 
-def _read_sheet(ws: Worksheet, sheet: Sheet, title: str, lang: str) -> SheetRows:
+def _read_sheet(ws: Worksheet, sheet: Sheet, title: str, lang: str, problems: list[Problem]) -> SheetRows:
+    """The sheet's rows by column key. Only the cells the file holds are read (a stray value far below the last
+    row costs nothing); a formula is reported at its cell and read as empty."""
+    by_row: dict[int, dict[int, Cell | MergedCell]] = {}
+    # openpyxl keeps the cells the file holds in `_cells` (typed in its stubs); iter_rows would make every other.
+    for (row_number, column_number), held in ws._cells.items():
+        if held.value is not None:
+            by_row.setdefault(row_number, {})[column_number] = held
     keys = _header_key(sheet)
     letters: dict[str, str] = {}
     positions: dict[int, str] = {}
-    header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    first = by_row.get(1, {})
+    header = tuple(first[i].value if i in first else None for i in range(1, max(first, default=0) + 1))
     shown = ", ".join(c.names[lang] for c in sheet.columns)
     for i, value in enumerate(header, start=1):
         if value is None or not str(value).strip():
@@ -297,8 +317,15 @@ def _read_sheet(ws: Worksheet, sheet: Sheet, title: str, lang: str) -> SheetRows
         if column.key not in letters:
             raise WorkbookError(text("missing_column", lang, sheet=title, column=column.names[lang], columns=shown))
     rows = SheetRows(sheet, title, letters)
-    for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-        cells: dict[str, object] = {key: values[i] for i, key in positions.items() if i < len(values)}
+    for number in sorted(n for n in by_row if n > 1):
+        cells: dict[str, object] = {}
+        for i, key in positions.items():
+            found = by_row[number].get(i + 1)
+            if found is not None and found.data_type == "f":
+                where = f"{title}!{letters[key]}{number}"
+                problems.append(Problem(where, text("formula", lang, formula=str(found.value)[:80])))
+            elif found is not None:
+                cells[key] = found.value
         row = Row(number, cells)
         if not row.is_empty():
             rows.rows.append(row)
