@@ -64,6 +64,8 @@ class BuildSummary:
     rendered: int = 0
     # Files moved into place or removed by an incremental build.
     replaced: int = 0
+    # What the built site lacks that a consumer expects, from the settings (the CLI prints each on stderr).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def seconds(self) -> float:
@@ -148,7 +150,7 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
     """
     report = progress or (lambda _message: None)
     policy = UrlPolicy(config.base_iri)
-    summary = BuildSummary(config.out_dir)
+    summary = BuildSummary(config.out_dir, warnings=settings_warnings(config))
     # 1. Check: when nothing the build reads changed and the site is as the last build left it, that build's
     # output is what this one would write.
     with phase(summary, "check", report):
@@ -176,6 +178,19 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
         summary.rendered = len(work.entities)
         summary.replaced = writer.replaced
     return summary
+
+
+def settings_warnings(config: Config) -> list[str]:
+    """What the settings leave out that a consumer of the site expects. A contact is a deployment fact, so the
+    build never makes one up: without `contact_email` the catalogue has no dcat:contactPoint."""
+    warnings = []
+    if not config.contact_email.strip():
+        warnings.append(
+            "no contact_email is configured, so the catalogue names no contact point (dcat:contactPoint, which "
+            "DCAT-AP recommends and CKAN shows as the dataset's contact) and the pages name no contact; set "
+            "contact_email (and contact_name) in [tool.planlod] or PLANLOD_CONTACT_EMAIL"
+        )
+    return warnings
 
 
 def check_inputs(config: Config, report: Progress) -> Inputs:

@@ -1,8 +1,8 @@
 """The `planlod` command line: parses options, runs a stage, reports errors with exit codes.
 
-Stage: cli, the boundary. Imports `build`, `config`, `errors`, `formats`, `load`, `push`, `serve`, `siteplan`,
-`sparqlpool`, `suggest`, `urls` and `validate` (`serve`, `sparqlpool`, `push` and `suggest` only when their command
-runs); nothing imports it. The only module that prints or exits.
+Stage: cli, the boundary. Imports `build`, `builtsite`, `config`, `errors`, `formats`, `load`, `push`, `serve`,
+`sheet`, `siteplan`, `sparqlpool`, `suggest`, `urls` and `validate` (`serve`, `sparqlpool`, `push`, `sheet` and
+`suggest` only when their command runs); nothing imports it. The only module that prints or exits.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .build import build_site
+from .builtsite import read_site, site_base
 from .config import Config, load_config
 from .errors import EXIT_CANNOT_RUN, EXIT_NONCONFORMING, EXIT_OK, PlanlodError
 from .formats import NTRIPLES
@@ -114,7 +115,24 @@ def build(project_dir: Path | None, base_iri: str | None, out_dir: Path | None, 
     """
     config = make_config(project_dir, base_iri=base_iri, out_dir=os.path.abspath(out_dir) if out_dir else None)
     summary = build_site(config, progress=click.echo, force=force)
+    for warning in summary.warnings:
+        click.echo(f"planlod: warning: {warning}", err=True)
     click.echo(summary.line())
+
+
+def built_site_config(project_dir: Path | None, base_iri: str | None, out_dir: Path | None) -> tuple[Config, str]:
+    """The settings of a command that reads a built site, and the base IRI the site was built for (from its VoID
+    description): a `--base-iri` that names another is refused; settings that name another are noted on stderr."""
+    config = make_config(project_dir, out_dir=os.path.abspath(out_dir) if out_dir else None)
+    # A malformed --base-iri is reported as such; a well-formed one is compared as the settings normalise it.
+    given = make_config(project_dir, base_iri=base_iri).base_iri if base_iri is not None else None
+    base = site_base(read_site(config.out_dir), given)
+    if given is None and config.base_iri != base:
+        click.echo(
+            f"planlod: {config.out_dir} was built for {base}; the settings' base_iri {config.base_iri} is not used",
+            err=True,
+        )
+    return config, base
 
 
 def _out_option(func: F) -> F:
@@ -190,18 +208,21 @@ def serve(
     from .serve import EndpointSettings, bind, check_site, create_app, server  # noqa: PLC0415
     from .sparqlpool import QueryPool  # noqa: PLC0415
 
-    config = make_config(project_dir, base_iri=base_iri, out_dir=os.path.abspath(out_dir) if out_dir else None)
+    config, base = built_site_config(project_dir, base_iri, out_dir)
     check_site(config.out_dir)
     sock = bind(host, port)
-    pool = QueryPool(config.out_dir / dump(NTRIPLES), config.base_iri, sparql_workers, query_timeout, query_memory)
+    pool = QueryPool(config.out_dir / dump(NTRIPLES), base, sparql_workers, query_timeout, query_memory)
     try:
         pool.start()
-        settings = EndpointSettings(config.base_iri, query_timeout, max_rows, config.sparql_endpoint, queue_size)
+        settings = EndpointSettings(base, query_timeout, max_rows, config.sparql_endpoint, queue_size)
         shown_host = f"[{host}]" if ":" in host else host
         root = f"http://{shown_host}:{sock.getsockname()[1]}/"
-        click.echo(f"planlod: serving {config.out_dir} at {root} (SPARQL: {root}{SPARQL_PATH}); Ctrl-C stops")
-        if not config.base_iri.startswith(root):
-            click.echo(f"planlod: the site's IRIs start with {config.base_iri}; their paths are served under {root}")
+        click.echo(
+            f"planlod: serving {config.out_dir}, built for {base}, at {root} (SPARQL: {root}{SPARQL_PATH}); "
+            "Ctrl-C stops"
+        )
+        if not base.startswith(root):
+            click.echo(f"planlod: the site's IRIs start with {base}; their paths are served under {root}")
         try:
             server(create_app(config.out_dir, pool, settings)).run(sockets=[sock])
         except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown
@@ -263,11 +284,12 @@ def push(
     """
     from .push import push_dataset  # noqa: PLC0415
 
-    config = make_config(project_dir, base_iri=base_iri, out_dir=os.path.abspath(out_dir) if out_dir else None)
+    config, base = built_site_config(project_dir, base_iri, out_dir)
     result = push_dataset(
         config.out_dir,
         endpoint,
-        UrlPolicy(config.base_iri).dataset_graph if graph is None else graph,
+        UrlPolicy(base).dataset_graph if graph is None else graph,
+        kos_graph=UrlPolicy(base).sdg_kos,
         user=user,
         password=password,
         sparql=sparql,
@@ -275,6 +297,127 @@ def push(
         timeout=timeout,
     )
     click.echo(result.line())
+
+
+# ---------------------------------------------------------------- planlod sheet: the staff's workbooks
+
+SHEET_LANG = click.option(
+    "--lang",
+    type=click.Choice(["da", "en"]),
+    default="da",
+    show_default=True,
+    help="Language of the workbook's headers and of the messages.",
+)
+SHEET_OUT = click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The workbook to write (.xlsx).",
+)
+
+
+@cli.group()
+def sheet() -> None:
+    """Keep a plan in a workbook (.xlsx): make one, fill it from the data or the plan's text, import it."""
+
+
+@sheet.command("new")
+@SHEET_OUT
+@SHEET_LANG
+@project_options
+def sheet_new(out: Path, lang: str, project_dir: Path | None, base_iri: str | None) -> None:
+    """An empty workbook for a new plan, its columns made from the shapes."""
+    from .sheet.export import new_workbook, open_project  # noqa: PLC0415
+
+    new_workbook(open_project(make_config(project_dir, base_iri=base_iri)), out, lang)
+    click.echo(f"planlod sheet: wrote {out}" if lang == "en" else f"planlod sheet: skrev {out}")
+
+
+@sheet.command("export")
+@click.argument("plan")
+@SHEET_OUT
+@SHEET_LANG
+@project_options
+def sheet_export(plan: str, out: Path, lang: str, project_dir: Path | None, base_iri: str | None) -> None:
+    """A plan (its IRI, path such as plan/ambitioner-og-retning-2020, or ID) into a filled-in workbook."""
+    from .sheet.export import open_project, plan_workbook  # noqa: PLC0415
+
+    counts = plan_workbook(open_project(make_config(project_dir, base_iri=base_iri)), plan, out, lang)
+    click.echo(
+        f"planlod sheet: wrote {out}: {counts['areas']} focus areas, {counts['points']} focus points, "
+        f"{counts['links']} SDG links, {counts['organisations']} organisations, {counts['other']} other facts"
+    )
+
+
+@sheet.command("import")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@SHEET_LANG
+@project_options
+def sheet_import(workbook: Path, dry_run: bool, lang: str, project_dir: Path | None, base_iri: str | None) -> None:
+    """Write the workbook's plan into data/ as Turtle, after checking every cell against the shapes.
+
+    Exit status: 0 written (warnings listed); 1 errors in cells (nothing written); 2 not a planlod workbook.
+    """
+    from .sheet.importing import import_workbook  # noqa: PLC0415
+
+    result = import_workbook(make_config(project_dir, base_iri=base_iri), workbook, dry_run, lang)
+    da = lang == "da"
+    for problem in result.warnings:
+        click.echo(problem.line(lang))
+    changed = {"added": ("tilføjet", "added"), "changed": ("ændret", "changed"), "removed": ("fjernet", "removed")}
+    for change in result.changes:
+        label = f" «{change.label}»" if change.label else ""
+        click.echo(f"{changed[change.kind][0 if da else 1]}: {change.subject}{label}")
+        for detail in change.details:
+            click.echo(f"    {detail}")
+    files = {
+        "added": ("ny fil", "new file"),
+        "changed": ("ændret fil", "changed file"),
+        "removed": ("fjernet fil", "removed file"),
+    }
+    for path, status in result.files:
+        click.echo(f"{files[status][0 if da else 1]}: {path}")
+    summary = {kind: sum(1 for c in result.changes if c.kind == kind) for kind in ("added", "changed", "removed")}
+    if da:
+        done = "intet skrevet (--dry-run)" if dry_run else ("skrevet" if result.files else "intet at ændre")
+        click.echo(
+            f"planlod sheet import: {result.plan}: {summary['added']} tilføjet, {summary['changed']} ændret, "
+            f"{summary['removed']} fjernet, {len(result.warnings)} advarsel(er); {done}"
+        )
+    else:
+        done = "nothing written (--dry-run)" if dry_run else ("written" if result.files else "nothing to change")
+        click.echo(
+            f"planlod sheet import: {result.plan}: {summary['added']} added, {summary['changed']} changed, "
+            f"{summary['removed']} removed, {len(result.warnings)} warning(s); {done}"
+        )
+
+
+@sheet.command("from-text")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@SHEET_OUT
+@SHEET_LANG
+@project_options
+def sheet_from_text(source: Path, out: Path, lang: str, project_dir: Path | None, base_iri: str | None) -> None:
+    """Start a workbook from the plan's text (.txt) or Word document (.docx), laid out as data/kilder/."""
+    from .sheet.export import open_project  # noqa: PLC0415
+    from .sheet.fromtext import text_workbook  # noqa: PLC0415
+
+    config = make_config(project_dir, base_iri=base_iri)
+    counts, notes = text_workbook(open_project(config), config, source, out, lang)
+    for note in notes:
+        click.echo(note.line(lang))
+    if lang == "da":
+        click.echo(
+            f"planlod sheet from-text: skrev {out}: {counts['areas']} fokusområder, {counts['points']} fokuspunkter; "
+            f"{len(notes)} linje(r) kunne ikke placeres"
+        )
+    else:
+        click.echo(
+            f"planlod sheet from-text: wrote {out}: {counts['areas']} focus areas, {counts['points']} focus points; "
+            f"{len(notes)} line(s) could not be placed"
+        )
 
 
 @cli.command()

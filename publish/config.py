@@ -44,8 +44,9 @@ class Config:
     # Empty: the one municipality that publishes every plan. Needed when the plans have different publishers.
     publisher: str = ""
     # Where the SPARQL endpoint of `planlod serve` (or a production store) answers, relative to the base IRI
-    # or absolute. Empty: the catalogue lists no data service.
-    sparql_endpoint: str = "sparql"
+    # or absolute ("sparql" for `planlod serve`). Empty (the default): the site advertises no SPARQL service (a
+    # static host answers none), so the catalogue, VoID and the query page name none.
+    sparql_endpoint: str = ""
     # The person who accepts or rejects proposed SDG links (`planlod suggest accept|reject`), by name; the
     # decisions are published with this name as a prov:Agent. Empty: decisions cannot be recorded.
     curator: str = ""

@@ -19,13 +19,13 @@ from functools import cached_property
 
 import pyoxigraph as ox
 
-from .catalog import Distribution
+from .catalog import SDG_KOS_KEY, Distribution
 from .collector import paused_gc
 from .config import Config
 from .exports import coverage_csv, sdg_links_csv, sdg_links_sssom
 from .formats import CSV, GZIP, JSONLD, NTRIPLES, TRIG, TSV, TURTLE, Format
 from .load import Role, Sources
-from .model import derived_triples, vocabulary
+from .model import derived_triples, sdg_kos, standard_triples, vocabulary
 from .plans import CoverageMatrix, DataIndex
 from .query import triple_key
 from .serialize import jsonld_flat_and_prefixes, sorted_ntriples, sorted_turtle, trig, turtle, used_prefixes
@@ -36,6 +36,7 @@ from .urls import (
     coverage_csv_file,
     dump,
     ontology_dump,
+    sdg_kos_dump,
     sdg_links_csv_file,
     sdg_links_sssom_file,
     shapes_dump,
@@ -65,10 +66,13 @@ def latest_date(triples: list[ox.Triple]) -> str:
 
 
 def site_data(sources: Sources, policy: UrlPolicy) -> list[ox.Triple]:
-    """The dataset: the data files' triples and the triples derived from them, sorted."""
+    """The dataset: the data files' triples and the triples derived from them (accepted links as dct:subject, the
+    standard terms of the ontology's alignment), sorted."""
     own = list(sources.triples(Role.DATA))
+    vocab = vocabulary(policy)
     with paused_gc():
-        return sorted(set(own + derived_triples(own, vocabulary(policy))), key=_triple_text_key)
+        derived = derived_triples(own, vocab) + standard_triples(own, sources.triples(Role.ONTOLOGY), vocab)
+        return sorted(set(own + derived), key=_triple_text_key)
 
 
 def _term_text_key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
@@ -150,9 +154,16 @@ def dumps() -> tuple[Dump, ...]:
             "trig",
             dump(TRIG),
             TRIG,
-            "Hele datasættet som TriG med en proveniensgraf",
-            "The whole dataset as TriG with a provenance graph",
+            "Hele datasættet som TriG med en proveniensgraf og FN's verdensmål (UN SDG KOS) som navngivne grafer",
+            "The whole dataset as TriG with a provenance graph and the UN SDG KOS as named graphs",
             True,
+        ),
+        Dump(
+            SDG_KOS_KEY,
+            sdg_kos_dump(),
+            NTRIPLES,
+            "FN's verdensmål, delmål og indikatorer (UN SDG KOS), som datasættet linker til, som N-Triples",
+            "The UN SDG goals, targets and indicators (UN SDG KOS) the dataset links to, as N-Triples",
         ),
         Dump("ontology", ontology_dump(), TURTLE, "Ontologien som Turtle", "The ontology as Turtle"),
         Dump("shapes", shapes_dump(), TURTLE, "SHACL-formreglerne som Turtle", "The SHACL shapes as Turtle"),
@@ -183,6 +194,7 @@ class DumpInputs:
             "ntriples": lambda: sorted_ntriples(self.data),
             "jsonld": lambda: self.jsonld_and_prefixes[0],
             "trig": self.trig,
+            SDG_KOS_KEY: lambda: sorted_ntriples(self.kos),
             "ontology": lambda: turtle(self.sources.triples(Role.ONTOLOGY), self.prefixes),
             "shapes": lambda: turtle(self.sources.triples(Role.SHAPES), self.prefixes),
             "sdg-csv": lambda: sdg_links_csv(self.index, self.policy),
@@ -193,6 +205,11 @@ class DumpInputs:
     def content(self, key: str) -> bytes:
         """The bytes of the download with this key."""
         return self.makers[key]()
+
+    @cached_property
+    def kos(self) -> list[ox.Triple]:
+        """The copy of the UN SDG KOS the dataset links to (its own graph in the TriG dump), in `triple_key` order."""
+        return sorted(sdg_kos(self.sources.triples(Role.REFERENCE)), key=triple_key)
 
     @cached_property
     def jsonld_and_prefixes(self) -> tuple[bytes, dict[str, str]]:
@@ -208,14 +225,18 @@ class DumpInputs:
         return self.turtle_dump
 
     def trig(self) -> bytes:
-        """The TriG dump: the dataset as the default graph, its provenance as a named graph."""
+        """The TriG dump: the dataset as the default graph, its provenance and the UN SDG KOS as named graphs."""
         provenance = sorted(provenance_triples(self.policy, self.data), key=triple_key)
         used = self.jsonld_and_prefixes[1]
-        in_provenance = set(used_prefixes(provenance, self.prefixes).values())
-        used_trig = {prefix: ns for prefix, ns in self.prefixes if ns in in_provenance or ns in used.values()}
-        # The default graph is the Turtle dump when the provenance graph needs no other prefix.
+        in_named = set(used_prefixes(provenance + self.kos, self.prefixes).values())
+        used_trig = {prefix: ns for prefix, ns in self.prefixes if ns in in_named or ns in used.values()}
+        # The default graph is the Turtle dump when the named graphs need no other prefix.
         return trig(
-            [(None, self.data), (ox.NamedNode(self.policy.provenance_graph), provenance)],
+            [
+                (None, self.data),
+                (ox.NamedNode(self.policy.provenance_graph), provenance),
+                (ox.NamedNode(self.policy.sdg_kos), self.kos),
+            ],
             self.prefixes,
             presorted=True,
             used=used_trig,

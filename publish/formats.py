@@ -182,6 +182,14 @@ ICON = Format("icon", ("ico",), "image/x-icon", "image/x-icon")
 WOFF = Format("WOFF", ("woff",), "font/woff", "font/woff")
 WOFF2 = Format("WOFF2", ("woff2",), "font/woff2", "font/woff2")
 PDF = Format("PDF", ("pdf",), "application/pdf", "application/pdf", eu_file_type="PDF")
+# A plan's source document as Word wrote it (`planlod sheet from-text` reads it; the site serves it from kilde/).
+DOCX = Format(
+    "Word document",
+    ("docx",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    eu_file_type="DOCX",
+)
 
 # SPARQL results (SELECT and ASK), which are no files of the site.
 SPARQL_JSON = Format(
@@ -252,6 +260,7 @@ FORMATS: tuple[Format, ...] = (
     WOFF,
     WOFF2,
     PDF,
+    DOCX,
     SPARQL_JSON,
     SPARQL_XML,
     SPARQL_CSV,

@@ -1,6 +1,6 @@
 """What the last build was made from, kept beside its output, so the next build re-renders only what changed.
 
-Stage: build (what the last build was made from). Imports `config`, `errors`, `load`, `model`, `plans`, `query`,
+Stage: build (what the last build was made from). Imports `config`, `errors`, `load`, `plans`, `query`,
 `rdfterms`, `urls`, `views` and `vocab`.
 The state lives in the output folder (`.planlod-state`, never served) and is replaced together with the site:
 - the key of everything but the data (settings, ontology, shapes, templates, code): another key means a full build;
@@ -31,7 +31,6 @@ from . import __version__
 from .config import Config
 from .errors import InputError
 from .load import Role, Sources, display_path
-from .model import DERIVED_PREDICATES
 from .plans import CoverageMatrix
 from .query import Read
 from .rdfterms import Term
@@ -286,7 +285,8 @@ def graph_parts(
     triples and what `described` holds after the data (it starts with site_data()'s `data_count` triples, see
     plan_catalogue)."""
     files = {s.path: (data_files.get(s.path, ""), s.triples) for s in sources.files if s.role is Role.DATA}
-    derived = [t for t in described[:data_count] if t.predicate in DERIVED_PREDICATES]
+    stated = {t for _, triples in files.values() for t in triples}
+    derived = [t for t in described[:data_count] if t not in stated]
     return GraphParts(files, described[data_count:] + derived)
 
 

@@ -24,7 +24,10 @@ from .errors import InputError, SyntaxProblem
 from .formats import INPUT_FORMATS
 from .rdfterms import Subject, Term
 from .urls import UrlPolicy
-from .vocab import SH_NAMESPACE, XSD_ANY_URI
+from .vocab import SH_NAMESPACE, VANN_PREFERRED_NAMESPACE_URI, XSD_ANY_URI
+
+# Properties whose value is an IRI written as text (xsd:anyURI): a relative one resolves against the base IRI.
+RELATIVE_TEXT_IRIS = frozenset({SH_NAMESPACE, VANN_PREFERRED_NAMESPACE_URI})
 
 # The readers of the input files, by their suffix.
 FORMATS_BY_SUFFIX = {fmt.extension: fmt.rdf_format for fmt in INPUT_FORMATS}
@@ -126,8 +129,9 @@ def parse_file(path: Path, root: Path, role: Role, base_iri: str, prefix: str) -
             raise SyntaxProblem(shown, None, None, "RDF-star (a triple used as a term) is not supported: " + str(quad))
         subject = _relabel(quad.subject, labels, prefix)
         obj = _relabel(quad.object, labels, prefix)
-        if quad.predicate == SH_NAMESPACE and isinstance(obj, ox.Literal) and "://" not in obj.value:
-            # A relative SHACL-SPARQL namespace declaration resolves against the base like any relative IRI.
+        if quad.predicate in RELATIVE_TEXT_IRIS and isinstance(obj, ox.Literal) and "://" not in obj.value:
+            # A relative namespace (SHACL-SPARQL's, the ontology's preferred one) resolves against the base like any
+            # relative IRI.
             obj = ox.Literal(UrlPolicy(base_iri).iri(obj.value), datatype=XSD_ANY_URI)
         triples.append(ox.Triple(subject, quad.predicate, obj))  # type: ignore[arg-type]
     return SourceFile(shown, role, tuple(triples))

@@ -22,6 +22,11 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 EUAUTH = Namespace("http://publications.europa.eu/resource/authority/")
+# SSSOM (mappings with their justification) and SEMAPV (the justifications).
+SSSOM = Namespace("https://w3id.org/sssom/")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+# ISO 639-1 language codes as the Library of Congress publishes them (a plan's and a document's dct:language).
+ISO639_1 = Namespace("http://id.loc.gov/vocabulary/iso639-1/")
 
 SDG_SCHEME = "http://metadata.un.org/sdg"
 
@@ -33,6 +38,7 @@ __all__ = [
     "DCTERMS",
     "EUAUTH",
     "FOAF",
+    "ISO639_1",
     "ORG",
     "OWL",
     "PROV",
@@ -43,9 +49,11 @@ __all__ = [
     "SDG",
     "SDGO",
     "SDG_SCHEME",
+    "SEMAPV",
     "SH",
     "SKOS",
     "SPDX",
+    "SSSOM",
     "STANDARD_PREFIXES",
     "VANN",
     "VCARD",
@@ -78,4 +86,6 @@ STANDARD_PREFIXES: tuple[tuple[str, str], ...] = (
     ("vcard", str(VCARD)),
     ("sd", str(SD)),
     ("vann", str(VANN)),
+    ("sssom", str(SSSOM)),
+    ("semapv", str(SEMAPV)),
 )

@@ -20,7 +20,7 @@ import json
 import re
 import time
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from .errors import PlanlodError
 from .formats import NTRIPLES, SPARQL_JSON, TURTLE, format_for_media_type
-from .urls import dump
+from .urls import dump, sdg_kos_dump
 
 # The dumps `--format` chooses from, by their extension.
 DUMP_FORMATS = {fmt.extensions[0]: fmt for fmt in (NTRIPLES, TURTLE)}
@@ -77,13 +77,19 @@ class PushResult:
     sent: int
     stored: int
     counted_by: str
+    # The graph the UN SDG KOS went into ('' when it was not pushed), and its triples in the store.
+    kos_graph: str = ""
+    kos_triples: int = 0
 
     def line(self) -> str:
         """The one-line summary the CLI prints."""
-        return (
+        line = (
             f"pushed {self.sent} triples into graph <{self.graph}> at {self.endpoint} (HTTP {self.status}); "
             f"the store holds {self.stored} ({self.counted_by})"
         )
+        if self.kos_graph:
+            line += f"; and the UN SDG KOS ({self.kos_triples} triples) into graph <{self.kos_graph}>"
+        return line
 
 
 def derive_sparql_endpoint(graph_store: str) -> str | None:
@@ -278,6 +284,49 @@ READ_BACK_BYTES = 64 << 20
 DEFAULT_TIMEOUT = 300.0
 
 
+def _read(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise PushError(f"{path}: cannot read {what} ({exc.strerror or exc}); run `planlod build` first") from exc
+
+
+@dataclass(frozen=True)
+class _Store:
+    """Where and how a push talks to the store."""
+
+    client: httpx.Client
+    endpoint: str
+    sparql: str | None
+    timeout: float
+
+
+def _put_and_count(store: _Store, graph: str, content: bytes, media_type: str) -> tuple[int, int, str]:
+    """PUT the content into the graph; the HTTP status, the triples the store holds there, and how they were
+    counted."""
+    shown = redact(store.endpoint)
+    what = f"PUT of graph <{graph}> to {shown}"
+    response, body = _exchange(
+        store.client,
+        what,
+        Limits(store.timeout, COUNT_ANSWER_BYTES),
+        "PUT",
+        store.endpoint,
+        params={"graph": graph},
+        content=content,
+        headers={"Content-Type": f"{media_type}; charset=utf-8", "Accept-Encoding": "identity"},
+    )
+    if response.status_code not in (200, 201, 204):
+        raise _fail(what, response.status_code, response.reason_phrase, body)
+    # A graph read back may be a little larger than what was sent (another serialization), never many times larger.
+    limits = Limits(store.timeout, max(READ_BACK_BYTES, 4 * len(content)))
+    if store.sparql:
+        stored = count_by_sparql(store.client, store.sparql, graph, limits)
+        return response.status_code, stored, f"counted at {redact(store.sparql)}"
+    stored = count_by_graph_store(store.client, store.endpoint, graph, limits)
+    return response.status_code, stored, "read back from the graph store"
+
+
 def push_dataset(
     out_dir: Path,
     endpoint: str,
@@ -288,8 +337,11 @@ def push_dataset(
     sparql: str | None = None,
     dump_format: str = "nt",
     timeout: float = DEFAULT_TIMEOUT,
+    kos_graph: str | None = None,
 ) -> PushResult:
-    """PUT the dump into the graph, then check that the store holds as many triples as the dump.
+    """PUT the dump into the graph, then check that the store holds as many triples as the dump. With `kos_graph`,
+    the copy of the UN SDG KOS the dataset links to (`dump/fn-verdensmaal.nt`) goes into that graph too, so that
+    queries can roll targets up to goals in the store as they do at /sparql.
 
     `timeout` bounds each exchange with the store in all (connecting, sending, and reading the answer however
     slowly it comes). Credentials in the endpoint's URL are used like --user and --password, and never shown.
@@ -299,45 +351,33 @@ def push_dataset(
     endpoint, user, password = credentials(endpoint, user, password)
     check_url(endpoint, "--endpoint")
     check_graph(graph)
+    if kos_graph:
+        check_graph(kos_graph)
     if sparql:
         sparql, _, _ = credentials(sparql, None, None)
         check_url(sparql, "--sparql")
     fmt = DUMP_FORMATS[dump_format]
     media_type = fmt.media_type
-    dump_file = out_dir / dump(fmt)
-    try:
-        content = dump_file.read_bytes()
-    except OSError as exc:
-        raise PushError(
-            f"{dump_file}: cannot read the dataset ({exc.strerror or exc}); run `planlod build` first"
-        ) from exc
+    content = _read(out_dir / dump(fmt), "the dataset")
     sent = count_triples(content, media_type)
+    kos = _read(out_dir / sdg_kos_dump(), "the UN SDG KOS") if kos_graph else b""
     auth = AutoAuth(user, password or "") if user else None
     sparql = sparql or derive_sparql_endpoint(endpoint)
     shown = redact(endpoint)
-    # A graph read back may be a little larger than the dump (another serialization), never many times larger.
-    limits = Limits(timeout, max(READ_BACK_BYTES, 4 * len(content)))
     http_timeout = httpx.Timeout(timeout, connect=min(timeout, 30.0))
     with httpx.Client(auth=auth, timeout=http_timeout, follow_redirects=False) as client:
-        what = f"PUT of graph <{graph}> to {shown}"
-        response, body = _exchange(
-            client,
-            what,
-            Limits(timeout, COUNT_ANSWER_BYTES),
-            "PUT",
-            endpoint,
-            params={"graph": graph},
-            content=content,
-            headers={"Content-Type": f"{media_type}; charset=utf-8", "Accept-Encoding": "identity"},
-        )
-        if response.status_code not in (200, 201, 204):
-            raise _fail(what, response.status_code, response.reason_phrase, body)
-        if sparql:
-            stored, counted_by = count_by_sparql(client, sparql, graph, limits), f"counted at {redact(sparql)}"
-        else:
-            stored = count_by_graph_store(client, endpoint, graph, limits)
-            counted_by = "read back from the graph store"
-    result = PushResult(graph, shown, response.status_code, sent, stored, counted_by)
-    if stored != sent:
-        raise PushError(f"{result.line()}: the counts differ, so the graph does not hold the dataset")
+        store = _Store(client, endpoint, sparql, timeout)
+        status, stored, counted_by = _put_and_count(store, graph, content, media_type)
+        result = PushResult(graph, shown, status, sent, stored, counted_by)
+        if stored != sent:
+            raise PushError(f"{result.line()}: the counts differ, so the graph does not hold the dataset")
+        if kos_graph:
+            kos_sent = count_triples(kos, NTRIPLES.media_type)
+            _, kos_stored, _ = _put_and_count(store, kos_graph, kos, NTRIPLES.media_type)
+            if kos_stored != kos_sent:
+                raise PushError(
+                    f"pushed {kos_sent} triples of the UN SDG KOS into graph <{kos_graph}> at {shown}; "
+                    f"the store holds {kos_stored}: the counts differ"
+                )
+            result = replace(result, kos_graph=kos_graph, kos_triples=kos_stored)
     return result

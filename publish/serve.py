@@ -1,7 +1,7 @@
 """Serve the built site over HTTP: content negotiation at entity IRIs, the documents, and `/sparql`.
 
-Stage: serve, over the build's output. Imports `errors`, `formats`, `headers`, `sparql`, `sparqlcheck`,
-`sparqlpool`, `sparqlqueue` and `urls`; starlette and uvicorn do HTTP.
+Stage: serve, over the build's output. Imports `builtsite`, `errors`, `formats`, `headers`, `serverconf`, `sparql`,
+`sparqlcheck`, `sparqlpool`, `sparqlqueue` and `urls`; starlette and uvicorn do HTTP.
 
 What it answers (see README, "Serving and deployment"):
 - an entity path `P` (the output has `P.ttl` and `P/index.html`): `303 See Other` by the Accept header, to
@@ -15,6 +15,8 @@ What it answers (see README, "Serving and deployment"):
   queue (`sparqlqueue.FairQueue`) with every query's time counted from its arrival; queries wait and run on
   their own threads, so the files never wait behind them;
 - CORS: `Access-Control-Allow-Origin: *` on every response (never with credentials), OPTIONS preflights 204;
+- the same caching, licence link on data files and 404 body as the generated nginx and Apache rules
+  (`serverconf`), the licence being the one the built site states in its VoID description;
 - the security headers of `headers.security_headers` on every response;
 - connections that do not finish their request headers within `HEADER_TIMEOUT` seconds are closed.
 Paths that leave the output folder, through `..` or a symbolic link, are answered 404.
@@ -40,6 +42,7 @@ from urllib.parse import parse_qsl, quote
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -47,6 +50,7 @@ from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from .builtsite import SiteError, read_site
 from .errors import PlanlodError
 from .formats import (
     FORM,
@@ -65,6 +69,7 @@ from .formats import (
 )
 from .headers import Headers as HeaderPairs
 from .headers import security_headers
+from .serverconf import NOT_FOUND_TEXT, SHORT_CACHE, cache_control_for, is_data_file, licence_link
 from .sparql import (
     QueryOutcome,
     QueryRequest,
@@ -77,7 +82,7 @@ from .sparqlcheck import MAX_QUERY_BYTES
 from .sparqlpool import Busy, MemoryExceeded, Preempted, QueryPool, QueryTimeout
 from .sparqlqueue import DEFAULT_CAPACITY, FairQueue, Job, QueueFull, QueueTimeout
 from .urls import (
-    CONTEXT_FOLDER,
+    NAMESPACE_PATHS,
     QUERY_PAGE,
     SPARQL_PATH,
     VOID_WELL_KNOWN,
@@ -226,14 +231,14 @@ def content_type_for(relative: str) -> str:
     return named.content_type if named is not None else content_type_for_name(relative)
 
 
-def cache_control_for(relative: str) -> str:
-    """Cache-Control of an output file: HTML revalidates every time; the versioned context for a day."""
+def file_headers(relative: str, licence: str) -> dict[str, str]:
+    """Cache-Control of an output file, and on data files the licence link: what the generated nginx and Apache
+    rules send too (`serverconf.cache_control_for`, `serverconf.is_data_file`)."""
     relative = relative.replace(os.sep, "/")
-    if relative.startswith(CONTEXT_FOLDER + "/"):
-        return "public, max-age=86400"
-    if relative.endswith(".html"):
-        return "no-cache"
-    return "public, max-age=300"
+    headers = {"Cache-Control": cache_control_for(relative)}
+    if licence and is_data_file(relative):
+        headers["Link"] = licence_link(licence)
+    return headers
 
 
 # Files up to this size are read in one go on the event loop (a few microseconds from the page cache) instead of
@@ -241,12 +246,19 @@ def cache_control_for(relative: str) -> str:
 SMALL_FILE = 256 * 1024
 
 
+def not_found() -> Response:
+    """The 404 of the site: the same plain-text body as the generated nginx and Apache rules send."""
+    return Response(NOT_FOUND_TEXT, status_code=404, media_type=TEXT.content_type)
+
+
 class SiteFiles(StaticFiles):
     """The output folder's files, typed from the formats table (StaticFiles keeps paths inside the folder,
     refuses symbolic links that leave it, and answers conditional requests)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, licence: str = "") -> None:
         super().__init__(directory=directory, html=True, follow_symlink=False)
+        # The licence of the data files' `Link` header (the site's, as it stated it when the server started).
+        self.licence = licence
         # The output folder is a symbolic link to the site's current generation, switched by every build: it is
         # followed on every request, so the server always shows the current site.
         self.folder = Path(directory)
@@ -256,7 +268,7 @@ class SiteFiles(StaticFiles):
 
         The build's own records (`.planlod-site`, `.planlod-state`) are not part of the site: 404."""
         if is_private(path):
-            return Response("Not Found", status_code=404, media_type=TEXT.content_type)
+            return not_found()
         if scope["method"] in ("GET", "HEAD"):
             target = page_file(path) if scope["path"].endswith("/") else path
             try:
@@ -265,14 +277,19 @@ class SiteFiles(StaticFiles):
                 found = None
             if found is not None and stat.S_ISREG(found.st_mode) and found.st_size <= SMALL_FILE:
                 return self.small_file_response(full_path, found, scope)
-        return await super().get_response(path, scope)
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as exc:
+            if exc.status_code == 404:
+                return not_found()
+            raise
 
     def _headers(self, full_path: str, stat_result: os.stat_result) -> dict[str, str]:
         relative = os.path.relpath(full_path, os.path.realpath(self.folder))
         etag = hashlib.md5(f"{stat_result.st_mtime}-{stat_result.st_size}".encode(), usedforsecurity=False)
         return {
             "Content-Type": content_type_for(relative),
-            "Cache-Control": cache_control_for(relative),
+            **file_headers(relative, self.licence),
             "ETag": f'"{etag.hexdigest()}"',
             "Last-Modified": formatdate(stat_result.st_mtime, usegmt=True),
         }
@@ -286,7 +303,7 @@ class SiteFiles(StaticFiles):
             with open(full_path, "rb") as handle:
                 body = handle.read()
         except OSError:
-            return Response("Not Found", status_code=404, media_type=TEXT.content_type)
+            return not_found()
         content_type = headers.pop("Content-Type")
         return Response(body, media_type=content_type, headers=headers)
 
@@ -299,7 +316,7 @@ class SiteFiles(StaticFiles):
             status_code=status_code,
             stat_result=stat_result,
             media_type=content_type_for(relative),
-            headers={"Cache-Control": cache_control_for(relative)},
+            headers=file_headers(relative, self.licence),
         )
         if status_code == 200 and self.is_not_modified(response.headers, Headers(scope=scope)):
             return NotModifiedResponse(response.headers)
@@ -318,10 +335,24 @@ class Site:
     """The ASGI app for everything but /sparql: entity IRIs negotiate, everything else is a file."""
 
     def __init__(self, out_dir: Path) -> None:
-        self.files = SiteFiles(out_dir)
+        self.files = SiteFiles(out_dir, site_licence(out_dir))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            namespace = scope["path"].strip("/")
+            if scope["path"].endswith("/") and namespace in NAMESPACE_PATHS:
+                response = self.namespace_response(namespace, scope)
+                if response is not None:
+                    await response(scope, receive, send)
+                    return
+
+                async def send_with_vary(message: Message) -> None:
+                    if message["type"] == "http.response.start":
+                        MutableHeaders(scope=message)["Vary"] = "Accept"
+                    await send(message)
+
+                await self.files(scope, receive, send_with_vary)
+                return
             path = self.files.get_path(scope)
             if not scope["path"].endswith("/") and path not in (".", "") and not path.startswith(".."):
                 response = self.entity_response(path, scope)
@@ -330,14 +361,22 @@ class Site:
                     return
         await self.files(scope, receive, send)
 
-    def entity_response(self, path: str, scope: Scope) -> Response | None:
+    def namespace_response(self, namespace: str, scope: Scope) -> Response | None:
+        """At a namespace IRI (`ontologi/`): `303` to the document of the ontology (or shapes graph) when the
+        Accept header chooses an RDF format; None otherwise (the folder's page, served with `Vary: Accept`)."""
+        response = self.entity_response(namespace, scope, "../")
+        if response is None or response.status_code != 303 or response.headers["location"].endswith("/"):
+            return None
+        return response
+
+    def entity_response(self, path: str, scope: Scope, up: str = "./") -> Response | None:
         """303 (or 406) at an entity path; None if the path is not an entity."""
         documents = [fmt for fmt in RDF_FORMATS if self.files.is_file(document(path, fmt))]
         if TURTLE not in documents or not self.files.is_file(page_file(path)):
             return None
         name = quote(path.replace(os.sep, "/").rsplit("/", 1)[-1], safe="!$&'()*+,;=:@-._~")
-        alternatives = [(HTML_MEDIA_TYPE, f"./{name}/")] + [
-            (fmt.media_type, f"./{name}{fmt.extension}") for fmt in documents
+        alternatives = [(HTML_MEDIA_TYPE, f"{up}{name}/")] + [
+            (fmt.media_type, f"{up}{name}{fmt.extension}") for fmt in documents
         ]
         available = {HTML_KEY} | {fmt.extension for fmt in documents}
         offers = [offer for offer in ENTITY_OFFERS if offer[1] in available]
@@ -349,10 +388,12 @@ class Site:
                 f"406 Not Acceptable: /{path} is available as\n{listing}\n",
                 status_code=406,
                 media_type=TEXT.content_type,
-                headers={"Vary": "Accept", "Link": links},
+                headers={"Vary": "Accept", "Link": links, "Cache-Control": SHORT_CACHE},
             )
-        location = f"./{name}/" if chosen == HTML_KEY else f"./{name}{chosen}"
-        return RedirectResponse(location, status_code=303, headers={"Vary": "Accept", "Link": links})
+        location = f"{up}{name}/" if chosen == HTML_KEY else f"{up}{name}{chosen}"
+        return RedirectResponse(
+            location, status_code=303, headers={"Vary": "Accept", "Link": links, "Cache-Control": SHORT_CACHE}
+        )
 
 
 # ---------------------------------------------------------------- /sparql
@@ -626,6 +667,7 @@ class SparqlEndpoint:
             self.pool.triples,
             self.settings.timeout,
             self.settings.max_rows,
+            self.pool.graphs,
         )
         fmt = next(f for f in GRAPH_FORMATS if f.media_type == media_type)
         body = serialize_graph(triples, media_type, {"sd": "http://www.w3.org/ns/sparql-service-description#"})
@@ -708,6 +750,14 @@ class SecurityHeaders:
 
 
 # ---------------------------------------------------------------- the app and the server
+
+
+def site_licence(out_dir: Path) -> str:
+    """The licence the built site states in its VoID description ('' when it states none)."""
+    try:
+        return read_site(out_dir).licence
+    except SiteError:
+        return ""
 
 
 def check_site(out_dir: Path) -> None:

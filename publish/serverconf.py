@@ -12,12 +12,16 @@ What both rule sets do, for the site served at the base IRI's path `B` (`/` or e
   one 303 before the `200 text/html`); a header that accepts none of them answers `406 Not Acceptable` with a
   plain-text body and a `Link` header listing the alternatives. All three carry `Vary: Accept`,
   `Access-Control-Allow-Origin: *` (a browser follows a CORS redirect only if the redirect has it too) and
-  `Cache-Control: public, max-age=300`.
+  `Cache-Control: public, max-age=300`. The rules are `negotiation_steps`, rendered for nginx and Apache and run
+  by `negotiate`: a wildcard chooses the page unless the client ranks text/html below it.
+- A namespace IRI (`B` + `ontologi/`, `B` + `shapes/`): an RDF media type answers `303` to the namespace's
+  document (`ontologi.ttl` …); anything else gets the folder's page; both with `Vary: Accept`.
 - Document URLs (everything that is a file) answer `200` whatever the Accept header says, with the content type
   from the formats table (`formats.SITE_FILES`, `charset=utf-8` on text types; `.gz` dumps are
   `application/gzip`, never a `Content-Encoding`). RDF documents, dumps, exports, the catalogue, VoID and the
-  JSON-LD context also send `Access-Control-Allow-Origin: *` (never with credentials) and a
-  `Link: <licence>; rel="license"` header.
+  JSON-LD context also send a `Link: <licence>; rel="license"` header (`is_data_file`). Every response carries
+  `Access-Control-Allow-Origin: *` (never with credentials); an unknown path answers 404 with the plain-text
+  body `NOT_FOUND_TEXT`. `serve` sends the same (it asks `cache_control_for`, `is_data_file`, `licence_link`).
 - Caching: `Cache-Control: public, max-age=300` on documents and pages; `max-age=31536000, immutable` on
   versioned contexts (`context/v1.jsonld`) and on fingerprinted assets (`assets/…/name.<8+ hex>.ext`; an asset
   without a content hash in its name may change between builds, so it gets the short policy). ETag and
@@ -32,6 +36,7 @@ What both rule sets do, for the site served at the base IRI's path `B` (`/` or e
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from .config import Config
@@ -41,6 +46,7 @@ from .formats import HTML as HTML_FORMAT  # `HTML` here is the name of the page 
 from .headers import Headers, site_security_headers
 from .urls import (
     INDEX_FILE,
+    NAMESPACE_PATHS,
     PRIVATE_PREFIX,
     VOID_WELL_KNOWN,
     UrlPolicy,
@@ -53,10 +59,13 @@ HTML = "html"
 NOT_ACCEPTABLE = "none"
 
 SHORT_CACHE = "public, max-age=300"
+# Every response may be read by a script on any site (the data are public; credentials are never allowed).
+CORS = ("Access-Control-Allow-Origin", "*")
 LONG_CACHE = "public, max-age=31536000, immutable"
 
-# Wildcards that a client may send instead of naming a type; they choose the HTML page.
-WILDCARD_RANGES: tuple[str, ...] = ("*/*", "text/*")
+# Wildcards that a client may send instead of naming a type: each chooses the first representation it covers in
+# the server's order (`*/*` and `text/*` the HTML page, `application/*` JSON-LD).
+WILDCARD_RANGES: tuple[str, ...] = ("*/*", "text/*", "application/*")
 VOID_CONTENT_TYPE = TURTLE.content_type
 # The extensions of the data files, whose responses carry CORS and the licence link.
 DATA_EXTENSIONS: tuple[str, ...] = tuple(extension for fmt in DATA_FILES for extension in fmt.extensions)
@@ -66,7 +75,7 @@ FINGERPRINTED_ASSET_PATTERN = fingerprinted_asset_pattern()
 
 # Accept-header parsing, as regular expressions both nginx and Apache (PCRE) and Python understand.
 # A media range's parameters other than q; q itself; the end of the element.
-_PARAMS = r"(?:\s*;\s*(?!q\s*=)[^;,]*)*"
+_PARAMS = r"(?:\s*;(?!\s*q\s*=)[^;,]*)*"
 _END = r"\s*(?:,|$)"
 # q-value tiers from low to high: 0.001–0.099, 0.1…, …, 0.9…; the top tier (q=1 or no q) is separate.
 _LOW_TIERS: tuple[str, ...] = (
@@ -98,6 +107,23 @@ def _range_alternation(ranges: tuple[str, ...]) -> str:
     return "|".join(_regex_literal(item) for item in ranges)
 
 
+def _weights() -> tuple[tuple[str, str], ...]:
+    """(tier label, regex of the q parameter) from low to high: '01' is 0.001–0.099, '02' to '10' are 0.1… to
+    0.9…, '11' is q=1 or no q. Labels compare as strings in the same order as the tiers."""
+    low = tuple((f"{number:02d}", rf"\s*;\s*q\s*=\s*{tier}") for number, tier in enumerate(_LOW_TIERS, 1))
+    return (*low, (TOP_TIER_LABEL, _TOP_TIER))
+
+
+TOP_TIER_LABEL = "11"
+# q=0: the client refuses the type. Only the HTML page's tier is recorded with it.
+_ZERO_WEIGHT = ("00", r"\s*;\s*q\s*=\s*0(?:\.0{0,3})?")
+
+
+def _element(ranges: str, weight: str) -> str:
+    """A regex for one element of an Accept header: one of `ranges` (group 1) with the q of `weight`."""
+    return rf"(?:^|,)\s*({ranges}){_PARAMS}{weight}{_PARAMS}{_END}"
+
+
 def accept_rules() -> tuple[str, ...]:
     """Case-insensitive regexes to search in the Accept header, in order; group 1 of the last that matches
     names the chosen media range.
@@ -106,13 +132,35 @@ def accept_rules() -> tuple[str, ...]:
     lowest tier first so that a higher tier overrides. Within a tier a named type beats a wildcard, and the
     first listed wins (a regex search finds the leftmost element). q=0 matches no tier: "not acceptable".
     """
+    return tuple(rule for rule, _ in _pick_rules())
+
+
+def _pick_rules() -> tuple[tuple[str, str], ...]:
+    """`accept_rules` with the tier label of each."""
     named = _range_alternation(tuple(item for item, _ in representation_ranges()))
     wildcards = _range_alternation(WILDCARD_RANGES)
-    rules: list[str] = []
-    for weight in (*(rf"\s*;\s*q\s*=\s*{tier}" for tier in _LOW_TIERS), _TOP_TIER):
-        for ranges in (wildcards, named):
-            rules.append(rf"(?:^|,)\s*({ranges}){_PARAMS}{weight}{_PARAMS}{_END}")
-    return tuple(rules)
+    return tuple((_element(ranges, weight), label) for label, weight in _weights() for ranges in (wildcards, named))
+
+
+def _entity_offers() -> tuple[tuple[str, str], ...]:
+    """(media type, representation) in the server's order of preference, as `serve` offers them at an entity:
+    the page first (so that `*/*` gets it), then the RDF formats, then the aliases."""
+    return (
+        (HTML_FORMAT.media_type, HTML),
+        *((fmt.media_type, fmt.extension.lstrip(".")) for fmt in RDF_FORMATS),
+        *((alias, HTML) for alias in HTML_FORMAT.aliases),
+        *((alias, fmt.extension.lstrip(".")) for fmt in RDF_FORMATS for alias in fmt.aliases),
+    )
+
+
+def _first_offer(wildcard: str, page: bool = True) -> str:
+    """The representation a wildcard range chooses: the first offer it covers (leaving out the page when the
+    client ranks the page below the wildcard)."""
+    main = wildcard.split("/", 1)[0]
+    for media_type, representation in _entity_offers():
+        if (main == "*" or media_type.startswith(main + "/")) and (page or representation != HTML):
+            return representation
+    return NOT_ACCEPTABLE
 
 
 def representation_rules() -> tuple[tuple[str, str], ...]:
@@ -120,30 +168,72 @@ def representation_rules() -> tuple[tuple[str, str], ...]:
     by_representation: dict[str, list[str]] = {}
     for media_range, representation in representation_ranges():
         by_representation.setdefault(representation, []).append(media_range)
-    by_representation[HTML].extend(WILDCARD_RANGES)
+    for wildcard in WILDCARD_RANGES:
+        by_representation.setdefault(_first_offer(wildcard), []).append(wildcard)
     return tuple(
         (rf"^(?:{_range_alternation(tuple(ranges))})$", representation)
         for representation, ranges in by_representation.items()
     )
 
 
+# The variables of the negotiation: the Accept header, and what the rules set.
+ACCEPT = "accept"
+PICK = "pick"  # the chosen media range
+TIER = "tier"  # its q tier
+PAGE_TIER = "html"  # the q tier the client gives text/html ('' when it does not name it)
+WANT = "want"  # the representation: ttl, jsonld, nt, html or none
+VARIABLES = (PICK, TIER, PAGE_TIER, WANT)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One rule of the negotiation: when `pattern` is found, case-insensitively, in the values of the variables
+    `source` joined by '|', each variable of `sets` gets its value ('$1': the pattern's first group)."""
+
+    source: tuple[str, ...]
+    pattern: str
+    sets: tuple[tuple[str, str], ...]
+
+
+def negotiation_steps() -> tuple[Step, ...]:
+    """The negotiation at a bare IRI as steps, in order: what nginx's `if`/`set`, Apache's RewriteCond/RewriteRule
+    and `negotiate` all run.
+
+    1. The chosen media range and its tier (`_pick_rules`).
+    2. The tier of text/html, q=0 included.
+    3. The representation of the chosen range; a wildcard chooses the page, unless the client ranks text/html
+       below the wildcard (`text/html;q=0, */*`): then the first RDF format the wildcard covers.
+    4. No Accept header: the page.
+    """
+    steps = [Step((ACCEPT,), rule, ((PICK, "$1"), (TIER, label))) for rule, label in _pick_rules()]
+    page = _regex_literal(HTML_FORMAT.media_type)
+    for label, weight in (_ZERO_WEIGHT, *_weights()):
+        steps.append(Step((ACCEPT,), _element(page, weight), ((PAGE_TIER, label),)))
+    steps.append(Step((ACCEPT,), "^", ((WANT, NOT_ACCEPTABLE),)))
+    steps += [Step((PICK,), pattern, ((WANT, representation),)) for pattern, representation in representation_rules()]
+    labels = [_ZERO_WEIGHT[0], *(label for label, _ in _weights())]
+    below = "|".join(f"{tier}\\|(?:{'|'.join(labels[:number])})" for number, tier in enumerate(labels) if number > 0)
+    for wildcard in WILDCARD_RANGES:
+        if _first_offer(wildcard) == HTML:
+            pattern = rf"^{_regex_literal(wildcard)}\|(?:{below})$"
+            steps.append(Step((PICK, TIER, PAGE_TIER), pattern, ((WANT, _first_offer(wildcard, page=False)),)))
+    steps.append(Step((ACCEPT,), "^$", ((WANT, HTML),)))
+    return tuple(steps)
+
+
 def negotiate(accept: str | None) -> str:
     """The representation the server rules choose at a bare IRI for an Accept header: an RDF format's
     extension without the dot ('ttl', 'jsonld', 'nt'), 'html', or 'none' (406 Not Acceptable).
 
-    This is the same procedure the generated rules run, so tests (and `serve`) can predict them.
+    This runs `negotiation_steps`, as the generated rules do, so tests can predict them.
     """
-    if not accept:
-        return HTML
-    chosen = ""
-    for rule in accept_rules():
-        match = re.search(rule, accept, re.IGNORECASE)
+    values = {ACCEPT: accept or ""}
+    for step in negotiation_steps():
+        match = re.search(step.pattern, "|".join(values.get(name, "") for name in step.source), re.IGNORECASE)
         if match:
-            chosen = match.group(1)
-    for pattern, representation in representation_rules():
-        if re.search(pattern, chosen, re.IGNORECASE):
-            return representation
-    return NOT_ACCEPTABLE
+            for name, value in step.sets:
+                values[name] = (match.group(1) or "") if value == "$1" else value
+    return values.get(WANT, NOT_ACCEPTABLE)
 
 
 def base_path(policy: UrlPolicy) -> str:
@@ -165,8 +255,34 @@ def _licence(config: Config) -> str:
 
 def _data_headers(licence: str, cache: str = SHORT_CACHE) -> Headers:
     """Headers of data files: CORS, caching, and the licence when one is configured."""
-    licence_link = (("Link", f'<{licence}>; rel="license"'),) if licence else ()
-    return (("Access-Control-Allow-Origin", "*"), ("Cache-Control", cache), *licence_link)
+    link = (("Link", licence_link(licence)),) if licence else ()
+    return (("Access-Control-Allow-Origin", "*"), ("Cache-Control", cache), *link)
+
+
+# The body of a 404, from `serve` and the rules alike (plain text).
+NOT_FOUND_TEXT = "Not Found"
+
+
+def cache_control_for(relative: str) -> str:
+    """Cache-Control of a file of the site (`relative`: its path under the base, '/' separated), as `serve`
+    sends it and the rules set it: versioned contexts and fingerprinted assets never change under one name;
+    everything else, pages included, may change at the next build."""
+    if re.fullmatch(VERSIONED_CONTEXT_PATTERN, relative) or re.fullmatch(FINGERPRINTED_ASSET_PATTERN, relative):
+        return LONG_CACHE
+    return SHORT_CACHE
+
+
+def is_data_file(relative: str) -> bool:
+    """Whether a file of the site is data that carries the licence link (RDF documents, dumps, exports, the
+    catalogue, VoID at its well-known address); the versioned context is vocabulary, not data."""
+    if re.fullmatch(VERSIONED_CONTEXT_PATTERN, relative):
+        return False
+    return relative == VOID_WELL_KNOWN or relative.endswith(tuple("." + extension for extension in DATA_EXTENSIONS))
+
+
+def licence_link(licence: str) -> str:
+    """The value of the `Link` header that names the data's licence."""
+    return f'<{licence}>; rel="license"'
 
 
 def _negotiated_headers() -> Headers:
@@ -245,23 +361,32 @@ def nginx_conf(config: Config, policy: UrlPolicy) -> str:
         *_indent([f"{_nginx_quote(content_type)} {extension};" for extension, content_type in site_file_types()]),
         "}",
         f"default_type {DEFAULT_CONTENT_TYPE};",
+        "error_page 404 @planlod_not_found;",
         "error_page 406 @planlod_not_acceptable;",
         *_nginx_headers((("Cache-Control", SHORT_CACHE),)),
-        *_nginx_headers(security, always=True),
+        *_nginx_headers((CORS, *security), always=True),
         "",
         "# The build's own records (.planlod-site, .planlod-state) are not part of the site.",
         *_nginx_location(
             "~ " + _nginx_quote("^" + re.escape(path) + _regex_literal(PRIVATE_PREFIX)),
-            [*_nginx_headers(security, always=True), "return 404;"],
+            [*_nginx_headers((CORS, *security), always=True), "return 404;"],
         ),
         "",
         *_nginx_preflight(security),
         "",
         *_nginx_entity_negotiation(security),
         "",
+        *_nginx_namespace_locations(path, security),
+        "",
         *_nginx_document_locations(path, licence, security),
     ]
-    lines += [*_nginx_location(path, site), "", *_nginx_not_acceptable_location(security)]
+    lines += [
+        *_nginx_location(path, site),
+        "",
+        *_nginx_not_acceptable_location(security),
+        "",
+        *_nginx_not_found_location(security),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -295,27 +420,34 @@ def _summary(path: str) -> list[str]:
         f"# At an entity IRI {path}P (P.ttl and P/index.html exist) the Accept header chooses: RDF media types",
         "# get 303 See Other to P.ttl, P.jsonld or P.nt; HTML, */*, browsers and no Accept get 303 to the page",
         "# P/ (its relative links need the trailing slash); anything else gets 406 with the alternatives.",
+        "# A wildcard chooses the page unless the client ranks HTML below it (HTML with q=0 and */*): then",
+        "# Turtle. The namespace IRIs (ontologi/, shapes/) give their RDF document, or their page.",
         "# Document URLs answer 200 with their own type whatever the Accept. q-values are compared in steps",
         "# of 0.1; within a step a named type beats a wildcard and the first listed wins.",
     ]
 
 
 def _nginx_accept_classification() -> list[str]:
-    """Server-level rules that set $planlod_want to ttl, jsonld, nt, html or none from the Accept header."""
+    """Server-level rules that set $planlod_want to ttl, jsonld, nt, html or none from the Accept header: the
+    steps of `negotiation_steps`, as `if`/`set`."""
     lines = [
-        "# Accept -> $planlod_pick (the chosen media range), lowest q first so that higher ones override.",
-        'set $planlod_pick "";',
+        "# Accept -> $planlod_want (ttl, jsonld, nt, html or none): the chosen media range and its q tier, lowest",
+        "# tier first so that higher ones override; the tier of HTML; the representation of the range.",
+        *(f'set $planlod_{name} "";' for name in VARIABLES),
     ]
-    for rule in accept_rules():
-        lines += [f"if ($http_accept ~* {_nginx_quote(rule)}) {{", "    set $planlod_pick $1;", "}"]
-    lines += ["", "# $planlod_pick -> $planlod_want: ttl, jsonld, nt, html or none.", "set $planlod_want none;"]
-    for pattern, representation in representation_rules():
+    for step in negotiation_steps():
+        if len(step.source) == 1:
+            variable = "$http_accept" if step.source == (ACCEPT,) else f"$planlod_{step.source[0]}"
+        else:
+            joined = "|".join(f"$planlod_{name}" for name in step.source)
+            lines.append(f'set $planlod_source "{joined}";')
+            variable = "$planlod_source"
         lines += [
-            f"if ($planlod_pick ~* {_nginx_quote(pattern)}) {{",
-            f"    set $planlod_want {representation};",
+            f"if ({variable} ~* {_nginx_quote(step.pattern)}) {{",
+            *(f"    set $planlod_{name} {value};" for name, value in step.sets),
             "}",
         ]
-    return [*lines, 'if ($http_accept = "") {', f"    set $planlod_want {HTML};", "}"]
+    return lines
 
 
 def _nginx_entity_negotiation(security: Headers) -> list[str]:
@@ -341,6 +473,28 @@ def _nginx_entity_negotiation(security: Headers) -> list[str]:
     return [*lines, f"if ($planlod_entity = {NOT_ACCEPTABLE}) {{", "    return 406;", "}"]
 
 
+def _nginx_namespace_locations(path: str, security: Headers) -> list[str]:
+    """Namespace IRIs that are documents (`ontologi/`): 303 to the ontology's document for an RDF format, else
+    the folder's page, with `Vary: Accept` either way."""
+    lines = ["# Namespace IRIs: the namespace's RDF document by the Accept header, else its page."]
+    for name in NAMESPACE_PATHS:
+        body: list[str] = []
+        for fmt in RDF_FORMATS:
+            body += [
+                f"if ($planlod_want = {fmt.extension.lstrip('.')}) {{",
+                *_indent(_nginx_headers((*_negotiated_headers(), *security), always=True)),
+                f"    return 303 {path}{name}{fmt.extension};",
+                "}",
+            ]
+        body += [
+            *_nginx_headers((("Cache-Control", SHORT_CACHE),)),
+            *_nginx_headers((CORS, ("Vary", "Accept"), *security), always=True),
+            f"try_files {path}{name}/{INDEX_FILE} =404;",
+        ]
+        lines += _nginx_location(f"= {path}{name}/", body)
+    return lines
+
+
 def _nginx_document_locations(path: str, licence: str, security: Headers) -> list[str]:
     """Nested locations for documents whose headers differ from the pages'. Regex order matters."""
     regex_path = _regex_literal(path)
@@ -355,7 +509,7 @@ def _nginx_document_locations(path: str, licence: str, security: Headers) -> lis
         ),
         *_nginx_location(
             f"~ {_nginx_quote(f'^{regex_path}{FINGERPRINTED_ASSET_PATTERN}$')}",
-            [*_nginx_preflight(security), *_nginx_headers((("Cache-Control", LONG_CACHE),)), *always],
+            [*_nginx_preflight(security), *_nginx_headers((("Cache-Control", LONG_CACHE), CORS)), *always],
         ),
         *_nginx_location(
             "~ " + _nginx_quote(r"\.(?:" + data + ")$"),
@@ -384,6 +538,19 @@ def _nginx_not_acceptable_location(security: Headers) -> list[str]:
             *_nginx_headers((*_negotiated_headers(), *security), always=True),
             f"add_header Link {_nginx_quote(_alternates_link('$uri'))} always;",
             "return 406 " + _nginx_quote(_not_acceptable_text("$uri")) + ";",
+        ],
+    )
+
+
+def _nginx_not_found_location(security: Headers) -> list[str]:
+    """The named location that answers 404 with the same plain-text body as `serve`."""
+    return _nginx_location(
+        "@planlod_not_found",
+        [
+            "types { }",
+            f"default_type {_nginx_quote(TEXT.content_type)};",
+            *_nginx_headers((CORS, *security), always=True),
+            f"return 404 {_nginx_quote(NOT_FOUND_TEXT)};",
         ],
     )
 
@@ -430,6 +597,9 @@ def htaccess(config: Config, policy: UrlPolicy) -> str:
         "    Require all denied",
         "</FilesMatch>",
         "",
+        "# Unknown paths: the same plain-text 404 as `planlod serve` and the nginx rules.",
+        f"ErrorDocument 404 {_apache_quote(NOT_FOUND_TEXT)}",
+        "",
         *_apache_rewrites(path),
         "",
         *_apache_headers(path, licence, security),
@@ -459,6 +629,7 @@ def _apache_rewrites(path: str) -> list[str]:
     are, in double quotes; they hold no spaces or double quotes.
     """
     entity = "    RewriteCond %{ENV:PLANLOD_ENTITY} =1"
+    negotiated = "    RewriteCond %{ENV:PLANLOD_ENTITY}%{ENV:PLANLOD_NAMESPACE} =1"
     lines = [
         "<IfModule mod_rewrite.c>",
         "    RewriteEngine On",
@@ -472,27 +643,38 @@ def _apache_rewrites(path: str) -> list[str]:
         f"    RewriteCond %{{REQUEST_FILENAME}}{TURTLE.extension} -f",
         f"    RewriteCond %{{REQUEST_FILENAME}}/{INDEX_FILE} -f",
         "    RewriteRule ^ - [E=PLANLOD_ENTITY:1,E=PLANLOD_IRI:%{REQUEST_URI}]",
+        *(
+            line
+            for name in NAMESPACE_PATHS
+            for line in (
+                f"    RewriteCond %{{REQUEST_URI}} ={path}{name}/",
+                "    RewriteRule ^ - [E=PLANLOD_NAMESPACE:1]",
+            )
+        ),
         "",
-        "    # Accept -> PLANLOD_PICK (the chosen media range), lowest q first so that higher ones override.",
+        "    # Accept -> PLANLOD_WANT (ttl, jsonld, nt, html or none): the chosen media range and its q tier, lowest",
+        "    # tier first so that higher ones override; the tier of HTML; the representation of the range.",
     ]
-    for rule in accept_rules():
-        lines += [entity, f'    RewriteCond %{{HTTP:Accept}} "{rule}" [NC]', "    RewriteRule ^ - [E=PLANLOD_PICK:%1]"]
+    for step in negotiation_steps():
+        test = "|".join(
+            "%{HTTP:Accept}" if name == ACCEPT else f"%{{ENV:PLANLOD_{name.upper()}}}" for name in step.source
+        )
+        sets = ",".join(f"E=PLANLOD_{name.upper()}:{'%1' if value == '$1' else value}" for name, value in step.sets)
+        lines += [negotiated, f'    RewriteCond "{test}" "{step.pattern}" [NC]', f"    RewriteRule ^ - [{sets}]"]
     lines += [
         "",
-        "    # PLANLOD_PICK -> PLANLOD_WANT: ttl, jsonld, nt, html or none.",
-        entity,
-        f"    RewriteRule ^ - [E=PLANLOD_WANT:{NOT_ACCEPTABLE}]",
+        "    # Namespace IRIs (ontologi/): the namespace's RDF document by the Accept header, else its page.",
     ]
-    for pattern, representation in representation_rules():
-        lines += [
-            entity,
-            f'    RewriteCond %{{ENV:PLANLOD_PICK}} "{pattern}" [NC]',
-            f"    RewriteRule ^ - [E=PLANLOD_WANT:{representation}]",
-        ]
+    for name in NAMESPACE_PATHS:
+        namespace = f"    RewriteCond %{{REQUEST_URI}} ={path}{name}/"
+        for fmt in RDF_FORMATS:
+            lines += [
+                namespace,
+                f"    RewriteCond %{{ENV:PLANLOD_WANT}} ={fmt.extension.lstrip('.')}",
+                f"    RewriteRule ^(.*)/$ $1{fmt.extension} [R=303,L,E=PLANLOD_NEGOTIATED:1]",
+            ]
+        lines += [namespace, "    RewriteRule ^ - [L,E=PLANLOD_VARY:1]"]
     lines += [
-        entity,
-        "    RewriteCond %{HTTP:Accept} ^$",
-        f"    RewriteRule ^ - [E=PLANLOD_WANT:{HTML}]",
         "",
         "    # 303 See Other to the chosen document, the page, or 406.",
     ]
@@ -521,8 +703,8 @@ def _apache_headers(path: str, licence: str, security: Headers) -> list[str]:
 
     return [
         "<IfModule mod_headers.c>",
-        "    # Security headers on every response, errors and redirects included.",
-        *(f"    Header always set {name} {_apache_quote(value)}" for name, value in security),
+        "    # CORS and the security headers on every response, errors and redirects included.",
+        *(f"    Header always set {name} {_apache_quote(value)}" for name, value in (CORS, *security)),
         "    # Pages, sitemap, robots and other files: a short cache.",
         *header_set((("Cache-Control", SHORT_CACHE),), "    "),
         "    # RDF documents, dumps, exports and the catalogue: CORS and the licence.",
@@ -546,6 +728,8 @@ def _apache_headers(path: str, licence: str, security: Headers) -> list[str]:
             f"    Header always set {name} {_apache_quote(value)} env=PLANLOD_NEGOTIATED"
             for name, value in (*_negotiated_headers(), ("Link", _alternates_link("%{PLANLOD_IRI}e")))
         ),
+        "    # The page of a namespace IRI depends on the Accept header too.",
+        '    Header always set Vary "Accept" env=PLANLOD_VARY',
         "    # CORS preflight.",
         *(
             f"    Header always set {name} {_apache_quote(value)} env=PLANLOD_PREFLIGHT"

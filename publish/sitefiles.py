@@ -1,8 +1,8 @@
 """The site's own files besides the dumps: the catalogue, VoID, the JSON-LD context, the server rules, robots.txt,
 the sitemap, the static assets and the source documents.
 
-Stage: build. Imports `catalog`, `collector`, `config`, `errors`, `escaping`, `formats`, `load`, `plans`, `query`,
-`serialize`, `serverconf`, `siteplan`, `urls`, `vocab` and `write`.
+Stage: build. Imports `catalog`, `collector`, `config`, `errors`, `escaping`, `formats`, `load`, `model`, `plans`,
+`query`, `serialize`, `serverconf`, `siteplan`, `urls`, `vocab` and `write`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from .errors import InputError
 from .escaping import xml_text
 from .formats import JSONLD, RDFXML, TURTLE
 from .load import Role, Sources, display_path
+from .model import sdg_kos
 from .plans import DataIndex
 from .query import triple_key
 from .serialize import jsonld_flat, rdfxml, turtle
@@ -35,7 +36,7 @@ from .urls import (
     source_document,
     void_files,
 )
-from .vocab import OWL_DATATYPE_PROPERTY, OWL_OBJECT_PROPERTY, RDF_TYPE
+from .vocab import OWL_DATATYPE_PROPERTY, OWL_OBJECT_PROPERTY, OWL_VERSION_IRI, RDF_TYPE
 from .write import SiteWriter
 
 
@@ -56,7 +57,7 @@ def plan_catalogue(
         catalogue = catalogue_triples(config, policy, index, distributions)
         # VoID counts the dataset alone: the index's first triples when it holds the data first (build_site's).
         own = index.first(len(data)) if index.triples[: len(data)] == data else DataIndex(data)
-        void = void_triples(config, policy, own, distributions)
+        void = void_triples(config, policy, own, distributions, kos=sdg_kos(reference))
         plan.add(catalogue_file(TURTLE), turtle(catalogue, prefixes, ox.NamedNode(policy.catalogue)))
         plan.add(catalogue_file(RDFXML), rdfxml(catalogue, prefixes))
         plan.add(catalogue_file(JSONLD), jsonld_flat(catalogue, prefixes))
@@ -64,10 +65,25 @@ def plan_catalogue(
         for path in void_files():
             plan.add(path, void_document)
         plan.add(context_file(), context_document(ontology, policy))
+        for path in ontology_versions(ontology, policy):
+            plan.add(path, turtle(ontology, prefixes))
         plan.add(nginx_file(), nginx_conf(config, policy).encode("utf-8"))
         plan.add(htaccess_file(), htaccess(config, policy).encode("utf-8"))
         plan.add(robots_file(), f"User-agent: *\nAllow: /\nSitemap: {policy.sitemap}\n".encode())
         return data + ontology + reference + list(sources.triples(Role.SHAPES)) + catalogue + void
+
+
+def ontology_versions(ontology: list[ox.Triple], policy: UrlPolicy) -> list[str]:
+    """The site paths of the ontology's version IRIs (`owl:versionIRI`) under the base: the ontology in Turtle is
+    published there too, so that the IRI of this version dereferences to it."""
+    return sorted(
+        policy.path(t.object.value)
+        for t in ontology
+        if t.predicate == OWL_VERSION_IRI
+        and isinstance(t.object, ox.NamedNode)
+        and policy.is_local(t.object.value)
+        and t.object.value.endswith(TURTLE.extension)
+    )
 
 
 def context_document(ontology: list[ox.Triple], policy: UrlPolicy) -> bytes:

@@ -3,9 +3,11 @@
 Stage: serve (the SPARQL engine, run in the worker processes of `sparqlpool`). Imports `errors`, `formats`,
 `namespaces`, `sparqlcheck`, `urls` and `vocab`; pyoxigraph; nothing from the web stack.
 
-The dataset is the N-Triples dump of the output folder (`urls.dump(NTRIPLES)`). Each worker process parses it into
-an in-memory pyoxigraph Store, once into the default graph and once into the named graph that is the dump's IRI
-(`UrlPolicy.dataset_graph`).
+The dataset is the N-Triples dump of the output folder (`urls.dump(NTRIPLES)`), and beside it the copy of the UN
+SDG KOS the dataset links to (`urls.sdg_kos_dump()`). Each worker process parses both into an in-memory pyoxigraph
+Store: each into its named graph (the dump's IRI, `UrlPolicy.dataset_graph`; the KOS copy's, `UrlPolicy.sdg_kos`)
+and both into the default graph, which is their union, so that a query can roll targets up to goals with
+`skos:broader` without naming a graph.
 
 What the endpoint refuses before the engine, and why, is `sparqlcheck`'s (Update, SERVICE, size, nesting,
 ORDER BY over a cross product).
@@ -23,9 +25,10 @@ DESCRIBE results get the published literal back wherever the triple is one of th
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import pyoxigraph as ox
@@ -34,7 +37,7 @@ from .errors import PlanlodError
 from .formats import GRAPH_FORMATS, SOLUTION_FORMATS, SPARQL_JSON, TEXT, TURTLE, Format
 from .namespaces import STANDARD_PREFIXES
 from .sparqlcheck import refusal as check_query
-from .urls import UrlPolicy
+from .urls import UrlPolicy, sdg_kos_dump
 from .vocab import (
     DCT_DESCRIPTION,
     RDF_LANG_STRING,
@@ -135,26 +138,45 @@ class Dataset:
     prefixes: dict[str, str]
     # (subject, predicate, canonical object) -> the dataset's own objects that the store canonicalised.
     restore: dict[tuple[Any, Any, Any], list[ox.Literal]] = field(default_factory=dict)
+    # The named graphs and their triple counts; the default graph is their union.
+    graphs: tuple[tuple[str, int], ...] = ()
+
+
+def named_graphs(dump: Path, base_iri: str) -> list[tuple[ox.NamedNode, Path]]:
+    """The named graphs of a built site, each with its N-Triples file: the dataset (the dump), and the copy of the
+    UN SDG KOS it links to when the site has one (`dump/fn-verdensmaal.nt`, beside the dump)."""
+    policy = UrlPolicy(base_iri)
+    graphs = [(ox.NamedNode(policy.dataset_graph), dump)]
+    kos = dump.with_name(PurePosixPath(sdg_kos_dump()).name)
+    if kos.is_file():
+        graphs.append((ox.NamedNode(policy.sdg_kos), kos))
+    return graphs
 
 
 def load_dataset(dump: Path, base_iri: str) -> Dataset:
-    """Load the N-Triples dump into a Store: the default graph and the named graph both hold it."""
-    try:
-        content = dump.read_bytes()
-    except OSError as exc:
-        raise EndpointError(
-            f"{dump}: cannot read the dataset ({exc.strerror or exc}); run `planlod build` first"
-        ) from exc
-    graph = ox.NamedNode(UrlPolicy(base_iri).dataset_graph)
+    """Load the N-Triples dump into a Store as a named graph, and the UN SDG KOS beside it as another; the default
+    graph is their union (each triple once)."""
     store = ox.Store()
-    try:
-        store.load(content, ox.RdfFormat.N_TRIPLES, to_graph=graph)
-        store.load(content, ox.RdfFormat.N_TRIPLES)
-    except SyntaxError as exc:
-        raise EndpointError(f"{dump}: not valid N-Triples: {exc}") from exc
+    counts: list[tuple[str, int]] = []
+    restore: dict[tuple[Any, Any, Any], list[ox.Literal]] = {}
+    for name, path in named_graphs(dump, base_iri):
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise EndpointError(
+                f"{path}: cannot read the dataset ({exc.strerror or exc}); run `planlod build` first"
+            ) from exc
+        try:
+            store.load(content, ox.RdfFormat.N_TRIPLES, to_graph=name)
+            store.load(content, ox.RdfFormat.N_TRIPLES)
+        except SyntaxError as exc:
+            raise EndpointError(f"{path}: not valid N-Triples: {exc}") from exc
+        counts.append((name.value, sum(1 for _ in store.quads_for_pattern(None, None, None, name))))
+        restore.update(_restore_table(content))
     prefixes = dict(UrlPolicy(base_iri).prefixes()) if base_iri else dict(STANDARD_PREFIXES)
-    # Both graphs hold the same triples.
-    return Dataset(store, graph, len(store) // 2, base_iri, prefixes, _restore_table(content))
+    default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    graph = ox.NamedNode(UrlPolicy(base_iri).dataset_graph)
+    return Dataset(store, graph, default, base_iri, prefixes, restore, tuple(counts))
 
 
 def _restore_table(content: bytes) -> dict[tuple[Any, Any, Any], list[ox.Literal]]:
@@ -223,13 +245,37 @@ def _term_size(term: Any) -> int:
     return len(term.value) + 24
 
 
+# What holds no variable of a query: strings (long ones first), IRIs and comments; then the variables themselves.
+_QUERY_TOKENS = re.compile(
+    r"""(?P<skip>'{3}.*?'{3}|"{3}.*?"{3}|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\s]*>|#[^\n]*)"""
+    r"|(?P<select>\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*)"
+    r"|[?$](?P<variable>[A-Za-z0-9_\u00b7\u00c0-\ufffd]+)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def column_order(query: str, names: Sequence[str]) -> list[str]:
+    """The result's columns in the order the query names them. pyoxigraph lists the variables of `SELECT *`
+    sorted by name; a reader expects the order of the query, as other stores give it. A projection that names
+    its variables keeps its own order."""
+    tokens = list(_QUERY_TOKENS.finditer(query))
+    if not any(token.group("select") for token in tokens):
+        return list(names)
+    first: dict[str, int] = {}
+    for token in tokens:
+        variable = token.group("variable")
+        if variable and variable not in first:
+            first[variable] = len(first)
+    return sorted(names, key=lambda name: (first.get(name, len(first)), name))
+
+
 def _solutions(result: ox.QuerySolutions, request: QueryRequest) -> QueryOutcome:
     """SELECT results, read from the engine row by row and capped while they are produced: at `max_rows` rows or
     `MAX_RESULT_BYTES`, whichever comes first. Rows past the cap are never computed, let alone written."""
     if request.solutions_format is None:
         return not_acceptable("SELECT", SOLUTION_FORMATS)
     fmt = format_by_media_type(request.solutions_format, SOLUTION_FORMATS)
-    names = [v.value for v in result.variables]
+    names = column_order(request.query, [v.value for v in result.variables])
     bindings: list[dict[str, Any]] = []
     size = 0
     truncated = False
@@ -343,23 +389,30 @@ def run_query(dataset: Dataset, request: QueryRequest) -> QueryOutcome:
 
 
 def service_description(
-    endpoint_url: str, base_iri: str, triples: int, timeout: float, max_rows: int
+    endpoint_url: str,
+    base_iri: str,
+    triples: int,
+    timeout: float,
+    max_rows: int,
+    graphs: Sequence[tuple[str, int]] = (),
 ) -> list[ox.Triple]:
-    """An sd:Service description of the endpoint (SPARQL 1.1 Service Description)."""
+    """An sd:Service description of the endpoint (SPARQL 1.1 Service Description): the default graph (`triples`,
+    the union of the named graphs) and each named graph with its triple count."""
     service = ox.NamedNode(endpoint_url)
     dataset = ox.BlankNode("dataset")
     default_graph = ox.BlankNode("defaultGraph")
-    named = ox.BlankNode("namedGraph")
-    graph = ox.BlankNode("graph")
 
     def integer(value: int) -> ox.Literal:
         return ox.Literal(str(value), datatype=XSD_INTEGER)
 
+    graphs = graphs or ((UrlPolicy(base_iri).dataset_graph, triples),)
     note_en = (
-        f"Read-only SPARQL 1.1 endpoint of planlod serve over the published dataset ({triples} triples). "
+        f"Read-only SPARQL 1.1 endpoint of planlod serve over the published dataset and the copy of the UN SDG KOS "
+        f"it links to ({triples} triples). "
         f"Queries run at most {timeout:g} s (then 503). Results are capped at {max_rows} rows or triples; a "
         "capped result carries the response header X-SPARQL-MaxRows. SERVICE and SPARQL Update are refused. "
-        "The default graph and the named graph hold the same triples. Numeric, boolean and date literals come "
+        "Each is a named graph (the dataset under the IRI of its N-Triples dump); the default graph is their "
+        "union. Numeric, boolean and date literals come "
         "back in canonical form: xsd:positiveInteger and the other integer types as xsd:integer. Relative IRIs "
         f"in a query resolve against {base_iri}."
     )
@@ -374,13 +427,17 @@ def service_description(
         ox.Triple(dataset, SD_DEFAULT_GRAPH, default_graph),
         ox.Triple(default_graph, RDF_TYPE, SD_GRAPH_CLASS),
         ox.Triple(default_graph, VOID_TRIPLES, integer(triples)),
-        ox.Triple(dataset, SD_NAMED_GRAPH, named),
-        ox.Triple(named, RDF_TYPE, SD_NAMED_GRAPH_CLASS),
-        ox.Triple(named, SD_NAME, ox.NamedNode(UrlPolicy(base_iri).dataset_graph)),
-        ox.Triple(named, SD_GRAPH, graph),
-        ox.Triple(graph, RDF_TYPE, SD_GRAPH_CLASS),
-        ox.Triple(graph, VOID_TRIPLES, integer(triples)),
     ]
+    for number, (name, count) in enumerate(graphs):
+        named, graph = ox.BlankNode(f"namedGraph{number}"), ox.BlankNode(f"graph{number}")
+        triples_out += [
+            ox.Triple(dataset, SD_NAMED_GRAPH, named),
+            ox.Triple(named, RDF_TYPE, SD_NAMED_GRAPH_CLASS),
+            ox.Triple(named, SD_NAME, ox.NamedNode(name)),
+            ox.Triple(named, SD_GRAPH, graph),
+            ox.Triple(graph, RDF_TYPE, SD_GRAPH_CLASS),
+            ox.Triple(graph, VOID_TRIPLES, integer(count)),
+        ]
     for fmt in (*SOLUTION_FORMATS, *GRAPH_FORMATS):
         triples_out.append(ox.Triple(service, SD_RESULT_FORMAT, ox.NamedNode(fmt.w3c_format_iri)))
     return triples_out

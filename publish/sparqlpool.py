@@ -140,7 +140,7 @@ def _worker_main(conn: multiprocessing.connection.Connection, dump: str, base_ir
     with contextlib.suppress(OSError):
         if os.getpriority(os.PRIO_PROCESS, 0) < WORKER_NICENESS:
             os.setpriority(os.PRIO_PROCESS, 0, WORKER_NICENESS)
-    conn.send(("ready", dataset.triples))
+    conn.send(("ready", dataset.triples, dataset.graphs))
     while True:
         try:
             request = conn.recv()
@@ -291,8 +291,8 @@ class _Worker:
         """The worker's process id."""
         return self.process.pid
 
-    def wait_ready(self, timeout: float) -> int:
-        """Wait until the worker has loaded the dataset; its triple count."""
+    def wait_ready(self, timeout: float) -> tuple[int, tuple[tuple[str, int], ...]]:
+        """Wait until the worker has loaded the dataset; the default graph's triple count and the named graphs'."""
         if not self.conn.poll(timeout):
             self.stop()
             raise EndpointError(f"the SPARQL worker did not load the dataset within {timeout:.0f} s")
@@ -304,7 +304,7 @@ class _Worker:
         if message[0] != "ready":
             self.stop()
             raise EndpointError(str(message[1]))
-        return int(message[1])
+        return int(message[1]), tuple(message[2])
 
     def ended(self) -> str:
         """Stop the worker (if it is not gone already) and say how it ended, in one line."""
@@ -410,6 +410,7 @@ class QueryPool:
         # Called by `close`, before the workers stop (the endpoint's queue stops its threads).
         self.on_close: list[Callable[[], None]] = []
         self.log = logging.getLogger("planlod.sparql")
+        self.graphs: tuple[tuple[str, int], ...] = ()
         self._idle: list[_Worker] = []
         # A loaded worker kept in reserve: it takes the place of a stopped one at once.
         self._standby: _Worker | None = None
@@ -423,7 +424,7 @@ class QueryPool:
         workers = [_Worker(self.dump, self.base_iri, self.memory_mb) for _ in range(self.size)]
         try:
             for worker in workers:
-                self.triples = worker.wait_ready(WORKER_START_TIMEOUT)
+                self.triples, self.graphs = worker.wait_ready(WORKER_START_TIMEOUT)
         except EndpointError:
             for worker in workers:
                 worker.stop()

@@ -12,6 +12,13 @@ file name of the site is one constant here, read when a path is made, so renamin
   `datasaet`, a plan's dataset `datasaet/{plan path}`, distributions `datasaet/distribution/{key}`, series
   `datasaet/serie/{slug}`, the provenance graph `datasaet/proveniens`, the SPARQL service `tjeneste/sparql`, the
   contact point `kontakt`; the ontology `ontologi` (terms `ontologi/{Term}`) and the shapes `shapes`.
+- The data's own things (the shape of the IRIs in `data/`, and what `planlod sheet import` mints for new ones):
+  a plan `plan/{municipality}/{slug}-{year}` (`plan/{slug}` for a plan without one), its focus areas
+  `{plan}/omraade/{slug}` in the scheme `{plan}/omraader`, an area's headline goal `{area}/maal` and focus points
+  `{area}/indsats/{n}`, an element's SDG link records `{element}/sdg/{code}` and text correction
+  `{element}/rettelse`, the plan's source document `kilde/{municipality}/{slug}-{year}`, a municipality
+  `kommune/{slug}` with its majority groups below it, and parties, people, agents, organisations, memberships and
+  works in a folder each (`AGENT_FOLDERS`).
 - The site's own files and pages: dumps `dump/`, exports `eksport/`, the coverage page and CSV, the data model,
   the SDG goal and target pages `sdg/{code}`, the static pages (`site/templates/pages/{name}.html` at `{name}/`),
   further pages of long value lists `{path}/vaerdier/…`, assets, source documents, catalogue, VoID, sitemap.
@@ -34,6 +41,9 @@ from .namespaces import STANDARD_PREFIXES
 
 ONTOLOGY_PATH = "ontologi"
 SHAPES_PATH = "shapes"
+# Namespace IRIs that are also documents: `{base}ontologi/` (the `plo:` namespace) and `{base}shapes/` name the
+# ontology and the shapes graph, whose documents are `ontologi.ttl` … and whose pages are the folders' own.
+NAMESPACE_PATHS = (ONTOLOGY_PATH, SHAPES_PATH)
 DATASET_PATH = "datasaet"
 CATALOGUE_PATH = "katalog"
 RECORDS_SEGMENT = "post"
@@ -42,6 +52,8 @@ SERIES_SEGMENT = "serie"
 # A plan's dataset when the plan's own IRI is not under the base.
 PLAN_DATASETS_SEGMENT = "plan"
 PROVENANCE_SEGMENT = "proveniens"
+# The copy of the UN SDG KOS the site publishes beside its dataset (a named graph, a VoID dataset, a dump).
+SDG_KOS_SEGMENT = "fn-verdensmaal"
 SERVICE_PATH = "tjeneste/sparql"
 CONTACT_PATH = "kontakt"
 # Path segment of the English version of every page ({path}/en/); no entity path may use it.
@@ -183,6 +195,11 @@ def numbered(folder: str, number: int) -> str:
 def dump(fmt: Format) -> str:
     """The dump of the whole dataset in a format: `dump/latest.ttl`."""
     return f"{DUMP_FOLDER}/{DUMP_NAME}{fmt.extension}"
+
+
+def sdg_kos_dump() -> str:
+    """The copy of the UN SDG KOS the dataset links to, as N-Triples: `dump/fn-verdensmaal.nt`."""
+    return f"{DUMP_FOLDER}/{SDG_KOS_SEGMENT}{NTRIPLES.extension}"
 
 
 def ontology_dump() -> str:
@@ -366,6 +383,128 @@ def path_problem(path: str, reserved: frozenset[str] | set[str] | None = None) -
     if long is not None:
         return f"a segment of its path is {len(long.encode('utf-8'))} bytes long; files allow {MAX_SEGMENT_BYTES}"
     return None
+
+
+# ---------------------------------------------------------------- the data's own things (IRIs or site paths)
+# These work on an IRI and on a path alike: they add segments to, or read segments of, what they are given.
+
+PLAN_FOLDER = "plan"
+AREA_SEGMENT = "omraade"
+AREA_SCHEME_SEGMENT = "omraader"
+GOAL_SEGMENT = "maal"
+INITIATIVE_SEGMENT = "indsats"
+SDG_LINK_SEGMENT = "sdg"
+CORRECTION_SEGMENT = "rettelse"
+MUNICIPALITY_FOLDER = "kommune"
+# A majority group of no known municipality.
+MAJORITY_GROUP_FOLDER = "flertalsgruppe"
+# The folder of a new agent, membership or work, by what it is.
+AGENT_FOLDERS = {
+    "municipality": MUNICIPALITY_FOLDER,
+    "party": "parti",
+    "person": "person",
+    "agent": "agent",
+    "organisation": "organisation",
+    "membership": "medlemskab",
+    "work": "henvisning",
+}
+
+
+def plan_path(slug: str, municipality: str = "") -> str:
+    """A plan of a municipality (its last path segment, `hedensted`): `plan/hedensted/{slug}`."""
+    return f"{PLAN_FOLDER}/{municipality}/{slug}" if municipality else f"{PLAN_FOLDER}/{slug}"
+
+
+def plan_source_path(plan: str) -> str:
+    """The source document of a plan (its site path): `kilde/hedensted/{slug}` for `plan/hedensted/{slug}`."""
+    return source_document(plan.removeprefix(PLAN_FOLDER + "/"))
+
+
+def areas_scheme(plan: str) -> str:
+    """The concept scheme of a plan's focus areas."""
+    return f"{plan}/{AREA_SCHEME_SEGMENT}"
+
+
+def area_path(plan: str, slug: str) -> str:
+    """A focus area of a plan."""
+    return f"{areas_prefix(plan)}{slug}"
+
+
+def areas_prefix(plan: str) -> str:
+    """What every focus area of a plan starts with; the rest is the area's slug and its parts' segments."""
+    return f"{plan}/{AREA_SEGMENT}/"
+
+
+def goal_path(area: str) -> str:
+    """The headline goal of a focus area."""
+    return f"{area}/{GOAL_SEGMENT}"
+
+
+def is_goal_path(element: str) -> bool:
+    """Whether an element's IRI or path is a headline goal's."""
+    return element.endswith("/" + GOAL_SEGMENT)
+
+
+def initiative_path(area: str, number: int | str) -> str:
+    """The focus point `number` of a focus area."""
+    return f"{initiatives_prefix(area)}{number}"
+
+
+def initiatives_prefix(area: str) -> str:
+    """What every focus point of an area starts with; the rest is its number."""
+    return f"{area}/{INITIATIVE_SEGMENT}/"
+
+
+def element_area(element: str) -> str:
+    """The focus area an element belongs to: the area itself, or the area of a headline goal or focus point."""
+    return element.removesuffix("/" + GOAL_SEGMENT).split(f"/{INITIATIVE_SEGMENT}/", 1)[0]
+
+
+def is_initiative_path(element: str) -> bool:
+    """Whether an element's IRI or path is a focus point's."""
+    return f"/{INITIATIVE_SEGMENT}/" in element
+
+
+def sdg_link_path(element: str, code: str) -> str:
+    """The record of an element's link to an SDG goal or target (its code: `3`, `3.5`)."""
+    return f"{element}/{SDG_LINK_SEGMENT}/{code}"
+
+
+def sdg_link_parts(link: str) -> tuple[str, str] | None:
+    """The element and the SDG code of a link record's IRI or path, or None for another IRI."""
+    element, separator, code = link.rpartition(f"/{SDG_LINK_SEGMENT}/")
+    return (element, code) if separator and element and code and "/" not in code else None
+
+
+def correction_path(element: str) -> str:
+    """The text correction of an element."""
+    return f"{element}/{CORRECTION_SEGMENT}"
+
+
+def corrected_element(correction: str) -> str:
+    """The element a text correction's IRI or path corrects."""
+    return correction.removesuffix("/" + CORRECTION_SEGMENT)
+
+
+def municipality_path(slug: str) -> str:
+    """A municipality: `kommune/hedensted`."""
+    return f"{MUNICIPALITY_FOLDER}/{slug}"
+
+
+def municipality_slug(path: str) -> str:
+    """The slug of a municipality's site path (`hedensted` for `kommune/hedensted`), '' for any other path."""
+    folder, _, slug = path.partition("/")
+    return slug if folder == MUNICIPALITY_FOLDER and slug and "/" not in slug else ""
+
+
+def majority_group_path(municipality: str, slug: str) -> str:
+    """A majority group: below its municipality (its slug), else in a folder of its own."""
+    return f"{municipality_path(municipality)}/{slug}" if municipality else f"{MAJORITY_GROUP_FOLDER}/{slug}"
+
+
+def agent_path(kind: str, slug: str) -> str:
+    """A new agent, membership or work of a kind of `AGENT_FOLDERS`: `parti/sf`."""
+    return f"{AGENT_FOLDERS[kind]}/{slug}"
 
 
 # ---------------------------------------------------------------- links in a page's frame
@@ -556,6 +695,12 @@ class UrlPolicy:
     def provenance_graph(self) -> str:
         """The name of the dump's provenance graph."""
         return f"{self.dataset}/{PROVENANCE_SEGMENT}"
+
+    @property
+    def sdg_kos(self) -> str:
+        """The IRI of the site's copy of the UN SDG KOS: a VoID dataset, and the name of its graph in the TriG dump
+        and behind /sparql."""
+        return f"{self.dataset}/{SDG_KOS_SEGMENT}"
 
     @property
     def service(self) -> str:

@@ -283,6 +283,12 @@ class _Namer:
         return repr(text if len(text) <= 60 else text[:57] + "…")
 
 
+def _path_text(report: Graph, path: Node | None, namer: _Namer) -> str:
+    """A result's path for messages: the property, or ^property for an inverse path."""
+    inverse = report.value(path, SH.inversePath) if isinstance(path, BNode) else None
+    return "^" + namer.short(inverse) if inverse is not None else namer.short(path)
+
+
 def data_triples(sources: Sources, vocab: PlanVocabulary) -> tuple[list[ox.Triple], int]:
     """The triples checked against the shapes, and how many of them are the data's own."""
     data = list(sources.triples(Role.DATA))
@@ -633,7 +639,7 @@ def _run_validation(
                 focus=str(focus),
                 focus_short=namer.short(focus),
                 focus_label=context.label(owner, "da") if owner is not None else "",
-                path=namer.short(report.value(result, SH.resultPath)),
+                path=_path_text(report, report.value(result, SH.resultPath), namer),
                 value=namer.short(report.value(result, SH.value)),
                 message=_message(report, result, shapes, lang) or "constraint not met",
                 shape=namer.short(report.value(result, SH.sourceShape)),

@@ -23,6 +23,8 @@ from .namespaces import (
     DCTERMS,
     EUAUTH,
     FOAF,
+    ISO639_1,
+    ORG,
     OWL,
     PROV,
     RDF,
@@ -32,9 +34,12 @@ from .namespaces import (
     SDG,
     SDG_SCHEME,
     SDGO,
+    SEMAPV,
     SH,
     SKOS,
     SPDX,
+    SSSOM,
+    VANN,
     VCARD,
     VOID,
     XSD,
@@ -134,23 +139,31 @@ def _vocabulary(ns: str) -> PlanVocabulary:
 # ---------------------------------------------------------------- standard terms
 
 RDF_TYPE = iri(RDF.type)
-RDF_FIRST, RDF_REST = iri(RDF.first), iri(RDF.rest)
+RDF_FIRST, RDF_REST, RDF_NIL = iri(RDF.first), iri(RDF.rest), iri(RDF.nil)
 RDF_LANG_STRING = iri(RDF.langString)
 RDFS_LABEL, RDFS_COMMENT = iri(RDFS.label), iri(RDFS.comment)
 RDFS_SUBCLASS_OF, RDFS_SUBPROPERTY_OF = iri(RDFS.subClassOf), iri(RDFS.subPropertyOf)
 RDFS_DOMAIN, RDFS_RANGE, RDFS_IS_DEFINED_BY = iri(RDFS.domain), iri(RDFS.range), iri(RDFS.isDefinedBy)
 OWL_CLASS, OWL_ONTOLOGY, OWL_INVERSE_OF = iri(OWL.Class), iri(OWL.Ontology), iri(OWL.inverseOf)
 OWL_OBJECT_PROPERTY, OWL_DATATYPE_PROPERTY = iri(OWL.ObjectProperty), iri(OWL.DatatypeProperty)
+OWL_VERSION_IRI, OWL_VERSION_INFO = iri(OWL.versionIRI), iri(OWL.versionInfo)
+OWL_ANNOTATED_SOURCE, OWL_ANNOTATED_PROPERTY = iri(OWL.annotatedSource), iri(OWL.annotatedProperty)
+OWL_ANNOTATED_TARGET = iri(OWL.annotatedTarget)
+VANN_PREFERRED_NAMESPACE_URI = iri(VANN.preferredNamespaceUri)
 XSD_STRING, XSD_DATE, XSD_INTEGER = iri(XSD.string), iri(XSD.date), iri(XSD.integer)
 XSD_DECIMAL = iri(XSD.decimal)
 XSD_ANY_URI, XSD_HEX_BINARY = iri(XSD.anyURI), iri(XSD.hexBinary)
-XSD_NON_NEGATIVE_INTEGER = iri(XSD.nonNegativeInteger)
+XSD_NON_NEGATIVE_INTEGER, XSD_POSITIVE_INTEGER = iri(XSD.nonNegativeInteger), iri(XSD.positiveInteger)
+XSD_DECIMAL, XSD_DOUBLE, XSD_FLOAT = iri(XSD.decimal), iri(XSD.double), iri(XSD.float)
 
 SKOS_CONCEPT, SKOS_CONCEPT_SCHEME = iri(SKOS.Concept), iri(SKOS.ConceptScheme)
 SKOS_PREF_LABEL, SKOS_ALT_LABEL, SKOS_DEFINITION = iri(SKOS.prefLabel), iri(SKOS.altLabel), iri(SKOS.definition)
 SKOS_IN_SCHEME, SKOS_TOP_CONCEPT_OF, SKOS_NOTATION = iri(SKOS.inScheme), iri(SKOS.topConceptOf), iri(SKOS.notation)
 SKOS_BROADER, SKOS_EXACT_MATCH, SKOS_CLOSE_MATCH = iri(SKOS.broader), iri(SKOS.exactMatch), iri(SKOS.closeMatch)
-SKOS_EDITORIAL_NOTE, SKOS_MEMBER = iri(SKOS.editorialNote), iri(SKOS.member)
+SKOS_EDITORIAL_NOTE = iri(SKOS.editorialNote)
+SKOS_NARROWER, SKOS_HAS_TOP_CONCEPT = iri(SKOS.narrower), iri(SKOS.hasTopConcept)
+SKOS_RELATED_MATCH, SKOS_NOTE = iri(SKOS.relatedMatch), iri(SKOS.note)
+SKOS_MEMBER = iri(SKOS.member)
 
 DCT_TITLE, DCT_DESCRIPTION, DCT_ABSTRACT = iri(DCTERMS.title), iri(DCTERMS.description), iri(DCTERMS.abstract)
 DCT_PUBLISHER, DCT_SUBJECT, DCT_CREATED = iri(DCTERMS.publisher), iri(DCTERMS.subject), iri(DCTERMS.created)
@@ -162,6 +175,8 @@ DCT_LOCATION, DCT_PERIOD = iri(DCTERMS.Location), iri(DCTERMS.PeriodOfTime)
 DCT_STANDARD, DCT_LICENSE_DOCUMENT = iri(DCTERMS.Standard), iri(DCTERMS.LicenseDocument)
 DCT_MEDIA_TYPE, DCT_MEDIA_TYPE_OR_EXTENT = iri(DCTERMS.MediaType), iri(DCTERMS.MediaTypeOrExtent)
 DCT_LINGUISTIC_SYSTEM = iri(DCTERMS.LinguisticSystem)
+DCT_RELATION, DCT_CONTRIBUTOR, DCT_SOURCE = iri(DCTERMS.relation), iri(DCTERMS.contributor), iri(DCTERMS.source)
+DCT_BIBLIOGRAPHIC_CITATION = iri(DCTERMS.bibliographicCitation)
 
 DCAT_CATALOG, DCAT_CATALOG_RECORD = iri(DCAT.Catalog), iri(DCAT.CatalogRecord)
 DCAT_DATASET_CLASS = iri(DCAT.Dataset)
@@ -178,8 +193,27 @@ DCAT_ACCESS_SERVICE, DCAT_ENDPOINT_URL = iri(DCAT.accessService), iri(DCAT.endpo
 DCAT_SERVES_DATASET, DCAT_START_DATE = iri(DCAT.servesDataset), iri(DCAT.startDate)
 
 FOAF_AGENT, FOAF_PERSON, FOAF_DOCUMENT = iri(FOAF.Agent), iri(FOAF.Person), iri(FOAF.Document)
+FOAF_ORGANIZATION = iri(FOAF.Organization)
 FOAF_NAME, FOAF_HOMEPAGE, FOAF_PRIMARY_TOPIC = iri(FOAF.name), iri(FOAF.homepage), iri(FOAF.primaryTopic)
 PROV_WAS_DERIVED_FROM, PROV_WAS_ATTRIBUTED_TO = iri(PROV.wasDerivedFrom), iri(PROV.wasAttributedTo)
+SCHEMA_POSITION = iri(SCHEMA.position)
+PROV_ENTITY = iri(PROV.Entity)
+
+# SSSOM's slots in RDF (https://w3id.org/sssom/) and the SEMAPV justifications planlod states.
+SSSOM_MAPPING_JUSTIFICATION, SSSOM_PREDICATE_MODIFIER = (
+    iri(SSSOM.mapping_justification),
+    iri(SSSOM.predicate_modifier),
+)
+SSSOM_CONFIDENCE = iri(SSSOM.confidence)
+SEMAPV_MANUAL_MAPPING_CURATION = iri(SEMAPV.ManualMappingCuration)
+SEMAPV_LEXICAL_MATCHING = iri(SEMAPV.LexicalMatching)
+SEMAPV_SEMANTIC_SIMILARITY = iri(SEMAPV.SemanticSimilarityThresholdMatching)
+SEMAPV_COMPOSITE_MATCHING = iri(SEMAPV.CompositeMatching)
+PROV_PLAN = iri(PROV.Plan)
+ORG_ORGANIZATION, ORG_FORMAL_ORGANIZATION = iri(ORG.Organization), iri(ORG.FormalOrganization)
+ORG_MEMBERSHIP = iri(ORG.Membership)
+SCHEMA_CREATIVE_WORK = iri(SCHEMA.CreativeWork)
+SCHEMA_LEGISLATION = iri(SCHEMA.Legislation)
 PROV_AGENT, PROV_SOFTWARE_AGENT, PROV_ACTIVITY = iri(PROV.Agent), iri(PROV.SoftwareAgent), iri(PROV.Activity)
 PROV_WAS_GENERATED_BY, PROV_WAS_ASSOCIATED_WITH = iri(PROV.wasGeneratedBy), iri(PROV.wasAssociatedWith)
 PROV_USED = iri(PROV.used)
@@ -190,7 +224,9 @@ SH_NAME, SH_DESCRIPTION, SH_ORDER = iri(SH.name), iri(SH.description), iri(SH.or
 SH_MIN_COUNT, SH_MAX_COUNT, SH_QUALIFIED_MIN_COUNT = iri(SH.minCount), iri(SH.maxCount), iri(SH.qualifiedMinCount)
 SH_DATATYPE, SH_CLASS, SH_NODE_KIND, SH_PATTERN = iri(SH.datatype), iri(SH["class"]), iri(SH.nodeKind), iri(SH.pattern)
 SH_QUALIFIED_VALUE_SHAPE, SH_LANGUAGE_IN = iri(SH.qualifiedValueShape), iri(SH.languageIn)
-SH_SEVERITY, SH_NAMESPACE = iri(SH.severity), iri(SH.namespace)
+SH_SEVERITY, SH_NAMESPACE, SH_INVERSE_PATH = iri(SH.severity), iri(SH.namespace), iri(SH.inversePath)
+SH_OR, SH_IN, SH_MESSAGE = iri(SH["or"]), iri(SH["in"]), iri(SH.message)
+SH_IRI, SH_WARNING, SH_VIOLATION = iri(SH.IRI), iri(SH.Warning), iri(SH.Violation)
 
 SPDX_CHECKSUM_CLASS, SPDX_CHECKSUM = iri(SPDX.Checksum), iri(SPDX.checksum)
 SPDX_ALGORITHM, SPDX_CHECKSUM_VALUE = iri(SPDX.algorithm), iri(SPDX.checksumValue)
@@ -221,6 +257,7 @@ SDG_GOAL, SDG_TARGET, SDG_CODE_COMPACT = iri(SDGO.Goal), iri(SDGO.Target), iri(S
 SDG_INDICATOR = iri(SDGO.Indicator)
 SDG_KOS = iri(SDG_SCHEME)
 SDG_NS = str(SDG)
+ISO639_1_NS = str(ISO639_1)
 ADMS_NS = str(ADMS)
 EU_DATA_THEME = iri(EUAUTH["data-theme"])
 EU_LANGUAGE = iri(EUAUTH.language)

@@ -108,7 +108,7 @@ def test_pages_work_under_the_security_policy(pages: list[dict[str, Any]], numbe
 
 
 def test_the_query_page_runs_a_query_under_the_security_policy(served: Running) -> None:  # noqa: F811
-    example = (ROOT / "site" / "queries" / "01-omraader-og-maal.rq").read_text(encoding="utf-8")
+    example = (ROOT / "site" / "queries" / "01-omraader.rq").read_text(encoding="utf-8")
     query = f"BASE <{SITE_BASE}>\n" + "\n".join(line for line in example.splitlines() if not line.startswith("# title"))
     (result,) = run_check([f"{served.url}foresporgsel/?query={quote(query, safe='')}"])
     assert "error" not in result, result

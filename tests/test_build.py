@@ -21,9 +21,9 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from publish.build import build_site
 from publish.config import load_config
+from publish.dumps import site_data
 from publish.incremental import STATE
-from publish.load import Role, load_sources
-from publish.model import derived_triples, vocabulary
+from publish.load import load_sources
 from publish.rdfterms import rdflib_graph
 from publish.urls import UrlPolicy
 from tests.conftest import ROOT, copy_project, run_planlod
@@ -112,8 +112,7 @@ def test_documents_hold_the_description_incoming_links_and_neighbour_labels(buil
 def test_the_dumps_hold_the_whole_dataset(built: Path) -> None:
     config = load_config(ROOT, {"base_iri": BASE}, environ={})
     sources = load_sources(config)
-    own = list(sources.triples(Role.DATA))
-    expected = rdflib_graph(own + derived_triples(own, vocabulary(UrlPolicy(BASE))))
+    expected = rdflib_graph(site_data(sources, UrlPolicy(BASE)))
     for name, fmt in (("latest.nt", "nt"), ("latest.ttl", "turtle"), ("latest.jsonld", "json-ld")):
         assert isomorphic(Graph().parse(built / "dump" / name, format=fmt), expected), name
     trig = built / "dump" / "latest.trig"
@@ -528,3 +527,43 @@ def test_an_output_folder_that_is_a_file_exits_2(tmp_path: Path) -> None:
     assert result.code == 2
     assert "is a file" in result.err or "not a directory" in result.err.lower()
     assert (tmp_path / "site").read_text(encoding="utf-8") == "not a folder"
+
+
+@pytest.mark.slow
+def test_a_static_build_advertises_no_sparql_service_and_warns_without_a_contact(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    settings = project / "pyproject.toml"
+    text = settings.read_text(encoding="utf-8")
+    assert 'sparql_endpoint = "sparql"\n' in text
+    settings.write_text(text.replace('sparql_endpoint = "sparql"\n', ""), encoding="utf-8")
+    site = tmp_path / "site"
+    result = run_planlod("build", "--project", str(project), "--out", str(site))
+    assert result.code == 0, result.err
+    assert "planlod: warning: no contact_email is configured" in result.err
+    catalogue = Graph().parse(site / "catalog.ttl")
+    dcat = "http://www.w3.org/ns/dcat#"
+    assert not list(catalogue.subjects(RDF.type, URIRef(dcat + "DataService")))
+    assert not list(catalogue.objects(None, URIRef(dcat + "endpointURL")))
+    assert not list(catalogue.objects(None, URIRef(dcat + "contactPoint")))
+    void = Graph().parse(site / "void.ttl")
+    assert not list(void.objects(None, URIRef("http://rdfs.org/ns/void#sparqlEndpoint")))
+    html = (site / "foresporgsel" / "index.html").read_text(encoding="utf-8")
+    assert 'id="endpoint-url"' not in html and 'id="query-form"' not in html
+    assert not re.search(r'(?:href|action)="[^"]*sparql(?:\?[^"]*)?"', html)
+
+    # With an endpoint and a contact configured, both are advertised and nothing is warned.
+    env = {"PLANLOD_SPARQL_ENDPOINT": "https://sparql.example.dk/q", "PLANLOD_CONTACT_EMAIL": "data@example.dk"}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        result = run_planlod("build", "--project", str(project), "--out", str(site))
+    assert result.code == 0, result.err
+    assert "warning" not in result.err
+    catalogue = Graph().parse(site / "catalog.ttl")
+    assert set(catalogue.objects(None, URIRef(dcat + "endpointURL"))) == {URIRef("https://sparql.example.dk/q")}
+    assert set(catalogue.objects(None, URIRef(dcat + "contactPoint")))
+    void = Graph().parse(site / "void.ttl")
+    assert URIRef("https://sparql.example.dk/q") in set(
+        void.objects(None, URIRef("http://rdfs.org/ns/void#sparqlEndpoint"))
+    )
+    assert "https://sparql.example.dk/q" in (site / "foresporgsel" / "index.html").read_text(encoding="utf-8")

@@ -28,9 +28,10 @@ from publish.catalog import (
     void_triples,
 )
 from publish.config import Config, load_config
+from publish.dumps import site_data
 from publish.errors import BuildError, ConfigError
 from publish.load import Role, load_sources
-from publish.model import derived_triples, vocabulary
+from publish.model import sdg_kos
 from publish.rdfterms import rdflib_graph
 from publish.urls import UrlPolicy
 
@@ -51,6 +52,14 @@ XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 
 # (key, path, media type, EU file type, Danish title, English title), as `planlod build` lists its files.
 FILES = (
+    (
+        "sdg-kos",
+        "dump/fn-verdensmaal.nt",
+        "application/n-triples",
+        "RDF_N_TRIPLES",
+        "FN's verdensmål (UN SDG KOS) som N-Triples",
+        "The UN SDG KOS as N-Triples",
+    ),
     (
         "turtle",
         "dump/latest.ttl",
@@ -101,9 +110,7 @@ FILES = (
 def dataset_triples(config: Config) -> list[ox.Triple]:
     """The data, the triples derived from them, the ontology and the reference vocabularies."""
     sources = load_sources(config)
-    own = list(sources.triples(Role.DATA))
-    vocab = vocabulary(UrlPolicy(config.base_iri))
-    return own + derived_triples(own, vocab) + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE))
+    return site_data(sources, UrlPolicy(config.base_iri)) + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE))
 
 
 def distributions_for(files: Sequence[tuple[str, str, str, str, str, str]] = FILES) -> list[Distribution]:
@@ -411,10 +418,11 @@ def test_checksums_and_sizes_are_the_ones_passed(catalogue: Graph, distributions
         assert catalogue.value(node, DCAT.downloadURL) == URIRef(BASE + d.path)
 
 
-def test_compressed_files_state_content_type_and_compression(catalogue: Graph) -> None:
+def test_compressed_files_state_their_own_type_compression_and_content_format(catalogue: Graph) -> None:
     node = URIRef(BASE + "datasaet/distribution/ntriples-gz")
     iana = "https://www.iana.org/assignments/media-types/"
-    assert catalogue.value(node, DCAT.mediaType) == URIRef(iana + "application/n-triples")
+    # What a client downloads is gzip: typed text/turtle or n-triples, a harvester would offer it as such.
+    assert catalogue.value(node, DCAT.mediaType) == URIRef(iana + "application/gzip")
     assert catalogue.value(node, DCAT.compressFormat) == URIRef(iana + "application/gzip")
     assert catalogue.value(node, DCTERMS.format) == URIRef(
         "http://publications.europa.eu/resource/authority/file-type/RDF_N_TRIPLES"
@@ -448,6 +456,15 @@ def test_no_data_service_without_an_endpoint(
     absolute = dataclasses.replace(config, sparql_endpoint="https://sparql.example.org/q")
     graph = rdflib_graph(catalogue_triples(absolute, policy, data, distributions))
     assert graph.value(URIRef(BASE + "tjeneste/sparql"), DCAT.endpointURL) == URIRef("https://sparql.example.org/q")
+
+
+def test_a_known_licence_has_its_title_and_licence_type(catalogue: Graph) -> None:
+    licence = URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
+    assert set(catalogue.objects(None, DCTERMS.license)) == {licence}
+    assert catalogue.value(licence, DCTERMS.title) == Literal(
+        "Creative Commons Attribution 4.0 International", lang="en"
+    )
+    assert catalogue.value(licence, DCTERMS.type) == URIRef("http://purl.org/adms/licencetype/Attribution")
 
 
 def test_the_licence_is_the_configured_one(
@@ -555,7 +572,8 @@ def test_plans_of_different_publishers_need_a_named_publisher(
 
 @pytest.fixture(scope="module")
 def void(config: Config, policy: UrlPolicy, data: list[ox.Triple], distributions: list[Distribution]) -> Graph:
-    return rdflib_graph(void_triples(config, policy, data, distributions))
+    kos = sdg_kos(load_sources(config).triples(Role.REFERENCE))
+    return rdflib_graph(void_triples(config, policy, data, distributions, kos=kos))
 
 
 def _number(store: ox.Store, query: str) -> int:
@@ -593,10 +611,18 @@ def test_void_linkset_counts_the_accepted_links(void: Graph, store: ox.Store) ->
     (linkset,) = void.subjects(RDF.type, VOID.Linkset)
     assert int(void.value(linkset, VOID.triples)) == accepted == 91
     assert void.value(linkset, VOID.linkPredicate) == DCTERMS.subject
-    assert set(void.objects(linkset, VOID.target)) == {
-        URIRef(BASE + "datasaet"),
-        URIRef("http://metadata.un.org/sdg/void.ttl#SDG"),
-    }
+    # The links point into the site's copy of the UN SDG KOS: a dataset of its own, with its dump and triple count,
+    # derived from the UN's.
+    kos = URIRef(BASE + "datasaet/fn-verdensmaal")
+    assert set(void.objects(linkset, VOID.target)) == {URIRef(BASE + "datasaet"), kos}
+    assert void.value(linkset, VOID.objectsTarget) == kos
+    assert (kos, RDF.type, VOID.Dataset) in void
+    assert void.value(kos, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")) == URIRef(
+        "http://metadata.un.org/sdg/void.ttl#SDG"
+    )
+    assert void.value(kos, VOID.dataDump) == URIRef(BASE + "dump/fn-verdensmaal.nt")
+    assert void.value(kos, VOID.uriSpace) == Literal("http://metadata.un.org/sdg/")
+    assert int(void.value(kos, VOID.triples)) > 17 + 169
 
 
 def test_void_lists_dumps_endpoint_and_licence(void: Graph, distributions: list[Distribution]) -> None:

@@ -14,9 +14,9 @@ import pyoxigraph as ox
 import pytest
 
 from publish.config import Config
+from publish.dumps import site_data
 from publish.exports import CSV_COLUMNS, coverage_csv, sdg_links_csv, sdg_links_sssom
 from publish.load import Role, load_sources
-from publish.model import derived_triples, vocabulary
 from publish.plans import coverage_matrix
 from publish.urls import UrlPolicy
 
@@ -55,8 +55,7 @@ def policy(config: Config) -> UrlPolicy:
 @pytest.fixture(scope="module")
 def data(config: Config, policy: UrlPolicy) -> list[ox.Triple]:
     sources = load_sources(config)
-    own = list(sources.triples(Role.DATA))
-    return own + derived_triples(own, vocabulary(policy)) + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE))
+    return site_data(sources, policy) + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE))
 
 
 @pytest.fixture(scope="module")

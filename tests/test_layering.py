@@ -18,7 +18,7 @@ from tests.conftest import ROOT
 
 PACKAGE = ROOT / "publish"
 
-# Layer by layer, lowest first. Packages (catalog, plans, suggest, views) are one unit each.
+# Layer by layer, lowest first. Packages (catalog, plans, shacl, sheet, suggest, views) are one unit each.
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer.split())
     for layer in (
@@ -31,9 +31,10 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "load shacl",  # reading the inputs; the SHACL Core engine
         "validate",  # the data against the shapes
         "query plans",  # the site graph; the plans read model
-        "views serialize exports catalog render serverconf",  # view models, writers of documents and files
+        # view models, writers of documents and files; the staff's workbooks (a plan into a spreadsheet and back)
+        "views serialize exports catalog render serverconf sheet",
         "suggest",  # `planlod suggest`: SDG proposals and curators' decisions, written as data
-        "write incremental siteplan",  # the guarded writer; what the last build was made from; the site in memory
+        "write incremental siteplan builtsite",  # the guarded writer; what the last build was made from; the site in memory
         "dumps",  # the build's stages
         "sitefiles entities sitepages",
         "build sparql",  # `planlod build`; the SPARQL engine

@@ -24,7 +24,9 @@ from publish.headers import security_headers
 from publish.serverconf import negotiate, nginx_conf
 from publish.urls import UrlPolicy
 
+from .negotiation_cases import NEGOTIATION_CASES, TARGETS
 from .nginx_server import BuiltSite, free_port, make_site, running_nginx, write_nginx_conf
+from .test_serve import running_server
 
 # nginx is installed by tests/setup.sh: without it these tests fail (running_nginx cannot start it), never skip.
 pytestmark = pytest.mark.server
@@ -295,6 +297,24 @@ def test_unsupported_media_types_get_406_listing_the_alternatives(server: Server
                 assert media_type in response.text
 
 
+def test_nginx_answers_the_negotiation_table(server: Server, client: httpx.Client) -> None:
+    """Every case of the one table (tests/negotiation_cases.py) that serve and the rules' model also run."""
+    path = server.site.entities[0]
+    wrong = []
+    for accept, expected in NEGOTIATION_CASES:
+        response = get(client, server.url(path), accept)
+        if expected == "none":
+            if response.status_code != 406:
+                wrong.append((accept, expected, response.status_code, response.headers.get("location")))
+            continue
+        location = urlsplit(urljoin(str(response.url), response.headers.get("location", ""))).path
+        if response.status_code != 303 or location != server.base_path + path + TARGETS[expected]:
+            wrong.append((accept, expected, response.status_code, location))
+        else:
+            assert_negotiated_303(response, server.base_path + path + TARGETS[expected])
+    assert not wrong
+
+
 def test_nginx_chooses_what_negotiate_predicts(server: Server, client: httpx.Client) -> None:
     """The Python model of the rules (used by the unit tests and by serve) matches the running server."""
     path = server.site.entities[0]
@@ -482,3 +502,92 @@ def test_every_response_carries_the_security_headers(server: Server, client: htt
         for name, value in expected:
             assert response.headers.get(name) == value, (method, path, response.status_code, name)
     assert {200, 204, 303, 404, 406} <= statuses
+
+
+# ---------------------------------------------------------------- nginx and serve agree
+
+# The headers both servers must send alike (security headers included), compared after lower-casing.
+SHARED_HEADERS = (
+    "content-type",
+    "cache-control",
+    "access-control-allow-origin",
+    "vary",
+    "content-security-policy",
+    "x-content-type-options",
+    "referrer-policy",
+    "x-frame-options",
+)
+
+
+@pytest.fixture(scope="module")
+def served_alike(server: Server) -> Iterator[str]:
+    """`planlod serve` over the same built site as the nginx server; the URL of its base (the site's root)."""
+    with running_server(server.site.out_dir, server.base_iri) as running:
+        yield running.url
+
+
+def _shared(response: httpx.Response) -> dict[str, str]:
+    # A redirect's body is not read: its type is nginx's own.
+    names = [n for n in SHARED_HEADERS if not (response.is_redirect and n == "content-type")]
+    found = {name: response.headers.get(name, "").lower() for name in names}
+    found["vary"] = ", ".join(sorted(v.strip() for v in found["vary"].split(",") if v.strip()))
+    link = [v.strip() for v in response.headers.get("link", "").split(",") if 'rel="license"' in v]
+    found["licence link"] = ", ".join(link)
+    return found
+
+
+def test_nginx_and_serve_send_the_same_headers(server: Server, client: httpx.Client, served_alike: str) -> None:
+    entity = server.site.entities[0]
+    cases: list[tuple[str, str | None]] = [
+        (entity, "text/turtle"),
+        (entity, "text/html;q=0, */*"),
+        (entity, "image/png"),
+        (entity + ".ttl", None),
+        (entity + ".jsonld", None),
+        (entity + "/", None),
+        ("", None),
+        ("dump/latest.nt", None),
+        ("dump/latest.ttl.gz", None),
+        ("catalog.rdf", None),
+        ("void.ttl", None),
+        (".well-known/void", None),
+        ("context/v1.jsonld", None),
+        ("sitemap.xml", None),
+        ("robots.txt", None),
+        ("daekning.csv", None),
+        ("findes/ikke", None),
+        ("findes-ikke.ttl", None),
+    ]
+    assets = sorted((server.site.out_dir / "assets").rglob("*.*"))
+    cases += [(str(p.relative_to(server.site.out_dir)), None) for p in assets[:3]]
+    differ = []
+    for path, accept in cases:
+        from_nginx = get(client, server.url(path), accept)
+        from_serve = get(client, served_alike + path, accept)
+        assert from_nginx.status_code == from_serve.status_code, (path, accept)
+        if from_nginx.status_code == 404:
+            assert from_nginx.text == from_serve.text == "Not Found", path
+        if _shared(from_nginx) != _shared(from_serve):
+            differ.append((path, accept, _shared(from_nginx), _shared(from_serve)))
+    assert not differ, "\n".join(map(str, differ))
+    # The licence link is on the data files, from both.
+    for path in (entity + ".ttl", "dump/latest.ttl.gz", ".well-known/void"):
+        assert _shared(get(client, served_alike + path))["licence link"] == (
+            f'<{server.site.config.licence}>; rel="license"'
+        ), path
+
+
+def test_the_namespace_iri_negotiates_its_rdf_document(server: Server, client: httpx.Client) -> None:
+    namespace = server.base_iri + "ontologi/"
+    for accept, (suffix, content_type, parser) in RDF_TYPES.items():
+        response = get(client, server.url("ontologi/"), accept)
+        assert_negotiated_303(response, server.base_path + "ontologi" + suffix)
+        document = get(client, urljoin(str(response.url), response.headers["location"]))
+        assert media(document) == content_type
+        graph = Graph().parse(data=document.content, format=parser, publicID=namespace)
+        vann = URIRef("http://purl.org/vocab/vann/preferredNamespaceUri")
+        assert {str(o) for o in graph.objects(URIRef(server.base_iri + "ontologi"), vann)} == {namespace}
+    for accept in (None, "text/html", FIREFOX, "image/png"):
+        page = get(client, server.url("ontologi/"), accept)
+        assert page.status_code == 200 and media(page) == "text/html; charset=utf-8"
+        assert "accept" in vary(page)

@@ -300,3 +300,32 @@ def test_push_reads_the_graph_back_when_no_sparql_endpoint_is_known(
     lose_triples = True
     with pytest.raises(PushError, match="the counts differ"):
         push_dataset(site, "http://store/gsp", "urn:g", user="u", password="p")
+
+
+def test_push_names_the_graphs_by_the_base_iri_the_site_was_built_for(
+    site: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stored: dict[str, bytes] = {}
+    store = _store_app("basic", stored)
+    original = httpx.Client.__init__
+
+    def with_transport(self: httpx.Client, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **{**kwargs, "transport": store})
+
+    monkeypatch.setattr(httpx.Client, "__init__", with_transport)
+    # No --base-iri: the settings name another base than the site's, and the site's is used.
+    result = run_planlod("push", "--out", str(site), "--endpoint", "http://store/gsp", "--user", "u", "--password", "p")
+    assert result.code == 0, result.err
+    policy = UrlPolicy(SITE_BASE)
+    assert set(stored) == {policy.dataset_graph, policy.sdg_kos}
+    assert stored[policy.dataset_graph] == (site / "dump" / "latest.nt").read_bytes()
+    assert f"into graph <{policy.sdg_kos}>" in result.out
+    assert f"built for {SITE_BASE}" in result.err
+
+
+def test_push_refuses_a_base_iri_the_site_was_not_built_for(site: Path) -> None:  # noqa: F811
+    result = run_planlod("push", "--out", str(site), "--base-iri", "https://x.dk/", "--endpoint", "http://store/gsp")
+    assert result.code == 2
+    assert f"was built for the base IRI {SITE_BASE}, not https://x.dk/" in result.err
+    assert "Traceback" not in result.err and "internal error" not in result.err

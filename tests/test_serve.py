@@ -27,9 +27,10 @@ from rdflib import Graph, URIRef
 
 from publish.build import build_site
 from publish.config import Config, load_config
+from publish.dumps import site_data
 from publish.formats import NTRIPLES, RDF_FORMATS
 from publish.load import Role, load_sources
-from publish.model import derived_triples, vocabulary
+from publish.model import sdg_kos
 from publish.serve import (
     EndpointSettings,
     bind,
@@ -40,8 +41,9 @@ from publish.serve import (
     server,
 )
 from publish.sparqlpool import QueryPool
-from publish.urls import SPARQL_PATH, UrlPolicy, dump
+from publish.urls import SPARQL_PATH, UrlPolicy, dump, sdg_kos_dump
 from tests.conftest import ROOT
+from tests.negotiation_cases import NEGOTIATION_CASES, TARGETS
 
 # A base IRI with a path, unlike the default: nothing may depend on the site being at a host's root.
 SITE_BASE = "https://data.example.dk/planlod/"
@@ -60,15 +62,15 @@ def project_config(base_iri: str, out_dir: Path) -> Config:
 
 def dataset_triples(config: Config) -> list[ox.Triple]:
     """The dataset as the build publishes it in dump/latest.nt: the data and the triples derived from them."""
-    own = list(load_sources(config).triples(Role.DATA))
-    derived = derived_triples(own, vocabulary(UrlPolicy(config.base_iri)))
-    return sorted(set(own + derived), key=str)
+    return sorted(site_data(load_sources(config), UrlPolicy(config.base_iri)), key=str)
 
 
 def write_dump(config: Config, path: Path) -> Path:
-    """dump/latest.nt for a base IRI, as the build writes it."""
+    """dump/latest.nt for a base IRI, as the build writes it, and beside it the copy of the UN SDG KOS."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(ox.serialize(dataset_triples(config), format=ox.RdfFormat.N_TRIPLES) or b"")
+    kos = sdg_kos(load_sources(config).triples(Role.REFERENCE))
+    path.with_name(Path(sdg_kos_dump()).name).write_bytes(ox.serialize(kos, format=ox.RdfFormat.N_TRIPLES) or b"")
     return path
 
 
@@ -220,6 +222,19 @@ def test_entity_iri_redirects_by_accept_with_vary(served: Running, accept: str |
     assert response.headers["location"] == "./sundhed" + target
     assert response.headers["vary"] == "Accept"
     assert response.headers["access-control-allow-origin"] == "*"
+
+
+@pytest.mark.parametrize(("accept", "expected"), NEGOTIATION_CASES)
+def test_serve_answers_the_negotiation_table(served: Running, accept: str | None, expected: str) -> None:
+    """The one table of tests/negotiation_cases.py, which the generated rules (nginx, Apache) also run."""
+    headers = {} if accept is None else {"Accept": accept}
+    status, answer, _ = raw_get(served.url, "/" + FOCUS_POINT, headers)
+    if expected == "none":
+        assert status == 406
+    else:
+        assert status == 303
+        assert answer["location"] == "./" + FOCUS_POINT.rsplit("/", 1)[-1] + TARGETS[expected]
+        assert "accept" in answer["vary"].lower()
 
 
 @pytest.mark.parametrize("accept", NOT_ACCEPTABLE)
@@ -504,6 +519,37 @@ def test_planlod_serve_on_a_taken_port_exits_2(site: Path) -> None:
     assert "cannot listen" in process.stderr
 
 
+@pytest.mark.server
+def test_planlod_serve_takes_the_base_iri_from_the_built_site(site: Path) -> None:
+    # The settings (pyproject.toml) name another base IRI than the one the site was built for.
+    assert project_config(SITE_BASE, site).base_iri != load_config(ROOT, environ={}).base_iri
+    process, line = _start_cli(["--out", str(site)])
+    try:
+        assert line.startswith("planlod: serving"), line
+        assert f"built for {SITE_BASE}," in line
+        root = line.split(" at ", 1)[1].split(" ", 1)[0]
+        # A relative IRI in a query resolves against the site's base, as the dump's IRIs do.
+        answer = httpx.get(root + "sparql", params={"query": f"ASK {{ <{PLAN}> ?p ?o }}"})
+        assert answer.json() == {"head": {}, "boolean": True}
+    finally:
+        assert _stop(process) == 0
+
+
+@pytest.mark.server
+def test_planlod_serve_refuses_a_base_iri_the_site_was_not_built_for(site: Path) -> None:
+    process = subprocess.run(
+        [sys.executable, "-m", "publish", "serve", "--port", "0", "--out", str(site), "--base-iri", "https://x.dk/"],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert process.returncode == 2
+    assert f"was built for the base IRI {SITE_BASE}, not https://x.dk/" in process.stderr
+    assert "Traceback" not in process.stderr and not process.stdout
+
+
 def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
     """Poll a condition until it holds or the time is up."""
     deadline = time.monotonic() + seconds
@@ -530,3 +576,32 @@ __all__ = [
     "wait_for",
     "write_dump",
 ]
+
+
+@pytest.mark.parametrize(
+    ("accept", "suffix", "parser"),
+    [
+        ("text/turtle", ".ttl", "turtle"),
+        ("application/ld+json", ".jsonld", "json-ld"),
+        ("application/n-triples", ".nt", "nt"),
+    ],
+)
+def test_the_namespace_iri_negotiates_its_rdf_document(served: Running, accept: str, suffix: str, parser: str) -> None:
+    namespace = SITE_BASE + "ontologi/"
+    response = served.get("ontologi/", headers={"Accept": accept})
+    assert response.status_code == 303
+    assert "accept" in response.headers["vary"].lower()
+    assert response.headers["location"] == "../ontologi" + suffix
+    document = served.get("ontologi" + suffix)
+    assert document.status_code == 200
+    graph = Graph().parse(data=document.content, format=parser, publicID=namespace)
+    vann = URIRef("http://purl.org/vocab/vann/preferredNamespaceUri")
+    assert {str(o) for o in graph.objects(URIRef(SITE_BASE + "ontologi"), vann)} == {namespace}
+
+
+def test_the_namespace_iri_gives_browsers_its_page(served: Running) -> None:
+    for accept in ("text/html", "*/*", "image/png"):
+        response = served.get("ontologi/", headers={"Accept": accept})
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/html")
+        assert "accept" in response.headers["vary"].lower()

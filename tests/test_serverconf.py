@@ -26,65 +26,17 @@ from publish.serverconf import (
     base_path,
     htaccess,
     negotiate,
+    negotiation_steps,
     nginx_conf,
     representation_ranges,
 )
 from publish.urls import UrlPolicy
 
+from .negotiation_cases import NEGOTIATION_CASES
 from .nginx_server import free_port, nginx_check, write_nginx_conf
 
 ROOT_BASE = "https://data.example.dk/"
 PREFIX_BASE = "https://data.example.dk/planer/"
-
-COMUNICA = (
-    "application/n-quads,application/trig;q=0.95,application/ld+json;q=0.9,application/n-triples;q=0.8,"
-    "text/turtle;q=0.6,application/rdf+xml;q=0.5,text/n3;q=0.35,application/xml;q=0.3,image/svg+xml;q=0.3,"
-    "text/xml;q=0.3,text/html;q=0.2,application/xhtml+xml;q=0.18"
-)
-FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-CHROME = (
-    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
-    "application/signed-exchange;v=b3;q=0.7"
-)
-
-NEGOTIATION_CASES = [
-    (None, "html"),
-    ("", "html"),
-    ("text/html", "html"),
-    ("*/*", "html"),
-    ("text/*", "html"),
-    (FIREFOX, "html"),
-    (CHROME, "html"),
-    ("text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2", "html"),
-    ("text/turtle", "ttl"),
-    ("application/x-turtle", "ttl"),
-    ("Text/Turtle", "ttl"),
-    ("application/ld+json", "jsonld"),
-    ("application/n-triples", "nt"),
-    ("text/plain+ntriples", "nt"),
-    (COMUNICA, "jsonld"),
-    ("application/ld+json, text/turtle", "jsonld"),
-    ("text/turtle, application/ld+json", "ttl"),
-    ("text/turtle;q=0.5, application/n-triples", "nt"),
-    ("text/turtle;q=0.5, text/html;q=0.9", "html"),
-    ("text/html;q=0.5, text/turtle", "ttl"),
-    ("text/turtle ; q=1.0, text/html;q=0.999", "ttl"),
-    ("text/turtle;q=.8, text/html;q=.7", "ttl"),
-    ('application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"', "jsonld"),
-    ("application/ld+json;profile=x;q=0.9, text/turtle;q=0.8", "jsonld"),
-    ("*/*, text/turtle", "ttl"),  # a named type beats a wildcard at the same q
-    ("*/*;q=0.9, text/turtle;q=0.8", "html"),
-    ("text/turtle;q=0, */*", "html"),
-    ("text/turtle;q=0.05", "ttl"),
-    ("text/turtle;q=0", "none"),
-    ("text/html;q=0, */*;q=0", "none"),
-    ("image/png", "none"),
-    ("application/rdf+xml", "none"),
-    ("application/json", "none"),
-    ("image/*", "none"),
-    ("text/turtlex", "none"),
-    ("xtext/turtle", "none"),
-]
 
 
 @pytest.mark.parametrize(("accept", "expected"), NEGOTIATION_CASES)
@@ -159,9 +111,9 @@ def test_nginx_snippet_structure(config: Config, base: str) -> None:
     assert "return 406;" in text
     assert f"= {path}.well-known/void" in text
     assert f'{settings.licence}>; rel="license"' in text
-    # The Accept rules are in the snippet exactly, in order.
-    quoted = re.findall(r"if \(\$http_accept ~\* ('(?:[^'\\]|\\.)*')\)", text)
-    assert [nginx_unquote(token) for token in quoted] == list(accept_rules())
+    # The negotiation's steps are in the snippet exactly, in order.
+    quoted = re.findall(r"if \(\$(?:http_accept|planlod_\w+) ~\* ('(?:[^'\\]|\\.)*')\)", text)
+    assert [nginx_unquote(token) for token in quoted] == [step.pattern for step in negotiation_steps()]
     # Every content type of the table is declared.
     for extension, content_type in site_file_types():
         assert f"'{content_type}' {extension};" in text
@@ -293,6 +245,10 @@ SITE_FILES = {
     "sdg/3.5/index.html",
     "catalog.ttl",
     "daekning/index.html",
+    "ontologi.ttl",
+    "ontologi.jsonld",
+    "ontologi.nt",
+    "ontologi/index.html",
 }
 
 
@@ -353,9 +309,12 @@ def test_htaccess_structure(config: Config, base: str) -> None:
             assert media_type.replace("+", "\\+") in text
     assert "RewriteRule ^(.*)$ $1/ [R=303,L,E=PLANLOD_NEGOTIATED:1]" in text
     assert "RewriteRule ^ - [R=406,L,E=PLANLOD_NEGOTIATED:1]" in text
-    # The Accept rules are in the file exactly, in order.
-    rules = [w[2] for w in rewrite_block(text) if w[0] == "RewriteCond" and w[1] == "%{HTTP:Accept}" and w[2] != "^$"]
-    assert rules == list(accept_rules())
+    # The negotiation's steps are in the file exactly, in order.
+    rules = [w[2] for w in rewrite_block(text) if w[0] == "RewriteCond" and ("%{HTTP:Accept}" in w[1] or "|" in w[1])]
+    rules += [
+        w[2] for w in rewrite_block(text) if w[0] == "RewriteCond" and re.fullmatch(r"%\{ENV:PLANLOD_PICK\}", w[1])
+    ]
+    assert sorted(rules) == sorted(step.pattern for step in negotiation_steps())
     assert 'Header always set Vary "Accept" env=PLANLOD_NEGOTIATED' in text
     assert 'Header always set Access-Control-Allow-Origin "*" env=PLANLOD_NEGOTIATED' in text
     assert 'Header set Access-Control-Allow-Origin "*"' in text
@@ -382,3 +341,19 @@ def test_htaccess_sends_the_security_headers_on_every_response(config: Config, b
         assert line in lines, line
         # At the top of the mod_headers block, not inside a FilesMatch or If section.
         assert all(not re.match(r"\s*<(FilesMatch|If)\b", ln) for ln in lines[opened + 1 : lines.index(line)])
+
+
+@pytest.mark.parametrize("base", [ROOT_BASE, PREFIX_BASE])
+def test_htaccess_negotiates_the_namespace_iri(config: Config, base: str) -> None:
+    settings, policy = policy_config(config, base)
+    text = htaccess(settings, policy)
+    path = base_path(policy)
+    for accept, expected in (
+        ("text/turtle", ".ttl"),
+        ("application/ld+json", ".jsonld"),
+        ("text/html;q=0, */*", ".ttl"),
+    ):
+        assert run_rewrite(text, path + "ontologi/", accept, SITE_FILES) == (303, path + "ontologi" + expected)
+    for accept in (None, "text/html", "image/png"):
+        assert run_rewrite(text, path + "ontologi/", accept, SITE_FILES) is None
+    assert 'Header always set Vary "Accept" env=PLANLOD_VARY' in text

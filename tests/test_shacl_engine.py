@@ -140,7 +140,7 @@ def test_the_project_shapes_need_no_fallback() -> None:
     _triples, shapes = project_inputs(ROOT)
     compiled = shacl.plan(shapes, set(shapes.objects(None, SH.sparql)))
     assert compiled.unsupported == {}
-    assert len(compiled.shapes) == 11
+    assert len(compiled.shapes) == 12
 
 
 def test_the_project_data(project: Path) -> None:

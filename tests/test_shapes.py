@@ -359,6 +359,17 @@ RULES = [
         "Warning",
     ),
     (
+        "a focus area whose parts and itself have no reviewed SDG link yet is a warning",
+        f"DELETE {{ ?link ?p ?o }} WHERE {{ ?link plo:linkSubject ?e ; ?p ?o . ?e plo:area <{AREA}> }} ; "
+        f"DELETE {{ ?link plo:status ?s ; plo:decidedBy ?who ; plo:decisionDate ?d ; dct:isReplacedBy ?r }} "
+        f"INSERT {{ ?link plo:status plo:Proposed }} "
+        f"WHERE {{ ?link plo:linkSubject <{AREA}> ; plo:status ?s ; plo:decidedBy ?who ; plo:decisionDate ?d . "
+        f"OPTIONAL {{ ?link dct:isReplacedBy ?r }} }}",
+        AREA,
+        "",
+        "Warning",
+    ),
+    (
         "source document has a checksum",
         "DELETE WHERE { <kilde/ambitioner-og-retning-2020> spdx:checksum ?c . ?c ?p ?o }",
         "kilde/ambitioner-og-retning-2020",
@@ -405,3 +416,15 @@ def test_each_rule_reports_its_focus_node_and_property(
     assert all(f.message for f in matching)
     if severity == "Warning":
         assert not [f for f in findings if f.severity == "Violation"], "a warning rule must not raise violations"
+
+
+def test_a_rule_on_an_inverse_path_names_it_as_one(project: Path) -> None:
+    """A property shape whose path is inverse (the things that point at the focus node) is reported as ^property."""
+    shapes = project / "shapes" / "planlod-shapes.ttl"
+    shapes.write_text(
+        shapes.read_text(encoding="utf-8") + "\n<shapes/NoAreasShape> a sh:NodeShape ; sh:targetClass plo:Plan ;\n"
+        '    sh:property [ sh:path [ sh:inversePath plo:inPlan ] ; sh:maxCount 0 ; sh:message "no areas"@en ] .\n',
+        encoding="utf-8",
+    )
+    findings = findings_for(project)
+    assert [f.path for f in findings if f.message == "no areas"] == ["^plo:inPlan"]

@@ -481,3 +481,21 @@ def test_a_runaway_query_is_stopped_with_503_while_others_are_answered(tight: Ru
         time.sleep(0.1)
     assert len(tight.pool._idle) == tight.pool.size
     assert ask(tight, "ASK {}").status_code == 200
+
+
+def test_select_star_columns_come_in_query_order(served: Running) -> None:  # noqa: F811
+    query = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> # ?comment <not an IRI\n"
+        'SELECT * WHERE { ?zone skos:prefLabel ?label . BIND("?string" AS ?about) } LIMIT 1'
+    )
+    expected = ["zone", "label", "about"]
+    response = ask(served, query)
+    assert response.status_code == 200
+    assert json.loads(response.content)["head"]["vars"] == expected
+    as_csv = ask(served, query, accept="text/csv")
+    assert as_csv.text.splitlines()[0].split(",") == expected
+    # A projection that names its variables keeps its own order.
+    named = ask(
+        served, "SELECT ?label ?zone WHERE { ?zone <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } LIMIT 1"
+    )
+    assert json.loads(named.content)["head"]["vars"] == ["label", "zone"]

@@ -11,11 +11,23 @@ from publish.config import Config
 from publish.dumps import site_data
 from publish.escaping import embed_json, linkable
 from publish.load import Role, load_sources
+from publish.model import vocabulary
 from publish.plans import as_index, coverage_matrix
 from publish.query import SiteGraph, sdg_sort_key
 from publish.urls import UrlPolicy, values_folder
 from publish.views import PAGE_SIZE, Views
 from publish.views.coverage import shade
+from publish.vocab import (
+    RDF_TYPE,
+    RDFS_LABEL,
+    SH_INVERSE_PATH,
+    SH_MIN_COUNT,
+    SH_PATH,
+    SH_PROPERTY,
+    SH_TARGET_CLASS,
+    SKOS_PREF_LABEL,
+    XSD_INTEGER,
+)
 
 PLAN = "plan/ambitioner-og-retning-2020"
 AREA = PLAN + "/omraade/sundhed"
@@ -65,6 +77,39 @@ def test_the_same_page_in_english(views: Views) -> None:
     assert page.breadcrumbs[0].text == "Home" and page.breadcrumbs[0].href == "../../../../../en/"
     assert page.other_lang_href == "../"
     assert page.canonical == views.policy.iri(AREA + "/en/")
+
+
+def test_the_pages_of_a_plan_in_progress_say_what_is_still_to_come(views: Views, config: Config) -> None:
+    """A focus area without SDG links, texts without their English translation: a note on the page, not a gap."""
+    for lang in ("da", "en"):
+        assert views.entities.page(node(views, AREA), lang, "{}").pending == ()
+    policy = views.policy
+    v = vocabulary(policy)
+    area, point = ox.NamedNode(policy.iri("plan/p/omraade/a")), ox.NamedNode(policy.iri("plan/p/omraade/a/indsats/1"))
+    triples = [
+        ox.Triple(area, RDF_TYPE, v.FocusArea),
+        ox.Triple(area, SKOS_PREF_LABEL, ox.Literal("Natur", language="da")),
+        ox.Triple(point, RDF_TYPE, v.Initiative),
+        ox.Triple(point, RDFS_LABEL, ox.Literal("Plant træer.", language="da")),
+        ox.Triple(point, RDFS_LABEL, ox.Literal("Plant trees.", language="en")),
+    ]
+    progress = Views(SiteGraph(triples, policy), config, policy)
+    assert progress.entities.page(area, "en", "{}").pending == ("pending_translation", "pending_sdg_links")
+    assert progress.entities.page(area, "da", "{}").pending == ("pending_sdg_links",)
+    # A focus point need not be linked itself (its area may be); its text is translated.
+    assert progress.entities.page(point, "en", "{}").pending == ()
+    # A link of one of its parts, once a curator has decided on it, is the area's link (the linking policy); a
+    # proposal waiting for a curator is not yet.
+    link = ox.NamedNode(policy.iri("plan/p/omraade/a/indsats/1/sdg/15"))
+    triples += [
+        ox.Triple(point, v.area, area),
+        ox.Triple(link, RDF_TYPE, v.SDGLink),
+        ox.Triple(link, v.linkSubject, point),
+        ox.Triple(link, v.sdgConcept, ox.NamedNode("http://metadata.un.org/sdg/15")),
+    ]
+    for status, pending in ((v.Proposed, ("pending_sdg_links",)), (v.Rejected, ())):
+        graph = SiteGraph([*triples, ox.Triple(link, v.status, status)], policy)
+        assert Views(graph, config, policy).entities.page(area, "da", "{}").pending == pending
 
 
 def test_a_plan_page_has_its_coverage_table_and_the_ontology_page_its_terms(views: Views) -> None:
@@ -121,6 +166,22 @@ def test_the_data_model_page(views: Views) -> None:
     assert any(row.cardinality == "1..1" for row in rows)
     assert all(is_cardinality(row.cardinality) for row in rows)
     assert {row.severity for row in rows} <= {"sh:Violation", "sh:Warning", "sh:Info"}
+
+
+def test_the_data_model_page_shows_an_inverse_path_as_one(config: Config) -> None:
+    base = "http://localhost:8000/"
+    policy = UrlPolicy(base)
+    v = vocabulary(policy)
+    shape, prop, path = ox.NamedNode(base + "shapes/PlanShape"), ox.BlankNode(), ox.BlankNode()
+    triples = [
+        ox.Triple(shape, SH_TARGET_CLASS, v.Plan),
+        ox.Triple(shape, SH_PROPERTY, prop),
+        ox.Triple(prop, SH_PATH, path),
+        ox.Triple(path, SH_INVERSE_PATH, v.inPlan),
+        ox.Triple(prop, SH_MIN_COUNT, ox.Literal("1", datatype=XSD_INTEGER)),
+    ]
+    model = Views(SiteGraph(triples, policy), config, policy).site.datamodel("en", "datamodel/en")
+    assert [(row.curie, row.cardinality) for s in model.shapes for row in s.rows] == [("^plo:inPlan", "1..*")]
 
 
 def is_cardinality(text: str) -> bool:

@@ -27,13 +27,14 @@ DCAT-AP-DK 2.0.2 and DCAT-AP 2.1.1 accept only SHA-1, a broken hash that planlod
 """
 
 from .dcat import catalogue_triples, edition_series
-from .distributions import NOT_DUMPS, SPARQL_KEY, Distribution, check_distributions
+from .distributions import NOT_DUMPS, SDG_KOS_KEY, SPARQL_KEY, Distribution, check_distributions
 from .schema_org import schema_org_dataset
 from .site import SiteFacts, clean_keyword, keywords, plan_title, site_facts, site_title
 from .void import void_triples
 
 __all__ = [
     "NOT_DUMPS",
+    "SDG_KOS_KEY",
     "SPARQL_KEY",
     "Distribution",
     "SiteFacts",

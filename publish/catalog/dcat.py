@@ -271,10 +271,13 @@ def _distribution(out: TripleSet, policy: UrlPolicy, licence: ox.NamedNode, d: D
     add_texts(out, node, DCT_TITLE, d.title_da, d.title_en)
     out.add(node, DCAT_ACCESS_URL, url)
     out.add(node, DCAT_DOWNLOAD_URL, url)
-    if d.content_media_type:
-        out.add(node, DCAT_MEDIA_TYPE, _media_type(out, d.content_media_type))
+    # The media type of the file as downloaded: a compressed file's is its compression's (a client that reads
+    # dcat:mediaType, such as CKAN, gets what the server sends); its content's format is dct:format.
     if d.compression:
+        out.add(node, DCAT_MEDIA_TYPE, _media_type(out, d.compression))
         out.add(node, DCAT_COMPRESS_FORMAT, _media_type(out, d.compression))
+    elif d.content_media_type:
+        out.add(node, DCAT_MEDIA_TYPE, _media_type(out, d.content_media_type))
     if d.package_format:
         out.add(node, DCAT_PACKAGE_FORMAT, _media_type(out, d.package_format))
     file_type = file_type_iri(d.file_type)

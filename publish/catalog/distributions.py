@@ -16,8 +16,10 @@ from ..formats import FORMATS, Format, format_for_file_type, format_for_media_ty
 SPARQL_KEY = "sparql"
 
 
+# The dump of the site's copy of the UN SDG KOS (VoID: the data dump of that dataset, the SDG linkset's target).
+SDG_KOS_KEY = "sdg-kos"
 # Distributions that are files of the site but not dumps of the dataset (VoID's void:dataDump).
-NOT_DUMPS = frozenset({"ontology", "shapes"})
+NOT_DUMPS = frozenset({"ontology", "shapes", SDG_KOS_KEY})
 
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")

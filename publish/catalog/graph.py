@@ -6,6 +6,7 @@ Stage: catalog. Imports `config`, `errors`, `plans`, `rdfterms` and `vocab`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -15,6 +16,7 @@ from ..plans import AgentFacts
 from ..rdfterms import Term
 from ..vocab import (
     DCT_LICENSE_DOCUMENT,
+    DCT_TITLE,
     DCT_TYPE,
     EU_FILE_TYPE_NS,
     FOAF_AGENT,
@@ -36,6 +38,35 @@ LOCAL_AUTHORITY = ox.NamedNode("http://purl.org/adms/publishertype/LocalAuthorit
 
 
 PUBLISHER_TYPE_SCHEME = ox.NamedNode("http://purl.org/adms/publishertype/1.0")
+
+
+LICENCE_TYPE_SCHEME = ox.NamedNode("http://purl.org/adms/licencetype/1.0")
+
+
+@dataclass(frozen=True)
+class KnownLicence:
+    """A licence the catalogue can name: its title (the EU licence list's English label, which is also the
+    licence's own name) and its ADMS licence type, which DCAT-AP recommends on a licence document."""
+
+    title: str
+    # The ADMS licence type's code and English label (ADMS_SKOS_v1.00.rdf in shapes/dcat-ap/).
+    licence_type: str
+    licence_type_label: str
+
+
+_CC_BY_4 = KnownLicence("Creative Commons Attribution 4.0 International", "Attribution", "Attribution")
+_CC0 = KnownLicence("Creative Commons CC0 1.0 Universal", "PublicDomain", "Public domain")
+
+
+# Licences by IRI, the EU licence list's and Creative Commons' own. A harvester such as CKAN's ckanext-dcat
+# matches a licence against its licence register by IRI and, failing that, by dct:title; so the title lets a
+# portal whose register knows the licence by another IRI (or by name only) still find it.
+KNOWN_LICENCES: dict[str, KnownLicence] = {
+    "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0": _CC_BY_4,
+    "https://creativecommons.org/licenses/by/4.0/": _CC_BY_4,
+    "http://publications.europa.eu/resource/authority/licence/CC0": _CC0,
+    "https://creativecommons.org/publicdomain/zero/1.0/": _CC0,
+}
 
 
 class TripleSet:
@@ -87,10 +118,19 @@ def agent_node(out: TripleSet, agent: AgentFacts) -> ox.NamedNode:
 
 
 def licence_node(out: TripleSet, config: Config) -> ox.NamedNode:
+    """The configured licence as a dct:LicenseDocument, with its title and licence type when it is a known one."""
     if not re.fullmatch(r"https?://\S+", config.licence):
         raise ConfigError(f"licence must be the IRI of a licence, got {config.licence!r}")
     node = ox.NamedNode(config.licence)
     out.add(node, RDF_TYPE, DCT_LICENSE_DOCUMENT)
+    known = KNOWN_LICENCES.get(config.licence)
+    if known is not None:
+        out.add(node, DCT_TITLE, ox.Literal(known.title, language="en"))
+        licence_type = ox.NamedNode(f"http://purl.org/adms/licencetype/{known.licence_type}")
+        out.add(node, DCT_TYPE, licence_type)
+        out.add(licence_type, RDF_TYPE, SKOS_CONCEPT)
+        out.add(licence_type, SKOS_IN_SCHEME, LICENCE_TYPE_SCHEME)
+        out.add(licence_type, SKOS_PREF_LABEL, ox.Literal(known.licence_type_label, language="en"))
     return node
 
 

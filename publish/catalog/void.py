@@ -14,12 +14,15 @@ from ..namespaces import SDG
 from ..plans import DataIndex
 from ..urls import UrlPolicy
 from ..vocab import (
+    DCT_BIBLIOGRAPHIC_CITATION,
     DCT_LICENSE,
     DCT_MODIFIED,
     DCT_PUBLISHER,
+    DCT_SOURCE,
     DCT_SUBJECT,
     DCT_TITLE,
     FOAF_HOMEPAGE,
+    PROV_WAS_DERIVED_FROM,
     RDF_TYPE,
     SDG_KOS,
     VOID_CLASS,
@@ -45,7 +48,7 @@ from ..vocab import (
     VOID_VOCABULARY,
     XSD_INTEGER,
 )
-from .distributions import Distribution, check_distributions
+from .distributions import SDG_KOS_KEY, Distribution, check_distributions
 from .graph import TripleSet, add_texts, licence_node
 from .site import SiteFacts, site_facts, site_title
 
@@ -68,8 +71,10 @@ def void_triples(
     data: Sequence[ox.Triple] | DataIndex,
     distributions: Sequence[Distribution],
     publisher: str | None = None,
+    kos: Sequence[ox.Triple] = (),
 ) -> list[ox.Triple]:
-    """The VoID description of the site's dataset: statistics of `data`, dumps, endpoint and the SDG linkset.
+    """The VoID description of the site's dataset: statistics of `data`, dumps, endpoint, and the SDG linkset to
+    the site's copy of the UN SDG KOS (`kos`, its triples), itself a dataset with its dump.
 
     The counts describe exactly the triples passed in `data` (duplicates counted once): pass the dump's triples.
     """
@@ -94,7 +99,8 @@ def void_triples(
     for plan in site.plans:
         out.add(dataset, VOID_EXAMPLE_RESOURCE, ox.NamedNode(plan.iri))
     _statistics(out, dataset, site)
-    _sdg_linkset(out, dataset, site.index)
+    copy = _sdg_kos(out, site, distributions, kos)
+    _sdg_linkset(out, dataset, site.index, copy)
     return out.sorted()
 
 
@@ -125,8 +131,43 @@ def _statistics(out: TripleSet, dataset: ox.NamedNode, site: SiteFacts) -> None:
         out.add(dataset, VOID_VOCABULARY, ox.NamedNode(namespace))
 
 
-def _sdg_linkset(out: TripleSet, dataset: ox.NamedNode, index: DataIndex) -> None:
-    """The linkset of the dataset's `dct:subject` links to the UN SDG KOS, and the KOS as a VoID dataset."""
+def _sdg_kos(
+    out: TripleSet, site: SiteFacts, distributions: Sequence[Distribution], kos: Sequence[ox.Triple]
+) -> ox.NamedNode:
+    """The site's copy of the UN SDG KOS as a VoID dataset (its own graph in the TriG dump and behind /sparql),
+    and the UN's own KOS dataset it is a copy of."""
+    policy = site.policy
+    copy = ox.NamedNode(policy.sdg_kos)
+    out.add(copy, RDF_TYPE, VOID_DATASET)
+    add_texts(
+        out,
+        copy,
+        DCT_TITLE,
+        "FN's verdensmål, delmål og indikatorer (UN SDG KOS), som datasættet linker til",
+        "The UN SDG goals, targets and indicators (UN SDG KOS) the dataset links to",
+    )
+    out.add(copy, VOID_URI_SPACE, ox.Literal(str(SDG)))
+    out.add(copy, DCT_SOURCE, SDG_KOS)
+    out.add(copy, PROV_WAS_DERIVED_FROM, SDG_KOS_DATASET)
+    out.add(copy, VOID_TRIPLES, _count(len(set(kos))))
+    for d in distributions:
+        if d.key == SDG_KOS_KEY:
+            out.add(copy, VOID_DATA_DUMP, ox.NamedNode(policy.iri(d.path)))
+    if site.endpoint:
+        out.add(copy, VOID_SPARQL_ENDPOINT, ox.NamedNode(site.endpoint))
+    for citation in {t.object for t in kos if t.subject == SDG_KOS and t.predicate == DCT_BIBLIOGRAPHIC_CITATION}:
+        out.add(copy, DCT_BIBLIOGRAPHIC_CITATION, citation)
+    out.add(SDG_KOS_DATASET, RDF_TYPE, VOID_DATASET)
+    out.add(SDG_KOS_DATASET, VOID_URI_SPACE, ox.Literal(str(SDG)))
+    out.add(SDG_KOS_DATASET, FOAF_HOMEPAGE, SDG_KOS)
+    titles = {t.object for t in kos if t.subject == SDG_KOS and t.predicate == DCT_TITLE}
+    for title in titles or set(site.index.literals(SDG_KOS, DCT_TITLE)):
+        out.add(SDG_KOS_DATASET, DCT_TITLE, title)
+    return copy
+
+
+def _sdg_linkset(out: TripleSet, dataset: ox.NamedNode, index: DataIndex, target: ox.NamedNode) -> None:
+    """The linkset of the dataset's `dct:subject` links to the UN SDG KOS (the site's copy of it)."""
     sdg = str(SDG)
     links = sum(
         len(index.subjects(DCT_SUBJECT, o))
@@ -138,12 +179,7 @@ def _sdg_linkset(out: TripleSet, dataset: ox.NamedNode, index: DataIndex) -> Non
     out.add(linkset, RDF_TYPE, VOID_LINKSET)
     add_texts(out, linkset, DCT_TITLE, "Koblinger til FN's verdensmål og delmål", "Links to the UN SDGs and targets")
     out.add(linkset, VOID_LINK_PREDICATE, DCT_SUBJECT)
-    for predicate, target in ((VOID_SUBJECTS_TARGET, dataset), (VOID_OBJECTS_TARGET, SDG_KOS_DATASET)):
-        out.add(linkset, predicate, target)
-        out.add(linkset, VOID_TARGET, target)
+    for predicate, target_node in ((VOID_SUBJECTS_TARGET, dataset), (VOID_OBJECTS_TARGET, target)):
+        out.add(linkset, predicate, target_node)
+        out.add(linkset, VOID_TARGET, target_node)
     out.add(linkset, VOID_TRIPLES, _count(links))
-    out.add(SDG_KOS_DATASET, RDF_TYPE, VOID_DATASET)
-    out.add(SDG_KOS_DATASET, VOID_URI_SPACE, ox.Literal(str(SDG)))
-    out.add(SDG_KOS_DATASET, FOAF_HOMEPAGE, SDG_KOS)
-    for title in index.literals(SDG_KOS, DCT_TITLE):
-        out.add(SDG_KOS_DATASET, DCT_TITLE, title)

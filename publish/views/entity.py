@@ -272,6 +272,17 @@ class EntityViews:
             return value.value
         return shown.replace(".", ",") if lang == "da" else shown
 
+    def reviewed_links(self, entity: ox.NamedNode) -> bool:
+        """Whether a focus area or one of its parts (its headline goal, its focus points) has an SDG link record a
+        curator has decided on: under the linking policy an area is linked through its parts."""
+        vocab = self.vocab
+        for element in (entity, *self.g.subjects(vocab.area, entity)):
+            for record in self.g.subjects(vocab.linkSubject, element):
+                status = self.g.value(record, vocab.status)
+                if status is not None and status != vocab.Proposed:
+                    return True
+        return False
+
     def corrections(self, entity: ox.NamedNode, lang: str) -> tuple[CorrectionView, ...]:
         """Corrections of the entity's text."""
         views = []
@@ -298,6 +309,12 @@ class EntityViews:
         goal = self.g.value(entity, self.vocab.headlineGoal)
         goal_texts = self.g.labels(goal) if isinstance(goal, ox.NamedNode) else {}
         source, issued = self.hierarchy.source(entity, here, lang)
+        sdg_links = self.sdg_links(entity, here, lang)
+        pending = []
+        if lang == "en" and labels and "en" not in labels:
+            pending.append("pending_translation")
+        if self.vocab.FocusArea in types and not self.reviewed_links(entity):
+            pending.append("pending_sdg_links")
         return PageView(
             lang=lang,
             iri=entity.value,
@@ -311,7 +328,7 @@ class EntityViews:
             breadcrumbs=self.hierarchy.breadcrumbs(entity, here, lang),
             rows=self.rows(entity, here, lang),
             incoming=self.incoming_rows(entity, here, lang),
-            sdg_links=self.sdg_links(entity, here, lang),
+            sdg_links=sdg_links,
             badges=self.links.badges(entity, here, lang),
             children=self.hierarchy.children(entity, here, lang),
             headline_goal=pick(goal_texts, lang) if goal_texts else "",
@@ -325,6 +342,7 @@ class EntityViews:
             jsonld=script_json(jsonld_text),
             source=source,
             issued=issued,
+            pending=tuple(pending),
         )
 
     def extra(self, entity: ox.NamedNode, kinds: tuple[str, ...], lang: str, here: str) -> EntityExtra:

@@ -165,6 +165,8 @@ class PageView:
     jsonld: str
     source: LinkView | None
     issued: str
+    # What a plan in progress still lacks here (keys of the UI strings): an English text, SDG links.
+    pending: tuple[str, ...] = ()
 
     @property
     def accepted_links(self) -> tuple[SDGLinkView, ...]:
@@ -395,12 +397,19 @@ class ExampleQuery:
     title_en: str
     # The query without its title lines.
     body: str
-    # The file as written (what the query page shows, after its title lines).
+    # The file as written.
     query: str
+    # What the page says about the query, in Danish and English ('' when the file says nothing).
+    description_da: str = ""
+    description_en: str = ""
 
     def title(self, lang: str) -> str:
         """The title in a language ("da" or "en")."""
         return self.title_da if lang == "da" else self.title_en
+
+    def description(self, lang: str) -> str:
+        """The description in a language ("da" or "en")."""
+        return self.description_da if lang == "da" else self.description_en
 
     def text(self, base_iri: str) -> str:
         """The query as run: a BASE declaration for the site's base IRI, then the body."""

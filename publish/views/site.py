@@ -23,6 +23,7 @@ from ..vocab import (
     SH_CLASS,
     SH_DATATYPE,
     SH_DESCRIPTION,
+    SH_INVERSE_PATH,
     SH_LANGUAGE_IN,
     SH_MAX_COUNT,
     SH_MIN_COUNT,
@@ -198,6 +199,11 @@ class SitePages:
             )
         return DatamodelView(tuple(shapes))
 
+    def path_text(self, path: Term | None) -> str:
+        """A property path that is not an IRI: an inverse path as ^prefix:name."""
+        inverse = self.g.value(path, SH_INVERSE_PATH) if isinstance(path, ox.NamedNode | ox.BlankNode) else None
+        return "^" + self.policy.short(inverse.value) if isinstance(inverse, ox.NamedNode) else ""
+
     def shape_row(self, prop: ox.NamedNode | ox.BlankNode, lang: str) -> tuple[float, ShapeRowView]:
         """One property shape as a row: name, path, description, cardinality, value type, severity."""
         path = self.g.value(prop, SH_PATH)
@@ -215,7 +221,7 @@ class SitePages:
             order_value(order),
             ShapeRowView(
                 pick(self.g.texts(prop, (SH_NAME,)), lang),
-                self.policy.short(path.value) if isinstance(path, ox.NamedNode) else "",
+                self.policy.short(path.value) if isinstance(path, ox.NamedNode) else self.path_text(path),
                 pick(self.g.texts(prop, (SH_DESCRIPTION,)), lang),
                 cardinality,
                 ", ".join(kinds + self.languages(prop)),

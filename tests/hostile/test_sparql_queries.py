@@ -214,7 +214,8 @@ def test_site_files_while_the_endpoint_is_under_attack(endpoint: Running) -> Non
         for _ in range(10):
             started = time.monotonic()
             assert endpoint.get("dump/latest.ttl").status_code == 200
-            assert time.monotonic() - started < 1.0
+            # sooner than the query time limit: the least a file would wait behind even one of the attacks
+            assert time.monotonic() - started < endpoint.settings.timeout
         for attack in attacks:
             assert attack.result().status_code in (500, 503)
     assert workers_back(endpoint)
