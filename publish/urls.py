@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
-from .formats import CSV, JSONLD, NTRIPLES, SITE_FILES, TSV, TURTLE, Format
+from .formats import CSV, JSON, JSONLD, NTRIPLES, SITE_FILES, TSV, TURTLE, Format
 from .namespaces import STANDARD_PREFIXES
 
 # ---------------------------------------------------------------- the site's folders and files, one line each
@@ -66,6 +66,9 @@ DATAMODEL_PAGE = "datamodel"
 # Static pages (site/templates/pages/{name}.html) the frame links to.
 QUERY_PAGE = "foresporgsel"
 ABOUT_PAGE = "om"
+SEARCH_PAGE = "soeg"
+# The site search's index, beside the search page: `soeg/indeks.json`.
+SEARCH_INDEX_NAME = "indeks"
 # Where `planlod serve` answers SPARQL, and the default of the `sparql_endpoint` setting.
 SPARQL_PATH = "sparql"
 CATALOGUE_NAME = "catalog"
@@ -289,6 +292,11 @@ def home_page() -> str:
     return ""
 
 
+def search_index_file() -> str:
+    """The site search's index (JSON), read by the search page's script."""
+    return f"{SEARCH_PAGE}/{SEARCH_INDEX_NAME}{JSON.extension}"
+
+
 def is_private(path: str) -> bool:
     """Whether a path of the output folder is one of the build's own records, not part of the site."""
     return any(segment.startswith(PRIVATE_PREFIX) for segment in path.split("/"))
@@ -426,6 +434,21 @@ class PageLinks:
     def about(self) -> str:
         """The page about the data."""
         return self.to_page(ABOUT_PAGE)
+
+    @property
+    def search(self) -> str:
+        """The search page."""
+        return self.to_page(SEARCH_PAGE)
+
+    @property
+    def search_index(self) -> str:
+        """The site search's index."""
+        return self.to(search_index_file())
+
+    @property
+    def search_script(self) -> str:
+        """The search page's script."""
+        return self.asset("search.js")
 
     @property
     def style(self) -> str:

@@ -209,6 +209,7 @@ SH_MIN_COUNT, SH_MAX_COUNT, SH_QUALIFIED_MIN_COUNT = iri(SH.minCount), iri(SH.ma
 SH_DATATYPE, SH_CLASS, SH_NODE_KIND, SH_PATTERN = iri(SH.datatype), iri(SH["class"]), iri(SH.nodeKind), iri(SH.pattern)
 SH_QUALIFIED_VALUE_SHAPE, SH_LANGUAGE_IN = iri(SH.qualifiedValueShape), iri(SH.languageIn)
 SH_SEVERITY, SH_NAMESPACE = iri(SH.severity), iri(SH.namespace)
+SH_INVERSE_PATH = iri(SH.inversePath)
 
 SPDX_CHECKSUM_CLASS, SPDX_CHECKSUM = iri(SPDX.Checksum), iri(SPDX.checksum)
 SPDX_ALGORITHM, SPDX_CHECKSUM_VALUE = iri(SPDX.algorithm), iri(SPDX.checksumValue)

@@ -79,6 +79,7 @@ PAGES = {
     "data-model": "datamodel/",
     "about": "om/",
     "query": "foresporgsel/",
+    "search": "soeg/",
 }
 CASES = [(name, lang) for name in PAGES for lang in ("da", "en")]
 BARE_IRI = FOCUS_POINT.rstrip("/")
