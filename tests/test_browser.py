@@ -5,7 +5,8 @@ bare IRI redirects to its folder there, as on any static host). `tests/js/browse
 page type the site has, in Danish and English, in headless Chromium and reports, per page, console errors, failed
 requests, requests to other hosts, axe-core violations and what the first Tab focuses, and at a phone's width
 (390 px) and a laptop's (1280 px) whether the page is wider than the screen and axe-core's violations there; the
-tests below judge that report. `tests/setup.sh` installs chromium
+tests below judge that report. The server sends the site's security headers, so every page is checked under its
+Content-Security-Policy (a blocked script or style is a console error). `tests/setup.sh` installs chromium
 and the npm packages; without them these tests fail rather than skip.
 """
 
@@ -25,6 +26,7 @@ import pytest
 
 from publish.build import build_site
 from publish.config import load_config
+from publish.headers import security_headers
 from tests.conftest import ROOT, copy_project
 
 pytestmark = pytest.mark.browser
@@ -91,7 +93,15 @@ def page_path(name: str, lang: str) -> str:
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    """A static file server that keeps its request log out of the test output."""
+    """A static file server that sends the site's security headers (its Content-Security-Policy among them, as
+    the generated nginx and Apache rules do) and keeps its request log out of the test output."""
+
+    def end_headers(self) -> None:
+        for name, value in security_headers(self.base_iri, ""):
+            self.send_header(name, value)
+        super().end_headers()
+
+    base_iri = ""
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -120,6 +130,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = root / "site"
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(out)))
     base = f"http://127.0.0.1:{server.server_address[1]}/"
+    QuietHandler.base_iri = base
     project = copy_project(root / "project")
     build_site(load_config(project, {"base_iri": base, "out_dir": str(out)}, environ={}))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
