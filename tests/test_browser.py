@@ -154,7 +154,7 @@ def report(served: str) -> dict[str, dict[str, Any]]:
             cwd=JS_DIR,
             capture_output=True,
             text=True,
-            timeout=900,
+            timeout=1800,
             check=False,
         )
     except subprocess.TimeoutExpired as exc:

@@ -23,7 +23,7 @@ const WIDTHS = (process.env.WIDTHS || "390,1280")
   .split(",")
   .map((w) => Number.parseInt(w, 10))
   .filter((w) => w > 0);
-// The width of the main check (load, Tab, JavaScript off); a page checked at this width is measured there.
+// The width the page is loaded and checked at first (load, Tab, JavaScript off); then each of WIDTHS.
 const MAIN_WIDTH = 1280;
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"];
 const LAUNCH_ARGS = [
@@ -136,21 +136,6 @@ async function runAxe(page) {
   };
 }
 
-/** The page at one viewport width: its overflow and axe-core's violations. */
-async function checkWidth(context, target) {
-  const page = await context.newPage();
-  try {
-    await page.goto(target.url, { waitUntil: "load", timeout: 15000 });
-    const overflow = await page.evaluate(measureOverflow);
-    const { violations } = await runAxe(page);
-    return { ...overflow, violations };
-  } catch (err) {
-    return { error: String(err && err.message ? err.message : err) };
-  } finally {
-    await page.close();
-  }
-}
-
 /** The focused element, described. */
 function describeFocus() {
   const el = document.activeElement;
@@ -216,12 +201,19 @@ async function check(context, target) {
       }, result.firstTab.href.slice(1));
     }
     await page.evaluate(() => document.activeElement && document.activeElement.blur());
-    if (WIDTHS.includes(MAIN_WIDTH)) {
+    // Then the page at each width: its overflow and axe-core's violations (the viewport resized in place; the
+    // page lays itself out again as it would have loaded at that width).
+    result.widths = {};
+    for (const width of [MAIN_WIDTH, ...WIDTHS.filter((w) => w !== MAIN_WIDTH)]) {
+      if (!WIDTHS.includes(width)) continue;
+      if (width !== page.viewportSize().width) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+      }
       const overflow = await page.evaluate(measureOverflow);
       const { violations } = await runAxe(page);
-      result.widths = { [MAIN_WIDTH]: { ...overflow, violations } };
+      result.widths[width] = { ...overflow, violations };
     }
-
   } catch (err) {
     result.error = String(err && err.message ? err.message : err);
   } finally {
@@ -253,20 +245,13 @@ async function checkWithoutScript(context, target) {
 try {
   const context = await browser.newContext({ viewport: { width: MAIN_WIDTH, height: 900 }, serviceWorkers: "block" });
   const noScript = await browser.newContext({ viewport: { width: MAIN_WIDTH, height: 900 }, javaScriptEnabled: false });
-  const sized = [];
-  for (const width of WIDTHS.filter((w) => w !== MAIN_WIDTH)) {
-    sized.push([width, await browser.newContext({ viewport: { width, height: 900 }, serviceWorkers: "block" })]);
-  }
   for (const target of targets) {
     const result = await check(context, target);
     result.withoutJavaScript = await checkWithoutScript(noScript, target);
-    result.widths = result.widths || {};
-    for (const [width, sizedContext] of sized) result.widths[width] = await checkWidth(sizedContext, target);
     process.stdout.write(JSON.stringify(result) + "\n");
   }
   await context.close();
   await noScript.close();
-  for (const [, sizedContext] of sized) await sizedContext.close();
 } catch (err) {
   await browser.close();
   fail(`the browser failed: ${err.message}`);
