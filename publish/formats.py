@@ -20,6 +20,8 @@ import pyoxigraph as ox
 from .vocab import EU_FILE_TYPE_NS
 
 W3C_FORMATS_NS = "http://www.w3.org/ns/formats/"
+# IANA's register of media types: `{IANA_MEDIA_TYPES}text/turtle` names the media type text/turtle.
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,7 @@ class Html:
         self.showing_first = strings["showing_first"]
         self.more_pages = str(escape(strings["more_pages"]))
         self.page_word = str(escape(strings["page"]))
+        self.inverse_name = strings["inverse_name"]
 
     def text(self, value: object, value_lang: str) -> Markup:
         """A text, marked with its language when that is not the page's."""
@@ -127,7 +128,7 @@ class Html:
         """The rows (RowView) of a property table: name, CURIE, values, and links to further pages of values."""
         out = []
         for row in rows:
-            name = escape(row.name)
+            name = escape(self.inverse_name % row.name if row.inverse else row.name)
             title = f' title="{escape(row.description)}"' if row.description else ""
             values = row.values
             if len(values) == 1:

@@ -1,5 +1,5 @@
 """The site's own pages: home, the SDG goal and target pages, coverage, the data model and the static pages, in
-both languages.
+both languages; and the site search's index.
 
 Stage: build. Imports `render`, `siteplan`, `urls` and `views`.
 """
@@ -7,6 +7,7 @@ Stage: build. Imports `render`, `siteplan`, `urls` and `views`.
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Callable
 from functools import partial
 
@@ -23,9 +24,20 @@ from .urls import (
     page_file,
     relative,
     sdg_page,
+    search_index_file,
     static_page,
 )
-from .views import SitePageContext, SiteView, Views
+from .views import SearchEntry, SitePageContext, SiteView, Views
+
+# The fields of each entry of the search index, in order (the search page's script reads them by position).
+SEARCH_FIELDS = ("path", "kind_da", "kind_en", "title_da", "title_en", "text_da", "text_en")
+
+
+def search_index_document(entries: list[SearchEntry]) -> bytes:
+    """The search index as compact JSON: the field names, then one array per page, sorted by path."""
+    rows = [[e.path, *e.kind, *e.title, *e.text] for e in entries]
+    document = {"fields": SEARCH_FIELDS, "entries": rows}
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def plan_site_pages(plan: SitePlan, views: Views, renderer: Renderer, site: SiteView) -> None:
@@ -59,3 +71,4 @@ def _plan_site_pages(plan: SitePlan, views: Views, renderer: Renderer, site: Sit
             other = relative(here, page(path, other_lang(lang)))
             content = renderer.render(template, lang, here, make(lang, here), site=site, other_lang_href=other)
             plan.add(page_file(here), content)
+    plan.add(search_index_file(), search_index_document(views.search.entries()))

@@ -34,7 +34,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
-from .formats import CSV, JSONLD, NTRIPLES, SITE_FILES, TSV, TURTLE, Format
+from .formats import CSV, JSON, JSONLD, NTRIPLES, SITE_FILES, TSV, TURTLE, Format
 from .namespaces import STANDARD_PREFIXES
 
 # ---------------------------------------------------------------- the site's folders and files, one line each
@@ -76,6 +76,9 @@ DATAMODEL_PAGE = "datamodel"
 # Static pages (site/templates/pages/{name}.html) the frame links to.
 QUERY_PAGE = "foresporgsel"
 ABOUT_PAGE = "om"
+SEARCH_PAGE = "soeg"
+# The site search's index, beside the search page: `soeg/indeks.json`.
+SEARCH_INDEX_NAME = "indeks"
 # Where `planlod serve` answers SPARQL, and the default of the `sparql_endpoint` setting.
 SPARQL_PATH = "sparql"
 CATALOGUE_NAME = "catalog"
@@ -315,6 +318,11 @@ def datamodel_page() -> str:
 def home_page() -> str:
     """The home page (the site root)."""
     return ""
+
+
+def search_index_file() -> str:
+    """The site search's index (JSON), read by the search page's script."""
+    return f"{SEARCH_PAGE}/{SEARCH_INDEX_NAME}{JSON.extension}"
 
 
 def is_private(path: str) -> bool:
@@ -576,6 +584,21 @@ class PageLinks:
     def about(self) -> str:
         """The page about the data."""
         return self.to_page(ABOUT_PAGE)
+
+    @property
+    def search(self) -> str:
+        """The search page."""
+        return self.to_page(SEARCH_PAGE)
+
+    @property
+    def search_index(self) -> str:
+        """The site search's index."""
+        return self.to(search_index_file())
+
+    @property
+    def search_script(self) -> str:
+        """The search page's script."""
+        return self.asset("search.js")
 
     @property
     def style(self) -> str:

@@ -137,7 +137,7 @@ MACROS = """\
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_the_python_fragments_write_what_the_jinja_macros_wrote(lang: str) -> None:
     strings = {"iri": "IRI <&>", "target": "Delmål", "goal": "Mål", "goals": "Mål", "showing_first": "%d/%d"}
-    strings |= {"more_pages": "Flere", "page": "side"}
+    strings |= {"more_pages": "Flere", "page": "side", "inverse_name": "%s for"}
     html = Html(lang, strings)
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
     nasty = "A <script>alert(\"x\")</script> & 'b'"

@@ -43,6 +43,8 @@ class CoverageMatrix:
     areas: tuple[Area, ...]
     goals: tuple[CoverageGoal, ...]
     counts: tuple[tuple[int, ...], ...]  # counts[i][j]: areas[i] × goals[j]
+    # focus_points[j]: the plan's focus points with an accepted link to goals[j] or one of its targets.
+    focus_points: tuple[int, ...] = ()
 
     def count(self, area: str, goal: str) -> int:
         """The count for an area IRI and a goal IRI."""
@@ -80,11 +82,14 @@ def _matrix(plan: PlanFacts, goals: tuple[CoverageGoal, ...], rows: Sequence[Lin
     """The plan's matrix from its accepted link rows that belong to a focus area."""
     column = {g.iri: j for j, g in enumerate(goals)}
     counts = [[0] * len(goals) for _ in plan.areas]
+    points: list[set[str]] = [set() for _ in goals]
     row_of = {a.iri: i for i, a in enumerate(plan.areas)}
     for r in rows:
         j = column.get(r.concept.goal)
         if j is not None:
             counts[row_of[r.area]][j] += 1
+            if r.item_kind == "initiative":
+                points[j].add(r.item)
     return CoverageMatrix(
         plan=plan.iri,
         plan_title_da=plan.title_da,
@@ -92,6 +97,7 @@ def _matrix(plan: PlanFacts, goals: tuple[CoverageGoal, ...], rows: Sequence[Lin
         areas=plan.areas,
         goals=goals,
         counts=tuple(tuple(row) for row in counts),
+        focus_points=tuple(len(items) for items in points),
     )
 
 

@@ -10,6 +10,7 @@ Stage: query (view models). Imports `config`, `errors`, `escaping`, `formats`, `
 - `coverage`: coverage tables (the coverage page, each plan's page);
 - `site`: the site's own pages (home, SDG goals and targets, coverage, data model, static pages);
 - `parts`: what those share (`ViewParts`);
+- `search`: the site search's index;
 - `examples`: the query page's example queries. What may become a link and how JSON goes into a script element
   is the escaping policy's (`escaping`).
 `Views` puts them together for one site graph.
@@ -39,6 +40,7 @@ from .models import (
     ValueView,
 )
 from .parts import ViewParts
+from .search import SearchEntry, SearchIndex
 from .site import SitePages
 
 
@@ -55,6 +57,7 @@ class Views:
         self.shapes = parts.shapes
         self.entities = EntityViews(parts)
         self.site = SitePages(parts, tuple(load_examples(config.site_dir)))
+        self.search = SearchIndex(graph, policy, parts.vocab)
 
     @property
     def specs(self) -> dict[str, dict[str, PropertySpec]]:
@@ -71,6 +74,8 @@ __all__ = [
     "PageView",
     "PropertySpec",
     "RowView",
+    "SearchEntry",
+    "SearchIndex",
     "SitePageContext",
     "SitePages",
     "SiteView",

@@ -73,6 +73,9 @@ class EntityViews:
         # page asks for them again (kept with the reads that made them, see Links).
         self._row_heads: dict[tuple[tuple[str, ...], str, bool, str], tuple[tuple[str, str, str], frozenset[Read]]]
         self._row_heads = {}
+        self._incoming_heads: dict[
+            tuple[tuple[str, ...], str, bool, str], tuple[tuple[str, str, str, bool], frozenset[Read]]
+        ] = {}
         # The value groups of the entity being rendered, by direction and language (its page and its value pages
         # in both languages read them).
         self._groups_of: ox.NamedNode | None = None
@@ -132,23 +135,52 @@ class EntityViews:
             self.links.curie(predicate.value),
         )
 
+    def _incoming_head(
+        self, predicate: ox.NamedNode, classes: list[ox.NamedNode], lang: str
+    ) -> tuple[str, str, str, bool]:
+        """How a page names the links to its entity by `predicate`, read from the entity's side: the `sh:name` of
+        a property shape of the entity's class whose path is `[ sh:inversePath predicate ]` (CURIE `^p`); else the
+        label of the property the ontology declares its inverse (`owl:inverseOf`, either way round); else the
+        property's own name, marked to be read as its inverse ("fokusområde for", CURIE `^p`)."""
+        curie = self.links.curie(predicate.value)
+        spec = self.shapes.spec(predicate, classes, inverse=True)
+        if spec is not None and spec.names:
+            description = pick(spec.descriptions, lang) if spec.descriptions else ""
+            return (pick(spec.names, lang), description, f"^{curie}", False)
+        inverses = self.g.objects(predicate, OWL_INVERSE_OF) + self.g.subjects(OWL_INVERSE_OF, predicate)
+        for inverse in sorted((i for i in inverses if isinstance(i, ox.NamedNode)), key=term_key):
+            if self.g.labels(inverse):
+                return (self.links.label_or_curie(inverse, lang), "", self.links.curie(inverse.value), False)
+        return (self.links.label_or_curie(predicate, lang), "", f"^{curie}", True)
+
     def row(
         self, entity: ox.NamedNode, direction: str, predicate: ox.NamedNode, values: list[Term], lang: str, here: str
     ) -> RowView:
         """One row of an entity page; past PAGE_SIZE values, links to the pages that list the rest."""
-        classes = self.g.types(entity) if direction == "out" else None
-        key = (tuple(c.value for c in classes or ()), predicate.value, direction == "out", lang)
-        head = self.g.cached(self._row_heads, key, partial(self._row_head, predicate, classes, lang))
+        classes = self.g.types(entity)
+        key = (tuple(c.value for c in classes), predicate.value, direction == "out", lang)
+        if direction == "out":
+            name, description, curie = self.g.cached(
+                self._row_heads, key, partial(self._row_head, predicate, classes, lang)
+            )
+            inverse = False
+        else:
+            name, description, curie, inverse = self.g.cached(
+                self._incoming_heads, key, partial(self._incoming_head, predicate, classes, lang)
+            )
         pages: tuple[LinkView, ...] = ()
         if len(values) > PAGE_SIZE:
             count = -(-len(values) // PAGE_SIZE)
             base = self.value_page_path(entity, direction, predicate)
             pages = tuple(LinkView(str(n), relative(here, page(numbered(base, n), lang))) for n in range(2, count + 1))
         return RowView(
-            *head,
+            name,
+            description,
+            curie,
             tuple(self.links.value_view(o, here, lang) for o in values[:PAGE_SIZE]),
             len(values),
             pages,
+            inverse,
         )
 
     def rows(self, entity: ox.NamedNode, from_dir: str, lang: str) -> tuple[RowView, ...]:
@@ -208,6 +240,7 @@ class EntityViews:
                 row.curie,
                 tuple(self.links.value_view(o, here, lang) for o in chunk),
                 len(values),
+                inverse=row.inverse,
             ),
             incoming=direction == "in",
             number=number,

@@ -1,16 +1,23 @@
 """Links from a page to any node: to the node's page when the site has one, else to the node's own IRI; SDG badges;
 the values of a property row.
 
-Stage: query (view models). Imports `escaping`, `query`, `rdfterms`, `urls`, `vocab` and the `views` models.
+Stage: query (view models). Imports `escaping`, `formats`, `query`, `rdfterms`, `urls`, `vocab` and the `views`
+models.
+
+A link's text is the node's label in the page's language (labels of other vocabularies' terms and code-list
+entries come from the reference files, `ontology/reference/`); a node with none is named by a prefixed name, or,
+outside every known namespace, by a shortened readable form of its IRI (`readable_iri`), never by the bare IRI.
 """
 
 from __future__ import annotations
 
 from functools import partial
+from urllib.parse import unquote, urlsplit
 
 import pyoxigraph as ox
 
 from ..escaping import linkable
+from ..formats import IANA_MEDIA_TYPES
 from ..query import Read, SiteGraph, is_sdg, pick, sdg_sort_key, term_key
 from ..rdfterms import Subject, Term
 from ..urls import UrlPolicy, page, relative, sdg_page
@@ -19,6 +26,19 @@ from .models import BadgeView, LinkView, ValueView
 
 # Link targets kept (by node and language) before the cache starts over.
 LINK_CACHE = 8192
+
+
+def readable_iri(iri: str) -> str:
+    """A shortened readable form of an IRI no label names: the media type of an IANA media-type IRI
+    ("text/turtle"), else the host (without "www.") and the IRI's last segment ("wikidata.org › Q53581254")."""
+    if iri.startswith(IANA_MEDIA_TYPES) and iri[len(IANA_MEDIA_TYPES) :]:
+        return iri[len(IANA_MEDIA_TYPES) :]
+    parts = urlsplit(iri)
+    host = parts.netloc.removeprefix("www.")
+    last = unquote(parts.fragment or parts.path.rstrip("/").rsplit("/", 1)[-1])
+    if not host:
+        return iri
+    return f"{host} › {last}" if last else host
 
 
 class Links:
@@ -62,6 +82,8 @@ class Links:
         leads out of the site), the external IRI shown beside it, and the node's IRI."""
         labels = self.g.labels(node)
         text = self.g.label(node, lang)
+        if not labels and isinstance(node, ox.NamedNode) and text == f"<{node.value}>":
+            text = readable_iri(node.value)
         text_lang = lang if lang in labels else ("da" if "da" in labels else ("en" if "en" in labels else ""))
         path = self.site_path(node)
         iri = node.value if isinstance(node, ox.NamedNode) else ""

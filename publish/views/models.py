@@ -57,6 +57,9 @@ class RowView:
     # When a property has more values than a page shows, the total and links to the further pages.
     total: int = 0
     pages: tuple[LinkView, ...] = ()
+    # For links to the entity that neither the shapes nor the ontology name by an inverse: `name` is the
+    # property's own name, which the page shows as "{name} of" ("fokusområde for").
+    inverse: bool = False
 
 
 @dataclass(frozen=True)
@@ -270,10 +273,46 @@ class HomePlanView:
 
 
 @dataclass(frozen=True)
+class HomePlanEntryView:
+    """A plan in the home page's list of municipalities: its link, date and size."""
+
+    link: LinkView
+    issued: str
+    areas: int
+    focus_points: int
+
+
+@dataclass(frozen=True)
+class HomeMunicipalityView:
+    """A municipality on the home page, with its plans, newest first."""
+
+    link: LinkView | None
+    plans: tuple[HomePlanEntryView, ...]
+
+
+@dataclass(frozen=True)
+class GoalCountView:
+    """One of the 17 goals in the home page's strip: badge, short title, how many focus points are linked to it
+    (or to one of its targets) by an accepted link, and the shade of that count (0–4)."""
+
+    badge: BadgeView
+    title: str
+    title_lang: str
+    focus_points: int
+    shade: int
+
+
+@dataclass(frozen=True)
 class HomeView:
-    """The home page: every plan, newest first."""
+    """The home page: the site in figures, the 17 goals at a glance, the municipalities with their plans, and
+    (when the plans are few) each plan with its focus areas."""
 
     plans: tuple[HomePlanView, ...]
+    municipalities: tuple[HomeMunicipalityView, ...] = ()
+    goals: tuple[GoalCountView, ...] = ()
+    plan_count: int = 0
+    area_count: int = 0
+    focus_point_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -301,7 +340,8 @@ class SdgConceptView:
     translated_by: LinkView | None
     broader: BadgeView | None
     targets: tuple[BadgeView, ...]
-    exact: tuple[str, ...]
+    # The concept's other IRIs (skos:exactMatch: Wikidata, SDGIO), each named by a readable short form.
+    exact: tuple[LinkView, ...]
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The shapes as the pages' display specification: per class, each property's name, description and order.
 
 Stage: query (view models). Imports `query`, `rdfterms`, `vocab` and `views.models`.
-Shapes double as the display spec (`sh:name`, `sh:description`, `sh:order`, in Danish and English); the data-model
-page draws the node shapes themselves.
+Shapes double as the display spec (`sh:name`, `sh:description`, `sh:order`, in Danish and English); a property shape
+whose path is `[ sh:inversePath p ]` names the links to an entity by `p` (its incoming rows). The data-model page
+draws the node shapes themselves.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pyoxigraph as ox
 
 from ..query import SiteGraph
 from ..rdfterms import Term
-from ..vocab import SH_DESCRIPTION, SH_NAME, SH_ORDER, SH_PATH, SH_PROPERTY, SH_TARGET_CLASS
+from ..vocab import SH_DESCRIPTION, SH_INVERSE_PATH, SH_NAME, SH_ORDER, SH_PATH, SH_PROPERTY, SH_TARGET_CLASS
 from .models import PropertySpec
 
 
@@ -34,10 +35,12 @@ class ShapeSpecs:
         self.target_class_triples = [
             t for triples in graph.by_subject.values() for t in triples if t.predicate == SH_TARGET_CLASS
         ]
-        self.specs = self._property_specs()
+        self.specs = self._property_specs(inverse=False)
+        self.inverse_specs = self._property_specs(inverse=True)
 
-    def _property_specs(self) -> dict[str, dict[str, PropertySpec]]:
-        """class IRI → property IRI → the first (lowest sh:order) property shape's names and descriptions."""
+    def _property_specs(self, inverse: bool) -> dict[str, dict[str, PropertySpec]]:
+        """class IRI → property IRI → the first (lowest sh:order) property shape's names and descriptions; with
+        `inverse`, of the shapes whose path is the property's inverse (`[ sh:inversePath p ]`)."""
         specs: dict[str, dict[str, PropertySpec]] = defaultdict(dict)
         for shape_triple in self.target_class_triples:
             cls = shape_triple.object
@@ -47,6 +50,8 @@ class ShapeSpecs:
                 if not isinstance(prop, ox.NamedNode | ox.BlankNode):
                     continue
                 path = self.g.value(prop, SH_PATH)
+                if inverse:
+                    path = self.g.value(path, SH_INVERSE_PATH) if isinstance(path, ox.BlankNode) else None
                 order = self.g.value(prop, SH_ORDER)
                 if not isinstance(path, ox.NamedNode):
                     continue
@@ -60,10 +65,12 @@ class ShapeSpecs:
                     specs[cls.value][path.value] = spec
         return specs
 
-    def spec(self, predicate: ox.NamedNode, classes: list[ox.NamedNode]) -> PropertySpec | None:
-        """The display spec of a property for the first of the classes that has one."""
+    def spec(self, predicate: ox.NamedNode, classes: list[ox.NamedNode], inverse: bool = False) -> PropertySpec | None:
+        """The display spec of a property (with `inverse`, of links to an entity by the property) for the first of
+        the classes that has one."""
+        specs = self.inverse_specs if inverse else self.specs
         for cls in classes:
-            spec = self.specs.get(cls.value, {}).get(predicate.value)
+            spec = specs.get(cls.value, {}).get(predicate.value)
             if spec is not None:
                 return spec
         return None

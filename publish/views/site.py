@@ -7,6 +7,8 @@ modules.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyoxigraph as ox
 
 from ..escaping import linkable
@@ -20,6 +22,7 @@ from ..vocab import (
     RDF_REST,
     RDF_TYPE,
     SDG_GOAL,
+    SDG_NS,
     SH_CLASS,
     SH_DATATYPE,
     SH_DESCRIPTION,
@@ -36,13 +39,19 @@ from ..vocab import (
     SH_QUALIFIED_MIN_COUNT,
     SH_QUALIFIED_VALUE_SHAPE,
     SH_SEVERITY,
+    SKOS_ALT_LABEL,
     SKOS_BROADER,
     SKOS_EXACT_MATCH,
 )
+from .coverage import shade
+from .links import readable_iri
 from .models import (
     CoveragePageView,
     DatamodelView,
     ExampleQuery,
+    GoalCountView,
+    HomeMunicipalityView,
+    HomePlanEntryView,
     HomePlanView,
     HomeView,
     LazyList,
@@ -57,6 +66,14 @@ from .models import (
 )
 from .parts import ViewParts
 from .shapes import order_value
+
+
+@dataclass(frozen=True)
+class _HomePlan:
+    """A plan's IRI with its view on the home page."""
+
+    iri: str
+    view: HomePlanView
 
 
 def is_goal(graph: SiteGraph, node: ox.NamedNode) -> bool:
@@ -83,7 +100,58 @@ class SitePages:
         self.sdg_page_set = set(self.sdg_pages())
 
     def home(self, lang: str, here: str) -> HomeView:
-        """The home page: every plan with its focus areas, goals and SDG badges."""
+        """The home page: an overview (the municipalities with their plans, the 17 goals with the number of focus
+        points linked to each) and, when the plans are few, each plan with its focus areas and SDG badges."""
+        plans = self.home_plans(lang, here)
+        matrices = self.coverage.matrices
+        municipalities: dict[str, list[tuple[HomePlanEntryView, str]]] = {}
+        for plan in plans:
+            node = ox.NamedNode(plan.iri)
+            owner = self.g.value(node, self.vocab.municipality) or self.g.value(node, DCT_PUBLISHER)
+            matrix = matrices.get(plan.iri)
+            areas = len(matrix.areas) if matrix else len(plan.view.children)
+            points = sum(1 for area in self.g.objects(node, self.vocab.focusArea) for _ in self._points(area))
+            entry = HomePlanEntryView(plan.view.link, plan.view.issued, areas, points)
+            municipalities.setdefault(owner.value if isinstance(owner, ox.NamedNode) else "", []).append(
+                (entry, plan.view.issued)
+            )
+        owners = sorted(municipalities, key=lambda m: (self.g.label(ox.NamedNode(m), lang) if m else "~", m))
+        goal_points = [0] * 17
+        for matrix in matrices.values():
+            for j, count in enumerate(matrix.focus_points[:17]):
+                goal_points[j] += count
+        peak = max(goal_points, default=0)
+        goals = []
+        for number, count in enumerate(goal_points, start=1):
+            goal = ox.NamedNode(f"{SDG_NS}{number}")
+            labels = self.g.labels(goal)
+            short = self.g.texts(goal, (SKOS_ALT_LABEL,)) if lang == "en" else {}
+            title = pick(short, "en") if short else pick(labels, lang)
+            title_lang = lang if (short or lang in labels) else "en"
+            goals.append(
+                GoalCountView(self.links.badge(goal, here, lang), title, title_lang, count, shade(count, peak))
+            )
+        return HomeView(
+            # Each plan with its focus areas only while they fit on one page; else the municipalities' list.
+            tuple(p.view for p in plans) if len(plans) <= 3 else (),
+            tuple(
+                HomeMunicipalityView(
+                    self.links.link(ox.NamedNode(m), here, lang) if m else None,
+                    tuple(e for e, _ in sorted(municipalities[m], key=lambda x: (x[1], x[0].link.href), reverse=True)),
+                )
+                for m in owners
+            ),
+            tuple(goals),
+            len(plans),
+            sum(len(m.areas) for m in matrices.values()),
+            len(self.g.subjects(RDF_TYPE, self.vocab.Initiative)),
+        )
+
+    def _points(self, area: Term) -> list[Term]:
+        return self.g.objects(area, self.vocab.initiative) if isinstance(area, ox.NamedNode) else []
+
+    def home_plans(self, lang: str, here: str) -> list[_HomePlan]:
+        """Every plan with its focus areas, goals and SDG badges, newest first."""
         plans = []
         link = self.links.link
         for plan in self.g.subjects(RDF_TYPE, self.vocab.Plan):
@@ -92,16 +160,19 @@ class SitePages:
             issued = self.g.value(plan, DCT_ISSUED)
             publisher = self.g.value(plan, DCT_PUBLISHER)
             plans.append(
-                HomePlanView(
-                    link(plan, here, lang),
-                    issued.value if isinstance(issued, ox.Literal) else "",
-                    link(publisher, here, lang) if publisher is not None else None,
-                    # The home page shows each plan's focus areas, not their focus points.
-                    self.hierarchy.children(plan, here, lang, depth=0),
+                _HomePlan(
+                    plan.value,
+                    HomePlanView(
+                        link(plan, here, lang),
+                        issued.value if isinstance(issued, ox.Literal) else "",
+                        link(publisher, here, lang) if publisher is not None else None,
+                        # The home page shows each plan's focus areas, not their focus points.
+                        self.hierarchy.children(plan, here, lang, depth=0),
+                    ),
                 )
             )
-        plans.sort(key=lambda p: (p.issued, str(p.link)), reverse=True)
-        return HomeView(tuple(plans))
+        plans.sort(key=lambda p: (p.view.issued, str(p.view.link)), reverse=True)
+        return plans
 
     def sdg_pages(self) -> list[ox.NamedNode]:
         """The SDG concepts that get a page: the 17 goals, and every target the site links to."""
@@ -163,7 +234,7 @@ class SitePages:
             broader=badge(broader, here, lang) if isinstance(broader, ox.NamedNode) and is_sdg(broader.value) else None,
             targets=tuple(badge(t, here, lang) for t in sorted(targets, key=lambda n: sdg_sort_key(n.value))),
             exact=tuple(
-                o.value
+                LinkView(readable_iri(o.value), o.value)
                 for o in self.g.objects(concept, SKOS_EXACT_MATCH)
                 if isinstance(o, ox.NamedNode) and linkable(o.value)
             ),
@@ -199,11 +270,6 @@ class SitePages:
             )
         return DatamodelView(tuple(shapes))
 
-    def path_text(self, path: Term | None) -> str:
-        """A property path that is not an IRI: an inverse path as ^prefix:name."""
-        inverse = self.g.value(path, SH_INVERSE_PATH) if isinstance(path, ox.NamedNode | ox.BlankNode) else None
-        return "^" + self.policy.short(inverse.value) if isinstance(inverse, ox.NamedNode) else ""
-
     def shape_row(self, prop: ox.NamedNode | ox.BlankNode, lang: str) -> tuple[float, ShapeRowView]:
         """One property shape as a row: name, path, description, cardinality, value type, severity."""
         path = self.g.value(prop, SH_PATH)
@@ -221,13 +287,20 @@ class SitePages:
             order_value(order),
             ShapeRowView(
                 pick(self.g.texts(prop, (SH_NAME,)), lang),
-                self.policy.short(path.value) if isinstance(path, ox.NamedNode) else self.path_text(path),
+                self.path_curie(path),
                 pick(self.g.texts(prop, (SH_DESCRIPTION,)), lang),
                 cardinality,
                 ", ".join(kinds + self.languages(prop)),
                 self.policy.short(severity.value) if isinstance(severity, ox.NamedNode) else "sh:Violation",
             ),
         )
+
+    def path_curie(self, path: Term | None) -> str:
+        """A property shape's path as a CURIE: `plo:area`, or `^plo:area` for an inverse path."""
+        if isinstance(path, ox.NamedNode):
+            return self.policy.short(path.value)
+        inverse = self.g.value(path, SH_INVERSE_PATH) if isinstance(path, ox.BlankNode) else None
+        return f"^{self.policy.short(inverse.value)}" if isinstance(inverse, ox.NamedNode) else ""
 
     def languages(self, prop: ox.NamedNode | ox.BlankNode) -> list[str]:
         """The languages a property shape's qualified value shape allows (`sh:languageIn`), as '@da'."""
@@ -246,7 +319,9 @@ class SitePages:
         """The context of the static pages (site/templates/pages/*.html): the plans and the example queries.
 
         The plans are listed only when a page reads them (listing them walks every plan of the site)."""
-        return StaticPageView(LazyList(lambda: self.home(lang, here).plans), self.examples, self.query_page(here))
+        return StaticPageView(
+            LazyList(lambda: [p.view for p in self.home_plans(lang, here)]), self.examples, self.query_page(here)
+        )
 
     def query_page(self, here: str) -> QueryPageView:
         """What the query page needs: the base IRI, the endpoint's link and the examples as they run."""

@@ -2,12 +2,15 @@
 // prints one JSON object per page on stdout, one a line:
 //   console messages of type error and warning, uncaught page errors, failed requests, responses with status >= 400,
 //   requests that left the site's own origin (blocked: the site must need no CDN or external font),
-//   the axe-core violations (tags wcag2a, wcag2aa, wcag21aa, best-practice) with id, impact, help and node targets,
 //   <html lang>, the number of <main> landmarks and of <h1>, duplicate ids, what the first Tab focuses,
-//   and whether the page still shows its heading and content with JavaScript off.
+//   and whether the page still shows its heading and content with JavaScript off;
+//   and per viewport width (WIDTHS) whether the page is wider than the viewport (page-level horizontal overflow),
+//   with the elements that stick out past its right edge outside a scrolling box, and the axe-core violations there
+//   (tags wcag2a, wcag2aa, wcag21aa, best-practice) with id, impact, help and node targets.
 //
 // Usage: node browser-check.mjs [LANG=]URL ...
 //   LANG (da, en) is the language the page must declare; without it, a path segment "en" means English, else Danish.
+// Environment: WIDTHS, the viewport widths in CSS pixels to check each page at (default "390,1280").
 // Exits 0 whatever the pages hold (the caller judges the results); non-zero only when the browser cannot run.
 // Environment: CHROMIUM overrides the browser executable (default /usr/bin/chromium).
 import { readFileSync } from "node:fs";
@@ -16,6 +19,12 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 
 const EXECUTABLE = process.env.CHROMIUM || "/usr/bin/chromium";
+const WIDTHS = (process.env.WIDTHS || "390,1280")
+  .split(",")
+  .map((w) => Number.parseInt(w, 10))
+  .filter((w) => w > 0);
+// The width the page is loaded and checked at first (load, Tab, JavaScript off); then each of WIDTHS.
+const MAIN_WIDTH = 1280;
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"];
 const LAUNCH_ARGS = [
   "--no-sandbox",
@@ -74,6 +83,61 @@ function inspectPage() {
   };
 }
 
+/** How far the page is wider than the viewport, and the elements that stick out past its right edge without a
+ * scrolling box of their own around them (the first few, described by tag, class and text). */
+function measureOverflow() {
+  const root = document.documentElement;
+  const width = root.clientWidth;
+  const scrolls = (el) => {
+    const position = getComputedStyle(el).position;
+    const escapes = position === "absolute" || position === "fixed";
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (escapes && a === el.offsetParent) return false;
+      const style = getComputedStyle(a);
+      if (style.overflowX === "auto" || style.overflowX === "scroll" || style.overflowX === "hidden") {
+        return a.getBoundingClientRect().right <= width + 0.5;
+      }
+    }
+    return false;
+  };
+  const sticking = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    if (box.right > width + 0.5 && !scrolls(el)) {
+      sticking.push({
+        tag: el.tagName.toLowerCase(),
+        className: typeof el.className === "string" ? el.className : "",
+        text: (el.textContent || "").trim().slice(0, 60),
+        right: Math.round(box.right),
+      });
+    }
+  }
+  return { viewport: width, scrollWidth: root.scrollWidth, sticking: sticking.slice(0, 8) };
+}
+
+async function runAxe(page) {
+  // Evaluated through the DevTools protocol, not added as an inline script: the page's Content-Security-Policy
+  // (script-src 'self') stays in force for the page's own scripts and does not apply to the checker.
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(axeSource);
+  const axe = await page.evaluate(
+    (tags) =>
+      window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations", "incomplete"] }),
+    AXE_TAGS,
+  );
+  const summarise = (items) =>
+    items.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })),
+    }));
+  return {
+    violations: summarise(axe.violations),
+    incomplete: summarise(axe.incomplete).map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.length })),
+  };
+}
+
 /** The focused element, described. */
 function describeFocus() {
   const el = document.activeElement;
@@ -99,8 +163,6 @@ async function check(context, target) {
     failedRequests: [],
     badResponses: [],
     externalRequests: [],
-    violations: [],
-    incomplete: [],
   };
   const page = await context.newPage();
   const origin = new URL(target.url).origin;
@@ -141,27 +203,19 @@ async function check(context, target) {
       }, result.firstTab.href.slice(1));
     }
     await page.evaluate(() => document.activeElement && document.activeElement.blur());
-
-    await page.addScriptTag({ content: axeSource });
-    const axe = await page.evaluate(
-      (tags) =>
-        window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations", "incomplete"] }),
-      AXE_TAGS,
-    );
-    const summarise = (items) =>
-      items.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })),
-      }));
-    result.violations = summarise(axe.violations);
-    result.incomplete = summarise(axe.incomplete).map(({ id, impact, help, nodes }) => ({
-      id,
-      impact,
-      help,
-      nodes: nodes.length,
-    }));
+    // Then the page at each width: its overflow and axe-core's violations (the viewport resized in place; the
+    // page lays itself out again as it would have loaded at that width).
+    result.widths = {};
+    for (const width of [MAIN_WIDTH, ...WIDTHS.filter((w) => w !== MAIN_WIDTH)]) {
+      if (!WIDTHS.includes(width)) continue;
+      if (width !== page.viewportSize().width) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+      }
+      const overflow = await page.evaluate(measureOverflow);
+      const { violations } = await runAxe(page);
+      result.widths[width] = { ...overflow, violations };
+    }
   } catch (err) {
     result.error = String(err && err.message ? err.message : err);
   } finally {
@@ -191,8 +245,8 @@ async function checkWithoutScript(context, target) {
 }
 
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: "block" });
-  const noScript = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+  const context = await browser.newContext({ viewport: { width: MAIN_WIDTH, height: 900 }, serviceWorkers: "block" });
+  const noScript = await browser.newContext({ viewport: { width: MAIN_WIDTH, height: 900 }, javaScriptEnabled: false });
   for (const target of targets) {
     const result = await check(context, target);
     result.withoutJavaScript = await checkWithoutScript(noScript, target);
