@@ -1,7 +1,7 @@
 """Check the data against the shapes and turn the SHACL report into findings.
 
-Stage: validate. Imports `buildrules`, `collector`, `errors`, `load`, `model`, `rdfterms`, `shacl`, `urls` and
-`vocab`; the only module that imports pyshacl.
+Stage: validate. Imports `buildrules`, `collector`, `errors`, `load`, `model`, `progress`, `rdfterms`, `shacl`,
+`urls` and `vocab`; the only module that imports pyshacl.
 The data graph is the data, the triples derived from it, the ontology (so `sh:class` sees subclasses) and the
 reference vocabularies (so SDG links can be checked against the UN SDG KOS).
 SHACL Core runs on the whole graph at once (`shacl`), the SHACL-SPARQL constraints of class-targeted shapes once
@@ -36,6 +36,7 @@ from .collector import paused_gc
 from .errors import InputError
 from .load import Role, Sources
 from .model import derived_triples, vocabulary
+from .progress import QUIET, Progress
 from .rdfterms import RdflibTerms, ox_term, rdflib_graph, rdflib_term
 from .urls import UrlPolicy, site_first_segments
 from .vocab import LABEL_PREDICATES, PlanVocabulary
@@ -373,7 +374,7 @@ def _merge(report: Graph, root: Node, other: Graph) -> None:
         report.set((root, SH.conforms, Literal(False)))
 
 
-def shacl_report(triples: list[ox.Triple], shapes: Graph) -> tuple[Graph, _DataContext]:
+def shacl_report(triples: list[ox.Triple], shapes: Graph, progress: Progress = QUIET) -> tuple[Graph, _DataContext]:
     """The SHACL report of the data against the shapes: SHACL Core on the whole graph at once, the SPARQL
     constraints of class-targeted shapes once each on pyoxigraph, and pySHACL for any shape the engine does
     not implement. Also returns what findings need from the data about the results' nodes."""
@@ -383,13 +384,16 @@ def shacl_report(triples: list[ox.Triple], shapes: Graph) -> tuple[Graph, _DataC
     data = shacl.DataIndex(triples, compiled.forward, compiled.inverse)
     # The store for the SPARQL constraints loads on another core while SHACL Core is checked.
     loading = _StoreLoader(sparql_triples(data, [c.select for c in whole_graph])) if whole_graph else None
-    results = shacl.validate(data, shapes, compiled)
-    if compiled.unsupported:
-        _merge(
-            report, root, _run_pyshacl(triples, shapes, set(compiled.unsupported), [c.constraint for c in whole_graph])
-        )
-    if loading is not None:
-        _run_whole_graph(whole_graph, loading.store(), shapes, report)
+    steps = len(compiled.shapes) + (1 if compiled.unsupported else 0) + (1 if loading is not None else 0)
+    with progress.count("validate", steps, "shapes") as done:
+        results = shacl.validate(data, shapes, compiled, done)
+        if compiled.unsupported:
+            handed_on = set(compiled.unsupported)
+            _merge(report, root, _run_pyshacl(triples, shapes, handed_on, [c.constraint for c in whole_graph]))
+            done(1)
+        if loading is not None:
+            _run_whole_graph(whole_graph, loading.store(), shapes, report)
+            done(1)
     nodes: set[Node] = {rdflib_term(r.focus) for r in results}
     nodes |= {rdflib_term(r.value) for r in results if isinstance(r.value, ox.BlankNode)}
     nodes |= set(report.objects(None, SH.focusNode))
@@ -517,13 +521,17 @@ def _quiet_rdflib() -> Iterator[None]:
 
 
 def run_validation(
-    sources: Sources, policy: UrlPolicy, lang: str = "en", reserved: frozenset[str] | set[str] | None = None
+    sources: Sources,
+    policy: UrlPolicy,
+    lang: str = "en",
+    reserved: frozenset[str] | set[str] | None = None,
+    progress: Progress = QUIET,
 ) -> ValidationReport:
     """Validate the data against the shapes (and the build rules) and return findings sorted by file, focus node
     and path. `reserved`: the first path segments the site's own files and pages use (default: those of
     `urls.site_first_segments()`; the build adds its static pages)."""
     with paused_gc(), _quiet_rdflib():
-        return _run_validation(sources, policy, lang, site_first_segments() if reserved is None else reserved)
+        return _run_validation(sources, policy, lang, site_first_segments() if reserved is None else reserved, progress)
 
 
 def _add_rule_results(report: Graph, results: list[buildrules.RuleResult], policy: UrlPolicy) -> None:
@@ -595,12 +603,12 @@ class _Lines:
 
 
 def _run_validation(
-    sources: Sources, policy: UrlPolicy, lang: str, reserved: frozenset[str] | set[str]
+    sources: Sources, policy: UrlPolicy, lang: str, reserved: frozenset[str] | set[str], progress: Progress
 ) -> ValidationReport:
     vocab = vocabulary(policy)
     triples, data_count = data_triples(sources, vocab)
     shapes = rdflib_graph(sources.triples(Role.SHAPES))
-    report, context = shacl_report(triples, shapes)
+    report, context = shacl_report(triples, shapes, progress)
     broken = buildrules.check(itertools.chain(triples, sources.triples(Role.SHAPES)), policy, reserved)
     if broken:
         _add_rule_results(report, broken, policy)

@@ -5,6 +5,8 @@ Stage: validate. Imports `collector` and `rdfterms`; rdflib for the shapes graph
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
@@ -42,13 +44,15 @@ def focus_nodes(data: DataIndex, g: Graph, node: Node) -> set[Term]:
     return found
 
 
-def validate(data: DataIndex, shapes: Graph, compiled: Plan) -> list[Result]:
-    """Check the data against the compiled shapes: every result, in no particular order."""
+def validate(data: DataIndex, shapes: Graph, compiled: Plan, done: Callable[[int], None] | None = None) -> list[Result]:
+    """Check the data against the compiled shapes: every result, in no particular order. `done(1)` is told after
+    each shape."""
     results: list[Result] = []
     with paused_gc():
         for shape in compiled.shapes:
-            if shape.deactivated:
-                continue
-            for focus in focus_nodes(data, shapes, shape.node):
-                _evaluate(data, shape, focus, results)
+            if not shape.deactivated:
+                for focus in focus_nodes(data, shapes, shape.node):
+                    _evaluate(data, shape, focus, results)
+            if done is not None:
+                done(1)
     return results
