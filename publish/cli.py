@@ -21,7 +21,7 @@ import click
 from tqdm import tqdm
 
 from . import __version__
-from .build import BuildSummary, build_site
+from .build import BuildMemory, BuildSummary, build_site
 from .config import Config, load_config
 from .errors import EXIT_CANNOT_RUN, EXIT_NONCONFORMING, EXIT_OK, NonConforming, PlanlodError
 from .formats import NTRIPLES
@@ -161,7 +161,7 @@ class _PlainCounter:
             line = tqdm.format_meter(
                 self.n, self.total, now - self.start, prefix=self.what, unit=self.unit, bar_format=self.FORMAT
             )
-            click.echo(line, err=True)
+            click.echo(" ".join(line.split()), err=True)
 
     def close(self) -> None:
         return None
@@ -181,8 +181,9 @@ def _progress() -> Progress:
 def watch_and_build(config: Config, force: bool, interval: float) -> None:
     """Build, then build again whenever an input changes; one line per build says what changed and what it did."""
     progress = Progress(None, _counter)
+    memory = BuildMemory()  # what each build learned, for the next
     seen = input_snapshot(config)
-    _watched_build(config, progress, force, [])
+    _watched_build(config, progress, force, [], memory)
     click.echo(f"planlod: watching {config.project_dir} for changes (Ctrl-C stops)")
     try:
         while True:
@@ -198,17 +199,17 @@ def watch_and_build(config: Config, force: bool, interval: float) -> None:
                     break
                 now = settled
             changed, seen = changed_inputs(seen, now), now
-            _watched_build(config, progress, False, changed)
+            _watched_build(config, progress, False, changed, memory)
     except KeyboardInterrupt:
         click.echo("planlod: stopped watching")
 
 
-def _watched_build(config: Config, progress: Progress, force: bool, changed: list[str]) -> None:
+def _watched_build(config: Config, progress: Progress, force: bool, changed: list[str], memory: BuildMemory) -> None:
     what = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
     stamp = time.strftime("%H:%M:%S")
     prefix = f"{stamp} {what}: " if changed else f"{stamp} "
     try:
-        summary: BuildSummary = build_site(config, progress=progress, force=force)
+        summary: BuildSummary = build_site(config, progress=progress, force=force, memory=memory)
     except NonConforming as exc:
         click.echo(f"{prefix}not built, the data do not conform; the site is as it was:\n{exc.format_message()}")
         return

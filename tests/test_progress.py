@@ -39,11 +39,20 @@ def test_plain_lines_when_the_output_is_not_a_terminal(project: Path, monkeypatc
     assert result.out.splitlines()[-1].startswith("built ")
 
 
-def test_no_count_lines_for_a_short_step(project: Path) -> None:
-    # The default is a line every few seconds: the seed builds faster than that, so it shows only its summary.
-    result = run_planlod("build", "--project", str(project), "--out", str(project / "_site"))
-    assert result.code == 0, result.err
-    assert result.err == ""
+def test_a_plain_line_every_few_seconds_and_none_at_the_end(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock = [100.0]
+    monkeypatch.setattr(cli.time, "monotonic", lambda: clock[0])
+    counter = cli._PlainCounter("rendering", 100, "entities")
+    for _ in range(99):
+        clock[0] += 0.5  # an entity every half second: a line every ten entities
+        counter.update(1)
+    counter.update(1)  # the last one: the step's own line says it ended
+    counter.close()
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 9, lines
+    assert lines[0] == "rendering: 10/100 entities (10 %), 2.00 entities/s, 00:45 left"
 
 
 def test_a_progress_is_made_from_what_callers_pass() -> None:
