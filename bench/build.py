@@ -182,11 +182,15 @@ def cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def child_build(project: Path, out: Path | None, result: Path, digest: bool, profile: Path | None) -> None:
-    """One build in this process; writes its figures as JSON to `result`."""
+def child_build(
+    project: Path, out: Path | None, result: Path, digest: bool, profile: Path | None, watch: bool = False
+) -> None:
+    """One build in this process; writes its figures as JSON to `result`. `watch`: as `planlod build --watch`
+    does, a first build learns the inputs, then one plan is edited and the build measured is the one after it
+    (the file is restored afterwards)."""
     start = time.perf_counter()
     sys.path.insert(0, str(REPO))
-    from publish.build import build_site  # noqa: PLC0415 (imported in the child that needs it)
+    from publish.build import BuildMemory, build_site  # noqa: PLC0415 (imported in the child that needs it)
     from publish.config import load_config  # noqa: PLC0415 (imported in the child that needs it)
 
     overrides: dict[str, object] = {"base_iri": BASE_IRI}
@@ -211,11 +215,25 @@ def child_build(project: Path, out: Path | None, result: Path, digest: bool, pro
         import publish.entities  # noqa: PLC0415 (imported in the child that needs it)
 
         publish.entities.PARALLEL_THRESHOLD = 10**12
+    memory = BuildMemory() if watch else None
+    learn_s = 0.0
+    if memory is not None:
+        learn_s = time.perf_counter()
+        build_site(config, memory=memory)
+        learn_s = time.perf_counter() - learn_s
+        edited, old = edit_one_plan(project)
+        time.sleep(0.01)
+    marks.clear()
+    sampler.mark()
     cpu[0], cpu[1] = cpu_seconds(), time.perf_counter()
     cpu_began, began = cpu
     if profiler:
         profiler.enable()
-    summary = build_site(config, progress)
+    try:
+        summary = build_site(config, progress, memory=memory)
+    finally:
+        if memory is not None:
+            edited.write_bytes(old)
     if profiler:
         profiler.disable()
     build_s = time.perf_counter() - began
@@ -247,6 +265,7 @@ def child_build(project: Path, out: Path | None, result: Path, digest: bool, pro
         profiler.dump_stats(profile)
     figures = {
         "import_s": import_s,
+        "learn_s": learn_s,
         "build_s": build_s,
         "build_cpu_s": build_cpu_s,
         "load_average": os.getloadavg()[0],
@@ -371,13 +390,17 @@ def run_child(args: list[str], timeout: float) -> tuple[dict[str, Any] | None, f
         result.unlink(missing_ok=True)
 
 
-def build(project: Path, timeout: float, out: Path | None = None, digest: bool = False) -> dict[str, Any]:
+def build(
+    project: Path, timeout: float, out: Path | None = None, digest: bool = False, watch: bool = False
+) -> dict[str, Any]:
     """One build in a child process; exits with the child's error if it fails."""
     args = ["build", "--project", str(project)]
     if out is not None:
         args += ["--out", str(out)]
     if digest:
         args.append("--digest")
+    if watch:
+        args.append("--watch")
     figures, wall, error = run_child(args, timeout)
     if figures is None:
         raise SystemExit(f"bench: the build of {project} failed:\n{error}")
@@ -422,9 +445,10 @@ def main(argv: list[str] | None = None) -> int:
         child.add_argument("--digest", action="store_true")
         child.add_argument("--profile", type=Path)
         child.add_argument("--slice-plans", type=int)
+        child.add_argument("--watch", action="store_true")
         a = child.parse_args(argv[1:])
         if a.kind == "build":
-            child_build(a.project, a.out, a.result, a.digest, a.profile)
+            child_build(a.project, a.out, a.result, a.digest, a.profile, a.watch)
         else:
             child_naive(a.project, a.slice_plans, a.result)
         return 0
@@ -511,6 +535,20 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         path.write_bytes(old)
 
+    # The same edit in a process that built before and kept what it learned (planlod build --watch).
+    watched = build(project, args.timeout, digest=args.verify, watch=True)
+    figures["one_changed_watch"] = watched
+    print(
+        f"\none-plan-changed rebuild in a watching process (planlod build --watch): {watched['build_s']:.2f} s "
+        f"(after a first build that learned the inputs in {watched['learn_s']:.2f} s); entities made again: "
+        f"{watched['rendered']}"
+    )
+    print_phases(watched["phases"])
+    if args.verify:
+        same = watched["digest"] == changed["digest"]
+        print(f"  output byte-identical to the one-plan-changed rebuild: {'yes' if same else 'NO'}")
+        figures["one_changed_watch_identical"] = same
+
     with tempfile.TemporaryDirectory(prefix="planlod-bench-seed-") as tmp:
         seed = build(REPO, args.timeout, out=Path(tmp) / "site")
     figures["seed_build"] = seed
@@ -550,11 +588,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             print_profile(profile, args.top)
 
-    builds = [full, unchanged, changed]
+    builds = [full, unchanged, changed, watched]
     if len({b["code"] for b in builds}) > 1:
         print("\nWARNING: publish/ changed while the benchmark ran; timings and identity checks mix code versions")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))
+    print(f"one_changed_watch_s={watched['build_s']:.2f}")
     print(
         f"plans={args.plans} entities={full['entities']} triples={full['triples']} total_s={full['build_s']:.2f} "
         f"peak_rss_mb={full['peak_rss_mb']:.0f} unchanged_s={unchanged['build_s']:.2f} "

@@ -446,7 +446,7 @@ AREAS = (
             (
                 "bredbåndet og mobildækningen i hele kommunen",
                 "broadband and mobile coverage throughout the municipality",
-                ("9.c",),
+                ("9.1",),
             ),
             ("de digitale selvbetjeningsløsninger", "the digital self-service solutions", ("16.6",)),
             ("hjælpen til borgere, der ikke er digitale", "help for citizens who are not digital", ("10.2",)),
@@ -523,7 +523,7 @@ AREAS = (
                 ("17.17",),
             ),
             ("partnerskaberne om verdensmålene", "the partnerships on the Sustainable Development Goals", ("17.17",)),
-            ("modtagelsen af internationale studerende", "the reception of international students", ("4.b",)),
+            ("modtagelsen af internationale studerende", "the reception of international students", ("4.3",)),
         ),
     ),
 )

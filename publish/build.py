@@ -1,8 +1,8 @@
 """`planlod build`: gather everything in memory, then write the site through the guarded writer.
 
 Stage: build. Imports `catalog`, `config`, `dumps`, `entities`, `errors`, `escaping`, `incremental`, `load`,
-`plans`, `query`, `render`, `sitefiles`, `sitepages`, `siteplan`, `urls`, `validate`, `views` and `write`; nothing
-imports it but `cli`.
+`plans`, `progress`, `query`, `render`, `sitefiles`, `sitepages`, `siteplan`, `urls`, `validate`, `views` and
+`write`; nothing imports it but `cli`.
 `build_site` reads as its steps:
 1. check: every input readable, the output folder where it may be and leftovers of stopped builds removed; when
    nothing the build reads changed since the last build and the site is as that build left it, it is kept (files
@@ -34,19 +34,18 @@ from .entities import Rendered, render_entities
 from .errors import NonConforming
 from .escaping import embed_json
 from .incremental import STATE, BuildState, Changes, graph_parts, input_fingerprint, outside_digests, render_key
-from .load import Role, Sources, load_sources, plan_inputs
+from .load import Parsed, Role, Sources, load_sources, plan_inputs
 from .plans import CoverageMatrix, DataIndex, as_index, coverage_matrix
+from .progress import Progress, as_progress
 from .query import SiteGraph
 from .render import Renderer
 from .sitefiles import copy_assets, plan_catalogue, sitemap
 from .sitepages import plan_site_pages
 from .siteplan import SitePlan, check_outside_base, check_paths, reserved_first_segments, site_segments
 from .urls import UrlPolicy, is_page_file, sitemap_file
-from .validate import run_validation
+from .validate import ValidationMemory, run_validation
 from .views import SiteView, Views
 from .write import SiteWriter, changed_files, check_out_dir, check_output_folder, read_marker, tidy
-
-Progress = Callable[[str], None]
 
 
 @dataclass
@@ -130,6 +129,15 @@ class Gathered:
 
 
 @dataclass
+class BuildMemory:
+    """What a build learned that the next build of the same project can use when it runs in the same process
+    (`planlod build --watch`): the files as parsed, by their bytes, and the last validation."""
+
+    parsed: Parsed = field(default_factory=dict)
+    validation: ValidationMemory = field(default_factory=ValidationMemory)
+
+
+@dataclass
 class Work:
     """What this build makes (step 4): the entities to render, the build state to update, the changes."""
 
@@ -141,14 +149,21 @@ class Work:
     outside: dict[str, str]
 
 
-def build_site(config: Config, progress: Progress | None = None, force: bool = False) -> BuildSummary:
+def build_site(
+    config: Config,
+    progress: Progress | Callable[[str], None] | None = None,
+    force: bool = False,
+    memory: BuildMemory | None = None,
+) -> BuildSummary:
     """Build the site into config.out_dir. Violations raise NonConforming before anything is written.
 
     When nothing the build reads has changed since the build in config.out_dir, that output is kept as it is
     (it is what a new build would write). When only the data changed, only the entities whose documents or pages
     read a changed triple are made again, and only files that changed are replaced. `force` builds everything.
+    A `memory` passed from build to build of the same project spares parsing unchanged files and checking again
+    what an edit cannot have changed (the outcome is the same).
     """
-    report = progress or (lambda _message: None)
+    report = as_progress(progress)
     policy = UrlPolicy(config.base_iri)
     summary = BuildSummary(config.out_dir, warnings=settings_warnings(config))
     # 1. Check: when nothing the build reads changed and the site is as the last build left it, that build's
@@ -158,13 +173,18 @@ def build_site(config: Config, progress: Progress | None = None, force: bool = F
     if inputs.repair == {NO_RECORD}:
         force = True
     if not force and not inputs.repair and inputs.previous.get("fingerprint") == inputs.fingerprint:
+        if memory is not None and not memory.parsed:
+            # The first build of a watch: the output is current, but the next build needs what this one learns.
+            with phase(summary, "learn", report):
+                sources = load_sources(config, parsed=memory.parsed)
+                run_validation(sources, policy, reserved=site_segments(config), memory=memory.validation)
         return up_to_date(summary, inputs.previous, report)
     # 2. Load and validate: violations stop the build before anything is written.
     with phase(summary, "load", report):
-        inputs.sources = load_sources(config)
+        inputs.sources = load_sources(config, parsed=memory.parsed if memory is not None else None)
         renderer = Renderer(config.site_dir)
     with phase(summary, "validate", report):
-        validate(inputs.sources, policy, site_segments(config))
+        validate(inputs.sources, policy, site_segments(config), report, memory.validation if memory else None)
     # 3. Gather the whole site in memory.
     gathered = gather(config, policy, inputs.sources, summary, report)
     # 4. Changes: what to make again (everything, unless the last build's state says otherwise).
@@ -243,10 +263,12 @@ def up_to_date(summary: BuildSummary, previous: dict[str, object], report: Progr
     return summary
 
 
-def validate(sources: Sources, policy: UrlPolicy, reserved: set[str]) -> None:
+def validate(
+    sources: Sources, policy: UrlPolicy, reserved: set[str], report: Progress, memory: ValidationMemory | None = None
+) -> None:
     """Step 2: NonConforming, listing the violations, unless the data conform to the shapes and to the rules the
     build needs (`reserved`: the first path segments of the site's own folders and pages)."""
-    validation = run_validation(sources, policy, reserved=reserved)
+    validation = run_validation(sources, policy, reserved=reserved, progress=report, memory=memory)
     if not validation.conforms:
         shown = "\n".join(f.as_line() for f in validation.findings if f.severity == "Violation")
         raise NonConforming(
@@ -262,7 +284,7 @@ def gather(config: Config, policy: UrlPolicy, sources: Sources, summary: BuildSu
         # One index of the data with the ontology and reference labels serves the exports and the catalogue.
         index = as_index(data + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE)))
         matrices = coverage_matrix(index, policy)
-        distributions = plan_dumps(plan, config, policy, sources, data, index, matrices)
+        distributions = plan_dumps(plan, config, policy, sources, data, index, matrices, report)
     with phase(summary, "catalogue", report):
         described = plan_catalogue(plan, config, policy, sources, data, index, distributions)
     with phase(summary, "plan", report):
@@ -324,9 +346,10 @@ def write_site(
         gathered.release()
         gc.collect()
     start = time.perf_counter()
-    rendered = render_entities(
-        writer, gathered.graph, work.entities, gathered.views, renderer, gathered.site, gathered.schema_org
-    )
+    with report.count("rendering", len(work.entities), "entities") as done:
+        rendered = render_entities(
+            writer, gathered.graph, work.entities, gathered.views, renderer, gathered.site, gathered.schema_org, done
+        )
     wall = time.perf_counter() - start
     # Documents and pages are made together, entity by entity (in parallel on several cores): the wall time is
     # shared out in proportion to the time spent on each.

@@ -1,28 +1,34 @@
 """The `planlod` command line: parses options, runs a stage, reports errors with exit codes.
 
-Stage: cli, the boundary. Imports `build`, `builtsite`, `config`, `errors`, `formats`, `load`, `push`, `serve`,
-`sheet`, `siteplan`, `sparqlpool`, `suggest`, `urls` and `validate` (`serve`, `sparqlpool`, `push`, `sheet` and
-`suggest` only when their command runs); nothing imports it. The only module that prints or exits.
+Stage: cli, the boundary. Imports `build`, `builtsite`, `config`, `errors`, `formats`, `incremental`, `load`,
+`progress`, `push`, `serve`, `sheet`, `siteplan`, `sparqlpool`, `suggest`, `urls` and `validate` (`serve`, `sparqlpool`,
+`push`, `sheet` and `suggest` only when their command runs); nothing imports it. The only module that prints or exits.
+Long work shows its progress on standard error with tqdm: a bar with count, rate and time left on a terminal, a
+plain line every few seconds otherwise (a log, CI).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from tqdm import tqdm
 
 from . import __version__
-from .build import build_site
+from .build import BuildMemory, BuildSummary, build_site
 from .builtsite import read_site, site_base
 from .config import Config, load_config
-from .errors import EXIT_CANNOT_RUN, EXIT_NONCONFORMING, EXIT_OK, PlanlodError
+from .errors import EXIT_CANNOT_RUN, EXIT_NONCONFORMING, EXIT_OK, NonConforming, PlanlodError
 from .formats import NTRIPLES
+from .incremental import changed_inputs, input_snapshot
 from .load import load_sources
+from .progress import Counter, Progress
 from .siteplan import site_segments
 from .urls import SPARQL_PATH, UrlPolicy, dump
 from .validate import run_validation
@@ -107,14 +113,33 @@ def validate(project_dir: Path | None, base_iri: str | None, output_format: str,
     help="Output folder (overrides PLANLOD_OUT_DIR and [tool.planlod] out_dir; default _site).",
 )
 @click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
-def build(project_dir: Path | None, base_iri: str | None, out_dir: Path | None, force: bool) -> None:
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="After building, keep watching the data, ontology, shapes and site folders and build again after each "
+    "change, with a line saying what changed (Ctrl-C stops).",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.05),
+    default=0.5,
+    show_default=True,
+    help="With --watch: seconds between looks at the inputs.",
+)
+def build(
+    project_dir: Path | None, base_iri: str | None, out_dir: Path | None, force: bool, watch: bool, interval: float
+) -> None:
     """Validate the data and write the linked-data site.
 
     Exit status: 0 built; 1 the data do not conform (nothing written); 2 the build could not run.
-    The previous output stays as it was unless the build succeeds.
+    The previous output stays as it was unless the build succeeds. With --watch, a build that fails says why and
+    the watch goes on.
     """
     config = make_config(project_dir, base_iri=base_iri, out_dir=os.path.abspath(out_dir) if out_dir else None)
-    summary = build_site(config, progress=click.echo, force=force)
+    if watch:
+        watch_and_build(config, force, interval)
+        return
+    summary = build_site(config, progress=_progress(), force=force)
     for warning in summary.warnings:
         click.echo(f"planlod: warning: {warning}", err=True)
     click.echo(summary.line())
@@ -133,6 +158,83 @@ def built_site_config(project_dir: Path | None, base_iri: str | None, out_dir: P
             err=True,
         )
     return config, base
+
+
+class _PlainCounter:
+    """A count shown as a plain line every few seconds, for output that is not a terminal."""
+
+    EVERY = 5.0
+    FORMAT = "{desc}: {n_fmt}/{total_fmt}{unit} ({percentage:.0f} %), {rate_fmt}, {remaining} left"
+
+    def __init__(self, what: str, total: int, unit: str) -> None:
+        self.what, self.total, self.unit = what, total, f" {unit}"
+        self.n = 0
+        self.start = self.shown = time.monotonic()
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
+        now = time.monotonic()
+        if now - self.shown >= self.EVERY and self.n < self.total:
+            self.shown = now
+            line = tqdm.format_meter(
+                self.n, self.total, now - self.start, prefix=self.what, unit=self.unit, bar_format=self.FORMAT
+            )
+            click.echo(" ".join(line.split()), err=True)
+
+    def close(self) -> None:
+        return None
+
+
+def _counter(what: str, total: int, unit: str) -> Counter:
+    """A bar on a terminal (tqdm: count, rate, time left; gone when done), plain periodic lines otherwise."""
+    if sys.stderr.isatty():
+        return tqdm(total=total, desc=what, unit=f" {unit}", leave=False, dynamic_ncols=True, mininterval=0.25)
+    return _PlainCounter(what, total, unit)
+
+
+def _progress() -> Progress:
+    return Progress(click.echo, _counter)
+
+
+def watch_and_build(config: Config, force: bool, interval: float) -> None:
+    """Build, then build again whenever an input changes; one line per build says what changed and what it did."""
+    progress = Progress(None, _counter)
+    memory = BuildMemory()  # what each build learned, for the next
+    seen = input_snapshot(config)
+    _watched_build(config, progress, force, [], memory)
+    click.echo(f"planlod: watching {config.project_dir} for changes (Ctrl-C stops)")
+    try:
+        while True:
+            time.sleep(interval)
+            now = input_snapshot(config)
+            if now == seen:
+                continue
+            # Editors and imports write in several steps: build once the files have stopped changing.
+            while True:
+                time.sleep(min(interval, 0.25))
+                settled = input_snapshot(config)
+                if settled == now:
+                    break
+                now = settled
+            changed, seen = changed_inputs(seen, now), now
+            _watched_build(config, progress, False, changed, memory)
+    except KeyboardInterrupt:
+        click.echo("planlod: stopped watching")
+
+
+def _watched_build(config: Config, progress: Progress, force: bool, changed: list[str], memory: BuildMemory) -> None:
+    what = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    stamp = time.strftime("%H:%M:%S")
+    prefix = f"{stamp} {what}: " if changed else f"{stamp} "
+    try:
+        summary: BuildSummary = build_site(config, progress=progress, force=force, memory=memory)
+    except NonConforming as exc:
+        click.echo(f"{prefix}not built, the data do not conform; the site is as it was:\n{exc.format_message()}")
+        return
+    except PlanlodError as exc:
+        click.echo(f"{prefix}not built: {exc.format_message()}; the site is as it was")
+        return
+    click.echo(prefix + summary.line())
 
 
 def _out_option(func: F) -> F:

@@ -1,7 +1,7 @@
 """The dumps and exports of the dataset: what the site offers for download, as a table of data.
 
 Stage: build. Imports `catalog` (its Distribution), `collector`, `config`, `exports`, `formats`, `load`, `model`,
-`plans`, `query`, `serialize`, `siteplan`, `urls` and `vocab`.
+`plans`, `progress`, `query`, `serialize`, `siteplan`, `urls` and `vocab`.
 `dumps()` lists each download once (key, path, format, titles, gzipped or not); `DumpInputs` makes each one's bytes
 from the sorted dataset. Every dump is written straight from the data in `triple_key` order, and the files are
 gzipped and hashed on two other threads while the next is being written.
@@ -27,6 +27,7 @@ from .formats import CSV, GZIP, JSONLD, NTRIPLES, TRIG, TSV, TURTLE, Format
 from .load import Role, Sources
 from .model import derived_triples, sdg_kos, standard_triples, vocabulary
 from .plans import CoverageMatrix, DataIndex
+from .progress import QUIET, Progress
 from .query import triple_key
 from .serialize import jsonld_flat_and_prefixes, sorted_ntriples, sorted_turtle, trig, turtle, used_prefixes
 from .siteplan import SitePlan
@@ -258,8 +259,9 @@ def plan_dumps(
     data: list[ox.Triple],
     index: DataIndex,
     matrices: list[CoverageMatrix],
+    progress: Progress = QUIET,
 ) -> list[Distribution]:
-    """The dumps and the researchers' exports, each with its checksum for the catalogue.
+    """The dumps and the researchers' exports, each with its checksum for the catalogue (counted on `progress`).
 
     `data` is in `triple_key` order (`site_data`), the order every dump is written in, so each is written straight
     from it. The files are gzipped and hashed on two other threads (zlib and hashlib let go of the interpreter
@@ -268,14 +270,17 @@ def plan_dumps(
     with paused_gc():
         inputs = DumpInputs(config, policy, sources, data, index, matrices)
         distributions: list[Distribution] = []
-        with ThreadPoolExecutor(max_workers=2) as packer:
+        rows = dumps()
+        with ThreadPoolExecutor(max_workers=2) as packer, progress.count("dumps", 2 * len(rows), "files") as done:
             made = []
-            for row in dumps():
+            for row in rows:
                 content = inputs.content(row.key)
                 plan.add(row.path, content)
                 made.append((row, len(content), packer.submit(_pack, content, row.gzipped)))
+                done(1)
             for row, size, packing in made:
                 digest, packed, packed_digest = packing.result()
+                done(1)
                 distributions.append(row.distribution(digest, size))
                 if row.gzipped:
                     plan.add(compressed(row.path, GZIP), packed)

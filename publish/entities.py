@@ -2,8 +2,8 @@
 value lists), rendered in forked worker processes on every core for a large site, written through the guarded
 writer's sink into its temporary folder.
 
-Stage: build. Imports `config`, `formats`, `incremental`, `query`, `render`, `serialize`, `urls`, `views`, `vocab`
-and `write`.
+Stage: build. Imports `config`, `errors`, `formats`, `incremental`, `query`, `render`, `serialize`, `urls`, `views`,
+`vocab` and `write`.
 """
 
 from __future__ import annotations
@@ -11,14 +11,19 @@ from __future__ import annotations
 import bisect
 import gc
 import multiprocessing
+import multiprocessing.queues
 import os
+import pickle
+import queue
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pyoxigraph as ox
 
 from .config import Config
+from .errors import BuildError
 from .formats import JSONLD, NTRIPLES, RDF_FORMATS, TURTLE
 from .incremental import read_key
 from .query import Read, SiteGraph, triple_key
@@ -91,25 +96,26 @@ def render_entities(
     renderer: Renderer,
     site: SiteView,
     schema_org: dict[str, str],
+    done: Callable[[int], None] | None = None,
 ) -> Rendered:
     """Write the entities' documents and pages through the writer, on every core when there are many.
 
     Returns the files written per entity (for the writer to `record`), which nodes each entity's outputs read, and
-    the CPU seconds spent.
+    the CPU seconds spent. `done(n)` is told as every n entities are made.
     """
     global _JOB  # noqa: PLW0603 - the forked workers read the job from the module, not from a pickle
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     workers = max(1, min(cores, len(entities) // PARALLEL_THRESHOLD))
     _JOB = EntityJob(writer, graph, entities, views, renderer, site, schema_org, workers)
+    count = done or (lambda _n: None)
     # Everything allocated so far (the site graph above all) is left out of garbage collection while rendering:
     # collections then never walk it, and forked workers leave the pages they share with this process unwritten.
     gc.freeze()
     try:
         if workers == 1:
-            results = [_render_share(0)]
+            results = [_render_share(0, len(entities), count)]
         else:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.map(_render_share, range(workers))
+            results = _in_workers(workers, len(entities), count)
     finally:
         _JOB = None
         gc.unfreeze()
@@ -119,16 +125,67 @@ def render_entities(
     return rendered
 
 
-# Entities are shared out to the workers in runs of this many neighbours (in IRI order): a run's triples lie close
-# together in memory, so each worker touches (and copies) fewer of the memory pages it shares with the others.
+def _in_workers(workers: int, total: int, count: Callable[[int], None]) -> list[Rendered]:
+    """Render in forked worker processes, each a contiguous share of the entities (in IRI order, so each reads
+    mostly its own part of the site graph and copies fewer of the memory pages it shares with the others); the
+    workers report every run of entities they finish, and their results come back in share order."""
+    context = multiprocessing.get_context("fork")
+    messages = context.Queue()
+    bounds = [(share * total // workers, (share + 1) * total // workers) for share in range(workers)]
+    processes = [
+        context.Process(target=_worker, args=(share, start, end, messages), daemon=True)
+        for share, (start, end) in enumerate(bounds)
+    ]
+    for process in processes:
+        process.start()
+    results: dict[int, Rendered] = {}
+    try:
+        while len(results) < workers:
+            try:
+                kind, share, payload = messages.get(timeout=0.5)
+            except queue.Empty:
+                stopped = [p for n, p in enumerate(processes) if n not in results and p.exitcode not in (None, 0)]
+                if stopped:
+                    raise BuildError(
+                        f"a render worker stopped (exit code {stopped[0].exitcode}); nothing was put in place"
+                    ) from None
+                continue
+            if kind == "count":
+                count(payload)
+            elif kind == "done":
+                results[share] = payload
+            else:
+                raise payload
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        messages.close()
+    return [results[share] for share in range(workers)]
+
+
+def _worker(share: int, start: int, end: int, messages: multiprocessing.queues.Queue[tuple[str, int, Any]]) -> None:
+    """A forked render worker: render entities[start:end], report progress and the result (or the error)."""
+    try:
+        messages.put(("done", share, _render_share(start, end, lambda n: messages.put(("count", share, n)))))
+    except BaseException as exc:  # handed to the parent, which raises it
+        try:
+            pickle.dumps(exc)
+        except Exception:
+            exc = BuildError(f"rendering failed: {exc!r}")
+        messages.put(("error", share, exc))
+
+
+# Entities are rendered in runs of this many neighbours (in IRI order); progress is reported after each run.
 SHARE_RUN = 64
 
 
 COLLECT_EVERY = 4096
 
 
-def _render_share(share: int) -> Rendered:
-    """Render every `workers`-th run of SHARE_RUN entities, starting at run `share`; note what each one read."""
+def _render_share(start: int, end: int, count: Callable[[int], None]) -> Rendered:
+    """Render entities[start:end] in runs of SHARE_RUN; note what each one read."""
     job = _JOB
     assert job is not None
     rendered = Rendered()
@@ -140,10 +197,11 @@ def _render_share(share: int) -> Rendered:
     # enough objects were made (which cost about a tenth of the rendering time).
     collecting = gc.isenabled()
     gc.disable()
-    for count, start in enumerate(range(share * SHARE_RUN, len(entities), job.workers * SHARE_RUN), 1):
-        if count % (COLLECT_EVERY // SHARE_RUN) == 0:
+    for number, first in enumerate(range(start, end, SHARE_RUN), 1):
+        if number % (COLLECT_EVERY // SHARE_RUN) == 0:
             gc.collect()
-        for entity in entities[start : start + SHARE_RUN]:
+        run = entities[first : min(first + SHARE_RUN, end)]
+        for entity in run:
             with job.graph.recording() as reads:
                 render_entity(entity, job, sink.write, rendered.cpu)
             iri = entity.value  # one string shared by every list it is put in
@@ -157,6 +215,7 @@ def _render_share(share: int) -> Rendered:
                     rendered.readers[name] = [iri]
                 else:
                     readers.append(iri)
+        count(len(run))
     if collecting:
         gc.enable()
     return rendered

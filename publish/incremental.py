@@ -304,3 +304,33 @@ def outside_digests(matrices: list[CoverageMatrix], schema_org: dict[str, str]) 
     for entity, block in schema_org.items():
         found[entity] = digest((found.get(entity, "") + block).encode("utf-8"))
     return found
+
+
+# -- watching the inputs -----------------------------------------------------------------------------------
+
+Snapshot = dict[str, tuple[int, int]]
+
+
+def input_snapshot(config: Config) -> Snapshot:
+    """Every file a build reads (data, ontology, shapes, templates and assets, the project's settings), by its
+    path in the project, with its size and modification time: cheap to take often, unlike the fingerprint."""
+    found: Snapshot = {}
+    folders = [(config.data_dir, "**/*"), *_code_folders(config)[:-1]]
+    files = [path for folder, pattern in folders for path in folder.glob(pattern)]
+    files.append(config.project_dir / "pyproject.toml")
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        if path.is_file():
+            found[display_path(path, config.project_dir)] = (info.st_size, info.st_mtime_ns)
+    return found
+
+
+def changed_inputs(before: Snapshot, after: Snapshot) -> list[str]:
+    """The files added, changed or removed between two snapshots, each marked '+', '~' or '-'."""
+    changed = [f"+{path}" for path in after.keys() - before.keys()]
+    changed += [f"-{path}" for path in before.keys() - after.keys()]
+    changed += [f"~{path}" for path in before.keys() & after.keys() if before[path] != after[path]]
+    return sorted(changed, key=lambda item: (item[1:], item[0]))

@@ -257,14 +257,26 @@ def check_roles(files: Iterable[SourceFile], config: Config) -> None:
         )
 
 
-def load_sources(config: Config, inputs: Iterable[tuple[Path, Role]] | None = None) -> Sources:
-    """Parse every input file; the first unparsable file stops the load."""
+# Files parsed before, for a process that builds again after edits: (path, role, base IRI, blank node prefix) →
+# (the file's digest, what it parsed to).
+Parsed = dict[tuple[str, Role, str, str], tuple[str, SourceFile]]
+
+
+def load_sources(
+    config: Config, inputs: Iterable[tuple[Path, Role]] | None = None, parsed: Parsed | None = None
+) -> Sources:
+    """Parse every input file; the first unparsable file stops the load. With `parsed` (kept by the caller from
+    load to load), a file whose bytes are those parsed before is not parsed again, and `parsed` is kept to the
+    files of this load."""
     planned = plan_inputs(config) if inputs is None else list(inputs)
     prefixes = blank_prefixes([display_path(path, config.project_dir) for path, _ in planned])
-    files = tuple(
-        parse_file(path, config.project_dir, role, config.base_iri, prefix)
-        for prefix, (path, role) in zip(prefixes, planned, strict=True)
-    )
+    if parsed is None:
+        files = tuple(
+            parse_file(path, config.project_dir, role, config.base_iri, prefix)
+            for prefix, (path, role) in zip(prefixes, planned, strict=True)
+        )
+    else:
+        files = _parse_changed(config, planned, prefixes, parsed)
     if not any(f.triples for f in files if f.role is Role.DATA):
         raise InputError(
             f"{display_path(config.data_dir, config.project_dir)}: the data files hold no triples; "
@@ -272,3 +284,26 @@ def load_sources(config: Config, inputs: Iterable[tuple[Path, Role]] | None = No
         )
     check_roles(files, config)
     return Sources(files, config.project_dir)
+
+
+def _parse_changed(
+    config: Config, planned: list[tuple[Path, Role]], prefixes: list[str], parsed: Parsed
+) -> tuple[SourceFile, ...]:
+    found: list[SourceFile] = []
+    kept: Parsed = {}
+    for prefix, (path, role) in zip(prefixes, planned, strict=True):
+        key = (display_path(path, config.project_dir), role, config.base_iri, prefix)
+        try:
+            content_digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        except OSError:
+            content_digest = ""  # parse_file says what is wrong
+        known = parsed.get(key)
+        if known is not None and known[0] == content_digest and content_digest:
+            source = known[1]
+        else:
+            source = parse_file(path, config.project_dir, role, config.base_iri, prefix)
+        kept[key] = (content_digest, source)
+        found.append(source)
+    parsed.clear()
+    parsed.update(kept)
+    return tuple(found)

@@ -48,6 +48,11 @@ def _by_predicate_then_object(t: ox.Triple) -> tuple[str, int, str]:
     return (t.predicate.value, *term_key(o))
 
 
+def _subject_key(subject: Term) -> tuple[int, str]:
+    """`triple_key`'s first part: IRIs, then blank nodes, each by their text."""
+    return (0, subject.value) if type(subject) is ox.NamedNode else term_key(subject)
+
+
 def _by_predicate_then_subject(t: ox.Triple) -> tuple[str, int, str]:
     s = t.subject
     if type(s) is ox.NamedNode:
@@ -326,15 +331,34 @@ class SiteGraph:
         """
         own = self.description(entity)
         incoming = self.incoming(entity)
-        triples = set(own) | set(incoming)
+        # The triples by subject: the index keeps each subject's triples sorted by predicate and object, and the
+        # description, the incoming links and the labels each give a subject's triples in that order. Only the
+        # subjects are sorted here (and a subject's runs merged when it has several), not every triple.
+        runs: dict[Term, list[list[ox.Triple]]] = {}
+        start = 0
+        for end in range(1, len(own) + 1):
+            if end == len(own) or own[end].subject != own[start].subject:
+                runs.setdefault(own[start].subject, []).append(own[start:end])
+                start = end
         neighbours: set[Term] = {
             t.object for t in own if isinstance(t.object, ox.NamedNode) and t.predicate != RDF_TYPE
         }
-        neighbours |= {t.subject for t in incoming}
+        for t in incoming:
+            runs.setdefault(t.subject, []).append([t])
+            neighbours.add(t.subject)
         neighbours.discard(entity)
         for neighbour in neighbours:
-            triples.update(self.label_triples(neighbour))
-        return sorted(triples, key=triple_key)
+            labels = self.label_triples(neighbour)
+            if labels:
+                runs.setdefault(neighbour, []).append(labels)
+        out: list[ox.Triple] = []
+        for subject in sorted(runs, key=_subject_key):
+            parts = runs[subject]
+            if len(parts) == 1:
+                out += parts[0]
+            else:
+                out += sorted({t for part in parts for t in part}, key=_by_predicate_then_object)
+        return out
 
 
 def sdg_sort_key(iri: str) -> tuple[int, int, str]:

@@ -42,29 +42,37 @@ def prefix_scan(triples: Iterable[ox.Triple], prefixes: Prefixes) -> PrefixScan:
     """The prefixes whose namespace some IRI in the triples (or a literal's datatype) belongs to, and the schemes
     of the IRIs in the triples (the part before the first ':')."""
     by_namespace = {namespace: prefix for prefix, namespace in prefixes}
-    found: set[str] = set()
+    namespaces: set[str] = set()
     schemes: set[str] = set()
-    seen: set[str] = set()
-    named: set[str] = set()
+    facts = _IRI_FACTS
     for t in triples:
         for term in (t.subject, t.predicate, t.object):
             if isinstance(term, ox.NamedNode):
                 iri = term.value
-                if iri in named:
-                    continue
-                named.add(iri)
-                schemes.add(iri.split(":", 1)[0])
+                found = facts.get(iri)
+                if found is None:
+                    found = _iri_facts(iri)
+                namespaces.add(found[0])
+                schemes.add(found[1])
             elif isinstance(term, ox.Literal):
                 iri = term.datatype.value
-            else:
-                continue
-            if iri in seen:
-                continue
-            seen.add(iri)
-            namespace = iri[: max(iri.rfind("/"), iri.rfind("#")) + 1]
-            if namespace in by_namespace:
-                found.add(namespace)
-    return {prefix: namespace for prefix, namespace in prefixes if namespace in found}, schemes
+                found = facts.get(iri)
+                namespaces.add(found[0] if found is not None else _iri_facts(iri)[0])
+    found_namespaces = namespaces.intersection(by_namespace)
+    return {prefix: namespace for prefix, namespace in prefixes if namespace in found_namespaces}, schemes
+
+
+# IRI -> (its namespace, the part up to its last '/' or '#'; its scheme), for the IRIs documents recur to.
+_IRI_FACTS: dict[str, tuple[str, str]] = {}
+_IRI_FACTS_LIMIT = 1 << 18
+
+
+def _iri_facts(iri: str) -> tuple[str, str]:
+    found = (iri[: max(iri.rfind("/"), iri.rfind("#")) + 1], iri.split(":", 1)[0])
+    if len(_IRI_FACTS) >= _IRI_FACTS_LIMIT:
+        _IRI_FACTS.clear()
+    _IRI_FACTS[iri] = found
+    return found
 
 
 def used_prefixes(triples: Iterable[ox.Triple], prefixes: Prefixes) -> dict[str, str]:
@@ -214,6 +222,13 @@ class _JsonLd:
             self.by_subject[t.subject].append(t)
             self.by_object[t.object].append(t)
         self.prefixes = sorted(prefixes.items(), key=lambda p: -len(p[1]))
+        # When every namespace ends in '/' or '#', an IRI compacts only with the prefix of its own namespace (the
+        # part up to its last '/' or '#'): one lookup instead of a loop over the prefixes.
+        self.by_namespace: dict[str, str] | None = None
+        if all(namespace.endswith(("/", "#")) for _, namespace in self.prefixes):
+            self.by_namespace = {}
+            for prefix, namespace in self.prefixes:
+                self.by_namespace.setdefault(namespace, prefix)
         self.compacted: dict[str, str] = {}
         self.emitted: set[ox.Triple] = set()
         # Nodes met deeper than MAX_NESTING: referenced by their @id where met, written at the top level instead.
@@ -222,7 +237,13 @@ class _JsonLd:
     def compact(self, iri: str) -> str:
         found = self.compacted.get(iri)
         if found is None:
-            found = self.compacted[iri] = self._compact(iri)
+            if self.by_namespace is not None:
+                cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+                prefix = self.by_namespace.get(iri[:cut])
+                found = f"{prefix}:{iri[cut:]}" if prefix is not None and cut < len(iri) else iri
+                self.compacted[iri] = found
+            else:
+                found = self.compacted[iri] = self._compact(iri)
         return found
 
     def _compact(self, iri: str) -> str:

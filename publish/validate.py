@@ -1,7 +1,7 @@
 """Check the data against the shapes and turn the SHACL report into findings.
 
-Stage: validate. Imports `buildrules`, `collector`, `errors`, `load`, `model`, `rdfterms`, `shacl`, `urls` and
-`vocab`; the only module that imports pyshacl.
+Stage: validate. Imports `buildrules`, `collector`, `errors`, `load`, `model`, `progress`, `rdfterms`, `shacl`,
+`urls` and `vocab`; the only module that imports pyshacl.
 The data graph is the data, the triples derived from it, the ontology (so `sh:class` sees subclasses) and the
 reference vocabularies (so SDG links can be checked against the UN SDG KOS).
 SHACL Core runs on the whole graph at once (`shacl`), the SHACL-SPARQL constraints of class-targeted shapes once
@@ -14,6 +14,7 @@ Findings name the file and the line where their entity is first written.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import logging
 import re
@@ -36,7 +37,8 @@ from .collector import paused_gc
 from .errors import InputError
 from .load import Role, Sources
 from .model import derived_triples, vocabulary
-from .rdfterms import RdflibTerms, ox_term, rdflib_graph, rdflib_term
+from .progress import QUIET, Progress
+from .rdfterms import RdflibTerms, Term, ox_term, rdflib_graph, rdflib_term
 from .urls import UrlPolicy, site_first_segments
 from .vocab import LABEL_PREDICATES, PlanVocabulary
 
@@ -94,41 +96,131 @@ def _whole_graph_constraints(shapes: Graph) -> list[WholeGraphConstraint]:
     return found
 
 
+Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
+
+
+def _query_rows(c: WholeGraphConstraint, store: ox.Store) -> list[Row]:
+    """The constraint's solutions that bind ?this."""
+    try:
+        solutions = store.query(c.query)
+    except SyntaxError as exc:
+        raise InputError(f"shapes: the SPARQL constraint of {c.shape} does not parse: {exc.msg or exc}") from exc
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for row in solutions:
+        bound = {name: row[name] for name in names if row[name] is not None}
+        if "this" in bound:
+            rows.append(bound)
+    return rows
+
+
+def _add_rows(c: WholeGraphConstraint, rows: list[Row], shapes: Graph, report: Graph) -> None:
+    """Add a constraint's results to the SHACL report graph."""
+    (root,) = report.subjects(SH.conforms, None)
+    for bound in rows:
+        result = BNode()
+        report.add((root, SH.result, result))
+        report.add((result, RDF.type, SH.ValidationResult))
+        report.add((result, SH.focusNode, rdflib_term(bound["this"])))
+        report.add((result, SH.resultSeverity, c.severity))
+        report.add((result, SH.sourceShape, c.shape))
+        report.add((result, SH.sourceConstraint, c.constraint))
+        report.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+        for key, predicate in (("path", SH.resultPath), ("value", SH.value)):
+            if key in bound:
+                report.add((result, predicate, rdflib_term(bound[key])))
+        for template in shapes.objects(c.constraint, SH.message):
+            text = re.sub(
+                r"\{[?$](\w+)\}",
+                lambda m: bound[m.group(1)].value if m.group(1) in bound else m.group(0),  # noqa: B023
+                str(template),
+            )
+            lang = template.language if isinstance(template, Literal) else None
+            report.add((result, SH.resultMessage, Literal(text, lang=lang)))
+        if c.severity == SH.Violation:
+            report.set((root, SH.conforms, Literal(False)))
+
+
 def _run_whole_graph(constraints: list[WholeGraphConstraint], store: ox.Store, shapes: Graph, report: Graph) -> None:
     """Run each constraint once and add its results to the SHACL report graph."""
-    (root,) = report.subjects(SH.conforms, None)
     for c in constraints:
-        try:
-            solutions = store.query(c.query)
-        except SyntaxError as exc:
-            raise InputError(f"shapes: the SPARQL constraint of {c.shape} does not parse: {exc.msg or exc}") from exc
-        assert isinstance(solutions, ox.QuerySolutions)
-        names = [v.value for v in solutions.variables]
-        for row in solutions:
-            bound = {name: row[name] for name in names if row[name] is not None}
-            if "this" not in bound:
-                continue
-            result = BNode()
-            report.add((root, SH.result, result))
-            report.add((result, RDF.type, SH.ValidationResult))
-            report.add((result, SH.focusNode, rdflib_term(bound["this"])))
-            report.add((result, SH.resultSeverity, c.severity))
-            report.add((result, SH.sourceShape, c.shape))
-            report.add((result, SH.sourceConstraint, c.constraint))
-            report.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-            for key, predicate in (("path", SH.resultPath), ("value", SH.value)):
-                if key in bound:
-                    report.add((result, predicate, rdflib_term(bound[key])))
-            for template in shapes.objects(c.constraint, SH.message):
-                text = re.sub(
-                    r"\{[?$](\w+)\}",
-                    lambda m: bound[m.group(1)].value if m.group(1) in bound else m.group(0),  # noqa: B023
-                    str(template),
-                )
-                lang = template.language if isinstance(template, Literal) else None
-                report.add((result, SH.resultMessage, Literal(text, lang=lang)))
-            if c.severity == SH.Violation:
-                report.set((root, SH.conforms, Literal(False)))
+        _add_rows(c, _query_rows(c, store), shapes, report)
+
+
+class ValidationMemory:
+    """What a validation learned, for the next validation of the same shapes after an edit (`planlod build
+    --watch` keeps one between builds): the triples checked, SHACL Core's results and reads per focus node
+    (`shacl.CoreMemory`), and each SPARQL constraint's results with the predicates its query can read.
+
+    The next validation checks again only the focus nodes whose checks read a subject or object of a triple added
+    or removed since, and runs again only the SPARQL constraints whose predicates such a triple has. Other shapes,
+    or a changed rdfs:subClassOf (which every class test and class target reads), make it check everything.
+    """
+
+    def __init__(self) -> None:
+        self.shapes_key: str | None = None
+        self.triples: frozenset[ox.Triple] = frozenset()
+        self.core = shacl.CoreMemory()
+        self.predicates: list[set[str] | None] = []
+        self.rows: list[list[Row]] = []
+        # A store of every triple checked, for the SPARQL constraints, kept up to date with the changes.
+        self.store: _StoreLoader | None = None
+        self.added: list[ox.Triple] = []
+        self.removed: list[ox.Triple] = []
+
+    def forget(self) -> None:
+        """Forget everything: the next validation checks everything."""
+        self.shapes_key, self.triples, self.store = None, frozenset(), None
+        self.core = shacl.CoreMemory()
+        self.predicates, self.rows, self.added, self.removed = [], [], [], []
+
+    def changes(self, shapes_key: str, triples: list[ox.Triple]) -> list[ox.Triple] | None:
+        """The triples added or removed since the last validation; None when everything must be checked."""
+        now = frozenset(triples)
+        before, known, self.triples = self.triples, self.shapes_key == shapes_key, now
+        if not known:
+            self.shapes_key = shapes_key
+            self.predicates, self.rows, self.store = [], [], None
+            return None
+        self.added, self.removed = list(now - before), list(before - now)
+        changed = self.added + self.removed
+        if any(t.predicate.value == _SUBCLASS_OF for t in changed):
+            return None
+        return changed
+
+    def sparql_store(self, triples: list[ox.Triple]) -> _StoreLoader:
+        """The store of every triple checked: the last one with the changes applied, or a new one."""
+        if self.store is None:
+            self.store = _StoreLoader(triples)
+        else:
+            store = self.store.store()
+            for t in self.removed:
+                store.remove(ox.Quad(t.subject, t.predicate, t.object))
+            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.added)
+        self.added, self.removed = [], []
+        return self.store
+
+
+_SUBCLASS_OF = str(RDFS.subClassOf)
+
+
+def shapes_key(shapes: Sources) -> str:
+    """What identifies the shapes for a ValidationMemory: their triples, sorted."""
+    lines = sorted(str(t) for t in shapes.triples(Role.SHAPES))
+    return hashlib.blake2b("\n".join(lines).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _dirty_nodes(data: shacl.DataIndex, changed: list[ox.Triple]) -> set[Term]:
+    """The subjects and objects of the changed triples (objects also in the index's normal form)."""
+    dirty: set[Term] = set()
+    for t in changed:
+        dirty.add(t.subject)
+        o = t.object
+        dirty.add(o)
+        if isinstance(o, ox.Literal) and o.language is None:
+            dirty.add(data.normal(o))
+    return dirty
 
 
 @dataclass(frozen=True)
@@ -379,23 +471,62 @@ def _merge(report: Graph, root: Node, other: Graph) -> None:
         report.set((root, SH.conforms, Literal(False)))
 
 
-def shacl_report(triples: list[ox.Triple], shapes: Graph) -> tuple[Graph, _DataContext]:
+def shacl_report(
+    triples: list[ox.Triple],
+    shapes: Graph,
+    progress: Progress = QUIET,
+    memory: ValidationMemory | None = None,
+    key: str = "",
+) -> tuple[Graph, _DataContext]:
     """The SHACL report of the data against the shapes: SHACL Core on the whole graph at once, the SPARQL
     constraints of class-targeted shapes once each on pyoxigraph, and pySHACL for any shape the engine does
-    not implement. Also returns what findings need from the data about the results' nodes."""
+    not implement. Also returns what findings need from the data about the results' nodes.
+
+    With a `memory` (and the shapes' `key`), only what the triples changed since its last validation can change
+    is checked again, and the memory is brought up to date."""
     whole_graph = _whole_graph_constraints(shapes)
     compiled = shacl.plan(shapes, {c.constraint for c in whole_graph})
     report, root = _new_report(shapes)
+    changed = memory.changes(key, triples) if memory is not None else None
     data = shacl.DataIndex(triples, compiled.forward, compiled.inverse)
+    if memory is not None and not memory.predicates:
+        memory.predicates = [_query_predicates(c.select) for c in whole_graph]
+    predicates = memory.predicates if memory is not None else [_query_predicates(c.select) for c in whole_graph]
+    changed_predicates = {t.predicate.value for t in changed} if changed is not None else None
+    rerun = [
+        n
+        for n, read in enumerate(predicates)
+        if memory is None
+        or changed_predicates is None
+        or n >= len(memory.rows)
+        or (bool(changed_predicates) and (read is None or bool(read & changed_predicates)))
+    ]
     # The store for the SPARQL constraints loads on another core while SHACL Core is checked.
-    loading = _StoreLoader(sparql_triples(data, [c.select for c in whole_graph])) if whole_graph else None
-    results = shacl.validate(data, shapes, compiled)
-    if compiled.unsupported:
-        _merge(
-            report, root, _run_pyshacl(triples, shapes, set(compiled.unsupported), [c.constraint for c in whole_graph])
-        )
-    if loading is not None:
-        _run_whole_graph(whole_graph, loading.store(), shapes, report)
+    loading: _StoreLoader | None = None
+    if memory is not None:
+        loading = memory.sparql_store(triples) if whole_graph else None
+    elif rerun:
+        loading = _StoreLoader(sparql_triples(data, [predicates[n] for n in rerun]))
+    steps = len(compiled.shapes) + (1 if compiled.unsupported else 0) + (1 if whole_graph else 0)
+    with progress.count("validate", steps, "shapes") as done:
+        dirty = _dirty_nodes(data, changed) if changed is not None else None
+        results = shacl.validate(data, shapes, compiled, done, memory.core if memory is not None else None, dirty)
+        if compiled.unsupported:
+            handed_on = set(compiled.unsupported)
+            _merge(report, root, _run_pyshacl(triples, shapes, handed_on, [c.constraint for c in whole_graph]))
+            done(1)
+        if whole_graph:
+            store = loading.store() if loading is not None else None
+            rows = list(memory.rows) if memory is not None and len(memory.rows) == len(whole_graph) else []
+            rows += [[] for _ in range(len(whole_graph) - len(rows))]
+            for n in rerun:
+                assert store is not None
+                rows[n] = _query_rows(whole_graph[n], store)
+            for c, found in zip(whole_graph, rows, strict=True):
+                _add_rows(c, found, shapes, report)
+            if memory is not None:
+                memory.rows = rows
+            done(1)
     nodes: set[Node] = {rdflib_term(r.focus) for r in results}
     nodes |= {rdflib_term(r.value) for r in results if isinstance(r.value, ox.BlankNode)}
     nodes |= set(report.objects(None, SH.focusNode))
@@ -404,21 +535,28 @@ def shacl_report(triples: list[ox.Triple], shapes: Graph) -> tuple[Graph, _DataC
     return report, context
 
 
-def sparql_triples(data: shacl.DataIndex, queries: list[str]) -> list[ox.Triple]:
-    """The triples the constraints' queries (joined with their targets) can read: those with the predicates the
+def _query_predicates(query: str) -> set[str] | None:
+    """The predicates a constraint's query (joined with its targets) can read; None when it can read any."""
+    try:
+        algebra = prepareQuery(query).algebra
+    except Exception:
+        return None
+    found = _fixed_predicates(algebra)
+    if found is None:
+        return None
+    return found | {str(RDF.type), str(RDFS.subClassOf)}
+
+
+def sparql_triples(data: shacl.DataIndex, predicates: list[set[str] | None]) -> list[ox.Triple]:
+    """The triples the constraints' queries can read (`_query_predicates` of each): those with the predicates the
     queries name (and rdf:type, rdfs:subClassOf for the targets), when every triple pattern has a fixed
     predicate or a path of them that cannot have length zero; else the whole data."""
-    predicates: set[str] = {str(RDF.type), str(RDFS.subClassOf)}
-    for query in queries:
-        try:
-            algebra = prepareQuery(query).algebra
-        except Exception:
+    wanted: set[str] = set()
+    for read in predicates:
+        if read is None:
             return data.triples
-        found = _fixed_predicates(algebra)
-        if found is None:
-            return data.triples
-        predicates |= found
-    return [t for p, group in data.by_predicate.items() if p.value in predicates for t in group]
+        wanted |= read
+    return [t for p, group in data.by_predicate.items() if p.value in wanted for t in group]
 
 
 # A blank node in N-Triples (or text that looks like one inside a literal, which only costs the faster load).
@@ -523,13 +661,25 @@ def _quiet_rdflib() -> Iterator[None]:
 
 
 def run_validation(
-    sources: Sources, policy: UrlPolicy, lang: str = "en", reserved: frozenset[str] | set[str] | None = None
+    sources: Sources,
+    policy: UrlPolicy,
+    lang: str = "en",
+    reserved: frozenset[str] | set[str] | None = None,
+    progress: Progress = QUIET,
+    memory: ValidationMemory | None = None,
 ) -> ValidationReport:
     """Validate the data against the shapes (and the build rules) and return findings sorted by file, focus node
     and path. `reserved`: the first path segments the site's own files and pages use (default: those of
-    `urls.site_first_segments()`; the build adds its static pages)."""
+    `urls.site_first_segments()`; the build adds its static pages). With a `memory` of the last validation, only
+    what changed since is checked again against the shapes (the findings are the same)."""
+    reserved = site_first_segments() if reserved is None else reserved
     with paused_gc(), _quiet_rdflib():
-        return _run_validation(sources, policy, lang, site_first_segments() if reserved is None else reserved)
+        try:
+            return _run_validation(sources, policy, lang, reserved, progress, memory)
+        except BaseException:
+            if memory is not None:
+                memory.forget()  # half brought up to date: the next validation checks everything
+            raise
 
 
 def _add_rule_results(report: Graph, results: list[buildrules.RuleResult], policy: UrlPolicy) -> None:
@@ -601,12 +751,18 @@ class _Lines:
 
 
 def _run_validation(
-    sources: Sources, policy: UrlPolicy, lang: str, reserved: frozenset[str] | set[str]
+    sources: Sources,
+    policy: UrlPolicy,
+    lang: str,
+    reserved: frozenset[str] | set[str],
+    progress: Progress,
+    memory: ValidationMemory | None,
 ) -> ValidationReport:
     vocab = vocabulary(policy)
     triples, data_count = data_triples(sources, vocab)
     shapes = rdflib_graph(sources.triples(Role.SHAPES))
-    report, context = shacl_report(triples, shapes)
+    key = shapes_key(sources) if memory is not None else ""
+    report, context = shacl_report(triples, shapes, progress, memory, key)
     broken = buildrules.check(itertools.chain(triples, sources.triples(Role.SHAPES)), policy, reserved)
     if broken:
         _add_rule_results(report, broken, policy)

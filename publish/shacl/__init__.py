@@ -15,14 +15,17 @@ Inclusive/Exclusive, or, and, xone, not, qualifiedValueShape with qualifiedMin/M
 sh:message, sh:deactivated. A shape using anything else (another component such as sh:node or sh:minLength,
 another path form, a nested shape with sh:property, a shape without sh:message whose results would need
 pySHACL's generated texts) is listed in `Plan.unsupported` with the reason, and the caller hands it to pySHACL.
+With a `CoreMemory` of the last check, a check again after an edit looks only at the focus nodes whose checks read
+a node of a changed triple (or that became targets); the others keep their results.
 """
 
 from .compiler import plan, target_shapes
-from .engine import focus_nodes, validate
+from .engine import CoreMemory, focus_nodes, validate
 from .model import TARGETS, DataIndex, Plan, Result, Shape, Unsupported, conforms
 
 __all__ = [
     "TARGETS",
+    "CoreMemory",
     "DataIndex",
     "Plan",
     "Result",

@@ -117,6 +117,8 @@ class DataIndex:
             self.inv[iri] = _values_index(by_predicate.get(ox.NamedNode(iri), ()), normal, inverse=True)
         self._types = self.out[RDF_TYPE.value]
         self._supers: dict[Term, frozenset[Term]] = {}
+        # While a focus node is checked, the nodes whose triples the checks read (see `engine`); None otherwise.
+        self.reads: set[Term] | None = None
 
     def normal(self, literal: ox.Literal) -> ox.Literal:
         """A typed literal in rdflib's normal lexical form."""
@@ -140,9 +142,13 @@ class DataIndex:
         return found
 
     def objects(self, iri: str, node: Term) -> set[Term]:
+        if self.reads is not None:
+            self.reads.add(node)
         return self.out[iri].get(node, set())
 
     def subjects(self, iri: str, node: Term) -> set[Term]:
+        if self.reads is not None:
+            self.reads.add(node)
         return self.inv[iri].get(node, set())
 
     def superclasses(self, cls: Term) -> frozenset[Term]:
@@ -162,6 +168,8 @@ class DataIndex:
 
     def is_instance(self, node: Term, cls: Term) -> bool:
         """node rdf:type/rdfs:subClassOf* cls."""
+        if self.reads is not None:
+            self.reads.add(node)
         return any(cls in self.superclasses(t) for t in self._types.get(node, ()))
 
     def instances(self, cls: Term) -> set[Term]:
