@@ -72,12 +72,27 @@ class StoreFigures:
     load_s: float = float("nan")
     store_load_s: float | None = None
     start_s: float | None = None
+    rss_mb: float | None = None
     p50_ms: dict[str, float] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
     def max_p50(self) -> float:
         return max(self.p50_ms.values(), default=float("nan"))
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its descendants (MB), after the queries ran: what the server holds."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        with contextlib.suppress(OSError):
+            status = Path(f"/proc/{current}/status").read_text()
+            found = re.search(r"VmRSS:\s+(\d+)", status)
+            total += int(found.group(1)) if found else 0
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+    return total / 1024
 
 
 def timed_push(project: Path, served: Path, *args: str) -> tuple[float, float | None, str]:
@@ -124,8 +139,8 @@ def time_examples(figures: StoreFigures, endpoint: str, graph: str, base_iri: st
 
 
 @contextlib.contextmanager
-def planlod_serve(project: Path, served: Path) -> Iterator[tuple[str, float]]:
-    """`planlod serve`; its SPARQL endpoint and the seconds until it answered."""
+def planlod_serve(project: Path, served: Path) -> Iterator[tuple[str, float, int]]:
+    """`planlod serve`; its SPARQL endpoint, the seconds until it answered, and its process id."""
     started = time.perf_counter()
     process, root = start_server(project, served)
     try:
@@ -138,7 +153,7 @@ def planlod_serve(project: Path, served: Path) -> Iterator[tuple[str, float]]:
                 if time.perf_counter() - started > 600:
                     raise SystemExit("planlod serve did not answer within 600 s") from None
                 time.sleep(0.1)
-        yield endpoint, time.perf_counter() - started
+        yield endpoint, time.perf_counter() - started, process.pid
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -172,10 +187,11 @@ def main(argv: list[str] | None = None) -> int:
 
     serve = StoreFigures("serve", "planlod serve (pyoxigraph in memory)")
     print(f"\n{serve.title}", flush=True)
-    with planlod_serve(project, served) as (endpoint, started):
+    with planlod_serve(project, served) as (endpoint, started, serve_pid):
         serve.load_s = started
         print(f"  answering after {started:.1f} s", flush=True)
         measure(serve, endpoint)
+        serve.rss_mb = tree_rss_mb(serve_pid)
     results.append(serve)
 
     offline = StoreFigures("oxigraph", "Oxigraph, bulk-loaded offline, serve-read-only")
@@ -188,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     with oxigraph_server(location, read_only=True) as server:
         offline.start_s = server.started_s
         measure(offline, server.sparql)
+        offline.rss_mb = tree_rss_mb(server.pid)
     results.append(offline)
 
     online = StoreFigures("oxigraph_server", "Oxigraph server, HTTP bulk load")
@@ -199,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"  {line} (command: {online.load_s:.1f} s)", flush=True)
         measure(online, server.sparql)
+        online.rss_mb = tree_rss_mb(server.pid)
     results.append(online)
 
     virtuoso = StoreFigures("virtuoso", "Virtuoso 7, bulk loader (ld_dir, rdf_loader_run)")
@@ -208,7 +226,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.with_gsp:
             gsp = StoreFigures("virtuoso_gsp", "Virtuoso 7, Graph Store Protocol PUT")
             gsp.load_s, _, line = timed_push(
-                project, served, "--endpoint", server.graph_store, "--user", "dba", "--password", "dba"
+                project,
+                served,
+                "--endpoint",
+                server.graph_store,
+                "--user",
+                "dba",
+                "--password",
+                "dba",
+                "--timeout",
+                "3600",
             )
             print(f"  GSP PUT: {line} (command: {gsp.load_s:.1f} s)", flush=True)
             results.append(gsp)
@@ -228,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"  {line} (command: {virtuoso.load_s:.1f} s)", flush=True)
         measure(virtuoso, server.sparql)
+        virtuoso.rss_mb = tree_rss_mb(server.pid)
     results.append(virtuoso)
     print(f"\nQLever: {QLEVER_NOTE}", flush=True)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
@@ -257,6 +285,7 @@ def report(results: list[StoreFigures], plans: int, triples: int) -> None:
     row("load, command (s)", [f"{r.load_s:.1f}" for r in results])
     row("load, store's own (s)", [f"{r.store_load_s:.1f}" if r.store_load_s is not None else "-" for r in results])
     row("server start (s)", [f"{r.start_s:.1f}" if r.start_s is not None else "-" for r in results])
+    row("server memory (MB RSS)", [f"{r.rss_mb:.0f}" if r.rss_mb is not None else "-" for r in results])
     names = sorted({name for r in measured for name in r.p50_ms} | {name for r in measured for name in r.errors})
     for name in names:
         row(

@@ -110,6 +110,7 @@ class VirtuosoServer:
     load_dir: Path
     folder: Path
     started_s: float
+    pid: int
 
     @property
     def sparql(self) -> str:
@@ -155,7 +156,7 @@ def virtuoso_server(folder: Path, memory_mb: int = 100) -> Iterator[VirtuosoServ
             started = _wait_for_sparql(process, url + "sparql", log, "virtuoso-t")
             sql = f"127.0.0.1:{sql_port}"
             _wait_for_sql(sql)
-            yield VirtuosoServer(sql, url, load_dir, folder, started)
+            yield VirtuosoServer(sql, url, load_dir, folder, started, process.pid)
         finally:
             _stop(process)
 
@@ -187,6 +188,7 @@ class OxigraphServer:
     url: str
     location: Path
     started_s: float
+    pid: int
 
     @property
     def sparql(self) -> str:
@@ -219,6 +221,6 @@ def oxigraph_server(location: Path, *, read_only: bool = False) -> Iterator[Oxig
         try:
             url = f"http://127.0.0.1:{port}"
             started = _wait_for_sparql(process, url + "/query", log, "oxigraph")
-            yield OxigraphServer(url, location, started)
+            yield OxigraphServer(url, location, started, process.pid)
         finally:
             _stop(process)
