@@ -297,7 +297,7 @@ def push(
     failed or the counts differ.
     """
     from .push import PushError, push_dataset  # noqa: PLC0415
-    from .stores import load_into_store  # noqa: PLC0415
+    from .stores import dataset_dumps, load_into_store  # noqa: PLC0415
 
     config = make_config(project_dir, base_iri=base_iri, out_dir=os.path.abspath(out_dir) if out_dir else None)
     graph = UrlPolicy(config.base_iri).dataset_graph if graph is None else graph
@@ -305,7 +305,7 @@ def push(
         loaded = load_into_store(
             store,
             config.out_dir,
-            graph,
+            dataset_dumps(graph),
             endpoint=endpoint,
             location=location,
             sql=sql,

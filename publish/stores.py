@@ -27,6 +27,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,7 @@ import httpx
 import pyoxigraph as ox
 
 from .formats import GZIP, NTRIPLES
-from .push import COUNT_ANSWER_BYTES, Limits, PushError, check_graph, check_url, count_by_sparql, redact
+from .push import COUNT_ANSWER_BYTES, Limits, PushError, check_graph, check_url, count_by_sparql, redact, redact_text
 from .urls import compressed, dump
 
 # The stores `--store` chooses from (`gsp` is the Graph Store Protocol PUT of publish/push.py).
@@ -47,43 +48,65 @@ DEFAULT_TIMEOUT = 300.0
 
 
 @dataclass(frozen=True)
+class GraphDump:
+    """A named graph to fill and the built N-Triples dump of its triples (relative to the site's folder)."""
+
+    graph: str
+    path: str
+    what: str = "the dataset"
+
+
+def dataset_dumps(graph: str) -> tuple[GraphDump, ...]:
+    """The dataset's dump into `graph`."""
+    return (GraphDump(graph, dump(NTRIPLES)),)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One graph loaded: the triples sent and the triples the store then holds."""
+
+    graph: str
+    sent: int
+    stored: int
+
+
+@dataclass(frozen=True)
 class LoadResult:
     """What a load into a store did."""
 
-    graph: str
+    graphs: tuple[Loaded, ...]
     store: str
     how: str
-    sent: int
-    stored: int
     seconds: float
 
     def line(self) -> str:
         """The one-line summary the CLI prints."""
-        return (
-            f"loaded {self.sent} triples into graph <{self.graph}> in {self.store} by {self.how} "
-            f"in {self.seconds:.1f} s; the store holds {self.stored}"
-        )
+        sent = ", ".join(f"{g.sent} triples into graph <{g.graph}>" for g in self.graphs)
+        stored = ", ".join(str(g.stored) for g in self.graphs)
+        return f"loaded {sent} in {self.store} by {self.how} in {self.seconds:.1f} s; the store holds {stored}"
 
 
-def dataset_file(out_dir: Path, *, gzipped: bool = False) -> Path:
-    """The built N-Triples dump (or its gzipped copy); PushError if it is not there."""
-    path = out_dir / (compressed(dump(NTRIPLES), GZIP) if gzipped else dump(NTRIPLES))
+def dump_file(out_dir: Path, part: GraphDump, *, gzipped: bool = False) -> Path:
+    """The built N-Triples dump of a graph (or its gzipped copy, when the build wrote one); PushError if missing."""
+    path = out_dir / part.path
+    if gzipped and (out_dir / compressed(part.path, GZIP)).is_file():
+        path = out_dir / compressed(part.path, GZIP)
     if not path.is_file():
-        raise PushError(f"{path}: the dataset dump is missing; run `planlod build` first")
+        raise PushError(f"{path}: the dump of {part.what} is missing; run `planlod build` first")
     return path
 
 
 def count_dump(path: Path) -> int:
-    """The triples in the built N-Triples dump (the build writes each triple once, sorted)."""
+    """The triples in a built N-Triples dump (the build writes each triple once, sorted)."""
     try:
         return sum(1 for _ in ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES))
     except (OSError, SyntaxError) as exc:
-        raise PushError(f"{path}: cannot read the dataset dump: {exc}") from exc
+        raise PushError(f"{path}: cannot read the dump: {exc}") from exc
 
 
 def _checked(result: LoadResult) -> LoadResult:
-    if result.stored != result.sent:
-        raise PushError(f"{result.line()}: the counts differ, so the graph does not hold the dataset")
+    if any(g.stored != g.sent for g in result.graphs):
+        raise PushError(f"{result.line()}: the counts differ, so the store does not hold the dataset")
     return result
 
 
@@ -94,49 +117,56 @@ def _graph_iri(graph: str) -> ox.NamedNode:
     return ox.NamedNode(check_graph(graph))
 
 
+def _prepared(out_dir: Path, parts: Sequence[GraphDump]) -> list[tuple[GraphDump, Path, int]]:
+    """Each graph checked, its dump found and counted, before the store is touched."""
+    for part in parts:
+        _graph_iri(part.graph)
+    return [(part, path, count_dump(path)) for part in parts for path in [dump_file(out_dir, part)]]
+
+
 # ---------------------------------------------------------------- Oxigraph
 
 
-def load_oxigraph_server(out_dir: Path, endpoint: str, graph: str, *, timeout: float = DEFAULT_TIMEOUT) -> LoadResult:
-    """Replace the graph in a running Oxigraph server through its bulk loader, then count it by SPARQL."""
-    _graph_iri(graph)
+def load_oxigraph_server(
+    out_dir: Path, endpoint: str, parts: Sequence[GraphDump], *, timeout: float = DEFAULT_TIMEOUT
+) -> LoadResult:
+    """Replace each graph in a running Oxigraph server through its bulk loader, then count it by SPARQL."""
     check_url(endpoint, "--endpoint")
     root = endpoint.rstrip("/")
-    path = dataset_file(out_dir)
-    sent = count_dump(path)
+    prepared = _prepared(out_dir, parts)
     store_url, query_url = f"{root}/store", f"{root}/query"
+    loaded: list[Loaded] = []
     started = time.monotonic()
     try:
         with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-            with path.open("rb") as body:
+            for part, path, sent in prepared:
                 response = client.put(
                     store_url,
-                    params={"graph": graph, "no_transaction": ""},
-                    content=body.read(),
+                    params={"graph": part.graph, "no_transaction": ""},
+                    content=path.read_bytes(),
                     headers={"Content-Type": NTRIPLES.media_type},
                 )
-            if response.status_code not in (200, 201, 204):
-                excerpt = " ".join(response.text.split())[:300]
-                raise PushError(
-                    f"bulk load of graph <{graph}> into {redact(store_url)}: HTTP {response.status_code} "
-                    f"{response.reason_phrase}" + (f": {excerpt}" if excerpt else "")
-                )
-            seconds = time.monotonic() - started
-            stored = count_by_sparql(client, query_url, graph, Limits(timeout, COUNT_ANSWER_BYTES))
+                if response.status_code not in (200, 201, 204):
+                    excerpt = " ".join(response.text.split())[:300]
+                    raise PushError(
+                        f"bulk load of graph <{part.graph}> into {redact(store_url)}: HTTP {response.status_code} "
+                        f"{response.reason_phrase}" + (f": {excerpt}" if excerpt else "")
+                    )
+                stored = count_by_sparql(client, query_url, part.graph, Limits(timeout, COUNT_ANSWER_BYTES))
+                loaded.append(Loaded(part.graph, sent, stored))
     except httpx.TimeoutException as exc:
         raise PushError(f"{redact(store_url)}: no answer within {timeout:g} s ({type(exc).__name__})") from exc
     except httpx.HTTPError as exc:
-        raise PushError(f"{redact(store_url)}: cannot reach the Oxigraph server ({type(exc).__name__})") from exc
-    return _checked(
-        LoadResult(graph, f"the Oxigraph server at {redact(root)}", "its bulk loader", sent, stored, seconds)
-    )
+        raise PushError(
+            f"{redact(store_url)}: cannot reach the Oxigraph server ({type(exc).__name__}: {redact_text(str(exc))})"
+        ) from exc
+    seconds = time.monotonic() - started
+    return _checked(LoadResult(tuple(loaded), f"the Oxigraph server at {redact(root)}", "its bulk loader", seconds))
 
 
-def load_oxigraph_directory(out_dir: Path, location: Path, graph: str) -> LoadResult:
-    """Replace the graph in an Oxigraph store folder (created if need be) with pyoxigraph's bulk loader."""
-    name = _graph_iri(graph)
-    path = dataset_file(out_dir)
-    sent = count_dump(path)
+def load_oxigraph_directory(out_dir: Path, location: Path, parts: Sequence[GraphDump]) -> LoadResult:
+    """Replace each graph in an Oxigraph store folder (created if need be) with pyoxigraph's bulk loader."""
+    prepared = _prepared(out_dir, parts)
     if location.exists() and not location.is_dir():
         raise PushError(f"--location {location}: not a folder")
     if location.is_dir() and any(location.iterdir()) and not (location / "CURRENT").is_file():
@@ -149,18 +179,20 @@ def load_oxigraph_directory(out_dir: Path, location: Path, graph: str) -> LoadRe
             f"--location {location}: cannot open the Oxigraph store ({exc}); is a server running on it? "
             "Stop it, load, then start `oxigraph serve-read-only` again"
         ) from exc
+    loaded: list[Loaded] = []
     try:
-        if store.contains_named_graph(name):
-            store.remove_graph(name)
-        store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
-        store.flush()
-        seconds = time.monotonic() - started
-        stored = sum(1 for _ in store.quads_for_pattern(None, None, None, name))
+        for part, path, sent in prepared:
+            name = ox.NamedNode(part.graph)
+            if store.contains_named_graph(name):
+                store.remove_graph(name)
+            store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+            store.flush()
+            loaded.append(Loaded(part.graph, sent, sum(1 for _ in store.quads_for_pattern(None, None, None, name))))
     except (OSError, SyntaxError) as exc:
-        raise PushError(f"loading {path} into the Oxigraph store at {location}: {exc}") from exc
-    return _checked(
-        LoadResult(graph, f"the Oxigraph store at {location}", "pyoxigraph's bulk loader", sent, stored, seconds)
-    )
+        raise PushError(f"loading into the Oxigraph store at {location}: {exc}") from exc
+    seconds = time.monotonic() - started
+    where = f"the Oxigraph store at {location}"
+    return _checked(LoadResult(tuple(loaded), where, "pyoxigraph's bulk loader", seconds))
 
 
 # ---------------------------------------------------------------- Virtuoso
@@ -225,67 +257,75 @@ def _sql_string(text: str) -> str:
 def load_virtuoso(
     out_dir: Path,
     sql: VirtuosoSql,
-    graph: str,
+    parts: Sequence[GraphDump],
     load_dir: Path,
     server_dir: str | None = None,
 ) -> LoadResult:
-    """Replace the graph in Virtuoso through its RDF bulk loader (ld_dir, rdf_loader_run), then count its quads.
+    """Replace each graph in Virtuoso through its RDF bulk loader (ld_dir, rdf_loader_run), then count its quads.
 
     `load_dir` is a folder on this machine that the server may read (listed in its DirsAllowed); `server_dir` the
     same folder as the server sees it (default: the same path)."""
-    _graph_iri(graph)
-    sent = count_dump(dataset_file(out_dir))
-    source = dataset_file(out_dir, gzipped=True)
+    prepared = _prepared(out_dir, parts)
     if not load_dir.is_dir():
         raise PushError(f"--load-dir {load_dir}: no such folder (it must be one the Virtuoso server may read)")
     folder = (server_dir or str(load_dir.resolve())).rstrip("/") or "/"
-    # One file name per graph, so that two graphs can be loaded from the same folder.
-    name = f"planlod-{hashlib.sha256(graph.encode()).hexdigest()[:16]}.nt.gz"
-    target = load_dir / name
-    server_file = f"{folder.rstrip('/')}/{name}"
-    g, file_ = _sql_string(graph), _sql_string(server_file)
+    copies: list[tuple[GraphDump, int, str, Path]] = []
     started = time.monotonic()
-    partial = target.with_name(name + ".part")
     try:
-        shutil.copyfile(source, partial)
-        partial.replace(target)
-    except OSError as exc:
-        raise PushError(f"--load-dir {load_dir}: cannot copy the dump there ({exc.strerror or exc})") from exc
-    try:
-        sql.run(
-            "emptying the graph",
-            f"log_enable(3,1); DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id({g}); "
-            f"DELETE FROM DB.DBA.load_list WHERE ll_file = {file_};",
-        )
-        sql.run("registering the dump with ld_dir", f"ld_dir({_sql_string(folder)}, {_sql_string(name)}, {g});")
-        registered = sql.value(
-            "checking the load list",
-            f"SELECT concat('planlod:', cast(count(*) AS VARCHAR)) FROM DB.DBA.load_list WHERE ll_file = {file_};",
-        )
-        if registered.strip() != "1":
-            raise PushError(
-                f"Virtuoso {sql.address} did not find {server_file}: is --server-dir the folder as the server sees "
-                "it, and is it in the server's DirsAllowed?"
+        for part, _, sent in prepared:
+            source = dump_file(out_dir, part, gzipped=True)
+            # One file name per graph, so that several graphs (and sites) can be loaded from the same folder.
+            name = f"planlod-{hashlib.sha256(part.graph.encode()).hexdigest()[:16]}.nt" + (
+                GZIP.extension if source.name.endswith(GZIP.extension) else ""
             )
+            target = load_dir / name
+            copies.append((part, sent, name, target))
+            partial = target.with_name(name + ".part")
+            try:
+                shutil.copyfile(source, partial)
+                partial.replace(target)
+            except OSError as exc:
+                partial.unlink(missing_ok=True)
+                raise PushError(f"--load-dir {load_dir}: cannot copy the dump there ({exc.strerror or exc})") from exc
+        for part, _, name, _ in copies:
+            g, file_ = _sql_string(part.graph), _sql_string(f"{folder.rstrip('/')}/{name}")
+            sql.run(
+                "emptying the graph",
+                f"log_enable(3,1); DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id({g}); "
+                f"DELETE FROM DB.DBA.load_list WHERE ll_file = {file_};",
+            )
+            sql.run("registering the dump with ld_dir", f"ld_dir({_sql_string(folder)}, {_sql_string(name)}, {g});")
+            registered = sql.value(
+                "checking the load list",
+                f"SELECT concat('planlod:', cast(count(*) AS VARCHAR)) FROM DB.DBA.load_list WHERE ll_file = {file_};",
+            )
+            if registered.strip() != "1":
+                raise PushError(
+                    f"Virtuoso {sql.address} did not find {folder}/{name}: is --server-dir the folder as the server "
+                    "sees it, and is it in the server's DirsAllowed?"
+                )
         sql.run("running the bulk loader", "rdf_loader_run();")
         sql.run("the checkpoint after loading", "checkpoint;")
-        state = sql.value(
-            "reading the load's outcome",
-            "SELECT concat('planlod:', cast(ll_state AS VARCHAR), ':', coalesce(ll_error, '')) "
-            f"FROM DB.DBA.load_list WHERE ll_file = {file_};",
-        )
-        seconds = time.monotonic() - started
-        if not state.startswith("2:") or state[2:].strip():
-            raise PushError(f"Virtuoso's bulk loader did not load {server_file}: {state[2:].strip() or state}")
-        stored = int(
-            sql.value(
+        loaded: list[Loaded] = []
+        for part, sent, name, _ in copies:
+            g, file_ = _sql_string(part.graph), _sql_string(f"{folder.rstrip('/')}/{name}")
+            state = sql.value(
+                "reading the load's outcome",
+                "SELECT concat('planlod:', cast(ll_state AS VARCHAR), ':', coalesce(ll_error, '')) "
+                f"FROM DB.DBA.load_list WHERE ll_file = {file_};",
+            )
+            if not state.startswith("2:") or state[2:].strip():
+                raise PushError(f"Virtuoso's bulk loader did not load {folder}/{name}: {state[2:].strip() or state}")
+            stored = sql.value(
                 "counting the graph's triples",
                 f"SELECT concat('planlod:', cast(count(*) AS VARCHAR)) FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id({g});",
             )
-        )
+            loaded.append(Loaded(part.graph, sent, int(stored)))
+        seconds = time.monotonic() - started
     finally:
-        target.unlink(missing_ok=True)
-    return _checked(LoadResult(graph, f"Virtuoso at {sql.address}", "its bulk loader", sent, stored, seconds))
+        for _, _, _, target in copies:
+            target.unlink(missing_ok=True)
+    return _checked(LoadResult(tuple(loaded), f"Virtuoso at {sql.address}", "its bulk loader", seconds))
 
 
 def parse_sql_address(address: str) -> str:
@@ -298,7 +338,7 @@ def parse_sql_address(address: str) -> str:
 def load_into_store(
     store: str,
     out_dir: Path,
-    graph: str,
+    parts: Sequence[GraphDump],
     *,
     endpoint: str | None = None,
     location: Path | None = None,
@@ -310,8 +350,8 @@ def load_into_store(
     isql: str = ISQL,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> LoadResult:
-    """Load the built dataset into `store` ("oxigraph" or "virtuoso") by its fast path; PushError names what is
-    missing or what failed."""
+    """Load the built dumps into their graphs in `store` ("oxigraph" or "virtuoso") by its fast path; PushError
+    names what is missing or what failed."""
     if store == "oxigraph":
         if (endpoint is None) == (location is None):
             raise PushError(
@@ -319,9 +359,9 @@ def load_into_store(
                 "http://localhost:7878) or --location (a store folder to load offline), not both"
             )
         if location is not None:
-            return load_oxigraph_directory(out_dir, location, graph)
+            return load_oxigraph_directory(out_dir, location, parts)
         assert endpoint is not None
-        return load_oxigraph_server(out_dir, endpoint, graph, timeout=timeout)
+        return load_oxigraph_server(out_dir, endpoint, parts, timeout=timeout)
     if store == "virtuoso":
         missing = [
             option
@@ -338,5 +378,5 @@ def load_into_store(
             raise PushError("--store virtuoso talks to the SQL port (--sql host:port), not to --endpoint")
         assert load_dir is not None and user is not None and password is not None
         connection = VirtuosoSql(parse_sql_address(sql or DEFAULT_SQL), user, password, isql, timeout)
-        return load_virtuoso(out_dir, connection, graph, load_dir, server_dir)
+        return load_virtuoso(out_dir, connection, parts, load_dir, server_dir)
     raise PushError(f"--store {store!r}: choose one of {', '.join(STORES)}")
