@@ -131,7 +131,9 @@ def time_examples(figures: StoreFigures, endpoint: str, graph: str, base_iri: st
             run_query(endpoint, graph, query, accept)
             times = [run_query(endpoint, graph, query, accept) for _ in range(runs)]
         except (OSError, urllib.error.URLError) as exc:
-            figures.errors[example.name] = str(exc)[:200]
+            if isinstance(exc, urllib.error.HTTPError):  # the server's own words on why
+                exc.msg = f"{exc.msg}: {exc.read().decode('utf-8', 'replace').strip()[:300]}"
+            figures.errors[example.name] = str(exc)[:400]
             print(f"  {example.name:32} error: {exc}", flush=True)
             continue
         figures.p50_ms[example.name] = statistics.median(times) * 1000

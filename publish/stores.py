@@ -187,7 +187,10 @@ def load_oxigraph_directory(out_dir: Path, location: Path, parts: Sequence[Graph
                 store.remove_graph(name)
             store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
             store.flush()
-            loaded.append(Loaded(part.graph, sent, sum(1 for _ in store.quads_for_pattern(None, None, None, name))))
+            answer = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{part.graph}> {{ ?s ?p ?o }} }}")
+            assert isinstance(answer, ox.QuerySolutions)
+            counted = next(iter(answer))["n"]
+            loaded.append(Loaded(part.graph, sent, int(counted.value) if isinstance(counted, ox.Literal) else -1))
     except (OSError, SyntaxError) as exc:
         raise PushError(f"loading into the Oxigraph store at {location}: {exc}") from exc
     seconds = time.monotonic() - started
