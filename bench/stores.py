@@ -2,7 +2,7 @@
 page's example queries on each, beside `planlod serve`, in one run.
 
     python bench/stores.py [--plans 100] [--seed 1] [--runs 10] [--with-gsp] [--virtuoso-memory-mb 1024]
-                           [--json FILE]
+                           [--stores serve,oxigraph,oxigraph_server,virtuoso] [--json FILE]
 
 Generates the corpus (bench/corpus.py) unless it is there and writes its dataset dump (dump/latest.nt and
 latest.nt.gz: the triples `planlod build` puts there) as bench/queries.py does. Then, one store at a time (each
@@ -170,6 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--with-gsp", action="store_true", help="also time a Graph Store PUT into Virtuoso")
     parser.add_argument("--virtuoso-memory-mb", type=int, default=1024, help="Virtuoso's page buffers")
     parser.add_argument("--json", type=Path, default=None, help="write the figures to this file")
+    parser.add_argument(
+        "--stores",
+        type=lambda text: set(text.split(",")),
+        default={"serve", "oxigraph", "oxigraph_server", "virtuoso"},
+        help="which to measure, comma-separated (default: serve,oxigraph,oxigraph_server,virtuoso)",
+    )
     args = parser.parse_args(argv)
 
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
@@ -187,78 +193,82 @@ def main(argv: list[str] | None = None) -> int:
     )
     results: list[StoreFigures] = []
 
-    serve = StoreFigures("serve", "planlod serve (pyoxigraph in memory)")
-    print(f"\n{serve.title}", flush=True)
-    with planlod_serve(project, served) as (endpoint, started, serve_pid):
-        serve.load_s = started
-        print(f"  answering after {started:.1f} s", flush=True)
-        measure(serve, endpoint)
-        serve.rss_mb = tree_rss_mb(serve_pid)
-    results.append(serve)
+    if "serve" in args.stores:
+        serve = StoreFigures("serve", "planlod serve (pyoxigraph in memory)")
+        print(f"\n{serve.title}", flush=True)
+        with planlod_serve(project, served) as (endpoint, started, serve_pid):
+            serve.load_s = started
+            print(f"  answering after {started:.1f} s", flush=True)
+            measure(serve, endpoint)
+            serve.rss_mb = tree_rss_mb(serve_pid)
+        results.append(serve)
 
-    offline = StoreFigures("oxigraph", "Oxigraph, bulk-loaded offline, serve-read-only")
-    print(f"\n{offline.title}", flush=True)
-    location = work / "oxigraph-offline"
-    offline.load_s, offline.store_load_s, line = timed_push(
-        project, served, "--store", "oxigraph", "--location", str(location)
-    )
-    print(f"  {line} (command: {offline.load_s:.1f} s)", flush=True)
-    with oxigraph_server(location, read_only=True) as server:
-        offline.start_s = server.started_s
-        measure(offline, server.sparql)
-        offline.rss_mb = tree_rss_mb(server.pid)
-    results.append(offline)
-
-    online = StoreFigures("oxigraph_server", "Oxigraph server, HTTP bulk load")
-    print(f"\n{online.title}", flush=True)
-    with oxigraph_server(work / "oxigraph-http") as server:
-        online.start_s = server.started_s
-        online.load_s, online.store_load_s, line = timed_push(
-            project, served, "--store", "oxigraph", "--endpoint", server.url
+    if "oxigraph" in args.stores:
+        offline = StoreFigures("oxigraph", "Oxigraph, bulk-loaded offline, serve-read-only")
+        print(f"\n{offline.title}", flush=True)
+        location = work / "oxigraph-offline"
+        offline.load_s, offline.store_load_s, line = timed_push(
+            project, served, "--store", "oxigraph", "--location", str(location)
         )
-        print(f"  {line} (command: {online.load_s:.1f} s)", flush=True)
-        measure(online, server.sparql)
-        online.rss_mb = tree_rss_mb(server.pid)
-    results.append(online)
+        print(f"  {line} (command: {offline.load_s:.1f} s)", flush=True)
+        with oxigraph_server(location, read_only=True) as server:
+            offline.start_s = server.started_s
+            measure(offline, server.sparql)
+            offline.rss_mb = tree_rss_mb(server.pid)
+        results.append(offline)
 
-    virtuoso = StoreFigures("virtuoso", "Virtuoso 7, bulk loader (ld_dir, rdf_loader_run)")
-    print(f"\n{virtuoso.title}", flush=True)
-    with virtuoso_server(work / "virtuoso", args.virtuoso_memory_mb) as server:
-        virtuoso.start_s = server.started_s
-        if args.with_gsp:
-            gsp = StoreFigures("virtuoso_gsp", "Virtuoso 7, Graph Store Protocol PUT")
-            gsp.load_s, _, line = timed_push(
+    if "oxigraph_server" in args.stores:
+        online = StoreFigures("oxigraph_server", "Oxigraph server, HTTP bulk load")
+        print(f"\n{online.title}", flush=True)
+        with oxigraph_server(work / "oxigraph-http") as server:
+            online.start_s = server.started_s
+            online.load_s, online.store_load_s, line = timed_push(
+                project, served, "--store", "oxigraph", "--endpoint", server.url
+            )
+            print(f"  {line} (command: {online.load_s:.1f} s)", flush=True)
+            measure(online, server.sparql)
+            online.rss_mb = tree_rss_mb(server.pid)
+        results.append(online)
+
+    if "virtuoso" in args.stores:
+        virtuoso = StoreFigures("virtuoso", "Virtuoso 7, bulk loader (ld_dir, rdf_loader_run)")
+        print(f"\n{virtuoso.title}", flush=True)
+        with virtuoso_server(work / "virtuoso", args.virtuoso_memory_mb) as server:
+            virtuoso.start_s = server.started_s
+            if args.with_gsp:
+                gsp = StoreFigures("virtuoso_gsp", "Virtuoso 7, Graph Store Protocol PUT")
+                gsp.load_s, _, line = timed_push(
+                    project,
+                    served,
+                    "--endpoint",
+                    server.graph_store,
+                    "--user",
+                    "dba",
+                    "--password",
+                    "dba",
+                    "--timeout",
+                    "3600",
+                )
+                print(f"  GSP PUT: {line} (command: {gsp.load_s:.1f} s)", flush=True)
+                results.append(gsp)
+            virtuoso.load_s, virtuoso.store_load_s, line = timed_push(
                 project,
                 served,
-                "--endpoint",
-                server.graph_store,
+                "--store",
+                "virtuoso",
+                "--sql",
+                server.sql,
                 "--user",
                 "dba",
                 "--password",
                 "dba",
-                "--timeout",
-                "3600",
+                "--load-dir",
+                str(server.load_dir),
             )
-            print(f"  GSP PUT: {line} (command: {gsp.load_s:.1f} s)", flush=True)
-            results.append(gsp)
-        virtuoso.load_s, virtuoso.store_load_s, line = timed_push(
-            project,
-            served,
-            "--store",
-            "virtuoso",
-            "--sql",
-            server.sql,
-            "--user",
-            "dba",
-            "--password",
-            "dba",
-            "--load-dir",
-            str(server.load_dir),
-        )
-        print(f"  {line} (command: {virtuoso.load_s:.1f} s)", flush=True)
-        measure(virtuoso, server.sparql)
-        virtuoso.rss_mb = tree_rss_mb(server.pid)
-    results.append(virtuoso)
+            print(f"  {line} (command: {virtuoso.load_s:.1f} s)", flush=True)
+            measure(virtuoso, server.sparql)
+            virtuoso.rss_mb = tree_rss_mb(server.pid)
+        results.append(virtuoso)
     print(f"\nQLever: {QLEVER_NOTE}", flush=True)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
 
