@@ -1,8 +1,9 @@
 """The `planlod` command line: parses options, runs a stage, reports errors with exit codes.
 
 Stage: cli, the boundary. Imports `build`, `builtsite`, `config`, `errors`, `formats`, `incremental`, `load`,
-`progress`, `push`, `serve`, `sheet`, `siteplan`, `sparqlpool`, `suggest`, `urls` and `validate` (`serve`, `sparqlpool`,
-`push`, `sheet` and `suggest` only when their command runs); nothing imports it. The only module that prints or exits.
+`progress`, `push`, `serve`, `sheet`, `siteplan`, `sparqlpool`, `stores`, `suggest`, `urls` and `validate` (`serve`,
+`sparqlpool`, `push`, `stores`, `sheet` and `suggest` only when their command runs); nothing imports it. The only
+module that prints or exits.
 Long work shows its progress on standard error with tqdm: a bar with count, rate and time left on a terminal, a
 plain line every few seconds otherwise (a log, CI).
 """
@@ -30,7 +31,7 @@ from .incremental import changed_inputs, input_snapshot
 from .load import load_sources
 from .progress import Counter, Progress
 from .siteplan import site_segments
-from .urls import SPARQL_PATH, UrlPolicy, dump
+from .urls import SPARQL_PATH, UrlPolicy, dump, sdg_kos_dump
 from .validate import run_validation
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -338,10 +339,37 @@ def serve(
 @project_options
 @_out_option
 @click.option(
-    "--endpoint",
-    required=True,
-    help="The store's Graph Store Protocol endpoint, e.g. http://localhost:8890/sparql-graph-crud-auth (Virtuoso).",
+    "--store",
+    type=click.Choice(["gsp", "oxigraph", "virtuoso"]),
+    default="gsp",
+    show_default=True,
+    help="How to load: gsp, a Graph Store Protocol PUT (any store); oxigraph or virtuoso, that store's bulk loader.",
 )
+@click.option(
+    "--endpoint",
+    default=None,
+    help="gsp: the store's Graph Store Protocol endpoint, e.g. http://localhost:8890/sparql-graph-crud-auth "
+    "(Virtuoso); oxigraph: the running server's root URL, e.g. http://localhost:7878.",
+)
+@click.option(
+    "--location",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="oxigraph: a store folder to load offline (then `oxigraph serve-read-only --location` it).",
+)
+@click.option(
+    "--sql", default=None, help="virtuoso: the server's SQL port as host:port (default: localhost:1111), for isql."
+)
+@click.option(
+    "--load-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="virtuoso: a folder the server may read (in its DirsAllowed); the dump is copied there for ld_dir.",
+)
+@click.option(
+    "--server-dir", default=None, help="virtuoso: --load-dir as the server sees it, if other (a container, a mount)."
+)
+@click.option("--isql", default="isql-vt", show_default=True, help="virtuoso: the isql command to run.")
 @click.option(
     "--graph", default=None, help="The named graph to replace (default: the IRI of the N-Triples dump, as serve uses)."
 )
@@ -372,7 +400,13 @@ def push(
     project_dir: Path | None,
     base_iri: str | None,
     out_dir: Path | None,
-    endpoint: str,
+    store: str,
+    endpoint: str | None,
+    location: Path | None,
+    sql: str | None,
+    load_dir: Path | None,
+    server_dir: str | None,
+    isql: str,
     graph: str | None,
     user: str | None,
     password: str | None,
@@ -380,17 +414,40 @@ def push(
     dump_format: str,
     timeout: float,
 ) -> None:
-    """Replace a named graph in a SPARQL Graph Store with the built dataset, then check its triple count.
+    """Replace a named graph in a triplestore with the built dataset, then check its triple count.
 
-    Exit status: 0 the store holds the dataset; 2 the push failed or the counts differ.
+    --store gsp (the default) PUTs the dump to any SPARQL Graph Store; --store oxigraph and --store virtuoso use
+    that store's bulk loader (see docs/deployment.md). Exit status: 0 the store holds the dataset; 2 the push
+    failed or the counts differ.
     """
-    from .push import push_dataset  # noqa: PLC0415
+    from .push import PushError, push_dataset  # noqa: PLC0415
+    from .stores import GraphDump, dataset_dumps, load_into_store  # noqa: PLC0415
 
     config, base = built_site_config(project_dir, base_iri, out_dir)
+    graph = UrlPolicy(base).dataset_graph if graph is None else graph
+    if store != "gsp":
+        loaded = load_into_store(
+            store,
+            config.out_dir,
+            (*dataset_dumps(graph), GraphDump(UrlPolicy(base).sdg_kos, sdg_kos_dump(), "the UN SDG KOS")),
+            endpoint=endpoint,
+            location=location,
+            sql=sql,
+            user=user,
+            password=password,
+            load_dir=load_dir,
+            server_dir=server_dir,
+            isql=isql,
+            timeout=timeout,
+        )
+        click.echo(loaded.line())
+        return
+    if endpoint is None:
+        raise PushError("--endpoint is needed: the store's Graph Store Protocol endpoint")
     result = push_dataset(
         config.out_dir,
         endpoint,
-        UrlPolicy(base).dataset_graph if graph is None else graph,
+        graph,
         kos_graph=UrlPolicy(base).sdg_kos,
         user=user,
         password=password,

@@ -41,7 +41,7 @@ class CliResult:
 
 
 # Fixtures that start a server: a test using any of them is marked `server`.
-SERVER_FIXTURES = frozenset({"served", "tight", "virtuoso", "pushed"})
+SERVER_FIXTURES = frozenset({"served", "tight", "virtuoso", "pushed", "oxigraph_rw", "virtuoso_bulk"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -40,7 +40,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "sitefiles entities sitepages",
         "build sparql",  # `planlod build`; the SPARQL engine
         "sparqlpool push",  # the SPARQL worker processes; `planlod push`
-        "serve",  # `planlod serve`
+        "serve stores",  # `planlod serve`; `planlod push --store`: a triplestore's bulk loader
         "cli",  # the boundary: the only module that prints or exits
         "__main__",
     )
