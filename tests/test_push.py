@@ -26,9 +26,11 @@ from publish.push import AutoAuth, PushError, derive_sparql_endpoint, push_datas
 from publish.sparql import load_dataset
 from publish.urls import UrlPolicy
 from tests.conftest import run_planlod
-from tests.test_queries import EXAMPLES, run_example, table
+from tests.test_queries import EXAMPLES, concatenations_sorted, run_example, table
 from tests.test_serve import SITE_BASE, site  # noqa: F401
 
+# The UN SDG KOS graph push fills beside the dataset's: the example queries read both (as the default graph).
+KOS_GRAPH = UrlPolicy(SITE_BASE).sdg_kos
 VIRTUOSO = shutil.which("virtuoso-t")
 START_SECONDS = 60.0
 STOP_SECONDS = 15.0
@@ -159,7 +161,7 @@ def pushed(virtuoso: Virtuoso, site: Path) -> str:  # noqa: F811
 def virtuoso_select(virtuoso: Virtuoso, query: str, graph: str) -> dict[str, Any]:
     response = httpx.post(
         virtuoso.sparql,
-        data={"query": query, "default-graph-uri": graph},
+        data={"query": query, "default-graph-uri": [graph, KOS_GRAPH]},
         headers={"Accept": "application/sparql-results+json"},
         timeout=60,
     )
@@ -197,7 +199,7 @@ def test_examples_give_the_same_answers_on_virtuoso(virtuoso: Virtuoso, site: Pa
     if isinstance(ours, Graph):
         response = httpx.post(
             virtuoso.sparql,
-            data={"query": text, "default-graph-uri": pushed},
+            data={"query": text, "default-graph-uri": [pushed, KOS_GRAPH]},
             headers={"Accept": "application/n-triples"},
             timeout=60,
         )
@@ -207,6 +209,8 @@ def test_examples_give_the_same_answers_on_virtuoso(virtuoso: Virtuoso, site: Pa
         return
     theirs_rows = table(virtuoso_select(virtuoso, text, pushed))
     assert theirs_rows, f"{name}: Virtuoso found nothing"
+    # GROUP_CONCAT's order is not defined by SPARQL: a concatenation is compared as the set of its parts.
+    theirs_rows, ours = concatenations_sorted(theirs_rows), concatenations_sorted(ours)
     if "ORDER BY" in text and name not in {"03-fokuspunkter-per-delmaal"}:
         assert theirs_rows == ours
     else:

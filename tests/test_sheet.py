@@ -260,7 +260,7 @@ def test_libreoffice_reads_the_exported_workbook(tmp_path: Path, exported: Path,
     assert any("3.5 – Forebyggelse" in cell for row in lists for cell in row)
     # The linking policy's columns, from the shapes: who decided and when, and the links a withdrawn one names.
     head = links[0]
-    assert head[8:14] == ["besluttet af", "beslutningsdato", "oprettet", "ændret", "kilde", "erstattet af"]
+    assert head[9:15] == ["besluttet af", "beslutningsdato", "oprettet", "ændret", "kilde", "erstattet af"]
     withdrawn = dict(zip(head, links[1], strict=True))
     assert withdrawn["status *"] == "trukket tilbage" and withdrawn["beslutningsdato"] == "2026-12-02"
     assert "sundhed/maal/sdg/3.4" in withdrawn["erstattet af"].splitlines()
@@ -742,35 +742,35 @@ BAD: list[tuple[str, Edit, int, str | None, str]] = [
         "link created date not a date",
         cell_edit("Verdensmål", "oprettet", "i går"),
         1,
-        "Verdensmål!K2",
+        "Verdensmål!L2",
         "er ikke en dato",
     ),
     (
         "decision date not a date",
         cell_edit("Verdensmål", "beslutningsdato", "snart"),
         1,
-        "Verdensmål!J2",
+        "Verdensmål!K2",
         "er ikke en dato",
     ),
     (
         "decision dated before the link was created",
         cell_edit("Verdensmål", "beslutningsdato", "2020-01-01"),
         1,
-        "Verdensmål!J2",
+        "Verdensmål!K2",
         "kan ikke ligge før",
     ),
     (
         "decided by someone not in the project",
         cell_edit("Verdensmål", "besluttet af", "En Ukendt Kurator"),
         1,
-        "Verdensmål!I2",
+        "Verdensmål!J2",
         "findes ikke i projektet",
     ),
     (
         "a proposed link with a decision",
         cell_edit("Verdensmål", "status", "foreslået"),
         1,
-        "Verdensmål!I2",
+        "Verdensmål!J2",
         "ikke besluttet endnu",
     ),
     (

@@ -150,13 +150,24 @@ def _row(index: DataIndex, vocab: PlanVocabulary, link: ox.NamedNode, plan: str,
         rationale_da=index.text(link, (vocab.rationale,), "da"),
         rationale_en=index.text(link, (vocab.rationale,), "en"),
         created=index.date(link, DCT_CREATED),
-        authors=tuple(a.value for a in index.iris(link, PROV_WAS_ATTRIBUTED_TO)),
+        authors=_authors(index, vocab, link),
         confidence=confidence,
         accepted=status == vocab.Accepted,
         rejected=status == vocab.Rejected,
         proposed=status == vocab.Proposed,
         decided_by=tuple(a.value for a in index.iris(link, vocab.decidedBy)),
     )
+
+
+def _authors(index: DataIndex, vocab: PlanVocabulary, link: ox.NamedNode) -> tuple[str, ...]:
+    """Who established the link. plo:decidedBy is a sub-property of prov:wasAttributedTo, so the published data
+    attribute a suggestion (plo:method plo:Suggested) to its curator too: a suggestion's authors are the agents it
+    is attributed to other than those who decided it (the suggester); a curated link's are all of them."""
+    attributed = tuple(a.value for a in index.iris(link, PROV_WAS_ATTRIBUTED_TO))
+    if vocab.Suggested not in index.iris(link, vocab.method):
+        return attributed
+    deciders = {a.value for a in index.iris(link, vocab.decidedBy)}
+    return tuple(a for a in attributed if a not in deciders)
 
 
 def _element_groups(plan: PlanFacts, index: DataIndex, vocab: PlanVocabulary) -> list[tuple[Area | None, str]]:
