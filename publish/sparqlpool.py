@@ -414,6 +414,7 @@ class QueryPool:
         self._idle: list[_Worker] = []
         # A loaded worker kept in reserve: it takes the place of a stopped one at once.
         self._standby: _Worker | None = None
+        self._standbys_loading = 0  # standby workers being loaded in the background
         self._condition = threading.Condition()
         self._closed = False
 
@@ -438,6 +439,8 @@ class QueryPool:
 
     def _start_standby(self) -> None:
         """Load a standby worker in the background."""
+        with self._condition:
+            self._standbys_loading += 1
 
         def start() -> None:
             try:
@@ -445,8 +448,11 @@ class QueryPool:
                 worker.wait_ready(WORKER_START_TIMEOUT)
             except (EndpointError, OSError) as exc:
                 self.log.error("a SPARQL worker could not be started: %s", _one_line(str(exc)))
+                with self._condition:
+                    self._standbys_loading -= 1
                 return
             with self._condition:
+                self._standbys_loading -= 1
                 if not self._closed and self._standby is None:
                     self._standby = worker
                     return
@@ -537,12 +543,27 @@ class QueryPool:
             )
             self._replace()
             return text_outcome(500, "The query failed: the query engine stopped while running it.")
-        if worker.demoted:  # it ran a long query at the lowest priority: a fresh worker takes its place
-            worker.stop()
-            self._replace()
+        if worker.demoted:
+            self._retire(worker)
         else:
             self.give_back(worker)
         return outcome
+
+    def _retire(self, worker: _Worker) -> None:
+        """After a worker ran a long query at the lowest priority: the standby takes its place when one is loaded;
+        until then the worker goes on answering at its low priority, so that the pool is never a worker short
+        while a new one loads (on a large dataset that takes a minute)."""
+        with self._condition:
+            standby, self._standby = self._standby, None
+            loading = self._standbys_loading > 0
+        if standby is None:
+            self.give_back(worker)
+            if not loading:
+                self._start_standby()
+            return
+        worker.stop()
+        self.give_back(standby)
+        self._start_standby()
 
     def preempt(self, worker: _Worker) -> None:
         """Stop the query a worker is running (from any thread): its `call` raises Preempted, and it is replaced."""

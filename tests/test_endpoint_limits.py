@@ -16,7 +16,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from publish.formats import NTRIPLES
 from publish.headers import security_headers
+from publish.sparql import QueryRequest
+from publish.sparqlpool import QueryPool
+from publish.urls import dump
 from tests.test_serve import AREA, SITE_BASE, Running, running_server, served, site  # noqa: F401
 
 pytestmark = pytest.mark.server
@@ -192,3 +196,37 @@ def test_every_response_carries_the_security_headers(
     assert response.status_code == status
     for name, value in security_headers(SITE_BASE, "sparql"):
         assert response.headers[name] == value
+
+
+def _loaded_standby(pool: QueryPool, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while pool._standby is None:
+        assert time.monotonic() < deadline, "no standby worker was loaded"
+        time.sleep(0.05)
+
+
+def test_a_worker_demoted_for_a_long_query_answers_on_until_a_standby_can_take_its_place(site: Path) -> None:  # noqa: F811
+    """On a large dataset a new worker loads for a minute: a worker that ran a long query at the lowest priority
+    is swapped for a loaded standby, and kept (at its low priority) while none is loaded, so that the pool is never
+    a worker short and queries do not queue behind the loading."""
+    pool = QueryPool(site / dump(NTRIPLES), SITE_BASE, 1, 10.0, 512).start()
+    request = QueryRequest("ASK { ?s ?p ?o }")
+    try:
+        _loaded_standby(pool)
+        with pool._condition:  # as while the standby is still loading
+            standby, pool._standby = pool._standby, None
+        assert standby is not None
+        standby.stop()
+        worker = pool.take(5)
+        pool.demote(worker)
+        assert pool.call(worker, request, 5).status == 200
+        assert [w.pid for w in pool._idle] == [worker.pid]  # kept: no standby to take its place
+
+        _loaded_standby(pool)
+        worker = pool.take(5)
+        assert worker.demoted
+        assert pool.call(worker, request, 5).status == 200
+        assert len(pool._idle) == 1 and pool._idle[0].pid != worker.pid  # the standby took its place at once
+        assert not pool._idle[0].demoted
+    finally:
+        pool.close()
