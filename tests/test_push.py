@@ -4,16 +4,9 @@ Virtuoso as on `planlod serve`. Also the authentication and endpoint logic on th
 
 from __future__ import annotations
 
-import contextlib
 import json
-import shutil
-import signal
-import socket
-import subprocess
-import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,119 +19,25 @@ from publish.push import AutoAuth, PushError, derive_sparql_endpoint, push_datas
 from publish.sparql import load_dataset
 from publish.urls import UrlPolicy
 from tests.conftest import run_planlod
+from tests.store_servers import ISQL, VIRTUOSO, VirtuosoServer, free_port, virtuoso_server
 from tests.test_queries import EXAMPLES, concatenations_sorted, run_example, table
 from tests.test_serve import SITE_BASE, site  # noqa: F401
 
 # The UN SDG KOS graph push fills beside the dataset's: the example queries read both (as the default graph).
 KOS_GRAPH = UrlPolicy(SITE_BASE).sdg_kos
-VIRTUOSO = shutil.which("virtuoso-t")
-START_SECONDS = 60.0
-STOP_SECONDS = 15.0
-
-VIRTUOSO_INI = """\
-[Database]
-DatabaseFile       = {dir}/virtuoso.db
-ErrorLogFile       = {dir}/virtuoso.log
-LockFile           = {dir}/virtuoso.lck
-TransactionFile    = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-ErrorLogLevel      = 7
-FileExtend         = 200
-Striping           = 0
-TempStorage        = TempDatabase
-
-[TempDatabase]
-DatabaseFile    = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-
-[Parameters]
-ServerPort         = 127.0.0.1:{sql_port}
-DisableUnixSocket  = 1
-CheckpointInterval = 0
-NumberOfBuffers    = 10000
-MaxDirtyBuffers    = 6000
-DirsAllowed        = .
-CaseMode           = 2
-
-[HTTPServer]
-ServerPort           = 127.0.0.1:{http_port}
-ServerRoot           = {dir}
-ServerThreads        = 10
-MaxClientConnections = 10
-
-[SPARQL]
-ResultSetMaxRows      = 100000
-MaxQueryExecutionTime = 60
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass(frozen=True)
-class Virtuoso:
-    """A Virtuoso server of this test session."""
-
-    url: str
-    folder: Path
-
-    @property
-    def graph_store(self) -> str:
-        return self.url + "sparql-graph-crud-auth"
-
-    @property
-    def sparql(self) -> str:
-        return self.url + "sparql"
 
 
 @pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
-    """Virtuoso on two free loopback ports, in a throw-away database; stopped at the end of the session."""
-    if VIRTUOSO is None:
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """Virtuoso on free loopback ports, in a throw-away database; stopped at the end of the session."""
+    if VIRTUOSO is None or ISQL is None:
         pytest.fail("virtuoso-t is not installed (Debian virtuoso-opensource); run tests/setup.sh", pytrace=False)
-    folder = tmp_path_factory.mktemp("virtuoso")
-    http_port = free_port()
-    (folder / "virtuoso.ini").write_text(
-        VIRTUOSO_INI.format(dir=folder, sql_port=free_port(), http_port=http_port), encoding="utf-8"
-    )
-    log = (folder / "stdout.log").open("wb")
-    process = subprocess.Popen(
-        [VIRTUOSO, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
-        cwd=folder,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{http_port}/"
-    try:
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"virtuoso-t exited with {process.returncode}: {(folder / 'stdout.log').read_text()}"
-                )
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url + "sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"virtuoso-t did not answer within {START_SECONDS:.0f} s")
-            time.sleep(0.25)
-        yield Virtuoso(url, folder)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-        log.close()
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
-def pushed(virtuoso: Virtuoso, site: Path) -> str:  # noqa: F811
+def pushed(virtuoso: VirtuosoServer, site: Path) -> str:  # noqa: F811
     """The site's dataset pushed into Virtuoso with the command; the graph's IRI."""
     result = run_planlod(
         "push",
@@ -158,7 +57,7 @@ def pushed(virtuoso: Virtuoso, site: Path) -> str:  # noqa: F811
     return UrlPolicy(SITE_BASE).dataset_graph
 
 
-def virtuoso_select(virtuoso: Virtuoso, query: str, graph: str) -> dict[str, Any]:
+def virtuoso_select(virtuoso: VirtuosoServer, query: str, graph: str) -> dict[str, Any]:
     response = httpx.post(
         virtuoso.sparql,
         data={"query": query, "default-graph-uri": [graph, KOS_GRAPH]},
@@ -174,17 +73,17 @@ def virtuoso_select(virtuoso: Virtuoso, query: str, graph: str) -> dict[str, Any
     return document
 
 
-def count_in(virtuoso: Virtuoso, graph: str) -> int:
+def count_in(virtuoso: VirtuosoServer, graph: str) -> int:
     document = virtuoso_select(virtuoso, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", graph)
     return int(document["results"]["bindings"][0]["n"]["value"])
 
 
-def test_push_fills_virtuoso_with_every_triple(virtuoso: Virtuoso, site: Path, pushed: str) -> None:  # noqa: F811
+def test_push_fills_virtuoso_with_every_triple(virtuoso: VirtuosoServer, site: Path, pushed: str) -> None:  # noqa: F811
     published = len(Graph().parse(site / "dump" / "latest.nt", format="nt"))
     assert count_in(virtuoso, pushed) == published
 
 
-def test_a_second_push_replaces_the_graph(virtuoso: Virtuoso, site: Path, pushed: str) -> None:  # noqa: F811
+def test_a_second_push_replaces_the_graph(virtuoso: VirtuosoServer, site: Path, pushed: str) -> None:  # noqa: F811
     before = count_in(virtuoso, pushed)
     result = push_dataset(site, virtuoso.graph_store, pushed, user="dba", password="dba", dump_format="ttl")
     assert result.status in (200, 201, 204)
@@ -192,7 +91,12 @@ def test_a_second_push_replaces_the_graph(virtuoso: Virtuoso, site: Path, pushed
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
-def test_examples_give_the_same_answers_on_virtuoso(virtuoso: Virtuoso, site: Path, pushed: str, name: str) -> None:  # noqa: F811
+def test_examples_give_the_same_answers_on_virtuoso(
+    virtuoso: VirtuosoServer,
+    site: Path,  # noqa: F811
+    pushed: str,
+    name: str,
+) -> None:
     example = EXAMPLES[name]
     ours = run_example(load_dataset(site / "dump" / "latest.nt", SITE_BASE), example)
     text = example.text(SITE_BASE)
@@ -218,7 +122,7 @@ def test_examples_give_the_same_answers_on_virtuoso(virtuoso: Virtuoso, site: Pa
         assert key(theirs_rows) == key(ours)
 
 
-def test_push_to_a_store_that_refuses_fails_with_exit_2(virtuoso: Virtuoso, site: Path) -> None:  # noqa: F811
+def test_push_to_a_store_that_refuses_fails_with_exit_2(virtuoso: VirtuosoServer, site: Path) -> None:  # noqa: F811
     result = run_planlod(
         "push", "--out", str(site), "--endpoint", virtuoso.graph_store, "--user", "dba", "--password", "wrong"
     )
