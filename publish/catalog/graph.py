@@ -1,6 +1,6 @@
 """Building the catalogue's triples: a set of triples in a fixed order, and the nodes every part of it states.
 
-Stage: catalog. Imports `config`, `errors`, `plans`, `rdfterms` and `vocab`.
+Stage: catalog. Imports `config`, `errors`, `formats`, `plans`, `rdfterms` and `vocab`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from ..config import Config
 from ..errors import ConfigError
+from ..formats import IANA_MEDIA_TYPES
 from ..plans import AgentFacts
 from ..rdfterms import Term
 from ..vocab import (
@@ -29,9 +30,6 @@ from ..vocab import (
 )
 
 Node = ox.NamedNode | ox.BlankNode
-
-
-IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 
 
 LOCAL_AUTHORITY = ox.NamedNode("http://purl.org/adms/publishertype/LocalAuthority")
