@@ -207,6 +207,16 @@ class Assembler:
         seen[value] = row.number
         return True
 
+    def _row_iri(self, rows: SheetRows, seen: dict[str, int], row: Row, given: str) -> ox.NamedNode | None:
+        """The IRI a row's given ID names, or None (with the problem reported) when the ID is not a path or another
+        row of the sheet has it."""
+        if not _PATH.fullmatch(given):
+            self.problem(rows, row, "id", "bad_path", value=given)
+            return None
+        if not self._check_unique(rows, seen, row, "id", given):
+            return None
+        return ox.NamedNode(self.policy.iri(given))
+
     def _name_organisations(self, rows: SheetRows) -> None:
         seen: dict[str, int] = {}
         column = rows.sheet.column("types")
@@ -221,12 +231,9 @@ class Assembler:
             types = self._types(rows, row)
             given = self._id(row)
             if given:
-                if not _PATH.fullmatch(given):
-                    self.problem(rows, row, "id", "bad_path", value=given)
+                node = self._row_iri(rows, seen, row, given)
+                if node is None:
                     continue
-                if not self._check_unique(rows, seen, row, "id", given):
-                    continue
-                node = ox.NamedNode(self.policy.iri(given))
                 self._register(rows, row, node)
                 self._names_of(row, node)
             else:
@@ -370,12 +377,9 @@ class Assembler:
         for row in self.data.rows("sources"):
             given = self._id(row)
             if given:
-                if not _PATH.fullmatch(given):
-                    self.problem(rows, row, "id", "bad_path", value=given)
+                node = self._row_iri(rows, seen, row, given)
+                if node is None:
                     continue
-                if not self._check_unique(rows, seen, row, "id", given):
-                    continue
-                node = ox.NamedNode(self.policy.iri(given))
             else:
                 same = ox.NamedNode(self.policy.iri(stem))
                 title = cell_text(row.cells.get("title@da")).strip()
