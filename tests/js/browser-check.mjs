@@ -16,9 +16,10 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
+import { failWith, launchChromium, loadChromium } from "./chromium.mjs";
+
 const require = createRequire(import.meta.url);
 
-const EXECUTABLE = process.env.CHROMIUM || "/usr/bin/chromium";
 const WIDTHS = (process.env.WIDTHS || "390,1280")
   .split(",")
   .map((w) => Number.parseInt(w, 10))
@@ -26,20 +27,10 @@ const WIDTHS = (process.env.WIDTHS || "390,1280")
 // The width the page is loaded and checked at first (load, Tab, JavaScript off); then each of WIDTHS.
 const MAIN_WIDTH = 1280;
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"];
-const LAUNCH_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+// Beside the flags of every check: no QUIC, no component updates, no sync (nothing but the site's own requests).
+const EXTRA_ARGS = ["--disable-quic", "--disable-component-update", "--disable-sync"];
 
-function fail(message) {
-  process.stderr.write(`browser-check: ${message}\n`);
-  process.exit(2);
-}
+const fail = failWith("browser-check");
 
 function parseTarget(arg) {
   const m = /^([a-z]{2,3})=(.+)$/.exec(arg);
@@ -48,10 +39,9 @@ function parseTarget(arg) {
   return { url: arg, lang: segments.includes("en") ? "en" : "da" };
 }
 
-let chromium;
+const chromium = await loadChromium(fail);
 let axeSource;
 try {
-  ({ chromium } = await import("playwright-core"));
   axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 } catch (err) {
   fail(`the npm packages are missing (run tests/setup.sh): ${err.message}`);
@@ -60,12 +50,7 @@ try {
 const targets = process.argv.slice(2).map(parseTarget);
 if (targets.length === 0) fail("usage: node browser-check.mjs [LANG=]URL ...");
 
-let browser;
-try {
-  browser = await chromium.launch({ executablePath: EXECUTABLE, headless: true, args: LAUNCH_ARGS });
-} catch (err) {
-  fail(`cannot start ${EXECUTABLE}: ${err.message}`);
-}
+const browser = await launchChromium(chromium, fail, EXTRA_ARGS);
 
 /** Everything the page shows about itself, read in the page. */
 function inspectPage() {

@@ -9,30 +9,15 @@
 //   A URL of the query page with ?query=... is loaded and the query runs by itself, as the page does.
 // Exits 0 whatever the pages hold (the caller judges the results); non-zero only when the browser cannot run.
 // Environment: CHROMIUM overrides the browser executable (default /usr/bin/chromium).
-const EXECUTABLE = process.env.CHROMIUM || "/usr/bin/chromium";
-const LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"];
+import { failWith, launchChromium, loadChromium } from "./chromium.mjs";
 
-function fail(message) {
-  process.stderr.write(`csp-check: ${message}\n`);
-  process.exit(2);
-}
-
-let chromium;
-try {
-  ({ chromium } = await import("playwright-core"));
-} catch (err) {
-  fail(`the npm packages are missing (run tests/setup.sh): ${err.message}`);
-}
+const fail = failWith("csp-check");
+const chromium = await loadChromium(fail);
 
 const urls = process.argv.slice(2);
 if (urls.length === 0) fail("usage: node csp-check.mjs URL ...");
 
-let browser;
-try {
-  browser = await chromium.launch({ executablePath: EXECUTABLE, headless: true, args: LAUNCH_ARGS });
-} catch (err) {
-  fail(`cannot start ${EXECUTABLE}: ${err.message}`);
-}
+const browser = await launchChromium(chromium, fail);
 
 // Installed through the DevTools protocol before any script of the page: it is not page script, so the policy
 // does not apply to it. It records violations, and turns the dialogs a payload would open into a record too.

@@ -9,20 +9,10 @@
 //   A URL that already holds ?q=… (and no =WORDS) is loaded as it is: the search runs from the address.
 // Exits 0 whatever the pages hold (the caller judges the results); non-zero only when the browser cannot run.
 // Environment: CHROMIUM overrides the browser executable (default /usr/bin/chromium).
-const EXECUTABLE = process.env.CHROMIUM || "/usr/bin/chromium";
-const LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"];
+import { failWith, launchChromium, loadChromium } from "./chromium.mjs";
 
-function fail(message) {
-  process.stderr.write(`search-check: ${message}\n`);
-  process.exit(2);
-}
-
-let chromium;
-try {
-  ({ chromium } = await import("playwright-core"));
-} catch (err) {
-  fail(`the npm packages are missing (run tests/setup.sh): ${err.message}`);
-}
+const fail = failWith("search-check");
+const chromium = await loadChromium(fail);
 
 const targets = process.argv.slice(2).map((arg) => {
   const at = arg.indexOf("=", arg.indexOf("://") + 3);
@@ -32,12 +22,7 @@ const targets = process.argv.slice(2).map((arg) => {
 });
 if (targets.length === 0) fail("usage: node search-check.mjs URL=WORDS ...");
 
-let browser;
-try {
-  browser = await chromium.launch({ executablePath: EXECUTABLE, headless: true, args: LAUNCH_ARGS });
-} catch (err) {
-  fail(`cannot start ${EXECUTABLE}: ${err.message}`);
-}
+const browser = await launchChromium(chromium, fail);
 
 // Installed through the DevTools protocol before any script of the page (so the policy does not apply to it).
 function watch() {
