@@ -54,6 +54,22 @@ def project_options(func: F) -> F:
     return func
 
 
+def out_dir_option(what: str) -> Callable[[F], F]:
+    """--out: a site's folder, relative to the current folder; `what` begins its help."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=f"{what} (overrides PLANLOD_OUT_DIR and [tool.planlod] out_dir; default _site).",
+    )
+
+
+def lang_option(choices: tuple[str, ...], default: str, what: str) -> Callable[[F], F]:
+    """--lang: one of `choices` (shown with its default); `what` is its help."""
+    return click.option("--lang", type=click.Choice(choices), default=default, show_default=True, help=what)
+
+
 def make_config(project_dir: Path | None, **overrides: object) -> Config:
     """The run's configuration from flags, environment and pyproject.toml."""
     return load_config(project_dir, overrides)
@@ -76,13 +92,7 @@ def cli() -> None:
     help="text: one line per result; turtle: the SHACL validation report graph.",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "da"]),
-    default="en",
-    show_default=True,
-    help="Language of the messages (entities are named by their Danish label, the original).",
-)
+@lang_option(("en", "da"), "en", "Language of the messages (entities are named by their Danish label, the original).")
 def validate(project_dir: Path | None, base_iri: str | None, output_format: str, strict: bool, lang: str) -> None:
     """Check the data against the shapes.
 
@@ -106,13 +116,7 @@ def validate(project_dir: Path | None, base_iri: str | None, output_format: str,
 
 @cli.command()
 @project_options
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Output folder (overrides PLANLOD_OUT_DIR and [tool.planlod] out_dir; default _site).",
-)
+@out_dir_option("Output folder")
 @click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
 @click.option(
     "--watch",
@@ -238,20 +242,13 @@ def _watched_build(config: Config, progress: Progress, force: bool, changed: lis
     click.echo(prefix + summary.line())
 
 
-def _out_option(func: F) -> F:
-    """--out: the built site's folder, relative to the current folder."""
-    return click.option(
-        "--out",
-        "out_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="The built site's folder (overrides PLANLOD_OUT_DIR and [tool.planlod] out_dir; default _site).",
-    )(func)
+# --out of the commands that read a built site
+BUILT_SITE_OUT = out_dir_option("The built site's folder")
 
 
 @cli.command()
 @project_options
-@_out_option
+@BUILT_SITE_OUT
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
 @click.option(
@@ -337,7 +334,7 @@ def serve(
 
 @cli.command()
 @project_options
-@_out_option
+@BUILT_SITE_OUT
 @click.option(
     "--store",
     type=click.Choice(["gsp", "oxigraph", "virtuoso"]),
@@ -460,13 +457,7 @@ def push(
 
 # ---------------------------------------------------------------- planlod sheet: the staff's workbooks
 
-SHEET_LANG = click.option(
-    "--lang",
-    type=click.Choice(["da", "en"]),
-    default="da",
-    show_default=True,
-    help="Language of the workbook's headers and of the messages.",
-)
+SHEET_LANG = lang_option(("da", "en"), "da", "Language of the workbook's headers and of the messages.")
 SHEET_OUT = click.option(
     "--out",
     "out",
@@ -598,13 +589,7 @@ def sheet_from_text(source: Path, out: Path, lang: str, project_dir: Path | None
 )
 @click.option("--text-column", default="text", show_default=True, help="CSV mode: the column with the texts.")
 @click.option("--id-column", default="id", show_default=True, help="CSV mode: the column with the ids.")
-@click.option(
-    "--lang",
-    type=click.Choice(["auto", "da", "en"]),
-    default="auto",
-    show_default=True,
-    help="Language of the texts (auto: detected for each text).",
-)
+@lang_option(("auto", "da", "en"), "auto", "Language of the texts (auto: detected for each text).")
 @click.option(
     "--threshold",
     type=click.FloatRange(0.0, 1.0),
