@@ -4,8 +4,8 @@ Stage: cli, the boundary. Imports `build`, `builtsite`, `config`, `errors`, `for
 `progress`, `push`, `serve`, `sheet`, `siteplan`, `sparqlpool`, `stores`, `suggest`, `urls` and `validate` (`serve`,
 `sparqlpool`, `push`, `stores`, `sheet` and `suggest` only when their command runs); nothing imports it. The only
 module that prints or exits.
-Long work shows its progress on standard error with tqdm: a bar with count, rate and time left on a terminal, a
-plain line every few seconds otherwise (a log, CI).
+Long work shows its progress on standard error (`progress.Display`): a bar with count, rate and time left on a
+terminal, a plain line every few seconds otherwise (a log, CI).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from tqdm import tqdm
 
 from . import __version__
 from .build import BuildMemory, BuildSummary, build_site
@@ -29,7 +28,7 @@ from .errors import EXIT_CANNOT_RUN, EXIT_NONCONFORMING, EXIT_OK, NonConforming,
 from .formats import NTRIPLES
 from .incremental import changed_inputs, input_snapshot
 from .load import load_sources
-from .progress import Counter, Progress
+from .progress import Display, Progress
 from .siteplan import site_segments
 from .urls import SPARQL_PATH, UrlPolicy, dump, sdg_kos_dump
 from .validate import run_validation
@@ -165,45 +164,18 @@ def built_site_config(project_dir: Path | None, base_iri: str | None, out_dir: P
     return config, base
 
 
-class _PlainCounter:
-    """A count shown as a plain line every few seconds, for output that is not a terminal."""
-
-    EVERY = 5.0
-    FORMAT = "{desc}: {n_fmt}/{total_fmt}{unit} ({percentage:.0f} %), {rate_fmt}, {remaining} left"
-
-    def __init__(self, what: str, total: int, unit: str) -> None:
-        self.what, self.total, self.unit = what, total, f" {unit}"
-        self.n = 0
-        self.start = self.shown = time.monotonic()
-
-    def update(self, n: int = 1) -> None:
-        self.n += n
-        now = time.monotonic()
-        if now - self.shown >= self.EVERY and self.n < self.total:
-            self.shown = now
-            line = tqdm.format_meter(
-                self.n, self.total, now - self.start, prefix=self.what, unit=self.unit, bar_format=self.FORMAT
-            )
-            click.echo(" ".join(line.split()), err=True)
-
-    def close(self) -> None:
-        return None
-
-
-def _counter(what: str, total: int, unit: str) -> Counter:
-    """A bar on a terminal (tqdm: count, rate, time left; gone when done), plain periodic lines otherwise."""
-    if sys.stderr.isatty():
-        return tqdm(total=total, desc=what, unit=f" {unit}", leave=False, dynamic_ncols=True, mininterval=0.25)
-    return _PlainCounter(what, total, unit)
+def _display(final: bool = False) -> Display:
+    """Counts on standard error: a bar on a terminal (tqdm: count, rate, time left), plain periodic lines otherwise."""
+    return Display(sys.stderr, lambda line: click.echo(line, err=True), final)
 
 
 def _progress() -> Progress:
-    return Progress(click.echo, _counter)
+    return _display().progress(click.echo)
 
 
 def watch_and_build(config: Config, force: bool, interval: float) -> None:
     """Build, then build again whenever an input changes; one line per build says what changed and what it did."""
-    progress = Progress(None, _counter)
+    progress = _display().progress()
     memory = BuildMemory()  # what each build learned, for the next
     seen = input_snapshot(config)
     _watched_build(config, progress, force, [], memory)
@@ -624,13 +596,13 @@ def suggest(
     from dataclasses import replace  # noqa: PLC0415
 
     from .errors import InputError  # noqa: PLC0415
-    from .suggest.command import Display, run_csv, run_decisions, run_plans  # noqa: PLC0415
+    from .suggest.command import run_csv, run_decisions, run_plans  # noqa: PLC0415
     from .suggest.scoring import Settings  # noqa: PLC0415
 
     config = make_config(project_dir, base_iri=base_iri, curator=curator)
     settings = Settings() if threshold is None else replace(Settings(), threshold=threshold)
     chosen = None if lang == "auto" else lang
-    display = Display(sys.stderr, lambda line: click.echo(line, err=True))
+    display = _display(final=True).progress()
     if input_path is not None or out_path is not None:
         if input_path is None or out_path is None:
             raise InputError("the CSV mode needs both --input IN.csv and --out OUT.csv")

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from publish import cli
+from publish import cli, progress
 from publish.progress import Progress, as_progress
 from tests.conftest import ROOT, run_planlod
 
 
 def test_plain_lines_when_the_output_is_not_a_terminal(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A line every EVERY seconds; with 0 every update is shown, so a small build shows its counts too.
-    monkeypatch.setattr(cli._PlainCounter, "EVERY", 0.0)
+    monkeypatch.setattr(progress.PlainCounter, "EVERY", 0.0)
     result = run_planlod("build", "--project", str(project), "--out", str(project / "_site"))
     assert result.code == 0, result.err
     lines = result.err.splitlines()
@@ -44,7 +44,7 @@ def test_a_plain_line_every_few_seconds_and_none_at_the_end(
 ) -> None:
     clock = [100.0]
     monkeypatch.setattr(cli.time, "monotonic", lambda: clock[0])
-    counter = cli._PlainCounter("rendering", 100, "entities")
+    counter = progress.PlainCounter("rendering", 100, "entities", lambda line: print(line, file=sys.stderr))
     for _ in range(99):
         clock[0] += 0.5  # an entity every half second: a line every ten entities
         counter.update(1)

@@ -19,10 +19,10 @@ from publish.exports import coverage_csv, sdg_links_csv, sdg_links_sssom
 from publish.load import Role, load_sources
 from publish.model import derived_triples, vocabulary
 from publish.plans import as_index, coverage_matrix
+from publish.progress import plain_line
 from publish.query import SiteGraph
 from publish.render import Renderer
 from publish.sparql import load_dataset
-from publish.suggest.progress import plain_line
 from publish.suggest.records import Record, barred_concepts, passed_over, proposals_for
 from publish.suggest.scoring import Candidate, Suggester
 from publish.urls import UrlPolicy, page_dir

@@ -1,7 +1,7 @@
 """The `planlod suggest` command's work, below the command line: which mode, with which inputs.
 
-Stage: suggest (entry). Imports `config`, `errors`, `load`, `model`, `urls`, `suggest.knowledge`,
-`suggest.progress`, `suggest.records`, `suggest.scoring` and `suggest.tabular`. It returns report lines for the
+Stage: suggest (entry). Imports `config`, `errors`, `load`, `model`, `progress`, `urls`, `suggest.knowledge`,
+`suggest.records`, `suggest.scoring` and `suggest.tabular`. It returns report lines for the
 command line to print (it prints nothing itself).
 """
 
@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import TypeVar
 
 from ..config import Config
 from ..errors import InputError
 from ..load import Sources, load_sources
 from ..model import vocabulary
+from ..progress import Progress
 from ..urls import UrlPolicy
 from .knowledge import build_knowledge
-from .progress import progress
 from .records import PlanData, decide, find_plan, plan_elements, suggest_for_plan
 from .scoring import Settings, Suggester
 from .tabular import read_texts, write_suggestions
@@ -27,20 +26,13 @@ from .tabular import read_texts, write_suggestions
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Display:
-    """Where progress goes: the stream (a terminal gets a bar) and a line writer."""
+def counted(progress: Progress, label: str, total: int) -> Callable[[Iterable[T]], Iterator[T]]:
+    """A wrapper that shows on `progress` how far iterating `total` texts has come."""
 
-    stream: IO[str]
-    echo: Callable[[str], None]
+    def wrapped(items: Iterable[T]) -> Iterator[T]:
+        return progress.each(items, label, total, "text")
 
-    def wrap(self, label: str, total: int) -> Callable[[Iterable[T]], Iterator[T]]:
-        """A wrapper that shows the progress of iterating `total` items."""
-
-        def wrapped(items: Iterable[T]) -> Iterator[T]:
-            return progress(items, total, label, self.stream, self.echo)
-
-        return wrapped
+    return wrapped
 
 
 def project_data(config: Config) -> Sources | None:
@@ -60,16 +52,16 @@ def run_csv(
     columns: tuple[str, str],
     lang: str | None,
     settings: Settings,
-    display: Display,
+    progress: Progress,
 ) -> str:
     """Suggest for every text of a CSV file (`columns`: text column, id column); the summary line."""
     rows = read_texts(input_path, *columns)
     suggester = Suggester(build_knowledge(config, project_data(config)), settings)
-    written = write_suggestions(suggester, rows, out, lang, display.wrap("planlod suggest", len(rows)))
+    written = write_suggestions(suggester, rows, out, lang, counted(progress, "planlod suggest", len(rows)))
     return f"planlod suggest: {len(rows)} texts, {written} rows written to {out}"
 
 
-def run_plans(config: Config, plans: list[str], settings: Settings, display: Display, today: str | None) -> list[str]:
+def run_plans(config: Config, plans: list[str], settings: Settings, progress: Progress, today: str | None) -> list[str]:
     """Propose links for each plan; one summary line per plan."""
     loaded = load_sources(config)
     policy = UrlPolicy(config.base_iri)
@@ -80,7 +72,7 @@ def run_plans(config: Config, plans: list[str], settings: Settings, display: Dis
     date = today or dt.date.today().isoformat()
     lines = []
     for plan, total in zip(plans, totals, strict=True):
-        wrap = display.wrap(f"planlod suggest {plan}", total)
+        wrap = counted(progress, f"planlod suggest {plan}", total)
         result = suggest_for_plan(config, loaded, suggester, plan, date, wrap, data)
         try:
             shown = str(result.path.relative_to(config.project_dir))
