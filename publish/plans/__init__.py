@@ -20,7 +20,7 @@ from .facts import (
     plan_facts,
 )
 from .index import DataIndex, as_index, is_date
-from .links import LinkRow, SdgConcept, link_rows, notation_key, sdg_concept
+from .links import LinkRow, SdgConcept, goal_notation, link_rows, notation_key, sdg_concept
 
 __all__ = [
     "GOAL_NUMBERS",
@@ -39,6 +39,7 @@ __all__ = [
     "as_index",
     "coverage_goals",
     "coverage_matrix",
+    "goal_notation",
     "is_date",
     "link_rows",
     "links_from",

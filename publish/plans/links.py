@@ -48,8 +48,14 @@ class SdgConcept:
 
 
 def notation_key(notation: str) -> tuple[tuple[int, int, str], ...]:
-    """Sort key in the UN's order: 3.2 < 3.10 < 3.a."""
+    """Sort key of a compact SDG notation in the UN's order: a goal before its targets, 3.2 < 3.10 < 3.a; any other
+    text after the goals."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in notation.split("."))
+
+
+def goal_notation(notation: str) -> str:
+    """The notation of the goal a compact SDG notation belongs to: "11.2" → "11", "11" → "11"."""
+    return notation.split(".", 1)[0]
 
 
 def _compact_notation(index: DataIndex, concept: ox.NamedNode) -> str:
@@ -75,7 +81,7 @@ def sdg_concept(index: DataIndex, concept: ox.NamedNode) -> SdgConcept:
             break
         goal = index.iri(goal, SKOS_BROADER)
     if goal is None or not _is_goal(index, goal):
-        number = _compact_notation(index, concept).split(".", 1)[0]
+        number = goal_notation(_compact_notation(index, concept))
         goal = ox.NamedNode(SDG_NS + number)
     return SdgConcept(
         concept.value,

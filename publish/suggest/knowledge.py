@@ -1,6 +1,6 @@
 """What the SDG suggester knows: the UN goals, targets and indicators, term lists, curated examples.
 
-Stage: suggest (knowledge base). Imports `config`, `errors`, `load`, `model`, `urls`, `vocab`,
+Stage: suggest (knowledge base). Imports `config`, `errors`, `load`, `model`, `plans`, `urls`, `vocab`,
 `suggest.queries` and `suggest.text`; pyoxigraph. It reads:
 - the UN SDG KOS and any Danish titles of goals and targets (`skos:prefLabel`@da on the UN IRIs, e.g.
   `ontology/reference/sdg-targets-da.ttl`) from the project's `ontology/reference/` folder;
@@ -24,6 +24,7 @@ from ..errors import InputError
 from ..load import Role, SourceFile, rdf_files
 from ..load import Sources as LoadedSources
 from ..model import vocabulary
+from ..plans import goal_notation, notation_key
 from ..urls import UrlPolicy
 from ..vocab import (
     RDF_TYPE,
@@ -168,14 +169,6 @@ class KnowledgeBase:
         return self.concepts[notation].goal
 
 
-def notation_key(notation: str) -> tuple[int, int, str]:
-    """Sort key: goals by number, then targets numerically, lettered targets after numbered ones."""
-    goal, _, target = notation.partition(".")
-    if not target:
-        return int(goal), -1, ""
-    return (int(goal), int(target), "") if target.isdigit() else (int(goal), 1000, target)
-
-
 def reference_dir(config: Config) -> Path:
     """The folder of the UN SDG KOS: the project's, else the one beside an editable install of planlod."""
     candidates = [config.ontology_dir / "reference", Path(__file__).resolve().parents[2] / "ontology" / "reference"]
@@ -231,7 +224,7 @@ def read_concepts(folder: Path, danish_titles: bool, base_iri: str = "http://loc
         if kind == SDG_GOAL:
             concepts[notation] = Concept(notation, iri, notation, dict(titles[iri]))
         elif kind == SDG_TARGET:
-            concepts[notation] = Concept(notation, iri, notation.split(".")[0], dict(titles[iri]))
+            concepts[notation] = Concept(notation, iri, goal_notation(notation), dict(titles[iri]))
     for iri, kind in kinds.items():
         parent = broader.get(iri)
         if kind == SDG_INDICATOR and parent in notations and "en" in titles[iri]:
@@ -460,4 +453,4 @@ def loaded_data_files(files: Iterable[SourceFile]) -> LoadedSources:
     return LoadedSources(tuple(files))
 
 
-__all__ = ["KnowledgeBase", "Sources", "build_knowledge", "compound_parts", "notation_key"]
+__all__ = ["KnowledgeBase", "Sources", "build_knowledge", "compound_parts"]

@@ -1,7 +1,7 @@
 """Proposals and curation decisions as data: a plan's file of proposed SDG links.
 
 Stage: suggest (proposals and decisions). Imports `config`, `errors`, `load`, `model`, `plans`, `urls`, `validate`,
-`vocab`, `suggest.knowledge`, `suggest.scoring` and `suggest.explain`; pyoxigraph.
+`vocab`, `suggest.scoring` and `suggest.explain`; pyoxigraph.
 
 `planlod suggest PLAN` writes `{plan slug}-sdg-forslag.ttl` (`urls.sdg_proposals_file`) beside the data file that
 describes the plan: one `plo:SDGLink` per proposal (method plo:Suggested, status plo:Proposed, plo:confidence, an
@@ -41,7 +41,7 @@ from ..config import Config
 from ..errors import ConfigError, InputError, NonConforming
 from ..load import Role, SourceFile, Sources, display_path
 from ..model import vocabulary
-from ..plans import DataIndex, area_parts, plan_areas
+from ..plans import DataIndex, area_parts, notation_key, plan_areas
 from ..urls import UrlPolicy, is_sdg_proposals_file, sdg_proposals_file, slugify
 from ..validate import run_validation
 from ..vocab import (
@@ -71,7 +71,6 @@ from ..vocab import (
 )
 from . import SUGGESTER_NAME, SUGGESTER_VERSION
 from .explain import explain
-from .knowledge import notation_key
 from .scoring import Candidate, Suggester
 
 Value = ox.NamedNode | ox.Literal | ox.BlankNode
@@ -350,18 +349,18 @@ class TurtleWriter:
 
     def subject_key(
         self, subject: str, pairs: list[tuple[ox.NamedNode, Value]]
-    ) -> tuple[int, list[object], tuple[int, int, str]]:
+    ) -> tuple[int, list[object], tuple[tuple[int, int, str], ...]]:
         """Agents first, then suggestion runs and anything else, then the link records by element and notation."""
         types = {o for p, o in pairs if p == RDF_TYPE}
         if types & {PROV_AGENT, PROV_SOFTWARE_AGENT}:
-            return 0, _natural(subject), (0, 0, "")
+            return 0, _natural(subject), ((0, 0, ""),)
         if self.vocab.SDGLink in types:
             element = next((o.value for p, o in pairs if p == self.vocab.linkSubject), subject)
             concept = next((o.value for p, o in pairs if p == self.vocab.sdgConcept), "")
             notation = concept[len(SDG_NS) :] if concept.startswith(SDG_NS) else ""
             known = re.fullmatch(r"\d+(\.[0-9a-z]+)?", notation)
-            return 2, _natural(element), notation_key(notation) if known else (999, 0, subject)
-        return 1, _natural(subject), (0, 0, "")
+            return 2, _natural(element), notation_key(notation) if known else ((999, 0, subject),)
+        return 1, _natural(subject), ((0, 0, ""),)
 
     def document(self, header: str, description: Description) -> str:
         lines = [header, ""]

@@ -1,6 +1,6 @@
 """Scoring: how strongly a text points at each SDG goal and target, and which the suggester accepts.
 
-Stage: suggest (scoring). Imports `errors`, `suggest.knowledge`, `suggest.queries`, `suggest.semantic` and
+Stage: suggest (scoring). Imports `errors`, `plans`, `suggest.knowledge`, `suggest.queries`, `suggest.semantic` and
 `suggest.text`.
 Method (docs/sdg-suggestions.md): the text's lemmas (and, in Danish, the known parts of its compounds) are
 matched against the terms of every goal and target; each matched term counts by how specific it is (how few
@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import ConfigError
-from .knowledge import Example, KnowledgeBase, Query, Term, TermIndex, notation_key
+from ..plans import goal_notation, notation_key
+from .knowledge import Example, KnowledgeBase, Query, Term, TermIndex
 from .queries import Evaluation
 from .semantic import Descriptions, Embedder, EmbeddingsMissing, describe
 from .text import compound_parts, detect_language, is_content, words
@@ -391,7 +392,7 @@ def goal_features(
     """The features of every goal for one text (see FEATURES), from its lexical scores, its nearest curated
     examples, the goals whose queries matched and its similarities to the goal and target titles."""
     best_lexical = max(lexical.values(), default=0.0)
-    top_lexical = max(goals, key=lambda g: (lexical[g], -notation_key(g)[0])) if best_lexical > 0 else None
+    top_lexical = max(goals, key=lambda g: (lexical[g], -int(goal_notation(g)))) if best_lexical > 0 else None
     closest: dict[str, float] = {}
     for notation, value in target_sims.items():
         goal = goal_of(notation)

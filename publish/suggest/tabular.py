@@ -1,6 +1,6 @@
 """The CSV mode: suggestions for any texts, for researchers and for evaluation.
 
-Stage: suggest (the CSV mode). Imports `errors`, `suggest.knowledge` and `suggest.scoring`.
+Stage: suggest (the CSV mode). Imports `errors`, `plans` and `suggest.scoring`.
 Input: a UTF-8 CSV file with a header row; one column holds the texts, one the ids. Output: a CSV file with
 the columns `id, sdg, score, accepted`, one row per goal or target the suggester lists for a text (goals and
 targets in UN order), written to a temporary file that replaces the output only when everything succeeded.
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from .knowledge import notation_key
+from ..plans import notation_key
 from .scoring import Analysis, Suggester
 
 OUTPUT_COLUMNS = ("id", "sdg", "score", "accepted")
