@@ -523,6 +523,45 @@ def test_a_decision_without_its_curator_is_reported(project: Path, monkeypatch: 
     assert result.code == 1 and "plo:decidedBy" in result.out and "Warning" in result.out
 
 
+def data_files(project: Path) -> dict[str, bytes]:
+    """Every file under the project's data/, by its path, as bytes."""
+    return {
+        p.relative_to(project).as_posix(): p.read_bytes() for p in sorted((project / "data").rglob("*")) if p.is_file()
+    }
+
+
+@pytest.mark.slow
+def test_a_decision_survives_a_workbook_round_trip(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A curator accepts a proposal with `planlod suggest accept`; the plan's workbook, exported and imported
+    back unchanged, keeps the decision (accepted, by that curator, on that date) and every data file as it was."""
+    links = write_proposals(project, [("sundhed/indsats/2", "16.6")])
+    link = links["sundhed/indsats/2 16.6"]
+    monkeypatch.setenv("PLANLOD_CURATOR", "Test Kurator")
+    accepted = run_planlod("suggest", "--project", str(project), "accept", link)
+    assert accepted.code == 0, accepted.out + accepted.err
+    data = load_project(project)
+    vocab, policy = data.vocab, data.policy
+    decided = data.records()[policy.iri(link)]
+    assert decided[vocab.status] == [vocab.Accepted]
+    curator, when = decided[vocab.decidedBy], decided[vocab.decisionDate]
+    assert curator == [ox.NamedNode(policy.agent("test-kurator"))] and len(when) == 1
+    files = data_files(project)
+
+    workbook = tmp_path / "plan.xlsx"
+    exported = run_planlod("sheet", "export", f"plan/{PLAN}", "--out", str(workbook), "--project", str(project))
+    assert exported.code == 0, exported.out + exported.err
+    imported = run_planlod("sheet", "import", str(workbook), "--project", str(project), "--lang", "en")
+    assert imported.code == 0, imported.out + imported.err
+    assert "0 added, 0 changed, 0 removed" in imported.out and "nothing to change" in imported.out
+
+    after = load_project(project).records()[policy.iri(link)]
+    assert after[vocab.status] == [vocab.Accepted]
+    assert after[vocab.decidedBy] == curator and after[vocab.decisionDate] == when
+    assert data_files(project) == files
+
+
 # ---------------------------------------------------------------- curation as data: pages, coverage, exports, queries
 
 

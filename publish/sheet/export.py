@@ -177,6 +177,8 @@ def export_rows(project: Project, plan: ox.NamedNode, lang: str) -> tuple[Workbo
         _record_rows(project, workbook, vocab, sorted(placed[key], key=by_element), key, lang)
     first = assemble(workbook, project.layout, project.vocab(), project.data, plan, lang)
     _other_rows(project, workbook, vocab, actual, first, lang)
+    second = assemble(workbook, project.layout, project.vocab(), project.data, plan, lang)
+    _underived_rows(workbook, vocab, actual, first, second)
     check = assemble(workbook, project.layout, project.vocab(), project.data, plan, lang)
     if check.problems or not _same(actual, check.triples):
         missing = {t for t in actual if not isinstance(t.subject, ox.BlankNode)} - set(check.triples)
@@ -363,6 +365,21 @@ def _other_rows(
                 )
             assert isinstance(obj, ox.NamedNode | ox.Literal)
             _other_row(workbook, vocab, subject, predicate, obj)
+
+
+def _underived_rows(
+    workbook: WorkbookData, vocab: Vocab, actual: list[ox.Triple], first: Assembled, second: Assembled
+) -> None:
+    """What the facts put on the sheet of other facts make the import derive where the data hold nothing (an
+    English label there brings `plo:translatedBy`, as on the agents `planlod suggest` writes): an empty fact each,
+    so that nothing is derived there."""
+    stated = {(t.subject, t.predicate) for t in actual}
+    before = {(t.subject, t.predicate) for t in first.derived_triples}
+    made = set(second.triples)
+    new = {(t.subject, t.predicate) for t in second.derived_triples if t in made} - before - stated
+    for subject, predicate in sorted(new, key=lambda key: (natural_key(text_of(key[0])), key[1].value)):
+        if isinstance(subject, ox.NamedNode):
+            _other_row(workbook, vocab, subject, predicate, None)
 
 
 def _other_row(
