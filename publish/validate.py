@@ -24,12 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
-from pyshacl.rdfutil.clone import clone_blank_node
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from . import buildrules, shacl
@@ -404,6 +401,8 @@ def _add_results(report: Graph, root: Node, results: list[shacl.Result], shapes:
     are copied with their descriptions."""
     if not results:
         return
+    from pyshacl.rdfutil.clone import clone_blank_node  # noqa: PLC0415 - pySHACL loads in 0.3 s, only when needed
+
     convert = RdflibTerms()
     cloned: set[tuple[str, Node]] = set()
 
@@ -446,6 +445,8 @@ def _run_pyshacl(triples: list[ox.Triple], shapes: Graph, handed_on: set[Node], 
                 core_shapes.remove((node, RDF.type, cls))
     for constraint in skip:
         core_shapes.remove((None, SH.sparql, constraint))
+    from pyshacl import validate as shacl_validate  # noqa: PLC0415 - pySHACL loads in 0.3 s, only when needed
+
     _conforms, report, _text = shacl_validate(
         rdflib_graph(triples),
         shacl_graph=core_shapes,
@@ -491,11 +492,10 @@ def shacl_report(
     data = shacl.DataIndex(triples, compiled.forward, compiled.inverse)
     if memory is not None and not memory.predicates:
         memory.predicates = [_query_predicates(c.select) for c in whole_graph]
-    predicates = memory.predicates if memory is not None else [_query_predicates(c.select) for c in whole_graph]
     changed_predicates = {t.predicate.value for t in changed} if changed is not None else None
     rerun = [
         n
-        for n, read in enumerate(predicates)
+        for n, read in enumerate(memory.predicates if memory is not None else [None] * len(whole_graph))
         if memory is None
         or changed_predicates is None
         or n >= len(memory.rows)
@@ -506,7 +506,7 @@ def shacl_report(
     if memory is not None:
         loading = memory.sparql_store(triples) if whole_graph else None
     elif rerun:
-        loading = _StoreLoader(sparql_triples(data, [predicates[n] for n in rerun]))
+        loading = _StoreLoader(sparql_triples(data, [whole_graph[n].select for n in rerun]))
     steps = len(compiled.shapes) + (1 if compiled.unsupported else 0) + (1 if whole_graph else 0)
     with progress.count("validate", steps, "shapes") as done:
         dirty = _dirty_nodes(data, changed) if changed is not None else None
@@ -537,6 +537,8 @@ def shacl_report(
 
 def _query_predicates(query: str) -> set[str] | None:
     """The predicates a constraint's query (joined with its targets) can read; None when it can read any."""
+    from rdflib.plugins.sparql import prepareQuery  # noqa: PLC0415 - rdflib's SPARQL parser loads in 0.2 s
+
     try:
         algebra = prepareQuery(query).algebra
     except Exception:
@@ -547,12 +549,21 @@ def _query_predicates(query: str) -> set[str] | None:
     return found | {str(RDF.type), str(RDFS.subClassOf)}
 
 
-def sparql_triples(data: shacl.DataIndex, predicates: list[set[str] | None]) -> list[ox.Triple]:
+# Data of fewer triples are loaded whole into the SPARQL constraints' store: loading them all (about 3 µs a
+# triple, on another core) costs less than finding which ones the queries read (about 10 ms of parsing a query).
+NARROW_FROM = 50_000
+
+
+def sparql_triples(data: shacl.DataIndex, queries: list[str]) -> list[ox.Triple]:
     """The triples the constraints' queries can read (`_query_predicates` of each): those with the predicates the
     queries name (and rdf:type, rdfs:subClassOf for the targets), when every triple pattern has a fixed
-    predicate or a path of them that cannot have length zero; else the whole data."""
+    predicate or a path of them that cannot have length zero; else, or when the data are small (`NARROW_FROM`),
+    the whole data."""
+    if len(data.triples) < NARROW_FROM:
+        return data.triples
     wanted: set[str] = set()
-    for read in predicates:
+    for query in queries:
+        read = _query_predicates(query)
         if read is None:
             return data.triples
         wanted |= read
