@@ -46,8 +46,10 @@ def document_about(entity: ox.NamedNode, doc_iri: str, policy: UrlPolicy, config
     ]
 
 
-# Entities per worker process below which the build renders in this process (forking costs more than it saves).
-PARALLEL_THRESHOLD = 2000
+# Entities per worker process below which the build renders in this process: forking a worker and filling its
+# caches again costs about 0.1 s of CPU, what rendering some 25 entities does, so a share of 100 or more pays
+# (the repository's own data, 279 entities, render in two processes).
+PARALLEL_THRESHOLD = 100
 
 
 @dataclass(frozen=True)
