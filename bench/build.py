@@ -1,6 +1,7 @@
 """Benchmark `planlod build` on a synthetic national corpus, against a naive rdflib-only path.
 
     python bench/build.py --plans 1000 [--seed 1] [--naive auto|full|slice|skip] [--profile]
+    python bench/build.py --seed-only [--seed-runs 5]
 
 Steps, each build in a fresh Python process (as `planlod build` runs), so that peak RSS is the build's own:
 1. generate the corpus with bench/corpus.py into bench/out/corpus-{plans}-{seed}/ (git-ignored);
@@ -11,7 +12,10 @@ Steps, each build in a fresh Python process (as `planlod build` runs), so that p
    afterwards): an incremental build, which makes again only the entities that read a changed triple; with
    --verify (default) a clean full build of the changed data checks that the output is byte-identical to the
    rebuild's, and the unchanged rebuild's output is compared with the first build's;
-5. the build of the repository's own data (the seed: Hedensted), into a temporary folder;
+5. the build of the repository's own data (the seed: Hedensted): `planlod build --force` into a fresh folder,
+   --seed-runs times (5), as a user runs it (Python's start-up included); the medians of the build's own seconds,
+   the command's wall and CPU seconds, printed as a line `seed_s=… seed_command_s=…` too (--seed-only: this
+   step alone);
 6. the naive path: parse the data with rdflib, validate with pySHACL (the project's shapes, unmodified), then
    serialize each entity's concise bounded description with rdflib to Turtle. On the whole corpus up to
    --slice-plans plans (100), else on a slice of the first 100 plans, scaled up linearly (parse and validation
@@ -35,7 +39,9 @@ import hashlib
 import json
 import os
 import pstats
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -408,6 +414,62 @@ def build(
     return figures
 
 
+_SUMMARY = re.compile(r"(\d+) entities, (\d+) files, (\d+) triples in ([0-9.]+) s")
+
+
+def seed_builds(runs: int, timeout: float) -> dict[str, Any]:
+    """The repository's own data (the seed: Hedensted) built `runs` times by the `planlod build --force` command
+    into a fresh folder, as a user runs it: Python's start-up and imports included. Medians of the build's own
+    seconds (its summary line), the command's wall seconds and its CPU seconds (user and system)."""
+    script = Path(sys.executable).with_name("planlod")
+    command = [str(script)] if script.is_file() else [sys.executable, "-m", "publish"]
+    builds, walls, cpus = [], [], []
+    load_before = os.getloadavg()[0]
+    match = None
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="planlod-bench-seed-") as tmp:
+            before, start = os.times(), time.perf_counter()
+            done = subprocess.run(
+                [*command, "build", "--force", "--out", str(Path(tmp) / "site")],
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+            walls.append(time.perf_counter() - start)
+            after = os.times()
+        match = _SUMMARY.search(done.stdout)
+        if done.returncode != 0 or match is None:
+            raise SystemExit(f"bench: the build of the repository's data failed:\n{done.stderr or done.stdout}")
+        builds.append(float(match.group(4)))
+        cpus.append(after.children_user - before.children_user + after.children_system - before.children_system)
+    assert match is not None
+    return {
+        "runs": runs,
+        "build_s": statistics.median(builds),
+        "command_s": statistics.median(walls),
+        "command_cpu_s": statistics.median(cpus),
+        "build_s_all": builds,
+        "command_s_all": walls,
+        "entities": int(match.group(1)),
+        "files": int(match.group(2)),
+        "triples": int(match.group(3)),
+        "load_average": [load_before, os.getloadavg()[0]],
+    }
+
+
+def print_seed(seed: dict[str, Any]) -> None:
+    print(
+        f"\nseed data build (the repository's data/, `planlod build --force` into a fresh folder, median of "
+        f"{seed['runs']}): {seed['build_s']:.2f} s in the build, {seed['command_s']:.2f} s as a command "
+        f"({seed['command_cpu_s']:.2f} CPU s); {seed['entities']} entities, {seed['files']} files, "
+        f"{seed['triples']} triples; load average {seed['load_average'][0]:.1f} before, "
+        f"{seed['load_average'][1]:.1f} after, on {os.cpu_count()} CPUs"
+    )
+    print(f"seed_s={seed['build_s']:.2f} seed_command_s={seed['command_s']:.2f}")
+
+
 def edit_one_plan(project: Path) -> tuple[Path, bytes]:
     """Change the English text of the first focus point of the middle plan; returns the file and its old bytes."""
     plans = sorted(
@@ -455,7 +517,11 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress shows in a redirected log
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
-    parser.add_argument("--plans", type=int, required=True, help="number of plans in the corpus")
+    parser.add_argument("--plans", type=int, help="number of plans in the corpus (required but with --seed-only)")
+    parser.add_argument("--seed-runs", type=int, default=5, help="builds of the repository's data (default 5)")
+    parser.add_argument(
+        "--seed-only", action="store_true", help="only build the repository's own data, --seed-runs times"
+    )
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--out", type=Path, help="corpus folder (default bench/out/corpus-{plans}-{seed})")
     parser.add_argument(
@@ -471,6 +537,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed per child process")
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args(argv)
+    if args.seed_only:
+        seed = seed_builds(args.seed_runs, args.timeout)
+        print_seed(seed)
+        if args.json:
+            args.json.write_text(json.dumps({"seed_build": seed}, indent=1))
+        return 0
+    if args.plans is None:
+        parser.error("--plans is required (or --seed-only)")
 
     sys.path.insert(0, str(REPO / "bench"))
     import corpus  # noqa: PLC0415 (imported in the child that needs it)
@@ -549,13 +623,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  output byte-identical to the one-plan-changed rebuild: {'yes' if same else 'NO'}")
         figures["one_changed_watch_identical"] = same
 
-    with tempfile.TemporaryDirectory(prefix="planlod-bench-seed-") as tmp:
-        seed = build(REPO, args.timeout, out=Path(tmp) / "site")
+    seed = seed_builds(args.seed_runs, args.timeout)
     figures["seed_build"] = seed
-    print(
-        f"\nseed data build (the repository's data/): {seed['build_s']:.2f} s "
-        f"({seed['command_s']:.2f} s as a command), {seed['entities']} entities, {seed['files']} files"
-    )
+    print_seed(seed)
 
     mode = args.naive
     if mode == "auto":
