@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from tests.conftest import run_planlod
+from tests.conftest import ROOT, run_planlod
 
 PLAN_FILE = "data/ambitioner-og-retning-2020.ttl"
 
@@ -110,3 +113,27 @@ def test_an_unknown_setting_in_pyproject_exits_2(project: Path) -> None:
     result = run_planlod("validate", "--project", str(project))
     assert result.code == 2
     assert "unknown setting(s) in [tool.planlod]: base_uri" in result.err
+
+
+# In a fresh process: `planlod validate`, then which of the modules a check of conforming data does not use are
+# loaded (each costs a tenth of a second or more of every command's start-up).
+LOADED = """
+import json, sys
+from publish.cli import main
+sys.argv = ["planlod", "validate", "--project", sys.argv[1]]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps([code, [m for m in ("pyshacl", "rdflib.plugins.sparql", "tqdm") if m in sys.modules]]))
+"""
+
+
+def test_checking_conforming_data_loads_neither_pyshacl_nor_a_sparql_parser_nor_progress_bars(project: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED, str(project)], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    code, loaded = json.loads(done.stdout.splitlines()[-1])
+    assert code == 0, done.stdout
+    assert loaded == []
