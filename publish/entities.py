@@ -64,6 +64,8 @@ class EntityJob:
     site: SiteView
     schema_org: dict[str, str]
     workers: int
+    # The build's process: a worker whose build was killed stops rather than write on into its folder.
+    parent: int = field(default_factory=os.getpid)
 
 
 @dataclass
@@ -204,6 +206,8 @@ def _render_share(start: int, end: int, count: Callable[[int], None]) -> Rendere
             gc.collect()
         run = entities[first : min(first + SHARE_RUN, end)]
         for entity in run:
+            if job.workers > 1 and os.getppid() != job.parent:
+                os._exit(1)  # the build was killed; the next build removes what it left
             with job.graph.recording() as reads:
                 render_entity(entity, job, sink.write, rendered.cpu)
             iri = entity.value  # one string shared by every list it is put in

@@ -142,3 +142,60 @@ def test_a_site_changed_by_hand_is_made_again(tmp_path: Path) -> None:
         check=True,
     )
     assert "up to date" in again.stdout
+
+
+# `planlod build` of a project whose rendering takes at least 50 ms an entity, in two worker processes.
+SLOW_RENDERING = """
+import sys, time
+import publish.entities as entities
+
+render_entity = entities.render_entity
+
+def slowly(*args):
+    time.sleep(0.05)
+    render_entity(*args)
+
+entities.render_entity = slowly
+entities.PARALLEL_THRESHOLD = 50
+entities.os.sched_getaffinity = lambda _pid: {0, 1}
+from publish.cli import main
+sys.argv = ["planlod", "build", "--force", "--project", sys.argv[1], "--out", sys.argv[2]]
+main()
+"""
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (an ended one nobody has waited for yet does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from /proc")
+def test_the_render_workers_of_a_killed_build_stop_at_once(tmp_path: Path) -> None:
+    """A killed build's render workers write nothing more into its folder (which the next build removes): each
+    stops before its next entity instead of rendering the rest of its share."""
+    project = copy_project(tmp_path / "project")
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_RENDERING, str(project), str(tmp_path / "site")],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    workers: list[int] = []
+    deadline = time.monotonic() + 300
+    while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
+        workers = [int(pid) for pid in children.read_text().split()]
+        time.sleep(0.02)
+    assert len(workers) >= 2, process.stderr.read().decode() if process.stderr else ""
+    time.sleep(0.5)
+    process.send_signal(signal.SIGKILL)
+    process.wait(30)
+    # Each worker had more than a hundred entities of 50 ms or more left to render.
+    deadline = time.monotonic() + 3
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not [pid for pid in workers if alive(pid)]
