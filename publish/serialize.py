@@ -380,6 +380,14 @@ def jsonld_flat_and_prefixes(
     triples: Sequence[ox.Triple], prefixes: Prefixes, *, presorted: bool = False
 ) -> tuple[bytes, dict[str, str]]:
     """`jsonld_flat`, and the triples' `used_prefixes`, which the same pass finds."""
+    document, used, _ = jsonld_flat_scan(triples, prefixes, presorted=presorted)
+    return document, used
+
+
+def jsonld_flat_scan(
+    triples: Sequence[ox.Triple], prefixes: Prefixes, *, presorted: bool = False
+) -> tuple[bytes, dict[str, str], set[str]]:
+    """`jsonld_flat_and_prefixes`, and the schemes of the triples' IRIs (`prefix_scan`'s second part)."""
     items = triples if presorted else sorted(triples, key=triple_key)
     encode = json_string
     # Per node: its @id and, by predicate IRI (or "@type"), the values: JSON text, or for a typed literal
@@ -478,4 +486,4 @@ def jsonld_flat_and_prefixes(
         )
         first = False
     out.append("]}\n")
-    return "".join(out).encode("utf-8"), in_triples
+    return "".join(out).encode("utf-8"), in_triples, schemes
