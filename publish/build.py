@@ -29,11 +29,20 @@ import pyoxigraph as ox
 
 from .catalog import Distribution, schema_org_dataset
 from .config import Config
-from .dumps import latest_date, plan_dumps, site_data
+from .dumps import DumpPart, dataset_parts, latest_date, plan_dumps, site_data, store_parts, stored_parts
 from .entities import Rendered, render_entities
 from .errors import NonConforming
 from .escaping import embed_json
-from .incremental import STATE, BuildState, Changes, graph_parts, input_fingerprint, outside_digests, render_key
+from .incremental import (
+    STATE,
+    BuildState,
+    Changes,
+    code_key,
+    graph_parts,
+    input_fingerprint,
+    outside_digests,
+    render_key,
+)
 from .load import Parsed, Role, Sources, load_sources, plan_inputs
 from .plans import CoverageMatrix, DataIndex, as_index, coverage_matrix
 from .progress import Progress, as_progress
@@ -42,7 +51,7 @@ from .render import Renderer
 from .sitefiles import copy_assets, plan_catalogue, sitemap
 from .sitepages import plan_site_pages
 from .siteplan import SitePlan, check_outside_base, check_paths, reserved_first_segments, site_segments
-from .urls import UrlPolicy, is_page_file, sitemap_file
+from .urls import DUMP_PARTS, UrlPolicy, is_page_file, sitemap_file
 from .validate import ValidationMemory, run_validation
 from .views import SiteView, Views
 from .write import SiteWriter, changed_files, check_out_dir, check_output_folder, read_marker, tidy
@@ -122,6 +131,9 @@ class Gathered:
     site: SiteView
     # What a page shows beyond its view, by entity: the site dataset's schema.org Dataset block.
     schema_org: dict[str, str]
+    # The dataset's dumps in parts (`dumps.dataset_parts`), and the key of what wrote them.
+    parts: dict[str, DumpPart] = field(default_factory=dict)
+    parts_key: str = ""
 
     def release(self) -> None:
         """Drop the data, the index and the described triples (the graph and the views keep what pages need)."""
@@ -131,10 +143,11 @@ class Gathered:
 @dataclass
 class BuildMemory:
     """What a build learned that the next build of the same project can use when it runs in the same process
-    (`planlod build --watch`): the files as parsed, by their bytes, and the last validation."""
+    (`planlod build --watch`): the files as parsed, by their bytes, the last validation, and the dumps' parts."""
 
     parsed: Parsed = field(default_factory=dict)
     validation: ValidationMemory = field(default_factory=ValidationMemory)
+    dumps: dict[str, DumpPart] = field(default_factory=dict)
 
 
 @dataclass
@@ -185,8 +198,18 @@ def build_site(
         renderer = Renderer(config.site_dir)
     with phase(summary, "validate", report):
         validate(inputs.sources, policy, site_segments(config), report, memory.validation if memory else None)
-    # 3. Gather the whole site in memory.
-    gathered = gather(config, policy, inputs.sources, summary, report)
+    # 3. Gather the whole site in memory: the dumps from the parts of the last build that are still current (kept
+    # by a watching process, else stored beside the site), unless the build is forced.
+    parts_key = code_key(config)
+    kept = {} if force else memory.dumps if memory is not None and memory.dumps else None
+    if kept is None:
+        kept = stored_parts(config.out_dir, parts_key)
+    gathered = gather(config, policy, inputs.sources, summary, report, (inputs.data_files, parts_key, kept))
+    if memory is not None:
+        memory.dumps = gathered.parts
+    else:  # kept as stored: gzipped
+        for part in gathered.parts.values():
+            part.pieces = None
     # 4. Changes: what to make again (everything, unless the last build's state says otherwise).
     with phase(summary, "changes", report):
         work = plan_work(config, inputs, gathered, force, report)
@@ -276,15 +299,25 @@ def validate(
         )
 
 
-def gather(config: Config, policy: UrlPolicy, sources: Sources, summary: BuildSummary, report: Progress) -> Gathered:
-    """Step 3: the dumps and exports, the catalogue and the site's own files, the site graph and its checks."""
+def gather(
+    config: Config,
+    policy: UrlPolicy,
+    sources: Sources,
+    summary: BuildSummary,
+    report: Progress,
+    parted: tuple[dict[str, str], str, dict[str, DumpPart]],
+) -> Gathered:
+    """Step 3: the dumps and exports, the catalogue and the site's own files, the site graph and its checks.
+    `parted`: the data files' digests, the key of what writes the dumps' parts, and parts known already."""
+    data_files, parts_key, known = parted
     with phase(summary, "dumps", report):
         plan = SitePlan()
         data = site_data(sources, policy)
         # One index of the data with the ontology and reference labels serves the exports and the catalogue.
         index = as_index(data + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE)))
         matrices = coverage_matrix(index, policy)
-        distributions = plan_dumps(plan, config, policy, sources, data, index, matrices, report)
+        parts = dataset_parts(sources, data_files, data, policy.prefixes(), parts_key, known)
+        distributions = plan_dumps(plan, config, policy, sources, data, index, matrices, parts, report)
     with phase(summary, "catalogue", report):
         described = plan_catalogue(plan, config, policy, sources, data, index, distributions)
     with phase(summary, "plan", report):
@@ -296,7 +329,9 @@ def gather(config: Config, policy: UrlPolicy, sources: Sources, summary: BuildSu
     views = Views(graph, config, policy, matrices)
     site = SiteView.from_config(config, graph)
     schema_org = {policy.dataset: embed_json(schema_org_dataset(config, policy, index, distributions))}
-    return Gathered(plan, data, index, matrices, distributions, described, graph, views, site, schema_org)
+    return Gathered(
+        plan, data, index, matrices, distributions, described, graph, views, site, schema_org, parts, parts_key
+    )
 
 
 def plan_work(config: Config, inputs: Inputs, gathered: Gathered, force: bool, report: Progress) -> Work:
@@ -402,6 +437,7 @@ def finish(
     state.key, state.fingerprint, state.outside = work.key, inputs.fingerprint, work.outside
     state.parts, state.rest = work.changes.files, work.changes.rest
     writer.write_hidden(STATE, state.dump())
+    writer.write_hidden(DUMP_PARTS, store_parts(gathered.parts_key, gathered.parts))
     marker: dict[str, object] = {
         "written_by": "planlod build",
         "fingerprint": inputs.fingerprint,

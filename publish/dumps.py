@@ -2,20 +2,27 @@
 
 Stage: build. Imports `catalog` (its Distribution), `collector`, `config`, `exports`, `formats`, `load`, `model`,
 `plans`, `progress`, `query`, `serialize`, `siteplan`, `urls` and `vocab`.
-`dumps()` lists each download once (key, path, format, titles, gzipped or not); `DumpInputs` makes each one's bytes
-from the sorted dataset. Every dump is written straight from the data in `triple_key` order, and the files are
-gzipped and hashed on two other threads while the next is being written.
+`dumps()` lists each download once (key, path, format, titles, gzipped or not); `DumpInputs` makes each one's bytes.
+The dumps of the whole dataset (Turtle, N-Triples, JSON-LD, and TriG's default graph) are assembled from parts
+(`DumpPart`): one per data file, in the order of the files' paths, holding the triples that file states and no
+earlier file does, in `triple_key` order; then the triples derived from the data. A part is written (and gzipped:
+gzip members concatenate) once and kept by its key, which changes when the file does, so a build after an edit
+writes again only the edited file's part; `.planlod-dumps` keeps the parts for the next build. The other files are
+written straight from the data, and gzipped and hashed on two other threads while the next is being written.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import re
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -29,9 +36,20 @@ from .model import derived_triples, sdg_kos, standard_triples, vocabulary
 from .plans import CoverageMatrix, DataIndex
 from .progress import QUIET, Progress
 from .query import triple_key
-from .serialize import jsonld_flat_and_prefixes, sorted_ntriples, sorted_turtle, trig, turtle, used_prefixes
+from .serialize import (
+    Prefixes,
+    json_text,
+    jsonld_flat,
+    jsonld_flat_scan,
+    sorted_ntriples,
+    sorted_turtle,
+    trig,
+    turtle,
+    used_prefixes,
+)
 from .siteplan import SitePlan
 from .urls import (
+    DUMP_PARTS,
     UrlPolicy,
     compressed,
     coverage_csv_file,
@@ -105,6 +123,204 @@ def provenance_triples(policy: UrlPolicy, data: list[ox.Triple]) -> list[ox.Trip
     ]
 
 
+# The dumps of the whole dataset that are assembled from parts, in the order of a part's pieces.
+PART_DUMPS = ("turtle", "ntriples", "jsonld")
+TURTLE_PIECE, NTRIPLES_PIECE, JSONLD_PIECE = range(len(PART_DUMPS))
+# The name of the part of the triples derived from the data, which follows the data files' parts.
+DERIVED_PART = "(derived)"
+# Bumped whenever what a part holds or how it is written changes: stored parts of another version are not used.
+PARTS_VERSION = 1
+_JSONLD_START, _JSONLD_GRAPH, _JSONLD_END = b'{"@context":', b',"@graph":[', b"]}\n"
+
+
+_ANY = ox.NamedNode("urn:x")
+
+
+def _lines(document: bytes, count: int) -> int:
+    """Where the document's first `count` lines end."""
+    end = 0
+    for _ in range(count):
+        end = document.index(b"\n", end) + 1
+    return end
+
+
+def turtle_prefix_lines(used: Mapping[str, str]) -> bytes:
+    """The @prefix lines pyoxigraph's Turtle and TriG writers put first (one per prefix, in the writer's order)."""
+    document = sorted_turtle([ox.Triple(_ANY, _ANY, _ANY)], dict(used))
+    return document[: _lines(document, len(used))]
+
+
+def _jsonld_head(context: Mapping[str, str]) -> bytes:
+    """A flat JSON-LD document's text up to its first node (`serialize.jsonld_flat`)."""
+    return _JSONLD_START + json_text(dict(sorted(context.items()))).rstrip("\n").encode("utf-8") + _JSONLD_GRAPH
+
+
+@dataclass
+class DumpPart:
+    """One data file's share of the dataset's dumps, or the derived triples': its triples (in `triple_key` order)
+    as a piece of each of `PART_DUMPS` (Turtle and JSON-LD without their prefixes and context), each also gzipped
+    as one gzip member; the prefixes those pieces use and the schemes of the triples' IRIs. `key` changes with
+    what the part is made from."""
+
+    key: str
+    triples: int
+    turtle_prefixes: dict[str, str]
+    jsonld_prefixes: dict[str, str]
+    schemes: list[str]
+    packed: list[bytes]
+    # The pieces themselves; None once let go (they are the packed bytes, unpacked).
+    pieces: list[bytes] | None = field(default=None, repr=False)
+
+    @classmethod
+    def make(cls, key: str, triples: Sequence[ox.Triple], prefixes: Prefixes) -> DumpPart:
+        """The part holding `triples`, which are in `triple_key` order."""
+        document, used, schemes = jsonld_flat_scan(triples, prefixes, presorted=True)
+        graph = document.index(_JSONLD_GRAPH)
+        context = json.loads(document[len(_JSONLD_START) : graph])
+        ttl = sorted_turtle(triples, used) if triples else b""
+        body = ttl[_lines(ttl, len(used)) :] if triples else b""
+        pieces = [body, sorted_ntriples(triples), document[graph + len(_JSONLD_GRAPH) : -len(_JSONLD_END)]]
+        packed = [gzip_bytes(piece) for piece in pieces]
+        return cls(key, len(triples), used, context, sorted(schemes), packed, pieces)
+
+    def piece(self, number: int) -> bytes:
+        """The piece of the dump `PART_DUMPS[number]`."""
+        if self.pieces is None:
+            self.pieces = [gzip.decompress(member) for member in self.packed]
+        return self.pieces[number]
+
+    def stored(self) -> tuple[object, ...]:
+        """The part as plain data (see `store_parts`)."""
+        return (self.key, self.triples, self.turtle_prefixes, self.jsonld_prefixes, self.schemes, self.packed)
+
+
+def part_key(*made_from: str | bytes) -> str:
+    """The key of a part made from these."""
+    digest = hashlib.blake2b(digest_size=16)
+    for item in made_from:
+        data = item.encode("utf-8") if isinstance(item, str) else item
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def dataset_parts(
+    sources: Sources,
+    data_files: Mapping[str, str],
+    data: list[ox.Triple],
+    prefixes: Prefixes,
+    key: str,
+    known: Mapping[str, DumpPart],
+) -> dict[str, DumpPart]:
+    """The parts of the dataset's dumps, in order: per data file (by its path, in the sources' order), the triples
+    it states that no earlier file does; then the triples derived from the data (`data` is `site_data`). A part in
+    `known` (by the same name) whose key is still the same is reused. The key of a file's part is made from `key`
+    (what the dumps are written by), the file's path and digest (`data_files`), and the triples it repeats from
+    earlier files; the derived part's from its N-Triples."""
+    parts: dict[str, DumpPart] = {}
+    stated: set[ox.Triple] = set()
+    for source in sources.files:
+        if source.role is not Role.DATA:
+            continue
+        repeated = {t for t in source.triples if t in stated}
+        found = known.get(source.path)
+        this_key = ""
+        if source.path in data_files:
+            said = sorted_ntriples(sorted(repeated, key=_triple_text_key)) if repeated else b""
+            this_key = part_key(key, source.path, data_files[source.path], said)
+        if found is None or not this_key or found.key != this_key:
+            own = sorted(set(source.triples).difference(repeated), key=_triple_text_key)
+            found = DumpPart.make(this_key, own, prefixes)
+        parts[source.path] = found
+        stated.update(source.triples)
+    derived = [t for t in data if t not in stated]
+    derived_key = part_key(key, DERIVED_PART, sorted_ntriples(derived))
+    found = known.get(DERIVED_PART)
+    parts[DERIVED_PART] = (
+        found if found is not None and found.key == derived_key else (DumpPart.make(derived_key, derived, prefixes))
+    )
+    return parts
+
+
+def store_parts(key: str, parts: Mapping[str, DumpPart]) -> bytes:
+    """The parts as bytes for `.planlod-dumps`: a line of JSON (the version, `key`, and per part its name, key,
+    triple count, prefixes, context, schemes and the sizes of its gzip members), then the members. Plain data
+    only, nothing that runs code when read, and the same parts give the same bytes."""
+    listed = [
+        [name, p.key, p.triples, p.turtle_prefixes, p.jsonld_prefixes, p.schemes, [len(m) for m in p.packed]]
+        for name, p in parts.items()
+    ]
+    head = json.dumps([PARTS_VERSION, key, listed], ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    return head + b"\n" + b"".join(member for part in parts.values() for member in part.packed)
+
+
+def stored_parts(out_dir: Path, key: str) -> dict[str, DumpPart]:
+    """The parts the build in `out_dir` stored, when they were written by the same `key`; else none."""
+    try:
+        content = (out_dir / DUMP_PARTS).read_bytes()
+        end = content.index(b"\n")
+        version, stored_key, listed = json.loads(content[:end])
+    except (OSError, ValueError, TypeError):
+        return {}
+    if version != PARTS_VERSION or stored_key != key or not isinstance(listed, list):
+        return {}
+    found: dict[str, DumpPart] = {}
+    at = end + 1
+    try:
+        for name, this_key, count, turtle_used, context, schemes, sizes in listed:
+            kinds = ((name, str), (this_key, str), (count, int), (turtle_used, dict), (context, dict), (schemes, list))
+            if not all(isinstance(value, kind) for value, kind in kinds) or len(sizes) != len(PART_DUMPS):
+                return {}
+            packed = []
+            for size in sizes:
+                packed.append(content[at : at + size])
+                at += size
+            pieces = [gzip.decompress(member) for member in packed]
+            found[name] = DumpPart(this_key, count, turtle_used, context, schemes, packed, pieces)
+    except (ValueError, TypeError, OSError, EOFError, zlib.error):  # a damaged record: the parts are made again
+        return {}
+    return found if at == len(content) else {}
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """A dump assembled from parts: its bytes and its gzipped bytes."""
+
+    content: bytes
+    packed: bytes
+
+
+_COMMA = gzip_bytes(b",")
+
+
+def assemble(parts: Sequence[DumpPart], prefixes: Prefixes) -> dict[str, Assembled]:
+    """The Turtle, N-Triples and JSON-LD dumps: the parts' pieces one after the other, behind the prefixes (or
+    the context) they use together; their gzipped copies from the parts' gzip members the same way. JSON-LD is left
+    out when a prefix one part uses is an IRI scheme in another (the whole document is then written in one go)."""
+    parts = [part for part in parts if part.triples]
+    names = {name for part in parts for name in part.turtle_prefixes}
+    used = {prefix: namespace for prefix, namespace in prefixes if prefix in names}
+    head = turtle_prefix_lines(used)
+    made = {
+        "turtle": Assembled(
+            head + b"".join(p.piece(TURTLE_PIECE) for p in parts),
+            gzip_bytes(head) + b"".join(p.packed[TURTLE_PIECE] for p in parts),
+        ),
+        "ntriples": Assembled(
+            b"".join(p.piece(NTRIPLES_PIECE) for p in parts), b"".join(p.packed[NTRIPLES_PIECE] for p in parts)
+        ),
+    }
+    context = {prefix: ns for part in parts for prefix, ns in part.jsonld_prefixes.items()}
+    schemes = {scheme for part in parts for scheme in part.schemes}
+    if not schemes.intersection(context):
+        start = _jsonld_head(context)
+        members = [member for p in parts for member in (_COMMA, p.packed[JSONLD_PIECE])][1:]
+        made["jsonld"] = Assembled(
+            start + b",".join(p.piece(JSONLD_PIECE) for p in parts) + _JSONLD_END,
+            gzip_bytes(start) + b"".join(members) + gzip_bytes(_JSONLD_END),
+        )
+    return made
+
+
 @dataclass(frozen=True)
 class Dump:
     """One download of the site: a dump of the dataset, a vocabulary, or an export for researchers."""
@@ -175,8 +391,9 @@ def dumps() -> tuple[Dump, ...]:
 
 
 class DumpInputs:
-    """What the downloads are made from: the dataset (sorted by `triple_key`), the ontology, the shapes, the read
-    model's index and coverage; `content` makes a download's bytes by its key."""
+    """What the downloads are made from: the dataset (sorted by `triple_key`) and its dumps' parts, the ontology,
+    the shapes, the read model's index and coverage; `content` makes a download's bytes by its key, and `packed`
+    gives the gzipped bytes of those assembled from parts."""
 
     def __init__(
         self,
@@ -186,14 +403,17 @@ class DumpInputs:
         data: list[ox.Triple],
         index: DataIndex,
         matrices: list[CoverageMatrix],
+        parts: Mapping[str, DumpPart],
     ) -> None:
         self.config, self.policy, self.sources = config, policy, sources
         self.data, self.index, self.matrices = data, index, matrices
         self.prefixes = policy.prefixes()
+        self.parts = [part for part in parts.values() if part.triples]
+        self.assembled = assemble(self.parts, self.prefixes)
         self.makers: dict[str, Callable[[], bytes]] = {
-            "turtle": self.turtle,
-            "ntriples": lambda: sorted_ntriples(self.data),
-            "jsonld": lambda: self.jsonld_and_prefixes[0],
+            "turtle": lambda: self.assembled["turtle"].content,
+            "ntriples": lambda: self.assembled["ntriples"].content,
+            "jsonld": self.jsonld,
             "trig": self.trig,
             SDG_KOS_KEY: lambda: sorted_ntriples(self.kos),
             "ontology": lambda: turtle(self.sources.triples(Role.ONTOLOGY), self.prefixes),
@@ -207,32 +427,33 @@ class DumpInputs:
         """The bytes of the download with this key."""
         return self.makers[key]()
 
+    def packed(self, key: str) -> bytes | None:
+        """The gzipped bytes of the download with this key when they were assembled from parts, else None."""
+        found = self.assembled.get(key)
+        return found.packed if found is not None else None
+
     @cached_property
     def kos(self) -> list[ox.Triple]:
         """The copy of the UN SDG KOS the dataset links to (its own graph in the TriG dump), in `triple_key` order."""
         return sorted(sdg_kos(self.sources.triples(Role.REFERENCE)), key=triple_key)
 
-    @cached_property
-    def jsonld_and_prefixes(self) -> tuple[bytes, dict[str, str]]:
-        """The JSON-LD dump, and the prefixes the data use (found by the same pass)."""
-        return jsonld_flat_and_prefixes(self.data, self.prefixes, presorted=True)
-
-    @cached_property
-    def turtle_dump(self) -> bytes:
-        """The Turtle dump: what `turtle(data, prefixes)` writes, the data being sorted already."""
-        return sorted_turtle(self.data, self.jsonld_and_prefixes[1])
-
-    def turtle(self) -> bytes:
-        return self.turtle_dump
+    def jsonld(self) -> bytes:
+        """The JSON-LD dump: from the parts, unless they cannot share one context (see `assemble`)."""
+        if "jsonld" not in self.assembled:
+            return jsonld_flat(self.data, self.prefixes, presorted=True)
+        return self.assembled["jsonld"].content
 
     def trig(self) -> bytes:
-        """The TriG dump: the dataset as the default graph, its provenance and the UN SDG KOS as named graphs."""
+        """The TriG dump: the dataset as the default graph (the Turtle dump's pieces), its provenance and the UN
+        SDG KOS as named graphs; its gzipped copy from the Turtle pieces' members, behind the prefixes."""
         provenance = sorted(provenance_triples(self.policy, self.data), key=triple_key)
-        used = self.jsonld_and_prefixes[1]
+        names = {name for part in self.parts for name in part.turtle_prefixes}
+        in_data = {namespace for prefix, namespace in self.prefixes if prefix in names}
         in_named = set(used_prefixes(provenance + self.kos, self.prefixes).values())
-        used_trig = {prefix: ns for prefix, ns in self.prefixes if ns in in_named or ns in used.values()}
-        # The default graph is the Turtle dump when the named graphs need no other prefix.
-        return trig(
+        used = {prefix: ns for prefix, ns in self.prefixes if ns in in_named or ns in in_data}
+        head = turtle_prefix_lines(used)
+        default = head + b"".join(part.piece(TURTLE_PIECE) for part in self.parts)
+        document = trig(
             [
                 (None, self.data),
                 (ox.NamedNode(self.policy.provenance_graph), provenance),
@@ -240,14 +461,23 @@ class DumpInputs:
             ],
             self.prefixes,
             presorted=True,
-            used=used_trig,
-            default_turtle=self.turtle_dump if used_trig == used else None,
+            used=used,
+            default_turtle=default,
         )
+        if document.startswith(default):
+            members = b"".join(part.packed[TURTLE_PIECE] for part in self.parts)
+            packed = gzip_bytes(head) + members + gzip_bytes(document[len(default) :])
+        else:  # pragma: no cover - a writer that words its prefixes otherwise
+            packed = gzip_bytes(document)
+        self.assembled["trig"] = Assembled(document, packed)
+        return document
 
 
-def _pack(content: bytes, gzipped: bool) -> tuple[str, bytes, str]:
-    """The content's SHA-256, and when `gzipped` its gzipped bytes and their SHA-256."""
-    packed = gzip_bytes(content) if gzipped else b""
+def _pack(content: bytes, gzipped: bool, packed: bytes | None = None) -> tuple[str, bytes, str]:
+    """The content's SHA-256, and when `gzipped` its gzipped bytes (`packed` when given) and their SHA-256."""
+    if gzipped and packed is None:
+        packed = gzip_bytes(content)
+    packed = packed if gzipped and packed is not None else b""
     return hashlib.sha256(content).hexdigest(), packed, hashlib.sha256(packed).hexdigest() if gzipped else ""
 
 
@@ -259,16 +489,17 @@ def plan_dumps(
     data: list[ox.Triple],
     index: DataIndex,
     matrices: list[CoverageMatrix],
+    parts: Mapping[str, DumpPart],
     progress: Progress = QUIET,
 ) -> list[Distribution]:
     """The dumps and the researchers' exports, each with its checksum for the catalogue (counted on `progress`).
 
-    `data` is in `triple_key` order (`site_data`), the order every dump is written in, so each is written straight
-    from it. The files are gzipped and hashed on two other threads (zlib and hashlib let go of the interpreter
-    while they work) while the next file is being written.
+    `data` is in `triple_key` order (`site_data`); the dataset's dumps are assembled from `parts`
+    (`dataset_parts`). The files are gzipped and hashed on two other threads (zlib and hashlib let go of the
+    interpreter while they work) while the next file is being written.
     """
     with paused_gc():
-        inputs = DumpInputs(config, policy, sources, data, index, matrices)
+        inputs = DumpInputs(config, policy, sources, data, index, matrices, parts)
         distributions: list[Distribution] = []
         rows = dumps()
         with ThreadPoolExecutor(max_workers=2) as packer, progress.count("dumps", 2 * len(rows), "files") as done:
@@ -276,7 +507,8 @@ def plan_dumps(
             for row in rows:
                 content = inputs.content(row.key)
                 plan.add(row.path, content)
-                made.append((row, len(content), packer.submit(_pack, content, row.gzipped)))
+                packed = inputs.packed(row.key)
+                made.append((row, len(content), packer.submit(_pack, content, row.gzipped, packed)))
                 done(1)
             for row, size, packing in made:
                 digest, packed, packed_digest = packing.result()

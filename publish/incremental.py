@@ -290,6 +290,12 @@ def graph_parts(
     return GraphParts(files, described[data_count:] + derived)
 
 
+def code_key(config: Config) -> str:
+    """A digest of the settings, planlod's version and code and the libraries' versions: what the dumps' parts
+    (`dumps.DumpPart`) are written by besides the data."""
+    return _fingerprint(config, [(Path(__file__).parent, "**/*.py")])
+
+
 def render_key(config: Config, site: SiteView, views: Views) -> str:
     """A digest of everything the pages and documents are made from except the data: when it is the same as the
     last build's, only the entities that read changed triples are made again. Besides settings and files, the

@@ -105,6 +105,8 @@ SHAPES_DUMP_NAME = "shapes"
 PRIVATE_PREFIX = ".planlod-"
 BUILD_MARKER = ".planlod-site"
 BUILD_STATE = ".planlod-state"
+# The dumps of the last build in parts (per data file), for the next build to reuse.
+DUMP_PARTS = ".planlod-dumps"
 
 # Every page is a folder's index file.
 INDEX_FILE = "index.html"

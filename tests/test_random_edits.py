@@ -272,7 +272,8 @@ def test_builds_with_memory_write_what_full_builds_write(tmp_path: Path) -> None
                 path.write_bytes(content)
             added[:] = sorted((project / "data").glob("kopi-*.ttl"))
             clean = build_site(full, force=True)
-        summary = build_site(config, memory=memory)
+        # Every other build is a fresh process's: the dumps' parts come from the stored record, not the memory.
+        summary = build_site(config, memory=memory if number % 2 == 0 else None)
         assert summary.files == clean.files, f"edit {number}: {what}"
         marker = (
             (config.out_dir / MARKER).read_text(encoding="utf-8"),
