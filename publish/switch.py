@@ -7,13 +7,24 @@ For an output folder `…/_site`:
     …/_site                  a symbolic link to `._site.sites/<generation>` (a relative link)
     …/._site.sites/          the generations: the current one, and while a build runs, the one it writes
     …/._site.sites/.lock     held (flock) while a build runs, so that two builds never work on one site
+    …/._site.sites/.spare    after an update: which generation the site showed before it, and the paths where
+                             that one differs from the current one
 
 A build writes a whole new generation (an incremental build starts it with hard links to the current one's
 files and replaces only what changed, never writing into a linked file), then points `_site` at it by renaming a
 new link over the old one: one atomic step, so a build killed at any moment leaves `_site` showing either the
 previous site or the new one, whole. The next build removes what a killed one left: generations `_site` does not
-point at, links being made. A web server's root (nginx `root`, Apache `DocumentRoot`) is `…/_site` itself, never a
-generation folder, which goes away at the next build.
+point at (but the spare), links being made.
+
+An update keeps the generation it replaced as the spare, with the list of paths where the two differ (`.spare`):
+the next update brings the spare up to the current generation at those paths only, and then applies its own
+changes to it, so an update costs what changed, not the size of the site (linking every file of a large site into
+a new generation and removing the old one took longer than the rest of the build). The record is removed before
+the spare is touched: a build stopped while it works on the spare leaves no record, and the next build removes
+that folder and links the current generation whole again.
+
+A web server's root (nginx `root`, Apache `DocumentRoot`) is `…/_site` itself, never a generation folder, which
+goes away at the next build.
 
 An output folder that is a plain folder (written by an older planlod) is replaced by the link in one step too
 (Linux's renameat2 with RENAME_EXCHANGE swaps the two; the old folder is then removed).
@@ -26,16 +37,18 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import json
 import os
 import secrets
 import shutil
 import time
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterable, Iterator
+from pathlib import Path, PurePosixPath
 
 from .errors import BuildError
 
 LOCK = ".lock"
+SPARE = ".spare"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -78,10 +91,15 @@ def clean_leftovers(out_dir: Path) -> list[str]:
     does not show, links being made, and the temporary folders of older planlod versions. Their names."""
     removed: list[str] = []
     keep = current(out_dir)
+    found = spare(out_dir)
     folder = generations(out_dir)
+    if found is None:
+        (folder / SPARE).unlink(missing_ok=True)
     if folder.is_dir():
         for entry in folder.iterdir():
-            if entry.name == LOCK or (keep is not None and entry.resolve() == keep.resolve()):
+            if entry.name in (LOCK, SPARE) or (keep is not None and entry.resolve() == keep.resolve()):
+                continue
+            if found is not None and entry == found[0]:
                 continue
             _remove(entry)
             removed.append(entry.name)
@@ -99,13 +117,98 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def _generation_name() -> str:
+    return time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4)
+
+
 def new_generation(out_dir: Path) -> Path:
     """A new, empty generation folder (readable by a web server running as another user)."""
-    name = time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4)
-    folder = generations(out_dir) / name
+    folder = generations(out_dir) / _generation_name()
     folder.mkdir(parents=True)
     folder.chmod(0o755)
     return folder
+
+
+def spare(out_dir: Path) -> tuple[Path, list[str]] | None:
+    """The generation the site showed before its last update, with the paths where it differs from the current
+    one; None when there is none, or its record does not name the current generation and a folder beside it."""
+    folder = generations(out_dir)
+    now = current(out_dir)
+    try:
+        record = json.loads((folder / SPARE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if now is None or not isinstance(record, dict) or now.parent.resolve() != folder.resolve():
+        return None
+    name, shown, paths = record.get("spare"), record.get("current"), record.get("paths")
+    if not isinstance(name, str) or shown != now.name or not isinstance(paths, list):
+        return None
+    path = folder / name
+    if name in (LOCK, SPARE, now.name) or "/" in name or path.is_symlink() or not path.is_dir():
+        return None
+    if not all(isinstance(p, str) and _plain_relative(p) for p in paths):
+        return None
+    return path, paths
+
+
+def _plain_relative(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    return bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts
+
+
+def keep_spare(out_dir: Path, previous: Path, now: Path, paths: Iterable[str]) -> None:
+    """Keep `previous` (the generation an update replaced) as the spare of `now`, which differs from it at
+    `paths`."""
+    folder = generations(out_dir)
+    record = {"current": now.name, "spare": previous.name, "paths": sorted(set(paths))}
+    staged = folder / (SPARE + ".new")
+    staged.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    os.replace(staged, folder / SPARE)
+
+
+def drop_spare(out_dir: Path) -> None:
+    """Remove the spare generation and its record."""
+    found = spare(out_dir)
+    (generations(out_dir) / SPARE).unlink(missing_ok=True)
+    if found is not None:
+        shutil.rmtree(found[0], ignore_errors=True)
+
+
+def take_spare(out_dir: Path) -> Path | None:
+    """A new generation holding the same files as the current one, made from the spare when there is one (only
+    the paths where the two differ are linked again), else None. The record goes first: a build stopped while it
+    works on the folder leaves a generation the next build removes."""
+    found = spare(out_dir)
+    (generations(out_dir) / SPARE).unlink(missing_ok=True)
+    now = current(out_dir)
+    if found is None or now is None:
+        return None
+    folder, paths = found
+    generation = generations(out_dir) / _generation_name()
+    os.rename(folder, generation)
+    for path in paths:
+        _link_again(now, generation, path)
+    return generation
+
+
+def _link_again(source: Path, target: Path, path: str) -> None:
+    """Make `target`'s `path` what `source` holds there (a hard link, a symbolic link, or nothing)."""
+    origin, there = source / path, target / path
+    if there.is_symlink() or there.is_file():
+        there.unlink()
+    elif there.is_dir():
+        shutil.rmtree(there)
+    if origin.is_symlink():
+        there.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(os.readlink(origin), there)
+    elif origin.is_file():
+        there.parent.mkdir(parents=True, exist_ok=True)
+        os.link(origin, there)
+    else:
+        parent = there.parent
+        while parent != target and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
 
 
 def link_copy(source: Path, target: Path) -> int:

@@ -6,7 +6,9 @@ Every build writes a new generation of the site, and the output folder (a symbol
 step when everything succeeded: a failed or stopped build leaves the previous site exactly as it was, and the next
 build removes what it left. Render workers (forked processes) write into the same folder through a `FileSink`, and
 the writer records their files. An update (an incremental build) makes its generation from hard links to the
-current one's files and replaces only the files that changed (each replaced whole, never written into).
+current one's files and replaces only the files that changed (each replaced whole, never written into); it starts
+from the generation the last update replaced when that one is kept (`switch.take_spare`), so only the paths where
+the two differ are linked again.
 """
 
 from __future__ import annotations
@@ -143,6 +145,8 @@ class SiteWriter:
         self.cleaned: list[str] = []
         self._lock: contextlib.AbstractContextManager[None] | None = None
         self._pending: Path | None = None
+        # For an update: the paths where the new generation differs from the current one.
+        self._differ: set[str] = set()
 
     def __enter__(self) -> SiteWriter:
         try:
@@ -219,12 +223,18 @@ class SiteWriter:
         generation = self._apply(removed) if self.update else self.tmp
         # Written last: its modification time is when the build committed (see `changed_files`).
         _write_marker(generation, marker)
+        if not self.update:
+            switch.drop_spare(self.out_dir)
         previous = switch.switch(self.out_dir, generation)
         if self.update:
             shutil.rmtree(self.tmp, ignore_errors=True)
         self.tmp = self._pending = None
         if previous is not None and previous.parent == switch.generations(self.out_dir):
-            shutil.rmtree(previous, ignore_errors=True)
+            if self.update:
+                # The replaced generation is the next update's starting point.
+                switch.keep_spare(self.out_dir, previous, generation, self._differ | {MARKER})
+            else:
+                shutil.rmtree(previous, ignore_errors=True)
 
     def _apply(self, removed: Iterable[str]) -> Path:
         """The new generation of an update: the current one's files linked, the staged files moved over them
@@ -233,8 +243,10 @@ class SiteWriter:
         now = switch.current(self.out_dir)
         if now is None:
             raise BuildError(f"{self.out_dir}: no site to update")
-        generation = self._pending = switch.new_generation(self.out_dir)
-        switch.link_copy(now, generation)
+        generation = self._pending = switch.take_spare(self.out_dir)
+        if generation is None:
+            generation = self._pending = switch.new_generation(self.out_dir)
+            switch.link_copy(now, generation)
         (generation / MARKER).unlink(missing_ok=True)
         for path in sorted(self.tmp.rglob("*")):
             if path.is_dir():
@@ -245,10 +257,12 @@ class SiteWriter:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
+            self._differ.add(relative.as_posix())
             self.replaced += 1
         for name in sorted(set(removed) - set(self.written)):
             target = generation.joinpath(*safe_relative(name).parts)
             target.unlink(missing_ok=True)
+            self._differ.add(safe_relative(name).as_posix())
             self.replaced += 1
             parent = target.parent
             while parent != generation and not any(parent.iterdir()):

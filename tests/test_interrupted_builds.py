@@ -5,7 +5,7 @@ removes what they left.
 turn a full build (`--force`) and an incremental one (one text of the plan changed, so the build updates the site).
 After each kill the site must be exactly the site before (every file, the build's own records included) or
 exactly the new one (every published file as a clean full build of the new data writes it); then the same build
-runs to its end, and beside the site only its current generation may remain.
+runs to its end, and beside the site only its current generation (and the spare an update keeps) may remain.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from publish import switch
 from publish.incremental import STATE
 from tests.conftest import ROOT, copy_project
 
@@ -58,11 +59,17 @@ def complete(project: Path, out: Path, *extra: str) -> float:
 
 
 def leftovers(out: Path) -> list[str]:
-    """What lies beside the site besides its link and its current generation."""
+    """What lies beside the site besides its link, its current generation and the spare an update kept."""
     generation = os.path.realpath(out)
     found = [p.name for p in out.parent.iterdir() if p.name not in (out.name, f".{out.name}.sites")]
     sites = out.parent / f".{out.name}.sites"
-    found += [f"{sites.name}/{p.name}" for p in sites.iterdir() if p.name != ".lock" and str(p) != generation]
+    kept = switch.spare(out)
+    spare = [] if kept is None else [str(kept[0])]
+    found += [
+        f"{sites.name}/{p.name}"
+        for p in sites.iterdir()
+        if p.name not in (switch.LOCK, switch.SPARE) and str(p) not in (generation, *spare)
+    ]
     return found
 
 
