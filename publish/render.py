@@ -4,7 +4,8 @@ Stage: render. Imports `errors` and `urls` (the links of a page's frame); Jinja2
 Template choice: `entity/{kind}.html` for the entity's most specific class that has one, else `entity/_default.html`.
 UI strings for both languages come from `site/strings.toml`. The fragments every page repeats (texts with their
 language, links, SDG badges, property values and rows) are written by `Html`, which templates reach as `h`; the
-larger blocks are macros in `site/templates/_macros.html`.
+larger blocks are macros in `site/templates/_macros.html`. The frame every page extends (`base.html`) is rendered
+once per language and folder depth and each page's blocks into it (`Frames`), with the bytes of rendering it whole.
 
 Why those fragments are Python and not template macros: written as Jinja2 macros (byte for byte the same HTML),
 rendering entity pages took about a third more CPU time (1.57 s against 1.17 s, median of 7 interleaved rounds over
@@ -15,11 +16,22 @@ their markup here, in `Html`; tests/test_render.py holds them to the macros they
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError, TemplateNotFound
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateNotFound,
+    meta,
+    nodes,
+)
+from jinja2.runtime import Context
+from jinja2.utils import missing
 from markupsafe import Markup, escape
 
 from .errors import BuildError
@@ -151,10 +163,150 @@ class Html:
         return Markup("\n".join(out))
 
 
+# The variables a page's frame (the template every page extends) may read that are the same for every page in a
+# language and folder: the rest of what it reads is the page's own and must appear only as a plain `{{ name }}`.
+FRAME_VARIABLES = frozenset({"lang", "t", "h", "links", "site"})
+FRAME_TEMPLATE = "base.html"
+# Marks where a page's own parts go in a frame rendered once; a control character no text or markup of the frame has.
+MARK = "\x00"
+
+
+class FrameLinks(PageLinks):
+    """PageLinks that note the first folder of every path a frame links to: a page in such a folder gets a frame of
+    its own, as its links to that folder's paths are shorter than those of other pages at its depth."""
+
+    def __init__(self, here: str, lang: str, folders: set[str]) -> None:
+        super().__init__(here, lang)
+        self.folders = folders
+
+    def note(self, path: str) -> None:
+        self.folders.add(path.strip("/").split("/", 1)[0])
+
+    def to(self, path: str) -> str:
+        self.note(path)
+        return super().to(path)
+
+    def to_page(self, path: str) -> str:
+        self.note(path)
+        return super().to_page(path)
+
+    def to_iri(self, iri: str, base: str) -> str:
+        if iri.startswith(base):
+            self.note(iri[len(base) :])
+        return super().to_iri(iri, base)
+
+
+def _block_mark(name: str) -> Callable[[Context], Iterator[str]]:
+    """A block's render function that writes only the mark of where the block goes."""
+
+    def mark(_context: Context) -> Iterator[str]:
+        yield f"{MARK}b:{name}{MARK}"
+
+    return mark
+
+
+class Frames:
+    """The frame every page shares (`base.html`), rendered once per language, folder depth and site rather than for
+    every page: between its fixed text go the page's blocks and its own variables, rendered per page as Jinja2
+    would, so every page's bytes are those of rendering it whole.
+
+    A frame is keyed by what it reads: the language (and with it the UI strings), the site view, and the page's
+    folder as far as the frame's relative links depend on it (its depth; the whole folder for a page inside a folder
+    the frame links into). `compatible` tells whether a frame template can be shared this way: it must read its
+    page's own variables (other than FRAME_VARIABLES) only as plain `{{ name }}` outputs, and nothing else may
+    depend on the page (no conditions, loops or filters on them)."""
+
+    def __init__(self, env: Environment, template: Template, page_variables: set[str]) -> None:
+        self.env = env
+        self.template = template
+        self.whole = template.root_render_func
+        self.page_variables = page_variables
+        self.folders: set[str] = set()
+        self.cache: dict[tuple[str, int, str, int], tuple[object, list[tuple[bool, str]]]] = {}
+
+    @classmethod
+    def install(cls, env: Environment) -> Frames | None:
+        """Render FRAME_TEMPLATE's frame once per language and depth from now on, if it can be shared."""
+        try:
+            template = env.get_template(FRAME_TEMPLATE)
+            assert env.loader is not None
+            source = env.loader.get_source(env, FRAME_TEMPLATE)[0]
+        except TemplateError:
+            return None  # reported by the page that needs it
+        if not cls.compatible(env, source):
+            return None
+        frames = cls(env, template, set(meta.find_undeclared_variables(env.parse(source))) - FRAME_VARIABLES)
+        template.root_render_func = frames.root
+        return frames
+
+    @staticmethod
+    def compatible(env: Environment, source: str) -> bool:
+        """Whether a frame template reads the page's own variables only as plain outputs."""
+        tree = env.parse(source)
+        plain: set[int] = set()
+        for output in tree.find_all(nodes.Output):
+            plain.update(id(node) for node in output.nodes if isinstance(node, nodes.Name))
+        return all(
+            id(name) in plain or name.name in FRAME_VARIABLES or name.ctx != "load"
+            for name in tree.find_all(nodes.Name)
+        )
+
+    def key(self, links: PageLinks, lang: str, site: object) -> tuple[str, int, str, int]:
+        here = links.here
+        first = here.split("/", 1)[0]
+        depth = here.count("/") + 1 if here else 0
+        return (lang, depth, here if first in self.folders or not self.folders else "", id(site))
+
+    def parts(self, context: Context) -> list[tuple[bool, str]]:
+        """The frame for the page being rendered: (is the page's, text) pairs; the page's are block or variable
+        names, marked `b:` or `v:`."""
+        links = context.get("links")
+        lang = context.get("lang")
+        site = context.get("site")
+        if type(links) is not PageLinks or not isinstance(lang, str):
+            return []
+        key = self.key(links, lang, site)
+        found = self.cache.get(key)
+        if found is not None and found[0] is site:
+            return found[1]
+        recording = FrameLinks(links.here, lang, self.folders)
+        values: dict[str, object] = {name: Markup(f"{MARK}v:{name}{MARK}") for name in self.page_variables}
+        values.update({name: context.get(name) for name in FRAME_VARIABLES if name in context})
+        values["links"] = recording
+        frame_context = self.template.new_context(values)
+        for name in self.template.blocks:
+            frame_context.blocks[name] = [_block_mark(name)]
+        text = "".join(self.whole(frame_context))
+        pieces = text.split(MARK)
+        parts = [(bool(number % 2), piece) for number, piece in enumerate(pieces) if piece or number % 2]
+        names = {f"b:{name}" for name in self.template.blocks} | {f"v:{name}" for name in self.page_variables}
+        if not all(piece in names for own, piece in parts if own):
+            parts = []  # a text of the frame holds the mark: rendered whole, every time
+        # The frame's links are known now: the key (by folder or by depth) is made again with them.
+        self.cache[self.key(links, lang, site)] = (site, parts)
+        return parts
+
+    def root(self, context: Context) -> Any:
+        """The frame template's render function: the shared frame's text, the page's blocks and variables."""
+        parts = self.parts(context)
+        if not parts:
+            yield from self.whole(context)
+            return
+        for own, text in parts:
+            if not own:
+                yield text
+            elif text[0] == "b":
+                yield from context.blocks[text[2:]][0](context)
+            else:
+                name = text[2:]
+                value = context.resolve_or_missing(name)
+                yield escape(self.env.undefined(name=name) if value is missing else value)
+
+
 class Renderer:
     """Finds templates and renders them with the shared context."""
 
-    def __init__(self, site_dir: Path) -> None:
+    def __init__(self, site_dir: Path, frames: bool = True) -> None:
         templates = site_dir / "templates"
         if not templates.is_dir():
             raise BuildError(f"{templates}: the templates folder is missing")
@@ -174,6 +326,8 @@ class Renderer:
         except KeyError as exc:
             raise BuildError(f"{site_dir / 'strings.toml'}: the UI string {exc.args[0]!r} is missing") from exc
         self._entity_templates: dict[tuple[str, ...], Template] = {}
+        # `frames=False` renders every page whole (the reference the shared frames are tested against).
+        self.frames = Frames.install(self.env) if frames else None
 
     def template(self, name: str) -> Template:
         """A template by name; a missing or broken template is a BuildError naming it."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pyoxigraph as ox
 import pytest
@@ -13,11 +14,16 @@ from jinja2 import Environment
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from publish.entities import merge_sorted
+from publish.build import BuildSummary, gather, load_sources
+from publish.config import Config
+from publish.entities import EntityJob, merge_sorted, render_entity
 from publish.errors import BuildError
+from publish.progress import as_progress
 from publish.query import SiteGraph, triple_key
 from publish.render import Html, Renderer
 from publish.serialize import json_text, jsonld_tree, ntriples, prefix_scan, turtle
+from publish.sitepages import plan_site_pages
+from publish.siteplan import SitePlan
 from publish.urls import UrlPolicy
 from publish.views import LinkView, ValueView
 from tests.conftest import ROOT
@@ -167,3 +173,44 @@ def test_a_ui_string_the_fragments_need_missing_is_an_error_naming_it(tmp_path: 
     )
     with pytest.raises(BuildError, match=r"strings\.toml: the UI string 'goals' is missing"):
         Renderer(site)
+
+
+def test_pages_rendered_in_a_shared_frame_are_the_bytes_of_rendering_them_whole(config: Config) -> None:
+    """The frame (`base.html`) is rendered once per language and depth, and the page's blocks into it: every
+    entity page, value page and site page of the seed site is byte for byte what rendering it whole gives, at every
+    depth, in the folders the frame links into (the dataset, the ontology, the English home) as elsewhere."""
+    policy = UrlPolicy(config.base_iri)
+    gathered = gather(config, policy, load_sources(config), BuildSummary(config.out_dir), as_progress(None))
+    outputs = []
+    for frames in (True, False):
+        renderer = Renderer(config.site_dir, frames=frames)
+        assert (renderer.frames is not None) is frames
+        graph, views, site = gathered.graph, gathered.views, gathered.site
+        job = EntityJob(None, graph, graph.entities, views, renderer, site, gathered.schema_org, 1)  # type: ignore[arg-type]
+        files: dict[str, bytes] = {}
+        for entity in graph.entities:
+            render_entity(entity, job, files.__setitem__, {"documents": 0.0, "pages": 0.0})
+        plan = SitePlan()
+        plan_site_pages(plan, views, renderer, site)
+        files.update(plan.files)
+        outputs.append(files)
+        if renderer.frames is not None:
+            frames_made = renderer.frames.cache
+            assert len({key[1] for key in frames_made}) >= 4  # depths 0 (home) to at least 3
+            assert any(key[2] for key in frames_made)  # a page inside a folder the frame links into
+    shared, whole = outputs
+    assert len([p for p in whole if p.endswith("index.html")]) > 500
+    assert shared == whole
+
+
+def test_a_frame_that_reads_a_page_variable_other_than_plainly_is_rendered_whole(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "site", site)
+    base = site / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("{{ other_lang_href }}", "{{ other_lang_href|upper }}"))
+    renderer = Renderer(site)
+    assert renderer.frames is None
+    site_view = SimpleNamespace(licence_iri="https://example.org/l", licence_label="L")
+    template = renderer.env.from_string('{% extends "base.html" %}{% block title %}T{% endblock %}')
+    page = renderer.render(template, "en", "a/b/en", None, site=site_view, other_lang_href="x/")
+    assert b'hreflang="da" href="X/"' in page
