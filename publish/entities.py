@@ -1,6 +1,6 @@
 """Every entity's documents (Turtle, JSON-LD, N-Triples) and pages (Danish and English, and further pages of long
-value lists), rendered in forked worker processes on every core for a large site, written through the guarded
-writer's sink into its temporary folder.
+value lists), rendered on every core for a large site (this process renders a share itself beside a forked worker
+process per further core), written through the guarded writer's sink into its temporary folder.
 
 Stage: build. Imports `config`, `errors`, `formats`, `incremental`, `query`, `render`, `serialize`, `urls`, `views`,
 `vocab` and `write`.
@@ -130,38 +130,57 @@ def render_entities(
 
 
 def _in_workers(workers: int, total: int, count: Callable[[int], None]) -> list[Rendered]:
-    """Render in forked worker processes, each a contiguous share of the entities (in IRI order, so each reads
-    mostly its own part of the site graph and copies fewer of the memory pages it shares with the others); the
-    workers report every run of entities they finish, and their results come back in share order."""
+    """Render on `workers` cores: this process renders the first share while forked worker processes render the
+    others, each a contiguous share of the entities (in IRI order, so each reads mostly its own part of the site
+    graph and copies fewer of the memory pages it shares with this process). One process fewer is forked than
+    cores are used: the site graph's pages a worker touches are copied into it, and this process would only wait.
+    The workers report every run of entities they finish, and the results come back in share order."""
     context = multiprocessing.get_context("fork")
     messages = context.Queue()
     bounds = [(share * total // workers, (share + 1) * total // workers) for share in range(workers)]
-    processes = [
-        context.Process(target=_worker, args=(share, start, end, messages), daemon=True)
+    processes = {
+        share: context.Process(target=_worker, args=(share, start, end, messages), daemon=True)
         for share, (start, end) in enumerate(bounds)
-    ]
-    for process in processes:
+        if share > 0
+    }
+    for process in processes.values():
         process.start()
     results: dict[int, Rendered] = {}
-    try:
-        while len(results) < workers:
+
+    def receive(timeout: float | None) -> None:
+        """Take the workers' messages: those waiting (timeout None), or the next one within `timeout` seconds."""
+        while True:
             try:
-                kind, share, payload = messages.get(timeout=0.5)
+                kind, share, payload = messages.get_nowait() if timeout is None else messages.get(timeout=timeout)
             except queue.Empty:
-                stopped = [p for n, p in enumerate(processes) if n not in results and p.exitcode not in (None, 0)]
+                if timeout is None:
+                    return
+                stopped = [p for n, p in processes.items() if n not in results and p.exitcode not in (None, 0)]
                 if stopped:
                     raise BuildError(
                         f"a render worker stopped (exit code {stopped[0].exitcode}); nothing was put in place"
                     ) from None
-                continue
+                return
             if kind == "count":
                 count(payload)
             elif kind == "done":
                 results[share] = payload
             else:
                 raise payload
+            if timeout is not None:
+                return
+
+    def own(done: int) -> None:
+        count(done)
+        receive(None)
+
+    try:
+        start, end = bounds[0]
+        results[0] = _render_share(start, end, own)
+        while len(results) < workers:
+            receive(0.5)
     finally:
-        for process in processes:
+        for process in processes.values():
             if process.is_alive():
                 process.terminate()
             process.join()

@@ -19,9 +19,11 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from publish import entities
 from publish.build import build_site
 from publish.config import load_config
 from publish.dumps import site_data
+from publish.errors import BuildError
 from publish.incremental import STATE
 from publish.load import load_sources
 from publish.rdfterms import rdflib_graph
@@ -450,6 +452,57 @@ def test_a_parallel_build_writes_the_same_bytes(built: Path, tmp_path: Path, mon
         if p.is_file() and p.name != STATE and p.read_bytes() != (config.out_dir / p.relative_to(built)).read_bytes()
     ]
     assert not mismatched
+
+
+@pytest.mark.slow
+def test_a_parallel_build_renders_a_share_in_the_building_process_and_forks_one_worker_fewer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On two cores the build process renders the first half of the entities itself and forks one worker for the
+    other half (a second forked worker would copy the site graph's memory pages it reads once more)."""
+    monkeypatch.setattr("publish.entities.PARALLEL_THRESHOLD", 50)
+    monkeypatch.setattr("publish.entities.os.sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    original = entities.render_entity
+
+    def noting(entity, job, emit, timings):  # type: ignore[no-untyped-def]
+        original(entity, job, emit, timings)
+        emit(f"rendered-by/{os.getpid()}/{hashlib.sha256(entity.value.encode()).hexdigest()}", b"")
+
+    monkeypatch.setattr("publish.entities.render_entity", noting)
+    project = copy_project(tmp_path / "parallel")
+    config = load_config(project, {"base_iri": BASE}, environ={})
+    summary = build_site(config)
+    renderers = {p.name: len(list(p.iterdir())) for p in (config.out_dir / "rendered-by").iterdir()}
+    assert len(renderers) == 2
+    assert renderers[str(os.getpid())] == summary.entities // 2
+    assert sum(renderers.values()) == summary.entities
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["worker", "builder"])
+def test_a_render_failure_in_either_process_stops_the_build_and_keeps_the_site(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("publish.entities.PARALLEL_THRESHOLD", 50)
+    monkeypatch.setattr("publish.entities.os.sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    project = copy_project(tmp_path / "parallel")
+    config = load_config(project, {"base_iri": BASE}, environ={})
+    build_site(config)
+    before = (config.out_dir / "index.html").read_bytes()
+    builder = os.getpid()
+    original = entities.render_entity
+
+    def failing(entity, job, emit, timings):  # type: ignore[no-untyped-def]
+        if (os.getpid() == builder) == (where == "builder"):
+            if where == "worker":
+                os._exit(3)  # a worker killed (out of memory, a signal) says nothing
+            raise BuildError(f"cannot render {entity.value}")
+        original(entity, job, emit, timings)
+
+    monkeypatch.setattr("publish.entities.render_entity", failing)
+    with pytest.raises(BuildError, match=r"render worker stopped \(exit code 3\)|cannot render"):
+        build_site(config, force=True)
+    assert (config.out_dir / "index.html").read_bytes() == before
 
 
 @pytest.mark.slow
