@@ -163,14 +163,24 @@ def relative(from_dir: str, to_path: str) -> str:
     """A relative link from a page in folder `from_dir` to the site path `to_path` (a file or a folder/)."""
     is_folder = to_path.endswith("/") or to_path == ""
     target = to_path.strip("/")
-    source = from_dir.split("/") if from_dir else []
-    goal = target.split("/") if target else []
-    common = 0
-    for left, right in zip(source, goal, strict=False):
-        if left != right:
-            break
-        common += 1
-    rel = "/".join([".."] * (len(source) - common) + goal[common:]) or "."
+    if from_dir == target:
+        rel = "."
+    elif not from_dir:
+        rel = target or "."
+    else:
+        source = from_dir.split("/")
+        first = source[0]
+        if target.startswith(first) and (len(target) == len(first) or target[len(first)] == "/"):
+            goal = target.split("/") if target else []
+            common = 0
+            for left, right in zip(source, goal, strict=False):
+                if left != right:
+                    break
+                common += 1
+            rel = "/".join([".."] * (len(source) - common) + goal[common:]) or "."
+        else:
+            # No folder in common (most links between pages): up to the root, then down to the target.
+            rel = "../" * len(source) + target if target else "/".join([".."] * len(source))
     if is_folder:
         return "./" if rel == "." else rel + "/"
     return rel
