@@ -7,6 +7,8 @@ and the English segment, the two names the design calls out, and builds the proj
 from __future__ import annotations
 
 import ast
+import posixpath
+import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -281,3 +283,17 @@ def test_the_frame_links_of_a_page() -> None:
     assert PageLinks("", "da").home == "./"
     assert PageLinks("foresporgsel", "da").to_iri(BASE + "sparql", BASE) == "../sparql"
     assert PageLinks("foresporgsel", "da").to_iri("https://x.example/q", BASE) == "https://x.example/q"
+
+
+def test_relative_links_are_those_of_posix_relpath_between_any_folders() -> None:
+    """The links between a page's folder and any site path, shared first folder or not, are what
+    `posixpath.relpath` gives (with a trailing slash for a folder)."""
+    rng = random.Random(3)
+    names = ["a", "b", "ab", "en", "plan", "sdg", "3.4", "p.ttl"]
+    for _ in range(5000):
+        here = "/".join(rng.choice(names) for _ in range(rng.randint(0, 5)))
+        target = "/".join(rng.choice(names) for _ in range(rng.randint(0, 5)))
+        expected = posixpath.relpath(target or ".", here or ".")
+        if target:  # the empty path is the root folder
+            assert relative(here, target) == expected, (here, target)
+        assert relative(here, target + "/") == ("./" if expected == "." else expected + "/"), (here, target)
