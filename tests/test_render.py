@@ -14,7 +14,7 @@ from jinja2 import Environment
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from publish.build import BuildSummary, gather, load_sources
+from publish.build import BuildSummary, check_inputs, code_key, gather, load_sources
 from publish.config import Config
 from publish.entities import EntityJob, merge_sorted, render_entity
 from publish.errors import BuildError
@@ -180,7 +180,10 @@ def test_pages_rendered_in_a_shared_frame_are_the_bytes_of_rendering_them_whole(
     entity page, value page and site page of the seed site is byte for byte what rendering it whole gives, at every
     depth, in the folders the frame links into (the dataset, the ontology, the English home) as elsewhere."""
     policy = UrlPolicy(config.base_iri)
-    gathered = gather(config, policy, load_sources(config), BuildSummary(config.out_dir), as_progress(None))
+    report = as_progress(None)
+    inputs = check_inputs(config, report)
+    parted = (inputs.data_files, code_key(config), {})
+    gathered = gather(config, policy, load_sources(config), BuildSummary(config.out_dir), report, parted)
     outputs = []
     for frames in (True, False):
         renderer = Renderer(config.site_dir, frames=frames)
