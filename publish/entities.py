@@ -216,6 +216,7 @@ def _render_share(start: int, end: int, count: Callable[[int], None]) -> Rendere
     sink = job.writer.sink()
 
     entities = job.entities
+    forked = os.getpid() != job.parent  # a worker (the build's process renders the first share itself)
     # Rendering makes few reference cycles: the collector runs every COLLECT_EVERY entities instead of whenever
     # enough objects were made (which cost about a tenth of the rendering time).
     collecting = gc.isenabled()
@@ -225,7 +226,7 @@ def _render_share(start: int, end: int, count: Callable[[int], None]) -> Rendere
             gc.collect()
         run = entities[first : min(first + SHARE_RUN, end)]
         for entity in run:
-            if job.workers > 1 and os.getppid() != job.parent:
+            if forked and os.getppid() != job.parent:
                 os._exit(1)  # the build was killed; the next build removes what it left
             with job.graph.recording() as reads:
                 render_entity(entity, job, sink.write, rendered.cpu)

@@ -194,14 +194,15 @@ def test_the_render_workers_of_a_killed_build_stop_at_once(tmp_path: Path) -> No
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
     workers: list[int] = []
     deadline = time.monotonic() + 300
-    while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
+    # On two cores the build renders one share itself and forks one worker for the other.
+    while not workers and process.poll() is None and time.monotonic() < deadline:
         workers = [int(pid) for pid in children.read_text().split()]
         time.sleep(0.02)
-    assert len(workers) >= 2, process.stderr.read().decode() if process.stderr else ""
+    assert workers, process.stderr.read().decode() if process.stderr else ""
     time.sleep(0.5)
     process.send_signal(signal.SIGKILL)
     process.wait(30)
-    # Each worker had more than a hundred entities of 50 ms or more left to render.
+    # The worker had more than a hundred entities of 50 ms or more left to render.
     deadline = time.monotonic() + 3
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.02)
