@@ -54,7 +54,17 @@ from .siteplan import SitePlan, check_outside_base, check_paths, reserved_first_
 from .urls import DUMP_PARTS, UrlPolicy, is_page_file, sitemap_file
 from .validate import ValidationMemory, run_validation
 from .views import SiteView, Views
-from .write import SiteWriter, changed_files, check_out_dir, check_output_folder, read_marker, tidy
+from .write import (
+    FILES,
+    SiteWriter,
+    changed_files,
+    check_out_dir,
+    check_output_folder,
+    files_record,
+    read_files_record,
+    read_marker,
+    tidy,
+)
 
 
 @dataclass
@@ -267,7 +277,11 @@ NO_RECORD = "(the build's record)"
 
 def site_changed_by_hand(out_dir: Path) -> list[str]:
     """The files of the built site that are not as its build left them (see `write.changed_files`), by the
-    build's record; `[NO_RECORD]` when there is no record to check against."""
+    build's record of its files (or, for a site built before that record, its state); `[NO_RECORD]` when there is
+    no record to check against."""
+    folders = read_files_record(out_dir)
+    if folders is not None:
+        return changed_files(out_dir, folders)
     state = BuildState.load(out_dir)
     if state is None:
         return [NO_RECORD]
@@ -438,6 +452,8 @@ def finish(
     state.parts, state.rest = work.changes.files, work.changes.rest
     writer.write_hidden(STATE, state.dump())
     writer.write_hidden(DUMP_PARTS, store_parts(gathered.parts_key, gathered.parts))
+    recorded = [(path, size) for files in state.files.values() for path, size in files]
+    writer.write_hidden(FILES, files_record(recorded + [(path, size) for path, size, _digest in state.own]))
     marker: dict[str, object] = {
         "written_by": "planlod build",
         "fingerprint": inputs.fingerprint,

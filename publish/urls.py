@@ -107,6 +107,8 @@ BUILD_MARKER = ".planlod-site"
 BUILD_STATE = ".planlod-state"
 # The dumps of the last build in parts (per data file), for the next build to reuse.
 DUMP_PARTS = ".planlod-dumps"
+# The site's files as the build left them (path, size), for the check for files changed by hand.
+BUILD_FILES = ".planlod-files"
 
 # Every page is a folder's index file.
 INDEX_FILE = "index.html"

@@ -17,17 +17,21 @@ import contextlib
 import errno
 import hashlib
 import json
+import marshal
 import os
 import shutil
+import zlib
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
 from . import switch
 from .errors import BuildError
-from .urls import BUILD_MARKER
+from .urls import BUILD_FILES, BUILD_MARKER
 
 MARKER = BUILD_MARKER
+FILES = BUILD_FILES
+_FILES_VERSION = 1
 # Files up to this size are compared by digest with the last build's, larger ones are always written again.
 DIGESTED_SIZE = 1 << 20
 
@@ -317,22 +321,68 @@ def tidy(out_dir: Path) -> list[str]:
         raise disk_error(exc, out_dir) from exc
 
 
-def changed_files(out_dir: Path, recorded: Iterable[tuple[str, int]]) -> list[str]:
+def files_record(recorded: Iterable[tuple[str, int]]) -> bytes:
+    """The site's files as a build left them, (path, size), grouped by folder, for `changed_files` (marshal,
+    compressed: plain data only)."""
+    folders: dict[str, dict[str, int]] = {}
+    for path, size in recorded:
+        folder, _, name = path.rpartition("/")
+        folders.setdefault(folder, {})[name] = size
+    return zlib.compress(marshal.dumps((_FILES_VERSION, folders)), 1)
+
+
+def read_files_record(out_dir: Path) -> dict[str, dict[str, int]] | None:
+    """The files the last build recorded with `files_record`, by folder; None when there is no usable record."""
+    try:
+        payload = marshal.loads(zlib.decompress((out_dir / FILES).read_bytes()))
+    except (OSError, ValueError, EOFError, TypeError, zlib.error):
+        return None
+    if not isinstance(payload, tuple) or len(payload) != 2 or payload[0] != _FILES_VERSION:
+        return None
+    folders = payload[1]
+    if not isinstance(folders, dict) or not all(isinstance(names, dict) for names in folders.values()):
+        return None
+    return folders
+
+
+def changed_files(out_dir: Path, recorded: Iterable[tuple[str, int]] | dict[str, dict[str, int]]) -> list[str]:
     """The site's files that are not as the last build left them: gone, of another size, or modified after the
-    build committed (the marker is the last file a build writes)."""
+    build committed (the marker is the last file a build writes). `recorded`: (path, size) pairs, or the sizes
+    by folder and name (`read_files_record`). Each folder is listed once; only the recorded files are looked at."""
     try:
         committed_ns: int | None = (out_dir / MARKER).stat().st_mtime_ns
     except OSError:
         committed_ns = None
+    if isinstance(recorded, dict):
+        folders = recorded
+    else:
+        folders = {}
+        for path, size in recorded:
+            folder, _, name = path.rpartition("/")
+            folders.setdefault(folder, {})[name] = size
+    root = os.fspath(out_dir)
     changed = []
-    for path, size in recorded:
+    for folder in sorted(folders):
+        names = folders[folder]
         try:
-            info = out_dir.joinpath(*safe_relative(path).parts).stat()
-        except OSError:
-            changed.append(path)
-            continue
-        if info.st_size != size or (committed_ns is not None and info.st_mtime_ns > committed_ns):
-            changed.append(path)
+            where = os.path.join(root, *safe_relative(folder).parts) if folder else root
+            with os.scandir(where) as listing:
+                present = {entry.name: entry for entry in listing if entry.name in names}
+        except (OSError, BuildError):
+            present = {}
+        for name in sorted(names):
+            path = f"{folder}/{name}" if folder else name
+            entry = present.get(name)
+            try:
+                info = entry.stat() if entry is not None and name not in ("", ".", "..") else None
+            except OSError:
+                info = None
+            if (
+                info is None
+                or info.st_size != names[name]
+                or (committed_ns is not None and info.st_mtime_ns > committed_ns)
+            ):
+                changed.append(path)
     return changed
 
 

@@ -70,6 +70,7 @@ NAMES = {
     urls.INDEX_FILE,
     urls.BUILD_MARKER,
     urls.BUILD_STATE,
+    urls.BUILD_FILES,
     urls.PRIVATE_PREFIX,
 }
 SEGMENTS = re.compile(rf"/(?:{urls.ENGLISH_SEGMENT}|{urls.VALUES_SEGMENT})(?:/|$)")
