@@ -321,6 +321,11 @@ def tidy(out_dir: Path) -> list[str]:
         raise disk_error(exc, out_dir) from exc
 
 
+def _inside(folder: str) -> bool:
+    """Whether a relative folder path stays inside the output folder (as `safe_relative`, without pathlib)."""
+    return not folder.startswith("/") and all(part not in ("", ".", "..") for part in folder.split("/"))
+
+
 def files_record(recorded: Iterable[tuple[str, int]]) -> bytes:
     """The site's files as a build left them, (path, size), grouped by folder, for `changed_files` (marshal,
     compressed: plain data only)."""
@@ -348,7 +353,7 @@ def read_files_record(out_dir: Path) -> dict[str, dict[str, int]] | None:
 def changed_files(out_dir: Path, recorded: Iterable[tuple[str, int]] | dict[str, dict[str, int]]) -> list[str]:
     """The site's files that are not as the last build left them: gone, of another size, or modified after the
     build committed (the marker is the last file a build writes). `recorded`: (path, size) pairs, or the sizes
-    by folder and name (`read_files_record`). Each folder is listed once; only the recorded files are looked at."""
+    by folder and name (`read_files_record`); each file is looked up by its folder's path, made once."""
     try:
         committed_ns: int | None = (out_dir / MARKER).stat().st_mtime_ns
     except OSError:
@@ -361,29 +366,25 @@ def changed_files(out_dir: Path, recorded: Iterable[tuple[str, int]] | dict[str,
             folder, _, name = path.rpartition("/")
             folders.setdefault(folder, {})[name] = size
     root = os.fspath(out_dir)
+    latest = committed_ns if committed_ns is not None else float("inf")
     changed = []
-    for folder in sorted(folders):
-        names = folders[folder]
-        try:
-            where = os.path.join(root, *safe_relative(folder).parts) if folder else root
-            with os.scandir(where) as listing:
-                present = {entry.name: entry for entry in listing if entry.name in names}
-        except (OSError, BuildError):
-            present = {}
-        for name in sorted(names):
-            path = f"{folder}/{name}" if folder else name
-            entry = present.get(name)
+    stat = os.stat
+    for folder, names in folders.items():
+        if folder and not _inside(folder):  # a record naming a place outside the site: its files are made again
+            changed += [f"{folder}/{name}" for name in names]
+            continue
+        where = f"{root}/{folder}/" if folder else f"{root}/"
+        for name, size in names.items():
             try:
-                info = entry.stat() if entry is not None and name not in ("", ".", "..") else None
+                if name in ("", ".", ".."):
+                    raise FileNotFoundError(name)
+                info = stat(where + name)
             except OSError:
-                info = None
-            if (
-                info is None
-                or info.st_size != names[name]
-                or (committed_ns is not None and info.st_mtime_ns > committed_ns)
-            ):
-                changed.append(path)
-    return changed
+                changed.append(f"{folder}/{name}" if folder else name)
+                continue
+            if info.st_size != size or info.st_mtime_ns > latest:
+                changed.append(f"{folder}/{name}" if folder else name)
+    return sorted(changed)
 
 
 _DISK_REASONS = {
