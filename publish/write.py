@@ -328,9 +328,9 @@ def _inside(folder: str) -> bool:
 
 def files_record(recorded: Iterable[tuple[str, int]]) -> bytes:
     """The site's files as a build left them, (path, size), grouped by folder, for `changed_files` (marshal,
-    compressed: plain data only)."""
+    compressed: plain data only), in path order so that the same site gives the same bytes."""
     folders: dict[str, dict[str, int]] = {}
-    for path, size in recorded:
+    for path, size in sorted(recorded):
         folder, _, name = path.rpartition("/")
         folders.setdefault(folder, {})[name] = size
     return zlib.compress(marshal.dumps((_FILES_VERSION, folders)), 1)
