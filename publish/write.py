@@ -18,6 +18,7 @@ import errno
 import hashlib
 import json
 import marshal
+import multiprocessing
 import os
 import shutil
 import zlib
@@ -353,7 +354,8 @@ def read_files_record(out_dir: Path) -> dict[str, dict[str, int]] | None:
 def changed_files(out_dir: Path, recorded: Iterable[tuple[str, int]] | dict[str, dict[str, int]]) -> list[str]:
     """The site's files that are not as the last build left them: gone, of another size, or modified after the
     build committed (the marker is the last file a build writes). `recorded`: (path, size) pairs, or the sizes
-    by folder and name (`read_files_record`); each file is looked up by its folder's path, made once."""
+    by folder and name (`read_files_record`); each file is looked up by its folder's path, made once. A large
+    site's folders are checked on every core (`check_in_parallel`)."""
     try:
         committed_ns: int | None = (out_dir / MARKER).stat().st_mtime_ns
     except OSError:
@@ -365,11 +367,59 @@ def changed_files(out_dir: Path, recorded: Iterable[tuple[str, int]] | dict[str,
         for path, size in recorded:
             folder, _, name = path.rpartition("/")
             folders.setdefault(folder, {})[name] = size
-    root = os.fspath(out_dir)
+    # The generation the output folder points to, resolved once rather than by every lookup.
+    root = os.path.realpath(out_dir)
     latest = committed_ns if committed_ns is not None else float("inf")
+    items = list(folders.items())
+    files = sum(len(names) for _, names in items)
+    workers = min(os.cpu_count() or 1, 8)
+    if files >= PARALLEL_CHECK_FROM and workers > 1:
+        return sorted(check_in_parallel(root, items, latest, workers))
+    return sorted(_changed_in(root, items, latest))
+
+
+# Recorded files from which the check runs on every core: a process's start costs about what 20,000 lookups do.
+PARALLEL_CHECK_FROM = 50_000
+
+
+def check_in_parallel(root: str, items: list[tuple[str, dict[str, int]]], latest: float, workers: int) -> list[str]:
+    """`_changed_in` over every `workers`-th folder in forked processes and this one (a lookup is mostly system
+    time, which threads of one process do not share out); the check in this process alone where forking fails."""
+    global _CHECK  # noqa: PLW0603 - the forked workers read the folders from the module, not from a pickle
+    _CHECK = (root, items, latest, workers)
+    try:
+        context = multiprocessing.get_context("fork")
+        pool = context.Pool(workers - 1)
+    except (OSError, ValueError):
+        _CHECK = None
+        return _changed_in(root, items, latest)
+    try:
+        others = pool.map_async(_check_share, range(1, workers))
+        changed = _check_share(0)
+        for share in others.get():
+            changed += share
+    finally:
+        pool.terminate()
+        pool.join()
+        _CHECK = None
+    return changed
+
+
+_CHECK: tuple[str, list[tuple[str, dict[str, int]]], float, int] | None = None
+
+
+def _check_share(share: int) -> list[str]:
+    """The changed files of every `workers`-th folder from `share` (the job set by `check_in_parallel`)."""
+    assert _CHECK is not None
+    root, items, latest, workers = _CHECK
+    return _changed_in(root, items[share::workers], latest)
+
+
+def _changed_in(root: str, items: Iterable[tuple[str, dict[str, int]]], latest: float) -> list[str]:
+    """The files of the given folders that are gone, of another size, or modified after `latest` (ns)."""
     changed = []
     stat = os.stat
-    for folder, names in folders.items():
+    for folder, names in items:
         if folder and not _inside(folder):  # a record naming a place outside the site: its files are made again
             changed += [f"{folder}/{name}" for name in names]
             continue
@@ -384,7 +434,7 @@ def changed_files(out_dir: Path, recorded: Iterable[tuple[str, int]] | dict[str,
                 continue
             if info.st_size != size or info.st_mtime_ns > latest:
                 changed.append(f"{folder}/{name}" if folder else name)
-    return sorted(changed)
+    return changed
 
 
 _DISK_REASONS = {
