@@ -396,6 +396,13 @@ def run_child(args: list[str], timeout: float) -> tuple[dict[str, Any] | None, f
         result.unlink(missing_ok=True)
 
 
+def settle() -> None:
+    """Write what the last build left in the page cache to disk before the next is timed: each build is measured
+    from a quiet disk, not while the kernel writes back the gigabytes of the one before (which shows as system time
+    in whatever runs next)."""
+    os.sync()
+
+
 def build(
     project: Path, timeout: float, out: Path | None = None, digest: bool = False, watch: bool = False
 ) -> dict[str, Any]:
@@ -407,6 +414,7 @@ def build(
         args.append("--digest")
     if watch:
         args.append("--watch")
+    settle()
     figures, wall, error = run_child(args, timeout)
     if figures is None:
         raise SystemExit(f"bench: the build of {project} failed:\n{error}")
@@ -428,6 +436,7 @@ def seed_builds(runs: int, timeout: float) -> dict[str, Any]:
     match = None
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="planlod-bench-seed-") as tmp:
+            settle()
             before, start = os.times(), time.perf_counter()
             done = subprocess.run(
                 [*command, "build", "--force", "--out", str(Path(tmp) / "site")],
