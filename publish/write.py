@@ -372,7 +372,8 @@ def changed_files(out_dir: Path, recorded: Iterable[tuple[str, int]] | dict[str,
     latest = committed_ns if committed_ns is not None else float("inf")
     items = list(folders.items())
     files = sum(len(names) for _, names in items)
-    workers = min(os.cpu_count() or 1, 8)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = min(cores, 8)
     if files >= PARALLEL_CHECK_FROM and workers > 1:
         return sorted(check_in_parallel(root, items, latest, workers))
     return sorted(_changed_in(root, items, latest))

@@ -54,7 +54,7 @@ def test_files_changed_by_hand_are_found_alike_on_one_core_or_several(
     assert changed_files(root, record) == []
     expected = touch_by_hand(root)
     monkeypatch.setattr(write, "PARALLEL_CHECK_FROM", 0)
-    monkeypatch.setattr(write.os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(write.os, "sched_getaffinity", lambda _pid: set(range(cores)))
     assert changed_files(root, record) == expected
     # The same as (path, size) pairs, the record of a site built before the record by folder.
     pairs = [
@@ -73,6 +73,6 @@ def test_a_record_naming_a_place_outside_the_site_is_never_looked_up(
     (tmp_path / "secret").write_text("x")
     record[".."] = {"secret": 1}
     monkeypatch.setattr(write, "PARALLEL_CHECK_FROM", 0)
-    monkeypatch.setattr(write.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(write.os, "sched_getaffinity", lambda _pid: {0, 1})
     # Whether or not the file outside exists, it is never looked up: it counts as changed.
     assert changed_files(root, record) == ["../secret"]
