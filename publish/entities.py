@@ -32,7 +32,7 @@ from .serialize import json_text, jsonld_tree, ntriples, prefix_scan, turtle
 from .urls import LANGS, UrlPolicy, document, other_lang, page, page_dir, page_file, relative
 from .views import SiteView, Views
 from .vocab import DCT_LICENSE, FOAF_DOCUMENT, FOAF_PRIMARY_TOPIC, RDF_TYPE, VOID_IN_DATASET
-from .write import SiteWriter
+from .write import SiteWriter, usable_cores
 
 
 def document_about(entity: ox.NamedNode, doc_iri: str, policy: UrlPolicy, config: Config) -> list[ox.Triple]:
@@ -108,8 +108,7 @@ def render_entities(
     the CPU seconds spent. `done(n)` is told as every n entities are made.
     """
     global _JOB  # noqa: PLW0603 - the forked workers read the job from the module, not from a pickle
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    workers = max(1, min(cores, len(entities) // PARALLEL_THRESHOLD))
+    workers = max(1, min(usable_cores(), len(entities) // PARALLEL_THRESHOLD))
     _JOB = EntityJob(writer, graph, entities, views, renderer, site, schema_org, workers)
     count = done or (lambda _n: None)
     # Everything allocated so far (the site graph above all) is left out of garbage collection while rendering:

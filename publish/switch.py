@@ -215,7 +215,8 @@ def link_copy(source: Path, target: Path) -> int:
     """Make `target` hold the same files as `source` by hard links (folders are made, symbolic links copied as
     links); files in `target` must only ever be replaced whole (`os.replace`), never written into. The count of
     files linked. Folders are read with `os.scandir`, whose entries know their kind without a `stat`, and paths
-    are plain strings (a large site: 332,722 files in 13 s, against 45 s with `os.walk`, `islink` and `Path`)."""
+    are plain strings (332,722 files of a large site linked with 1.6 s of user CPU, against 8.5 s with `os.walk`,
+    `islink` and `Path`; the file system's own time, 20–40 s there, is the rest)."""
     count = 0
     folders = [(os.fspath(source), os.fspath(target))]
     while folders:

@@ -23,6 +23,8 @@ import os
 import shutil
 import zlib
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
@@ -372,11 +374,15 @@ def changed_files(out_dir: Path, recorded: Iterable[tuple[str, int]] | dict[str,
     latest = committed_ns if committed_ns is not None else float("inf")
     items = list(folders.items())
     files = sum(len(names) for _, names in items)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    workers = min(cores, 8)
+    workers = min(usable_cores(), 8)
     if files >= PARALLEL_CHECK_FROM and workers > 1:
         return sorted(check_in_parallel(root, items, latest, workers))
     return sorted(_changed_in(root, items, latest))
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, not the machine's count)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 # Recorded files from which the check runs on every core: a process's start costs about what 20,000 lookups do.
@@ -385,25 +391,22 @@ PARALLEL_CHECK_FROM = 50_000
 
 def check_in_parallel(root: str, items: list[tuple[str, dict[str, int]]], latest: float, workers: int) -> list[str]:
     """`_changed_in` over every `workers`-th folder in forked processes and this one (a lookup is mostly system
-    time, which threads of one process do not share out); the check in this process alone where forking fails."""
+    time, which threads of one process do not share out); the check in this process alone where forking fails or
+    a worker dies."""
     global _CHECK  # noqa: PLW0603 - the forked workers read the folders from the module, not from a pickle
     _CHECK = (root, items, latest, workers)
     try:
         context = multiprocessing.get_context("fork")
-        pool = context.Pool(workers - 1)
-    except (OSError, ValueError):
-        _CHECK = None
+        with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+            others = [pool.submit(_check_share, share) for share in range(1, workers)]
+            changed = _check_share(0)
+            for other in others:
+                changed += other.result()
+        return changed
+    except (OSError, ValueError, BrokenProcessPool):
         return _changed_in(root, items, latest)
-    try:
-        others = pool.map_async(_check_share, range(1, workers))
-        changed = _check_share(0)
-        for share in others.get():
-            changed += share
     finally:
-        pool.terminate()
-        pool.join()
         _CHECK = None
-    return changed
 
 
 _CHECK: tuple[str, list[tuple[str, dict[str, int]]], float, int] | None = None
