@@ -1,14 +1,15 @@
 """`planlod build`: gather everything in memory, then write the site through the guarded writer.
 
-Stage: build. Imports `catalog`, `config`, `dumps`, `entities`, `errors`, `escaping`, `incremental`, `load`,
-`plans`, `progress`, `query`, `render`, `sitefiles`, `sitepages`, `siteplan`, `urls`, `validate`, `views` and
-`write`; nothing imports it but `cli`.
+Stage: build. Imports `catalog`, `collector`, `config`, `dumps`, `entities`, `errors`, `escaping`, `incremental`,
+`load`, `plans`, `progress`, `query`, `render`, `sitefiles`, `sitepages`, `siteplan`, `urls`, `validate`, `views`
+and `write`; nothing imports it but `cli`.
 `build_site` reads as its steps:
 1. check: every input readable, the output folder where it may be and leftovers of stopped builds removed; when
    nothing the build reads changed since the last build and the site is as that build left it, it is kept (files
    removed or changed by hand are made again);
 2. load and validate: violations stop the build, nothing is written;
-3. gather: the dumps and exports (`dumps`), the catalogue and the site's own files (`sitefiles`), the site graph
+3. gather: the dumps and exports (`dumps`, written piece by piece into a spool folder that the writer moves
+   them from), the catalogue and the site's own files (`sitefiles`), the site graph
    with its path checks (`siteplan`) and the views;
 4. changes: what an incremental build makes again (`incremental`);
 5. write: the planned files first, then every entity's documents and pages (`entities`, on every core for a large
@@ -18,7 +19,6 @@ Stage: build. Imports `catalog`, `config`, `dumps`, `entities`, `errors`, `escap
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .catalog import Distribution, schema_org_dataset
+from .collector import give_back_freed_memory
 from .config import Config
 from .dumps import DumpPart, dataset_parts, latest_date, plan_dumps, site_data, store_parts, stored_parts
 from .entities import Rendered, render_entities
@@ -63,6 +64,7 @@ from .write import (
     files_record,
     read_files_record,
     read_marker,
+    spooling,
     tidy,
 )
 
@@ -214,22 +216,22 @@ def build_site(
     kept = {} if force else memory.dumps if memory is not None and memory.dumps else None
     if kept is None:
         kept = stored_parts(config.out_dir, parts_key)
-    gathered = gather(config, policy, inputs.sources, summary, report, (inputs.data_files, parts_key, kept))
-    if memory is not None:
-        memory.dumps = gathered.parts
-    else:  # kept as stored: gzipped
-        for part in gathered.parts.values():
-            part.pieces = None
-    # 4. Changes: what to make again (everything, unless the last build's state says otherwise).
-    with phase(summary, "changes", report):
-        work = plan_work(config, inputs, gathered, force, report)
-    # 5. Write, into a new generation of the site that the output folder is switched to at the end.
-    known = {path: digest for path, _, digest in work.state.own if digest and path not in inputs.repair}
-    with SiteWriter(config.out_dir, update=work.update, known=known) as writer:
-        write_site(config, policy, inputs, gathered, work, renderer, writer, summary, report)
-        summary.bytes_written = sum(writer.written.values())
-        summary.rendered = len(work.entities)
-        summary.replaced = writer.replaced
+    # The dumps wait in a spool folder beside the site's generations until the writer moves them in.
+    with spooling(config.out_dir) as spool:
+        parted = (inputs.data_files, parts_key, kept)
+        gathered = gather(config, policy, inputs.sources, summary, report, parted, spool)
+        if memory is not None:
+            memory.dumps = gathered.parts
+        # 4. Changes: what to make again (everything, unless the last build's state says otherwise).
+        with phase(summary, "changes", report):
+            work = plan_work(config, inputs, gathered, force, report)
+        # 5. Write, into a new generation of the site that the output folder is switched to at the end.
+        known = {path: digest for path, _, digest in work.state.own if digest and path not in inputs.repair}
+        with SiteWriter(config.out_dir, update=work.update, known=known) as writer:
+            write_site(config, policy, inputs, gathered, work, renderer, writer, summary, report)
+            summary.bytes_written = sum(writer.written.values())
+            summary.rendered = len(work.entities)
+            summary.replaced = writer.replaced
     return summary
 
 
@@ -320,12 +322,14 @@ def gather(
     summary: BuildSummary,
     report: Progress,
     parted: tuple[dict[str, str], str, dict[str, DumpPart]],
+    spool: Path | None = None,
 ) -> Gathered:
     """Step 3: the dumps and exports, the catalogue and the site's own files, the site graph and its checks.
-    `parted`: the data files' digests, the key of what writes the dumps' parts, and parts known already."""
+    `parted`: the data files' digests, the key of what writes the dumps' parts, and parts known already; `spool`:
+    where the dumps wait until they are written (else in memory)."""
     data_files, parts_key, known = parted
     with phase(summary, "dumps", report):
-        plan = SitePlan()
+        plan = SitePlan(spool=spool)
         data = site_data(sources, policy)
         # One index of the data with the ontology and reference labels serves the exports and the catalogue.
         index = as_index(data + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE)))
@@ -393,7 +397,7 @@ def write_site(
         lastmod = latest_date(gathered.data)
         inputs.sources = None
         gathered.release()
-        gc.collect()
+        give_back_freed_memory()
     start = time.perf_counter()
     with report.count("rendering", len(work.entities), "entities") as done:
         rendered = render_entities(

@@ -17,11 +17,11 @@ import gzip
 import hashlib
 import json
 import re
-import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -129,7 +129,7 @@ TURTLE_PIECE, NTRIPLES_PIECE, JSONLD_PIECE = range(len(PART_DUMPS))
 # The name of the part of the triples derived from the data, which follows the data files' parts.
 DERIVED_PART = "(derived)"
 # Bumped whenever what a part holds or how it is written changes: stored parts of another version are not used.
-PARTS_VERSION = 1
+PARTS_VERSION = 2
 _JSONLD_START, _JSONLD_GRAPH, _JSONLD_END = b'{"@context":', b',"@graph":[', b"]}\n"
 
 
@@ -168,8 +168,6 @@ class DumpPart:
     jsonld_prefixes: dict[str, str]
     schemes: list[str]
     packed: list[bytes]
-    # The pieces themselves; None once let go (they are the packed bytes, unpacked).
-    pieces: list[bytes] | None = field(default=None, repr=False)
 
     @classmethod
     def make(cls, key: str, triples: Sequence[ox.Triple], prefixes: Prefixes) -> DumpPart:
@@ -181,13 +179,12 @@ class DumpPart:
         body = ttl[_lines(ttl, len(used)) :] if triples else b""
         pieces = [body, sorted_ntriples(triples), document[graph + len(_JSONLD_GRAPH) : -len(_JSONLD_END)]]
         packed = [gzip_bytes(piece) for piece in pieces]
-        return cls(key, len(triples), used, context, sorted(schemes), packed, pieces)
+        return cls(key, len(triples), used, context, sorted(schemes), packed)
 
     def piece(self, number: int) -> bytes:
-        """The piece of the dump `PART_DUMPS[number]`."""
-        if self.pieces is None:
-            self.pieces = [gzip.decompress(member) for member in self.packed]
-        return self.pieces[number]
+        """The piece of the dump `PART_DUMPS[number]`, unpacked when it is asked for (a part keeps only its gzip
+        members: a dump is written piece by piece, so no process holds the whole dataset's dumps at once)."""
+        return gzip.decompress(self.packed[number])
 
     def stored(self) -> tuple[object, ...]:
         """The part as plain data (see `store_parts`)."""
@@ -242,15 +239,17 @@ def dataset_parts(
 
 
 def store_parts(key: str, parts: Mapping[str, DumpPart]) -> bytes:
-    """The parts as bytes for `.planlod-dumps`: a line of JSON (the version, `key`, and per part its name, key,
-    triple count, prefixes, context, schemes and the sizes of its gzip members), then the members. Plain data
-    only, nothing that runs code when read, and the same parts give the same bytes."""
+    """The parts as bytes for `.planlod-dumps`: a line of JSON (the version, `key`, the digest of the members, and
+    per part its name, key, triple count, prefixes, context, schemes and the sizes of its gzip members), then the
+    members. Plain data only, nothing that runs code when read, and the same parts give the same bytes."""
     listed = [
         [name, p.key, p.triples, p.turtle_prefixes, p.jsonld_prefixes, p.schemes, [len(m) for m in p.packed]]
         for name, p in parts.items()
     ]
-    head = json.dumps([PARTS_VERSION, key, listed], ensure_ascii=True, separators=(",", ":")).encode("ascii")
-    return head + b"\n" + b"".join(member for part in parts.values() for member in part.packed)
+    members = b"".join(member for part in parts.values() for member in part.packed)
+    digest = hashlib.blake2b(members, digest_size=16).hexdigest()
+    head = json.dumps([PARTS_VERSION, key, digest, listed], ensure_ascii=True, separators=(",", ":"))
+    return head.encode("ascii") + b"\n" + members
 
 
 def stored_parts(out_dir: Path, key: str) -> dict[str, DumpPart]:
@@ -258,10 +257,13 @@ def stored_parts(out_dir: Path, key: str) -> dict[str, DumpPart]:
     try:
         content = (out_dir / DUMP_PARTS).read_bytes()
         end = content.index(b"\n")
-        version, stored_key, listed = json.loads(content[:end])
+        version, stored_key, digest, listed = json.loads(content[:end])
     except (OSError, ValueError, TypeError):
         return {}
     if version != PARTS_VERSION or stored_key != key or not isinstance(listed, list):
+        return {}
+    # The members are unpacked only when a dump is written: a damaged record is told by their digest.
+    if hashlib.blake2b(memoryview(content)[end + 1 :], digest_size=16).hexdigest() != digest:
         return {}
     found: dict[str, DumpPart] = {}
     at = end + 1
@@ -274,19 +276,32 @@ def stored_parts(out_dir: Path, key: str) -> dict[str, DumpPart]:
             for size in sizes:
                 packed.append(content[at : at + size])
                 at += size
-            pieces = [gzip.decompress(member) for member in packed]
-            found[name] = DumpPart(this_key, count, turtle_used, context, schemes, packed, pieces)
-    except (ValueError, TypeError, OSError, EOFError, zlib.error):  # a damaged record: the parts are made again
+            found[name] = DumpPart(this_key, count, turtle_used, context, schemes, packed)
+    except (ValueError, TypeError):  # a record of another shape: the parts are made again
         return {}
     return found if at == len(content) else {}
 
 
+Pieces = Callable[[], Iterable[bytes]]
+
+
 @dataclass(frozen=True)
 class Assembled:
-    """A dump assembled from parts: its bytes and its gzipped bytes."""
+    """A dump assembled from parts: its bytes, and its gzipped bytes, each given piece by piece (a new iterator
+    on every call, unpacking or reading each part's piece only when it comes)."""
 
-    content: bytes
-    packed: bytes
+    pieces: Pieces
+    packed_pieces: Pieces
+
+    @property
+    def content(self) -> bytes:
+        """The whole dump (for small datasets and tests: the build writes the pieces one by one)."""
+        return b"".join(self.pieces())
+
+    @property
+    def packed(self) -> bytes:
+        """The whole gzipped dump."""
+        return b"".join(self.packed_pieces())
 
 
 _COMMA = gzip_bytes(b",")
@@ -302,23 +317,34 @@ def assemble(parts: Sequence[DumpPart], prefixes: Prefixes) -> dict[str, Assembl
     head = turtle_prefix_lines(used)
     made = {
         "turtle": Assembled(
-            head + b"".join(p.piece(TURTLE_PIECE) for p in parts),
-            gzip_bytes(head) + b"".join(p.packed[TURTLE_PIECE] for p in parts),
+            lambda: chain([head], (p.piece(TURTLE_PIECE) for p in parts)),
+            lambda: chain([gzip_bytes(head)], (p.packed[TURTLE_PIECE] for p in parts)),
         ),
         "ntriples": Assembled(
-            b"".join(p.piece(NTRIPLES_PIECE) for p in parts), b"".join(p.packed[NTRIPLES_PIECE] for p in parts)
+            lambda: (p.piece(NTRIPLES_PIECE) for p in parts), lambda: (p.packed[NTRIPLES_PIECE] for p in parts)
         ),
     }
     context = {prefix: ns for part in parts for prefix, ns in part.jsonld_prefixes.items()}
     schemes = {scheme for part in parts for scheme in part.schemes}
     if not schemes.intersection(context):
         start = _jsonld_head(context)
-        members = [member for p in parts for member in (_COMMA, p.packed[JSONLD_PIECE])][1:]
         made["jsonld"] = Assembled(
-            start + b",".join(p.piece(JSONLD_PIECE) for p in parts) + _JSONLD_END,
-            gzip_bytes(start) + b"".join(members) + gzip_bytes(_JSONLD_END),
+            lambda: chain([start], _between(b",", (p.piece(JSONLD_PIECE) for p in parts)), [_JSONLD_END]),
+            lambda: chain(
+                [gzip_bytes(start)],
+                _between(_COMMA, (p.packed[JSONLD_PIECE] for p in parts)),
+                [gzip_bytes(_JSONLD_END)],
+            ),
         )
     return made
+
+
+def _between(separator: bytes, pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The pieces with `separator` between each two."""
+    for number, piece in enumerate(pieces):
+        if number:
+            yield separator
+        yield piece
 
 
 @dataclass(frozen=True)
@@ -392,8 +418,8 @@ def dumps() -> tuple[Dump, ...]:
 
 class DumpInputs:
     """What the downloads are made from: the dataset (sorted by `triple_key`) and its dumps' parts, the ontology,
-    the shapes, the read model's index and coverage; `content` makes a download's bytes by its key, and `packed`
-    gives the gzipped bytes of those assembled from parts."""
+    the shapes, the read model's index and coverage; `made` gives a download by its key: its bytes, or when it is
+    assembled from parts, its pieces and its gzipped pieces."""
 
     def __init__(
         self,
@@ -410,9 +436,9 @@ class DumpInputs:
         self.prefixes = policy.prefixes()
         self.parts = [part for part in parts.values() if part.triples]
         self.assembled = assemble(self.parts, self.prefixes)
-        self.makers: dict[str, Callable[[], bytes]] = {
-            "turtle": lambda: self.assembled["turtle"].content,
-            "ntriples": lambda: self.assembled["ntriples"].content,
+        self.makers: dict[str, Callable[[], bytes | Assembled]] = {
+            "turtle": lambda: self.assembled["turtle"],
+            "ntriples": lambda: self.assembled["ntriples"],
             "jsonld": self.jsonld,
             "trig": self.trig,
             SDG_KOS_KEY: lambda: sorted_ntriples(self.kos),
@@ -423,62 +449,54 @@ class DumpInputs:
             "coverage-csv": lambda: coverage_csv(self.matrices),
         }
 
-    def content(self, key: str) -> bytes:
-        """The bytes of the download with this key."""
+    def made(self, key: str) -> bytes | Assembled:
+        """The download with this key: its bytes, or the pieces it is assembled from."""
         return self.makers[key]()
 
-    def packed(self, key: str) -> bytes | None:
-        """The gzipped bytes of the download with this key when they were assembled from parts, else None."""
-        found = self.assembled.get(key)
-        return found.packed if found is not None else None
+    def content(self, key: str) -> bytes:
+        """The bytes of the download with this key (whole, in memory)."""
+        made = self.made(key)
+        return made.content if isinstance(made, Assembled) else made
 
     @cached_property
     def kos(self) -> list[ox.Triple]:
         """The copy of the UN SDG KOS the dataset links to (its own graph in the TriG dump), in `triple_key` order."""
         return sorted(sdg_kos(self.sources.triples(Role.REFERENCE)), key=triple_key)
 
-    def jsonld(self) -> bytes:
+    def jsonld(self) -> bytes | Assembled:
         """The JSON-LD dump: from the parts, unless they cannot share one context (see `assemble`)."""
         if "jsonld" not in self.assembled:
             return jsonld_flat(self.data, self.prefixes, presorted=True)
-        return self.assembled["jsonld"].content
+        return self.assembled["jsonld"]
 
-    def trig(self) -> bytes:
+    def trig(self) -> bytes | Assembled:
         """The TriG dump: the dataset as the default graph (the Turtle dump's pieces), its provenance and the UN
-        SDG KOS as named graphs; its gzipped copy from the Turtle pieces' members, behind the prefixes."""
+        SDG KOS as named graphs (written here, after the same prefix lines); its gzipped copy from the Turtle
+        pieces' members the same way."""
         provenance = sorted(provenance_triples(self.policy, self.data), key=triple_key)
         names = {name for part in self.parts for name in part.turtle_prefixes}
         in_data = {namespace for prefix, namespace in self.prefixes if prefix in names}
         in_named = set(used_prefixes(provenance + self.kos, self.prefixes).values())
         used = {prefix: ns for prefix, ns in self.prefixes if ns in in_named or ns in in_data}
         head = turtle_prefix_lines(used)
-        default = head + b"".join(part.piece(TURTLE_PIECE) for part in self.parts)
-        document = trig(
-            [
-                (None, self.data),
-                (ox.NamedNode(self.policy.provenance_graph), provenance),
-                (ox.NamedNode(self.policy.sdg_kos), self.kos),
-            ],
-            self.prefixes,
-            presorted=True,
-            used=used,
-            default_turtle=default,
+        graphs: list[tuple[ox.NamedNode | None, Sequence[ox.Triple]]] = [
+            (ox.NamedNode(self.policy.provenance_graph), provenance),
+            (ox.NamedNode(self.policy.sdg_kos), self.kos),
+        ]
+        named = trig(graphs, self.prefixes, presorted=True, used=used)
+        if not named.startswith(head):  # pragma: no cover - a writer that words its prefixes otherwise
+            return trig([(None, self.data), *graphs], self.prefixes, presorted=True, used=used)
+        rest = named[len(head) :]
+        parts = self.parts
+        return Assembled(
+            lambda: chain([head], (part.piece(TURTLE_PIECE) for part in parts), [rest]),
+            lambda: chain([gzip_bytes(head)], (part.packed[TURTLE_PIECE] for part in parts), [gzip_bytes(rest)]),
         )
-        if document.startswith(default):
-            members = b"".join(part.packed[TURTLE_PIECE] for part in self.parts)
-            packed = gzip_bytes(head) + members + gzip_bytes(document[len(default) :])
-        else:  # pragma: no cover - a writer that words its prefixes otherwise
-            packed = gzip_bytes(document)
-        self.assembled["trig"] = Assembled(document, packed)
-        return document
 
 
-def _pack(content: bytes, gzipped: bool, packed: bytes | None = None) -> tuple[str, bytes, str]:
-    """The content's SHA-256, and when `gzipped` its gzipped bytes (`packed` when given) and their SHA-256."""
-    if gzipped and packed is None:
-        packed = gzip_bytes(content)
-    packed = packed if gzipped and packed is not None else b""
-    return hashlib.sha256(content).hexdigest(), packed, hashlib.sha256(packed).hexdigest() if gzipped else ""
+def _gzipped(content: bytes) -> Iterator[bytes]:
+    """The content gzipped (when the iterator is read)."""
+    yield gzip_bytes(content)
 
 
 def plan_dumps(
@@ -495,26 +513,31 @@ def plan_dumps(
     """The dumps and the researchers' exports, each with its checksum for the catalogue (counted on `progress`).
 
     `data` is in `triple_key` order (`site_data`); the dataset's dumps are assembled from `parts`
-    (`dataset_parts`). The files are gzipped and hashed on two other threads (zlib and hashlib let go of the
-    interpreter while they work) while the next file is being written.
+    (`dataset_parts`) piece by piece into the plan (its spool, when it has one: no dump is held whole in memory).
+    The files are planned, gzipped and hashed on two other threads (zlib and hashlib let go of the interpreter
+    while they work) while the next file is being made.
     """
     with paused_gc():
         inputs = DumpInputs(config, policy, sources, data, index, matrices, parts)
-        distributions: list[Distribution] = []
         rows = dumps()
-        with ThreadPoolExecutor(max_workers=2) as packer, progress.count("dumps", 2 * len(rows), "files") as done:
+        with ThreadPoolExecutor(max_workers=2) as planner, progress.count("dumps", 2 * len(rows), "files") as done:
             made = []
             for row in rows:
-                content = inputs.content(row.key)
-                plan.add(row.path, content)
-                packed = inputs.packed(row.key)
-                made.append((row, len(content), packer.submit(_pack, content, row.gzipped, packed)))
+                found = inputs.made(row.key)
+                if isinstance(found, Assembled):
+                    pieces, packed = found.pieces(), found.packed_pieces()
+                else:
+                    pieces, packed = [found], _gzipped(found)
+                planned = planner.submit(plan.add_pieces, row.path, pieces)
+                gzipped = planner.submit(plan.add_pieces, compressed(row.path, GZIP), packed) if row.gzipped else None
+                made.append((row, planned, gzipped))
                 done(1)
-            for row, size, packing in made:
-                digest, packed, packed_digest = packing.result()
-                done(1)
+            distributions: list[Distribution] = []
+            for row, planned, gzipped in made:
+                size, digest = planned.result()
                 distributions.append(row.distribution(digest, size))
-                if row.gzipped:
-                    plan.add(compressed(row.path, GZIP), packed)
-                    distributions.append(row.gzipped_distribution(packed_digest, len(packed)))
+                if gzipped is not None:
+                    packed_size, packed_digest = gzipped.result()
+                    distributions.append(row.gzipped_distribution(packed_digest, packed_size))
+                done(1)
         return distributions

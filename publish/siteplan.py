@@ -1,33 +1,70 @@
 """The site planned in memory before anything is written: its own files, and the checks that every entity's IRI
 can be published (a path of the site, no collision with the site's own files and pages).
 
-Stage: build. Imports `config`, `errors`, `query`, `urls` and `vocab`.
+Stage: build. Imports `config`, `errors`, `query`, `switch` (its `Spooled`), `urls` and `vocab`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from .config import Config
 from .errors import BuildError
 from .query import SiteGraph
+from .switch import Spooled
 from .urls import UrlPolicy, site_first_segments, static_page
 from .vocab import RDF_TYPE
 
 
 @dataclass
 class SitePlan:
-    """The whole site in memory before anything is written: file contents and the entity list."""
+    """The whole site planned before anything is written: file contents (in memory, or for the files given in
+    pieces, in `spool` when the build gives one) and the entity list."""
 
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, bytes | Spooled] = field(default_factory=dict)
+    # A folder of the build's own (see `switch.spooling`); None keeps every file in memory.
+    spool: Path | None = None
 
     def add(self, path: str, content: bytes) -> None:
         """Plan one file; two files on one path is a planning error."""
+        self._claim(path)
+        self.files[path] = content
+
+    def add_pieces(self, path: str, pieces: Iterable[bytes]) -> tuple[int, str]:
+        """Plan one file made of `pieces` one after the other (consumed once, one at a time): into the spool
+        when there is one, else joined in memory. Its size and SHA-256 (what the catalogue states)."""
+        self._claim(path)
+        digest = hashlib.sha256()
+        size = 0
+        if self.spool is None:
+            content = b"".join(pieces)
+            digest.update(content)
+            self.files[path] = content
+            return len(content), digest.hexdigest()
+        file = self.spool / hashlib.blake2b(path.encode("utf-8"), digest_size=16).hexdigest()
+        self.files[path] = Spooled(file, 0)
+        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            for piece in pieces:
+                digest.update(piece)
+                size += len(piece)
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
+        self.files[path] = Spooled(file, size)
+        return size, digest.hexdigest()
+
+    def _claim(self, path: str) -> None:
         if path in self.files:
             raise BuildError(f"two outputs want the same path: {path}")
-        self.files[path] = content
 
 
 def check_paths(entities: list[ox.NamedNode], policy: UrlPolicy, reserved: set[str]) -> None:

@@ -9,12 +9,15 @@ For an output folder `…/_site`:
     …/._site.sites/.lock     held (flock) while a build runs, so that two builds never work on one site
     …/._site.sites/.spare    after an update: which generation the site showed before it, and the paths where
                              that one differs from the current one
+    …/._site.sites/.spool-<process>-<random>
+                             while a build gathers the site: the large files it planned (the dumps), which the
+                             writer then moves into the new generation
 
 A build writes a whole new generation (an incremental build starts it with hard links to the current one's
 files and replaces only what changed, never writing into a linked file), then points `_site` at it by renaming a
 new link over the old one: one atomic step, so a build killed at any moment leaves `_site` showing either the
 previous site or the new one, whole. The next build removes what a killed one left: generations `_site` does not
-point at (but the spare), links being made.
+point at (but the spare), links being made, and spool folders of processes that no longer run.
 
 An update keeps the generation it replaced as the spare, with the list of paths where the two differ (`.spare`):
 the next update brings the spare up to the current generation at those paths only, and then applies its own
@@ -43,12 +46,14 @@ import secrets
 import shutil
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError
 
 LOCK = ".lock"
 SPARE = ".spare"
+SPOOL = ".spool-"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -101,6 +106,8 @@ def clean_leftovers(out_dir: Path) -> list[str]:
                 continue
             if found is not None and entry == found[0]:
                 continue
+            if _running_spool(entry.name):
+                continue  # a build gathering its site before it takes the lock
             _remove(entry)
             removed.append(entry.name)
     for pattern in (f".{out_dir.name}.building-*", f".{out_dir.name}.old-*", f".{out_dir.name}.link-*"):
@@ -108,6 +115,50 @@ def clean_leftovers(out_dir: Path) -> list[str]:
             _remove(entry)
             removed.append(entry.name)
     return removed
+
+
+@contextlib.contextmanager
+def spooling(out_dir: Path) -> Iterator[Path]:
+    """A folder beside the site's generations, on the same file system (so its files move into a generation
+    without being copied), for the large files a build plans before it writes; removed when the build ends.
+    Builds of the same site that start meanwhile leave it alone while this process runs."""
+    folder = generations(out_dir) / f"{SPOOL}{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        folder.mkdir(parents=True)
+    except OSError as exc:
+        raise BuildError(f"{folder.parent}: cannot create the build's folder: {exc.strerror or exc}") from exc
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running_spool(name: str) -> bool:
+    """Whether `name` is the spool folder of a process that runs."""
+    if not name.startswith(SPOOL):
+        return False
+    pid = name[len(SPOOL) :].split("-", 1)[0]
+    if not pid.isdigit() or int(pid) == 0:
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # a process of another user
+    try:  # a process that ended and that its parent has not waited for yet no longer runs
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return True
+
+
+@dataclass(frozen=True)
+class Spooled:
+    """A planned file whose bytes wait on disk, in the build's spool folder, for the writer to move them into the
+    site (`SiteWriter.write`): the dumps of a large dataset are not held in memory until they are written."""
+
+    file: Path
+    size: int
 
 
 def _remove(path: Path) -> None:

@@ -30,6 +30,7 @@ from types import TracebackType
 
 from . import switch
 from .errors import BuildError
+from .switch import Spooled
 from .urls import BUILD_FILES, BUILD_MARKER
 
 MARKER = BUILD_MARKER
@@ -64,6 +65,11 @@ def check_out_dir(out_dir: Path, inputs: dict[str, Path]) -> None:
                 f"{out_dir}: the output folder holds the {name} folder {folder}, which a build would replace; "
                 "choose another output folder (--out)"
             )
+
+
+def spooling(out_dir: Path) -> contextlib.AbstractContextManager[Path]:
+    """A folder for the large files a build plans before it writes (`switch.spooling`), removed when it ends."""
+    return switch.spooling(out_dir)
 
 
 def write_file(root: Path, path: str, content: bytes) -> None:
@@ -184,9 +190,15 @@ class SiteWriter:
             lock, self._lock = self._lock, None
             lock.__exit__(None, None, None)
 
-    def write(self, path: str, content: bytes) -> None:
-        """Write one file; two writes to the same path are a planning error."""
+    def write(self, path: str, content: bytes | Spooled) -> None:
+        """Write one file (or move a spooled one in); two writes to the same path are a planning error."""
         assert self.tmp is not None, "use SiteWriter as a context manager"
+        if isinstance(content, Spooled):
+            self.record([(path, content.size)])
+            target = self.tmp.joinpath(*safe_relative(path).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(content.file, target)
+            return
         self.record([(path, len(content))])
         if len(content) <= DIGESTED_SIZE:
             digest = self.digests[path] = hashlib.blake2b(content, digest_size=16).hexdigest()
