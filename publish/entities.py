@@ -204,6 +204,9 @@ SHARE_RUN = 64
 
 
 COLLECT_EVERY = 4096
+# The names of reads made lately (most reads of an entity are its neighbours', read again by the next entities):
+# kept up to this many, as the reads themselves hold terms, and a worker's share reads some 200,000 at 1000 plans.
+READ_NAMES_KEPT = 16384
 
 
 def _render_share(start: int, end: int, count: Callable[[int], None]) -> Rendered:
@@ -231,6 +234,8 @@ def _render_share(start: int, end: int, count: Callable[[int], None]) -> Rendere
                 render_entity(entity, job, sink.write, rendered.cpu)
             iri = entity.value  # one string shared by every list it is put in
             rendered.files[iri] = sink.take()
+            if len(names) > READ_NAMES_KEPT:
+                names.clear()
             for read in reads:
                 name = names.get(read)
                 if name is None:

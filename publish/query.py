@@ -222,6 +222,8 @@ class SiteGraph:
         self._note_label_read(node)
         cached = self._labels.get(node)
         if cached is None:
+            if len(self._labels) >= self.cache_window:
+                self._labels.clear()  # kept for the nodes recently read (see cache_window)
             cached = self._labels[node] = {}
             outgoing = dict.get(self.by_subject, node, ()) if isinstance(node, ox.NamedNode | ox.BlankNode) else ()
             for predicate in LABEL_PREDICATES:
