@@ -49,16 +49,22 @@ class SitePlan:
             return len(content), digest.hexdigest()
         file = self.spool / hashlib.blake2b(path.encode("utf-8"), digest_size=16).hexdigest()
         self.files[path] = Spooled(file, 0)
-        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
-            for piece in pieces:
-                digest.update(piece)
-                size += len(piece)
-                view = memoryview(piece)
-                while view:
-                    view = view[os.write(descriptor, view) :]
-        finally:
-            os.close(descriptor)
+            descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                for piece in pieces:
+                    digest.update(piece)
+                    size += len(piece)
+                    view = memoryview(piece)
+                    while view:
+                        view = view[os.write(descriptor, view) :]
+            finally:
+                os.close(descriptor)
+        except OSError as exc:
+            raise BuildError(
+                f"{self.spool}: cannot write {path} while the site is planned: {exc.strerror or exc}; "
+                "the previous site is left as it was"
+            ) from exc
         self.files[path] = Spooled(file, size)
         return size, digest.hexdigest()
 

@@ -5,6 +5,7 @@ running build's is left alone)."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import subprocess
 import sys
@@ -84,6 +85,22 @@ def test_a_build_that_fails_after_spooling_leaves_the_site_and_no_spool(
 
     monkeypatch.setattr("publish.build.render_entities", fail)
     with pytest.raises(BuildError, match="stopped while rendering"):
+        build_site(config, force=True)
+    assert spools(config.out_dir) == []
+    assert (config.out_dir / "dump" / "latest.nt").read_bytes() == before
+
+
+def test_a_full_disk_while_the_dumps_are_spooled_is_a_clear_error_and_the_site_stays(
+    config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site(config, force=True)
+    before = (config.out_dir / "dump" / "latest.nt").read_bytes()
+
+    def full(_descriptor: int, _data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("publish.siteplan.os.write", full)
+    with pytest.raises(BuildError, match=r"cannot write dump/latest\.\w+ while the site is planned: No space left"):
         build_site(config, force=True)
     assert spools(config.out_dir) == []
     assert (config.out_dir / "dump" / "latest.nt").read_bytes() == before
