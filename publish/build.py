@@ -1,4 +1,5 @@
-"""`planlod build`: gather everything in memory, then write the site through the guarded writer.
+"""`planlod build`: gather the site (in memory, but for the dumps, which wait in a spool folder), then write it
+through the guarded writer.
 
 Stage: build. Imports `catalog`, `collector`, `config`, `dumps`, `entities`, `errors`, `escaping`, `incremental`,
 `load`, `plans`, `progress`, `query`, `render`, `sitefiles`, `sitepages`, `siteplan`, `urls`, `validate`, `views`
@@ -210,8 +211,8 @@ def build_site(
         renderer = Renderer(config.site_dir)
     with phase(summary, "validate", report):
         validate(inputs.sources, policy, site_segments(config), report, memory.validation if memory else None)
-    # 3. Gather the whole site in memory: the dumps from the parts of the last build that are still current (kept
-    # by a watching process, else stored beside the site), unless the build is forced.
+    # 3. Gather the whole site (the dumps into the spool folder): the dumps from the parts of the last build that
+    # are still current (kept by a watching process, else stored beside the site), unless the build is forced.
     parts_key = code_key(config)
     kept = {} if force else memory.dumps if memory is not None and memory.dumps else None
     if kept is None:

@@ -1,14 +1,16 @@
 """The dumps and exports of the dataset: what the site offers for download, as a table of data.
 
-Stage: build. Imports `catalog` (its Distribution), `collector`, `config`, `exports`, `formats`, `load`, `model`,
-`plans`, `progress`, `query`, `serialize`, `siteplan`, `urls` and `vocab`.
-`dumps()` lists each download once (key, path, format, titles, gzipped or not); `DumpInputs` makes each one's bytes.
+Stage: build. Imports `catalog` (its Distribution), `collector`, `config`, `errors`, `exports`, `formats`, `load`,
+`model`, `plans`, `progress`, `query`, `serialize`, `siteplan`, `urls` and `vocab`.
+`dumps()` lists each download once (key, path, format, titles, gzipped or not); `DumpInputs` makes each one.
 The dumps of the whole dataset (Turtle, N-Triples, JSON-LD, and TriG's default graph) are assembled from parts
 (`DumpPart`): one per data file, in the order of the files' paths, holding the triples that file states and no
 earlier file does, in `triple_key` order; then the triples derived from the data. A part is written (and gzipped:
 gzip members concatenate) once and kept by its key, which changes when the file does, so a build after an edit
-writes again only the edited file's part; `.planlod-dumps` keeps the parts for the next build. The other files are
-written straight from the data, and gzipped and hashed on two other threads while the next is being written.
+writes again only the edited file's part; `.planlod-dumps` keeps the parts for the next build. A part keeps only
+its gzip members, and the dumps are planned piece by piece, each piece unpacked as it is written (into the build's
+spool: `SitePlan.add_pieces`), so no dump is held whole in memory. The other files are made whole from the data,
+and hashed (and gzipped) on two other threads while the next is being made.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import gzip
 import hashlib
 import json
 import re
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,6 +32,7 @@ import pyoxigraph as ox
 from .catalog import SDG_KOS_KEY, Distribution
 from .collector import paused_gc
 from .config import Config
+from .errors import BuildError
 from .exports import coverage_csv, sdg_links_csv, sdg_links_sssom
 from .formats import CSV, GZIP, JSONLD, NTRIPLES, TRIG, TSV, TURTLE, Format
 from .load import Role, Sources
@@ -184,7 +188,13 @@ class DumpPart:
     def piece(self, number: int) -> bytes:
         """The piece of the dump `PART_DUMPS[number]`, unpacked when it is asked for (a part keeps only its gzip
         members: a dump is written piece by piece, so no process holds the whole dataset's dumps at once)."""
-        return gzip.decompress(self.packed[number])
+        try:
+            return gzip.decompress(self.packed[number])
+        except (OSError, EOFError, zlib.error) as exc:
+            raise BuildError(
+                f"a stored part of the dumps ({self.key or 'derived'}) cannot be unpacked ({exc}); "
+                "build again with --force"
+            ) from exc
 
     def stored(self) -> tuple[object, ...]:
         """The part as plain data (see `store_parts`)."""
@@ -484,7 +494,7 @@ class DumpInputs:
             (ox.NamedNode(self.policy.sdg_kos), self.kos),
         ]
         named = trig(graphs, self.prefixes, presorted=True, used=used)
-        if not named.startswith(head):  # pragma: no cover - a writer that words its prefixes otherwise
+        if named and not named.startswith(head):  # pragma: no cover - a writer that words its prefixes otherwise
             return trig([(None, self.data), *graphs], self.prefixes, presorted=True, used=used)
         rest = named[len(head) :]
         parts = self.parts
@@ -521,23 +531,35 @@ def plan_dumps(
         inputs = DumpInputs(config, policy, sources, data, index, matrices, parts)
         rows = dumps()
         with ThreadPoolExecutor(max_workers=2) as planner, progress.count("dumps", 2 * len(rows), "files") as done:
-            made = []
-            for row in rows:
-                found = inputs.made(row.key)
-                if isinstance(found, Assembled):
-                    pieces, packed = found.pieces(), found.packed_pieces()
-                else:
-                    pieces, packed = [found], _gzipped(found)
-                planned = planner.submit(plan.add_pieces, row.path, pieces)
-                gzipped = planner.submit(plan.add_pieces, compressed(row.path, GZIP), packed) if row.gzipped else None
-                made.append((row, planned, gzipped))
-                done(1)
-            distributions: list[Distribution] = []
-            for row, planned, gzipped in made:
-                size, digest = planned.result()
-                distributions.append(row.distribution(digest, size))
-                if gzipped is not None:
-                    packed_size, packed_digest = gzipped.result()
-                    distributions.append(row.gzipped_distribution(packed_digest, packed_size))
-                done(1)
+            try:
+                made = []
+                for row in rows:
+                    found = inputs.made(row.key)
+                    if isinstance(found, Assembled):
+                        planned = planner.submit(plan.add_pieces, row.path, found.pieces())
+                        packed = found.packed_pieces()
+                    else:  # made whole: kept in memory, hashed (and gzipped) on the other threads
+                        plan.add(row.path, found)
+                        planned = planner.submit(_measured, found)
+                        packed = _gzipped(found)
+                    path = compressed(row.path, GZIP)
+                    gzipped = planner.submit(plan.add_pieces, path, packed) if row.gzipped else None
+                    made.append((row, planned, gzipped))
+                    done(1)
+                distributions: list[Distribution] = []
+                for row, planned, gzipped in made:
+                    size, digest = planned.result()
+                    distributions.append(row.distribution(digest, size))
+                    if gzipped is not None:
+                        packed_size, packed_digest = gzipped.result()
+                        distributions.append(row.gzipped_distribution(packed_digest, packed_size))
+                    done(1)
+            except BaseException:
+                planner.shutdown(cancel_futures=True)  # the files not yet begun are not made
+                raise
         return distributions
+
+
+def _measured(content: bytes) -> tuple[int, str]:
+    """The content's size and SHA-256."""
+    return len(content), hashlib.sha256(content).hexdigest()

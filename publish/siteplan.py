@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,43 +31,53 @@ class SitePlan:
     files: dict[str, bytes | Spooled] = field(default_factory=dict)
     # A folder of the build's own (see `switch.spooling`); None keeps every file in memory.
     spool: Path | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, path: str, content: bytes) -> None:
         """Plan one file; two files on one path is a planning error."""
-        self._claim(path)
-        self.files[path] = content
+        with self._lock:
+            self._claim(path)
+            self.files[path] = content
 
     def add_pieces(self, path: str, pieces: Iterable[bytes]) -> tuple[int, str]:
         """Plan one file made of `pieces` one after the other (consumed once, one at a time): into the spool
-        when there is one, else joined in memory. Its size and SHA-256 (what the catalogue states)."""
-        self._claim(path)
+        when there is one, else joined in memory. Its size and SHA-256 (what the catalogue states). Files may be
+        planned so from several threads at once."""
         digest = hashlib.sha256()
-        size = 0
         if self.spool is None:
             content = b"".join(pieces)
             digest.update(content)
-            self.files[path] = content
+            self.add(path, content)
             return len(content), digest.hexdigest()
         file = self.spool / hashlib.blake2b(path.encode("utf-8"), digest_size=16).hexdigest()
-        self.files[path] = Spooled(file, 0)
+        with self._lock:
+            self._claim(path)
+            self.files[path] = Spooled(file, 0)
+        size = 0
         try:
-            descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            try:
-                for piece in pieces:
-                    digest.update(piece)
-                    size += len(piece)
-                    view = memoryview(piece)
+            descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except OSError as exc:
+            raise self._unwritable(path, exc) from exc
+        try:
+            for piece in pieces:
+                digest.update(piece)
+                size += len(piece)
+                view = memoryview(piece)
+                try:
                     while view:
                         view = view[os.write(descriptor, view) :]
-            finally:
-                os.close(descriptor)
-        except OSError as exc:
-            raise BuildError(
-                f"{self.spool}: cannot write {path} while the site is planned: {exc.strerror or exc}; "
-                "the previous site is left as it was"
-            ) from exc
+                except OSError as exc:
+                    raise self._unwritable(path, exc) from exc
+        finally:
+            os.close(descriptor)
         self.files[path] = Spooled(file, size)
         return size, digest.hexdigest()
+
+    def _unwritable(self, path: str, exc: OSError) -> BuildError:
+        return BuildError(
+            f"{self.spool}: cannot write {path} while the site is planned: {exc.strerror or exc}; "
+            "the previous site is left as it was"
+        )
 
     def _claim(self, path: str) -> None:
         if path in self.files:

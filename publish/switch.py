@@ -9,15 +9,16 @@ For an output folder `…/_site`:
     …/._site.sites/.lock     held (flock) while a build runs, so that two builds never work on one site
     …/._site.sites/.spare    after an update: which generation the site showed before it, and the paths where
                              that one differs from the current one
-    …/._site.sites/.spool-<process>-<random>
+    …/._site.sites/.spool-<random>
                              while a build gathers the site: the large files it planned (the dumps), which the
-                             writer then moves into the new generation
+                             writer then moves into the new generation; locked (flock on its .lock) while the
+                             build runs
 
 A build writes a whole new generation (an incremental build starts it with hard links to the current one's
 files and replaces only what changed, never writing into a linked file), then points `_site` at it by renaming a
 new link over the old one: one atomic step, so a build killed at any moment leaves `_site` showing either the
 previous site or the new one, whole. The next build removes what a killed one left: generations `_site` does not
-point at (but the spare), links being made, and spool folders of processes that no longer run.
+point at (but the spare), links being made, and spool folders no build holds.
 
 An update keeps the generation it replaced as the spare, with the list of paths where the two differ (`.spare`):
 the next update brings the spare up to the current generation at those paths only, and then applies its own
@@ -106,7 +107,7 @@ def clean_leftovers(out_dir: Path) -> list[str]:
                 continue
             if found is not None and entry == found[0]:
                 continue
-            if _running_spool(entry.name):
+            if _running_spool(entry):
                 continue  # a build gathering its site before it takes the lock
             _remove(entry)
             removed.append(entry.name)
@@ -121,35 +122,49 @@ def clean_leftovers(out_dir: Path) -> list[str]:
 def spooling(out_dir: Path) -> Iterator[Path]:
     """A folder beside the site's generations, on the same file system (so its files move into a generation
     without being copied), for the large files a build plans before it writes; removed when the build ends.
-    Builds of the same site that start meanwhile leave it alone while this process runs."""
-    folder = generations(out_dir) / f"{SPOOL}{os.getpid()}-{secrets.token_hex(4)}"
-    try:
-        folder.mkdir(parents=True)
-    except OSError as exc:
-        raise BuildError(f"{folder.parent}: cannot create the build's folder: {exc.strerror or exc}") from exc
+    The build holds a lock on it (`flock` on its `.lock`) while it runs: a build that starts meanwhile leaves it
+    alone, and removes it once the lock is free (its build ended, or was killed)."""
+    for _attempt in range(3):
+        folder = generations(out_dir) / f"{SPOOL}{secrets.token_hex(8)}"
+        try:
+            folder.mkdir(parents=True)
+            handle = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        except FileNotFoundError:
+            continue  # removed by a build that started meanwhile, before it was locked: another name
+        except OSError as exc:
+            raise BuildError(f"{folder.parent}: cannot create the build's folder: {exc.strerror or exc}") from exc
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:  # still the folder it made (a build cleaning up may have removed it before the lock was taken)
+            held = os.stat(folder / LOCK).st_ino == os.fstat(handle).st_ino
+        except FileNotFoundError:
+            held = False
+        if held:
+            break
+        os.close(handle)
+    else:
+        raise BuildError(f"{generations(out_dir)}: cannot keep a folder of the build's own there")
     try:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        os.close(handle)
 
 
-def _running_spool(name: str) -> bool:
-    """Whether `name` is the spool folder of a process that runs."""
-    if not name.startswith(SPOOL):
-        return False
-    pid = name[len(SPOOL) :].split("-", 1)[0]
-    if not pid.isdigit() or int(pid) == 0:
+def _running_spool(entry: Path) -> bool:
+    """Whether `entry` is the spool folder of a build that runs (one that holds its lock)."""
+    if not entry.name.startswith(SPOOL):
         return False
     try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # a process of another user
-    try:  # a process that ended and that its parent has not waited for yet no longer runs
-        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+        handle = os.open(entry / LOCK, os.O_RDONLY)
     except OSError:
+        return False  # no lock: a folder left before its build could lock it
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
         return True
+    finally:
+        os.close(handle)  # closing lets go of the lock taken here
+    return False
 
 
 @dataclass(frozen=True)

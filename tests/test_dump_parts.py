@@ -20,6 +20,7 @@ from publish.dumps import (
     store_parts,
     stored_parts,
 )
+from publish.errors import BuildError
 from publish.load import Role, SourceFile, Sources, load_sources
 from publish.query import triple_key
 from publish.urls import DUMP_PARTS, UrlPolicy
@@ -104,3 +105,15 @@ def test_parts_whose_key_did_not_change_are_reused_and_the_stored_parts_read_bac
     assert stored_parts(tmp_path, "key") == {}
     (tmp_path / DUMP_PARTS).write_bytes(b"not json\n")
     assert stored_parts(tmp_path, "key") == {}
+
+
+def test_a_part_that_cannot_be_unpacked_is_a_clear_error(project: Config) -> None:
+    sources, policy = load_sources(project), UrlPolicy(BASE)
+    part = next(iter(parts_of(sources, policy).values()))
+    damaged = DumpPart(
+        part.key, part.triples, part.turtle_prefixes, part.jsonld_prefixes, part.schemes, [b"not gzip"] * 3
+    )
+    with pytest.raises(
+        BuildError, match=r"a stored part of the dumps .* cannot be unpacked .*build again with --force"
+    ):
+        damaged.piece(0)

@@ -1,14 +1,16 @@
 """The dumps are written piece by piece into a spool folder beside the site's generations, and moved into the new
 generation by the writer: the published files are the bytes the catalogue describes, the same as when the dumps
 are made in memory, and no spool folder outlives its build (a killed build's is removed by the next build, a
-running build's is left alone)."""
+running build's, which holds its lock, is left alone)."""
 
 from __future__ import annotations
 
 import errno
+import gzip
 import hashlib
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -52,9 +54,22 @@ def test_pieces_planned_into_a_spool_are_the_bytes_planned_in_memory(tmp_path: P
         spooled.add_pieces("dump/latest.ttl", iter(pieces))
 
 
-def test_the_published_dumps_are_what_the_catalogue_says_and_no_spool_is_left(config: Config) -> None:
+def test_the_published_dumps_are_what_the_catalogue_says_and_no_spool_is_left(
+    config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spooled: list[str] = []
+    add_pieces = SitePlan.add_pieces
+
+    def noted(plan: SitePlan, path: str, pieces: Iterable[bytes]) -> tuple[int, str]:
+        made = add_pieces(plan, path, pieces)
+        if isinstance(plan.files[path], Spooled):
+            spooled.append(path)
+        return made
+
+    monkeypatch.setattr(SitePlan, "add_pieces", noted)
     build_site(config, force=True)
     site = config.out_dir
+    assert {"dump/latest.ttl", "dump/latest.nt.gz", "dump/latest.jsonld", "dump/latest.trig"} <= set(spooled)
     assert spools(site) == []
     catalogue = ox.Store()
     catalogue.load(path=str(site / "catalog.ttl"), format=ox.RdfFormat.TURTLE)
@@ -72,6 +87,9 @@ def test_the_published_dumps_are_what_the_catalogue_says_and_no_spool_is_left(co
         assert (len(content), hashlib.sha256(content).hexdigest()) == (int(size), checksum), path
         checked.add(path)
     assert {"dump/latest.ttl", "dump/latest.nt.gz", "dump/latest.jsonld", "dump/latest.trig.gz"} <= checked
+    for name in ("latest.ttl", "latest.nt", "latest.jsonld", "latest.trig"):
+        plain = (site / "dump" / name).read_bytes()
+        assert gzip.decompress((site / "dump" / f"{name}.gz").read_bytes()) == plain, name
 
 
 def test_a_build_that_fails_after_spooling_leaves_the_site_and_no_spool(
@@ -79,13 +97,17 @@ def test_a_build_that_fails_after_spooling_leaves_the_site_and_no_spool(
 ) -> None:
     build_site(config, force=True)
     before = (config.out_dir / "dump" / "latest.nt").read_bytes()
+    held: list[int] = []
 
     def fail(*_args: object, **_kwargs: object) -> None:
-        raise BuildError("stopped while rendering")
+        (name,) = spools(config.out_dir)  # the dumps wait in the spool
+        held.append(len(list((switch.generations(config.out_dir) / name).iterdir())))
+        raise BuildError("stopped while planning the changes")
 
-    monkeypatch.setattr("publish.build.render_entities", fail)
-    with pytest.raises(BuildError, match="stopped while rendering"):
+    monkeypatch.setattr("publish.build.plan_work", fail)
+    with pytest.raises(BuildError, match="stopped while planning the changes"):
         build_site(config, force=True)
+    assert held and held[0] >= 8  # the lock and the dumps
     assert spools(config.out_dir) == []
     assert (config.out_dir / "dump" / "latest.nt").read_bytes() == before
 
@@ -106,16 +128,34 @@ def test_a_full_disk_while_the_dumps_are_spooled_is_a_clear_error_and_the_site_s
     assert (config.out_dir / "dump" / "latest.nt").read_bytes() == before
 
 
-def test_the_spool_of_a_process_that_ended_is_removed_and_a_running_ones_kept(config: Config) -> None:
+# Holds a spool folder of the site given as the argument, says its name, and waits (until it is killed).
+HOLDER = """
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from publish import switch
+with switch.spooling(Path(sys.argv[1])) as folder:
+    print(folder.name, flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_a_running_builds_spool_is_left_alone_and_a_killed_ones_removed(config: Config) -> None:
     build_site(config, force=True)
-    folder = switch.generations(config.out_dir)
-    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, check=True)
-    dead = folder / f"{switch.SPOOL}{int(ended.stdout)}-0000abcd"
-    with switch.spooling(config.out_dir) as running:
-        (running / "piece").write_bytes(b"a dump being planned")
-        dead.mkdir()
-        (dead / "piece").write_bytes(b"left by a killed build")
-        removed = switch.clean_leftovers(config.out_dir)
-        assert dead.name in removed and not dead.exists()
-        assert running.is_dir() and running.name not in removed
-    assert not running.exists()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(config.out_dir)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None
+        name = holder.stdout.readline().strip()
+        assert name.startswith(switch.SPOOL)
+        assert switch.clean_leftovers(config.out_dir) == []
+        build_site(config, force=True)  # another build of the site meanwhile
+        assert spools(config.out_dir) == [name]
+    finally:
+        holder.kill()
+        holder.wait(10)
+    # Killed: the folder is left, and the next build removes it.
+    assert spools(config.out_dir) == [name]
+    assert switch.clean_leftovers(config.out_dir) == [name]
+    assert spools(config.out_dir) == []
