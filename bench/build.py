@@ -403,6 +403,16 @@ def settle() -> None:
     os.sync()
 
 
+def remove_site(site: Path) -> None:
+    """Remove a built site, so that the full build starts from nothing: the output folder (a link to the current
+    generation, or a plain folder) and the folder of its generations beside it."""
+    if site.is_symlink():
+        site.unlink()
+    else:
+        shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(site.with_name(f".{site.name}.sites"), ignore_errors=True)
+
+
 def build(
     project: Path, timeout: float, out: Path | None = None, digest: bool = False, watch: bool = False
 ) -> dict[str, Any]:
@@ -566,8 +576,7 @@ def main(argv: list[str] | None = None) -> int:
         f"corpus: {info.plans} plans, {info.municipalities} municipalities, {info.entities} data entities, "
         f"{info.links} SDG links, {len(info.files)} files in {project} ({generate_s:.1f} s)"
     )
-    site = project / "_site"
-    shutil.rmtree(site, ignore_errors=True)
+    remove_site(project / "_site")
     figures: dict[str, Any] = {"plans": args.plans, "seed": args.seed, "corpus": info.__dict__ | {"files": None}}
 
     full = build(project, args.timeout, digest=args.verify)
