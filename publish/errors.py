@@ -6,6 +6,9 @@ Exit codes: 0 ok, 1 the data do not conform, 2 the command could not run.
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 import click
 
 EXIT_OK = 0
@@ -47,3 +50,22 @@ class NonConforming(PlanlodError):
 
 class BuildError(PlanlodError):
     """The site cannot be planned or written (path collision, template error, output folder)."""
+
+
+_DISK_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.ENAMETOOLONG: "a file name is too long for the file system",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EFBIG: "a file is larger than the system allows",
+    errno.EMFILE: "too many files are open",
+    errno.EIO: "the disk reported an input/output error",
+}
+
+
+def disk_error(exc: OSError, out_dir: Path) -> BuildError:
+    """A BuildError for a failed write into the site, in plain words."""
+    reason = _DISK_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+    return BuildError(f"{out_dir}: cannot write the site: {reason}; the previous site is left as it was")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .config import Config
-from .errors import BuildError
+from .errors import BuildError, disk_error
 from .query import SiteGraph
 from .switch import Spooled
 from .urls import UrlPolicy, site_first_segments, static_page
@@ -74,10 +74,9 @@ class SitePlan:
         return size, digest.hexdigest()
 
     def _unwritable(self, path: str, exc: OSError) -> BuildError:
-        return BuildError(
-            f"{self.spool}: cannot write {path} while the site is planned: {exc.strerror or exc}; "
-            "the previous site is left as it was"
-        )
+        """The writer's plain words for a failed write (the folder of the site's generations, where the spool is)."""
+        assert self.spool is not None
+        return disk_error(exc, self.spool.parent)
 
     def _claim(self, path: str) -> None:
         if path in self.files:

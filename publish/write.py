@@ -14,7 +14,6 @@ the two differ are linked again.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import marshal
@@ -29,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 
 from . import switch
-from .errors import BuildError
+from .errors import BuildError, disk_error
 from .switch import Spooled
 from .urls import BUILD_FILES, BUILD_MARKER
 
@@ -451,22 +450,3 @@ def _changed_in(root: str, items: Iterable[tuple[str, dict[str, int]]], latest: 
             if info.st_size != size or info.st_mtime_ns > latest:
                 changed.append(f"{folder}/{name}" if folder else name)
     return changed
-
-
-_DISK_REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.ENAMETOOLONG: "a file name is too long for the file system",
-    errno.EROFS: "the file system is read-only",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EFBIG: "a file is larger than the system allows",
-    errno.EMFILE: "too many files are open",
-    errno.EIO: "the disk reported an input/output error",
-}
-
-
-def disk_error(exc: OSError, out_dir: Path) -> BuildError:
-    """A BuildError for a failed write into the site, in plain words."""
-    reason = _DISK_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
-    return BuildError(f"{out_dir}: cannot write the site: {reason}; the previous site is left as it was")

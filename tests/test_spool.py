@@ -122,7 +122,9 @@ def test_a_full_disk_while_the_dumps_are_spooled_is_a_clear_error_and_the_site_s
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr("publish.siteplan.os.write", full)
-    with pytest.raises(BuildError, match=r"cannot write dump/latest\.\w+ while the site is planned: No space left"):
+    with pytest.raises(
+        BuildError, match=r"\.site\.sites: cannot write the site: the disk is full; the previous site is left as it was"
+    ):
         build_site(config, force=True)
     assert spools(config.out_dir) == []
     assert (config.out_dir / "dump" / "latest.nt").read_bytes() == before
