@@ -391,7 +391,7 @@ class Dump:
 
 
 def dumps() -> tuple[Dump, ...]:
-    """Every download, in the order they are written. `DumpInputs.content` makes each one's bytes by its key."""
+    """Every download, in the order they are written. `DumpInputs.made` makes each one by its key."""
     return (
         Dump("turtle", dump(TURTLE), TURTLE, "Hele datasættet som Turtle", "The whole dataset as Turtle", True),
         Dump(
@@ -462,11 +462,6 @@ class DumpInputs:
     def made(self, key: str) -> bytes | Assembled:
         """The download with this key: its bytes, or the pieces it is assembled from."""
         return self.makers[key]()
-
-    def content(self, key: str) -> bytes:
-        """The bytes of the download with this key (whole, in memory)."""
-        made = self.made(key)
-        return made.content if isinstance(made, Assembled) else made
 
     @cached_property
     def kos(self) -> list[ox.Triple]:
