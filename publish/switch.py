@@ -25,7 +25,9 @@ the next update brings the spare up to the current generation at those paths onl
 changes to it, so an update costs what changed, not the size of the site (linking every file of a large site into
 a new generation and removing the old one took longer than the rest of the build). The record is removed before
 the spare is touched: a build stopped while it works on the spare leaves no record, and the next build removes
-that folder and links the current generation whole again.
+that folder and links the current generation whole again. An update that finds no spare (the first after a full
+build) has the current generation linked whole in a forked process (`start_linking`) while it renders and writes,
+so that linking a large site runs on another core instead of after everything else.
 
 A web server's root (nginx `root`, Apache `DocumentRoot`) is `…/_site` itself, never a generation folder, which
 goes away at the next build.
@@ -42,12 +44,16 @@ import ctypes.util
 import errno
 import fcntl
 import json
+import multiprocessing
 import os
 import secrets
 import shutil
+import signal
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError
@@ -301,6 +307,63 @@ def link_copy(source: Path, target: Path) -> int:
                     os.link(entry.path, there)
                     count += 1
     return count
+
+
+@dataclass
+class Linking:
+    """A new generation being linked from the current one in a forked process (`start_linking`)."""
+
+    folder: Path
+    process: BaseProcess
+
+    def finish(self) -> bool:
+        """Wait for the linking to end: whether the folder holds the current generation's files (when it failed,
+        a full disk or a file gone meanwhile, the folder is removed)."""
+        self.process.join()
+        if self.process.exitcode == 0:
+            return True
+        _remove(self.folder)
+        return False
+
+    def stop(self, out_dir: Path) -> None:
+        """For a build that failed: a finished linking is kept as the spare (the current generation's files, so
+        the next update starts from it); one still running is stopped and its folder removed."""
+        if self.process.is_alive():
+            self.process.kill()  # it only makes links, which the folder's removal undoes
+            self.process.join()
+            _remove(self.folder)
+            return
+        now = current(out_dir)
+        if self.finish() and now is not None and spare(out_dir) is None:
+            keep_spare(out_dir, self.folder, now, [])
+        else:
+            _remove(self.folder)
+
+
+def start_linking(out_dir: Path) -> Linking | None:
+    """Start making a new generation that holds the current one's files (`link_copy`) in a forked process; call it
+    holding the lock. None when there is no current generation or no process can be forked."""
+    now = current(out_dir)
+    if now is None:
+        return None
+    folder = new_generation(out_dir)
+    try:
+        process = multiprocessing.get_context("fork").Process(target=_link_in_child, args=(now, folder), daemon=True)
+        process.start()
+    except (OSError, ValueError):
+        _remove(folder)
+        return None
+    return Linking(folder, process)
+
+
+def _link_in_child(source: Path, target: Path) -> None:
+    """The forked process of `start_linking`: Ctrl-C is for the build, which stops this process itself; a failure
+    is its exit code (the build links again in its own process, where the error is reported)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        link_copy(source, target)
+    except OSError:
+        sys.exit(1)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -159,6 +159,8 @@ class SiteWriter:
         self._pending: Path | None = None
         # For an update: the paths where the new generation differs from the current one.
         self._differ: set[str] = set()
+        # For an update without a spare: the current generation being linked into a new one meanwhile.
+        self._linking: switch.Linking | None = None
 
     def __enter__(self) -> SiteWriter:
         try:
@@ -182,6 +184,9 @@ class SiteWriter:
         self._lock.__enter__()
         self.cleaned = switch.clean_leftovers(self.out_dir)
         self.tmp = switch.new_generation(self.out_dir)
+        if self.update and switch.spare(self.out_dir) is None:
+            # No spare to start the new generation from: link the current one on another core meanwhile.
+            self._linking = switch.start_linking(self.out_dir)
         return self
 
     def _release(self) -> None:
@@ -262,7 +267,10 @@ class SiteWriter:
         if now is None:
             raise BuildError(f"{self.out_dir}: no site to update")
         generation = self._pending = switch.take_spare(self.out_dir)
-        if generation is None:
+        linking, self._linking = self._linking, None
+        if generation is None and linking is not None and linking.finish():
+            generation = self._pending = linking.folder
+        elif generation is None:
             generation = self._pending = switch.new_generation(self.out_dir)
             switch.link_copy(now, generation)
         (generation / MARKER).unlink(missing_ok=True)
@@ -292,6 +300,9 @@ class SiteWriter:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
+            if self._linking is not None:
+                linking, self._linking = self._linking, None
+                linking.stop(self.out_dir)
             for folder in (self.tmp, self._pending):
                 if folder is not None:
                     shutil.rmtree(folder, ignore_errors=True)

@@ -1,6 +1,7 @@
 """An update starts from the generation the last update replaced (the spare), linking again only the paths where
 the two differ: the site it makes is the site a clean full build makes, and a spare that is not as its record says
-is never used."""
+is never used. Without a spare (the first update after a full build) the current generation is linked whole in a
+forked process while the update renders; a failed build keeps a finished linking as the spare."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from publish import switch
+from publish import build, switch
 from publish.build import build_site
 from publish.config import Config, load_config
+from publish.errors import BuildError
 
 from .conftest import copy_project
 from .test_incremental import tree
@@ -52,13 +54,22 @@ def test_updates_start_from_the_spare_and_write_what_full_builds_write(
     build_site(site)
     assert switch.spare(site.out_dir) is None, "a full build keeps no spare"
     whole: list[Path] = []
-    link_copy = switch.link_copy
+    start_linking = switch.start_linking
 
-    def counted(source: Path, target: Path) -> int:
-        whole.append(target)
+    def counted(out_dir: Path) -> switch.Linking | None:
+        linking = start_linking(out_dir)
+        assert linking is not None
+        whole.append(linking.folder)
+        return linking
+
+    link_copy, parent = switch.link_copy, os.getpid()
+
+    def not_here(source: Path, target: Path) -> int:
+        assert os.getpid() != parent, "the build linked the site whole in its own process"
         return link_copy(source, target)
 
-    monkeypatch.setattr(switch, "link_copy", counted)
+    monkeypatch.setattr(switch, "start_linking", counted)
+    monkeypatch.setattr(switch, "link_copy", not_here)
     for number, text in enumerate([TEXTS[1], TEXTS[2], TEXTS[0], TEXTS[1]]):
         say(project, text)
         summary = build_site(site)
@@ -76,7 +87,8 @@ def test_updates_start_from_the_spare_and_write_what_full_builds_write(
             if name not in recorded:
                 assert os.path.samefile(path, found[0] / name), f"update {number}: {name}"
         assert any(name.endswith(".html") for name in recorded), "the pages showing the text differ"
-    # The first update linked the site whole (there was no spare); the later ones started from the spare.
+    # The first update linked the site whole (there was no spare), in a forked process: the generation it made is
+    # the one the second update replaced, now the spare. The later ones started from the spare.
     assert len(whole) == 1, whole
 
 
@@ -101,3 +113,88 @@ def test_a_spare_whose_record_does_not_hold_is_removed_and_the_site_linked_whole
     build_site(site, force=True)
     assert switch.spare(site.out_dir) is None
     assert beside(site.out_dir) == []
+
+
+def fail_after_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise BuildError("a failure after the entities were rendered")
+
+    monkeypatch.setattr(build, "plan_site_pages", broken)
+
+
+def test_a_failed_update_keeps_the_finished_linking_as_the_spare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, site, clean = configs(tmp_path)
+    build_site(site)
+    before = tree(site.out_dir)
+    say(project, TEXTS[1])
+    started: list[switch.Linking] = []
+    start_linking = switch.start_linking
+
+    def waited(out_dir: Path) -> switch.Linking | None:
+        linking = start_linking(out_dir)
+        assert linking is not None
+        linking.process.join()  # finished before the build fails
+        started.append(linking)
+        return linking
+
+    monkeypatch.setattr(switch, "start_linking", waited)
+    fail_after_rendering(monkeypatch)
+    with pytest.raises(BuildError, match="after the entities were rendered"):
+        build_site(site)
+    assert tree(site.out_dir) == before, "the failed update left the site as it was"
+    found = switch.spare(site.out_dir)
+    assert found is not None and found[0] == started[0].folder and found[1] == []
+    now = Path(os.path.realpath(site.out_dir))
+    for path in (p for p in now.rglob("*") if p.is_file()):
+        assert os.path.samefile(path, found[0] / path.relative_to(now)), path
+    # The next update starts from it, links nothing whole, and writes what a clean build writes.
+    monkeypatch.undo()
+    monkeypatch.setattr(switch, "start_linking", lambda out_dir: pytest.fail("linked whole again"))
+    build_site(site)
+    build_site(clean, force=True)
+    assert tree(site.out_dir) == tree(clean.out_dir)
+
+
+def test_a_linking_stopped_by_a_failure_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project, site, _clean = configs(tmp_path)
+    build_site(site)
+    say(project, TEXTS[1])
+    link_copy = switch.link_copy
+    parent = os.getpid()
+
+    def slow(source: Path, target: Path) -> int:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), 19)  # SIGSTOP: still running when the build fails
+        return link_copy(source, target)
+
+    monkeypatch.setattr(switch, "link_copy", slow)
+    fail_after_rendering(monkeypatch)
+    with pytest.raises(BuildError):
+        build_site(site)
+    assert switch.spare(site.out_dir) is None
+    assert beside(site.out_dir) == [], "the stopped linking's folder was removed"
+
+
+def test_a_linking_that_fails_is_done_again_in_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project, site, clean = configs(tmp_path)
+    build_site(site)
+    say(project, TEXTS[2])
+    link_copy = switch.link_copy
+    parent = os.getpid()
+    linked_here: list[Path] = []
+
+    def failing_in_the_child(source: Path, target: Path) -> int:
+        if os.getpid() != parent:
+            raise OSError(28, "No space left on device")
+        linked_here.append(target)
+        return link_copy(source, target)
+
+    monkeypatch.setattr(switch, "link_copy", failing_in_the_child)
+    build_site(site)
+    assert len(linked_here) == 1
+    build_site(clean, force=True)
+    assert tree(site.out_dir) == tree(clean.out_dir)
+    found = switch.spare(site.out_dir)
+    assert found is not None and beside(site.out_dir) == [found[0].name]
