@@ -353,12 +353,14 @@ def _inside(folder: str) -> bool:
 
 def files_record(recorded: Iterable[tuple[str, int]]) -> bytes:
     """The site's files as a build left them, (path, size), grouped by folder, for `changed_files` (marshal,
-    compressed: plain data only), in path order so that the same site gives the same bytes."""
+    compressed: plain data only), in path order so that the same site gives the same bytes. Marshal's version 2,
+    which writes every value whole: later versions write a value met twice as a reference to the first, so their
+    bytes depend on which objects the process happens to share (a size read from the last build's state)."""
     folders: dict[str, dict[str, int]] = {}
     for path, size in sorted(recorded):
         folder, _, name = path.rpartition("/")
         folders.setdefault(folder, {})[name] = size
-    return zlib.compress(marshal.dumps((_FILES_VERSION, folders)), 1)
+    return zlib.compress(marshal.dumps((_FILES_VERSION, folders), 2), 1)
 
 
 def read_files_record(out_dir: Path) -> dict[str, dict[str, int]] | None:
