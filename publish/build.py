@@ -36,12 +36,15 @@ from .entities import Rendered, render_entities
 from .errors import NonConforming
 from .escaping import embed_json
 from .incremental import (
+    SDG_PAGES,
     STATE,
     BuildState,
     Changes,
     code_key,
+    digest,
     graph_parts,
     input_fingerprint,
+    is_page_reader,
     outside_digests,
     render_key,
 )
@@ -51,7 +54,7 @@ from .progress import Progress, as_progress
 from .query import SiteGraph
 from .render import Renderer
 from .sitefiles import copy_assets, plan_catalogue, sitemap
-from .sitepages import plan_site_pages
+from .sitepages import SitePages, plan_site_pages, sdg_page_files
 from .siteplan import SitePlan, check_outside_base, check_paths, reserved_first_segments, site_segments
 from .urls import DUMP_PARTS, UrlPolicy, is_page_file, sitemap_file
 from .validate import ValidationMemory, run_validation
@@ -173,6 +176,8 @@ class Work:
     update: bool
     key: str
     outside: dict[str, str]
+    # The SDG pages (by reader) an update leaves as they are, with their files.
+    pages: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
 def build_site(
@@ -359,6 +364,7 @@ def plan_work(config: Config, inputs: Inputs, gathered: Gathered, force: bool, r
     graph = gathered.graph
     key = render_key(config, gathered.site, gathered.views)
     outside = outside_digests(gathered.matrices, gathered.schema_org)
+    outside[SDG_PAGES] = digest("\n".join(sdg_page_files(gathered.views)).encode("utf-8"))
     parts = graph_parts(inputs.sources, inputs.data_files, gathered.described, len(gathered.data))
     state = None if force else BuildState.load(config.out_dir)
     if state is not None and (state.key != key or state.fingerprint != inputs.previous.get("fingerprint")):
@@ -371,8 +377,15 @@ def plan_work(config: Config, inputs: Inputs, gathered: Gathered, force: bool, r
     # Entities whose files were removed or changed by hand are made again too.
     dirty |= {entity for entity, files in state.files.items() if any(path in inputs.repair for path, _ in files)}
     entities = [e for e in graph.entities if e.value in dirty]
-    report(f"{changes.count} triple(s) changed since the last build: {len(entities)} entities to make again")
-    return Work(state, changes, entities, True, key, outside)
+    # The SDG pages that read no changed triple stay as they are, unless the set of SDG pages changed.
+    same_pages = state.outside.get(SDG_PAGES) == outside[SDG_PAGES]
+    readers = [reader for reader in state.files if is_page_reader(reader)]
+    pages = {r: state.files[r] for r in readers if same_pages and r not in dirty}
+    report(
+        f"{changes.count} triple(s) changed since the last build: {len(entities)} entities to make again, "
+        f"{len(readers) - len(pages)} of {len(readers)} SDG pages"
+    )
+    return Work(state, changes, entities, True, key, outside, pages)
 
 
 def write_site(
@@ -412,9 +425,9 @@ def write_site(
         summary.phases.append((name, seconds))
         report(f"{name}: {seconds:.2f} s")
     with phase(summary, "site pages", report):
-        plan_site_pages(plan, gathered.views, renderer, gathered.site)
+        pages = plan_site_pages(plan, gathered.views, renderer, gathered.site, kept=work.pages)
     with phase(summary, "write", report):
-        finish(config, policy, inputs, gathered, work, rendered, early_pages, lastmod, writer, summary)
+        finish(config, policy, inputs, gathered, work, (rendered, pages), early_pages, lastmod, writer, summary)
 
 
 def finish(
@@ -423,28 +436,31 @@ def finish(
     inputs: Inputs,
     gathered: Gathered,
     work: Work,
-    rendered: Rendered,
+    made: tuple[Rendered, SitePages],
     early_pages: list[str],
     lastmod: str,
     writer: SiteWriter,
     summary: BuildSummary,
 ) -> None:
     """The rest of step 5: account for the entities' files, write the site pages, sitemap and assets, update the
-    build state (what each entity wrote and read), remove what the build no longer makes, and commit."""
+    build state (what each entity and SDG page wrote and read), remove what the build no longer makes, and
+    commit."""
     plan, state = gathered.plan, work.state
-    current = {e.value for e in gathered.graph.entities}
+    rendered, site_pages = made
+    pages = work.pages | site_pages.files
+    current = {e.value for e in gathered.graph.entities} | pages.keys()
     removed = [path for entity, files in state.files.items() if entity not in current for path, _ in files]
     for entity, files in rendered.files.items():
-        made = {path for path, _ in files}
-        removed += [path for path, _ in state.files.get(entity, ()) if path not in made]
-    state.files = {e: f for e, f in state.files.items() if e in current} | rendered.files
+        written = {path for path, _ in files}
+        removed += [path for path, _ in state.files.get(entity, ()) if path not in written]
+    state.files = {e: f for e, f in state.files.items() if e in current} | rendered.files | pages
     # Entity files were written by the render workers; the writer accounts for them here.
     writer.record([item for entity in sorted(rendered.files) for item in rendered.files[entity]])
     entity_files = {path for files in state.files.values() for path, _ in files}
-    pages = sorted(
-        [p for p in entity_files if is_page_file(p)] + early_pages + [p for p in plan.files if is_page_file(p)]
+    listed = sorted(
+        {p for p in entity_files if is_page_file(p)} | set(early_pages) | {p for p in plan.files if is_page_file(p)}
     )
-    plan.add(sitemap_file(), sitemap(pages, policy, lastmod))
+    plan.add(sitemap_file(), sitemap(listed, policy, lastmod))
     for path in sorted(plan.files):
         writer.write(path, plan.files[path])
     copy_assets(config, writer)
@@ -453,6 +469,7 @@ def finish(
     state.own = own
     summary.files = len(entity_files) + len(own) + 1
     state.add_readers(rendered.readers)
+    state.add_readers(site_pages.readers)
     state.key, state.fingerprint, state.outside = work.key, inputs.fingerprint, work.outside
     state.parts, state.rest = work.changes.files, work.changes.rest
     writer.write_hidden(STATE, state.dump())

@@ -12,6 +12,9 @@ The state lives in the output folder (`.planlod-state`, never served) and is rep
   changed triple `s p o` touches the readers of "S s" and "O o", of "L s" when p is a label property and of
   "E s" when s appeared or disappeared;
 - per entity the files it wrote, and digests of what its page shows from outside the graph (a plan's coverage).
+The SDG goal and target pages are readers too (`page_reader`: "page " and the page's file, which no IRI can be):
+their reads and files are kept as an entity's are, so an update makes again only the SDG pages that read a
+changed triple, and all of them when the set of SDG pages changed (a goal's page lists its targets' pages).
 """
 
 from __future__ import annotations
@@ -39,8 +42,22 @@ from .views import SiteView, Views
 from .vocab import LABEL_PREDICATES
 
 STATE = BUILD_STATE
+# What an SDG page is called among the readers and in the files by reader (an IRI holds no space).
+PAGE_READER = "page "
+# The key, among the digests of what is shown from outside the graph, of the set of SDG pages.
+SDG_PAGES = "(sdg pages)"
 # Bumped whenever the layout below changes; a state of another version is ignored (a full build follows).
 STATE_VERSION = 2
+
+
+def page_reader(file: str) -> str:
+    """A site page's name among the readers (`BuildState.readers`, `BuildState.files`)."""
+    return PAGE_READER + file
+
+
+def is_page_reader(reader: str) -> bool:
+    """Whether a reader is a site page (`page_reader`) rather than an entity."""
+    return reader.startswith(PAGE_READER)
 
 
 def read_key(read: Read) -> str:

@@ -1,16 +1,22 @@
 """The site's own pages: home, the SDG goal and target pages, coverage, the data model and the static pages, in
 both languages; and the site search's index.
 
-Stage: build. Imports `render`, `siteplan`, `urls` and `views`.
+Stage: build. Imports `incremental`, `query`, `render`, `siteplan`, `urls` and `views`.
+The SDG pages (about a hundred at 1000 plans, most of the time these pages take) note what they read from the
+site graph, as the entities' pages do: an update leaves those whose reads did not change as they are.
 """
 
 from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from functools import partial
 
+from .incremental import page_reader, read_key
+from .query import Read
 from .render import Renderer
 from .siteplan import SitePlan
 from .urls import (
@@ -40,35 +46,70 @@ def search_index_document(entries: list[SearchEntry]) -> bytes:
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def plan_site_pages(plan: SitePlan, views: Views, renderer: Renderer, site: SiteView) -> None:
-    """Home, SDG goal and target pages, coverage, data model and the static pages, in both languages."""
+@dataclass
+class SitePages:
+    """The SDG pages `plan_site_pages` made, as readers (`incremental.page_reader`): the file each wrote (path,
+    size), and who read what (read key → readers), for the build state."""
+
+    files: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    readers: dict[str, list[str]] = field(default_factory=dict)
+
+
+def sdg_page_files(views: Views) -> list[str]:
+    """The files of the SDG pages, in both languages."""
+    codes = [concept.value.rsplit("/", 1)[1] for concept in views.site.sdg_pages()]
+    return [page_file(page_dir(sdg_page(code), lang)) for code in codes for lang in LANGS]
+
+
+def plan_site_pages(
+    plan: SitePlan,
+    views: Views,
+    renderer: Renderer,
+    site: SiteView,
+    kept: Mapping[str, object] | None = None,
+) -> SitePages:
+    """Home, SDG goal and target pages, coverage, data model and the static pages, in both languages. `kept`: the
+    SDG pages (by reader) left as the site has them, which an update found unchanged."""
     # These pages walk every plan more than once: keep every node's values once read. What is there already (the
     # site graph) is left out of garbage collection meanwhile, so the caches' growth sets off no walks over it.
     views.g.cache_window = max(views.g.cache_window, len(views.g.by_subject))
     gc.freeze()
     try:
-        _plan_site_pages(plan, views, renderer, site)
+        return _plan_site_pages(plan, views, renderer, site, kept or {})
     finally:
         gc.unfreeze()
 
 
-def _plan_site_pages(plan: SitePlan, views: Views, renderer: Renderer, site: SiteView) -> None:
+def _plan_site_pages(
+    plan: SitePlan, views: Views, renderer: Renderer, site: SiteView, kept: Mapping[str, object]
+) -> SitePages:
     pages = views.site
-    site_pages: list[tuple[str, str, Callable[[str, str], SitePageContext]]] = [
-        (home_page(), "home.html", pages.home),
-        (coverage_page(), "coverage.html", pages.coverage_page),
-        (datamodel_page(), "datamodel.html", pages.datamodel),
+    site_pages: list[tuple[str, str, Callable[[str, str], SitePageContext], bool]] = [
+        (home_page(), "home.html", pages.home, False),
+        (coverage_page(), "coverage.html", pages.coverage_page, False),
+        (datamodel_page(), "datamodel.html", pages.datamodel, False),
     ]
     for concept in pages.sdg_pages():
         code = concept.value.rsplit("/", 1)[1]
-        site_pages.append((sdg_page(code), "sdg.html", partial(pages.sdg, concept)))
+        site_pages.append((sdg_page(code), "sdg.html", partial(pages.sdg, concept), True))
     for stem in sorted(p.stem for p in (views.config.site_dir / "templates" / "pages").glob("*.html")):
-        site_pages.append((static_page(stem), f"pages/{stem}.html", pages.static))
-    for path, template_name, make in site_pages:
+        site_pages.append((static_page(stem), f"pages/{stem}.html", pages.static, False))
+    made = SitePages()
+    for path, template_name, make, reading in site_pages:
         template = renderer.template(template_name)
         for lang in LANGS:
             here = page_dir(path, lang)
+            file, reader = page_file(here), page_reader(page_file(here))
+            if reading and reader in kept:
+                continue
             other = relative(here, page(path, other_lang(lang)))
-            content = renderer.render(template, lang, here, make(lang, here), site=site, other_lang_href=other)
-            plan.add(page_file(here), content)
+            recording: AbstractContextManager[set[Read]] = views.g.recording() if reading else nullcontext(set())
+            with recording as reads:
+                content = renderer.render(template, lang, here, make(lang, here), site=site, other_lang_href=other)
+            plan.add(file, content)
+            if reading:
+                made.files[reader] = [(file, len(content))]
+                for key in sorted(read_key(read) for read in reads):
+                    made.readers.setdefault(key, []).append(reader)
     plan.add(search_index_file(), search_index_document(views.search.entries()))
+    return made

@@ -175,6 +175,52 @@ def test_the_build_state_records_what_each_page_read(tmp_path: Path) -> None:
     ]
 
 
+def sdg_pages_made(messages: list[str]) -> tuple[int, int]:
+    """From a build's progress: how many SDG pages it made again, of how many."""
+    found = [re.search(r"(\d+) of (\d+) SDG pages", m) for m in messages]
+    counts = [(int(f.group(1)), int(f.group(2))) for f in found if f]
+    assert len(counts) == 1, messages
+    return counts[0]
+
+
+def test_an_update_makes_again_only_the_sdg_pages_that_read_a_changed_triple(tmp_path: Path) -> None:
+    project, config = built_project(tmp_path)
+    state = BuildState.load(config.out_dir)
+    assert state is not None
+    target = "sdg/3.8/index.html"
+    reader = incremental.page_reader(target)
+    record = BASE + "plan/ambitioner-og-retning-2020/omraade/sundhed/maal/sdg/3.8"
+    # An SDG page is a reader like an entity: its reads and its file are in the build state.
+    assert reader in state.readers[f"S<{record}>"]
+    assert state.files[reader] == [(target, (config.out_dir / target).stat().st_size)]
+    full = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "full")}, environ={})
+    # A link's rationale is shown on its target's pages only.
+    edit(project, LINKS, lambda t: t.replace("Target 3.8 concerns", "Target 3.8 is about", 1))
+    messages: list[str] = []
+    build_site(config, progress=messages.append)
+    made, pages = sdg_pages_made(messages)
+    assert made == 2 and pages >= 40, (made, pages)  # the target's Danish and English pages
+    assert "Target 3.8 is about" in (config.out_dir / "sdg/3.8/en/index.html").read_text(encoding="utf-8")
+    build_site(full, force=True)
+    assert tree(config.out_dir) == tree(full.out_dir)
+    # A new target page changes the goal's page (it lists its targets' pages): every SDG page is made again.
+    edit(project, LINKS, add_link)
+    messages.clear()
+    build_site(config, progress=messages.append)
+    assert sdg_pages_made(messages) == (pages, pages)
+    build_site(full, force=True)
+    assert tree(config.out_dir) == tree(full.out_dir)
+    assert (config.out_dir / "sdg/3.d/index.html").is_file()
+    # An SDG page changed by hand is made again, and only it.
+    (config.out_dir / target).write_text("changed by hand", encoding="utf-8")
+    edit(project, PLAN, rename_area)
+    messages.clear()
+    build_site(config, progress=messages.append)
+    assert sdg_pages_made(messages)[0] >= 1
+    build_site(full, force=True)
+    assert tree(config.out_dir) == tree(full.out_dir)
+
+
 def test_moving_statements_into_a_new_file_changes_no_page(tmp_path: Path) -> None:
     """Blank node labels depend on a file's own path, so a new file (sorted first) relabels nothing else. The dumps
     hold the data file by file (docs/site-layout.md), so they, their checksums in the catalogue and the pages of
