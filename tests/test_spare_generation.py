@@ -157,12 +157,17 @@ def test_a_failed_update_keeps_the_finished_linking_as_the_spare(
     assert tree(site.out_dir) == tree(clean.out_dir)
 
 
-def test_a_linking_stopped_by_a_failure_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    project, site, _clean = configs(tmp_path)
+def updating(tmp_path: Path, text: str) -> tuple[Config, Config]:
+    """A site built whole, then the plan's text changed: its next build is an update that finds no spare."""
+    project, site, clean = configs(tmp_path)
     build_site(site)
-    say(project, TEXTS[1])
-    link_copy = switch.link_copy
-    parent = os.getpid()
+    say(project, text)
+    return site, clean
+
+
+def test_a_linking_stopped_by_a_failure_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, _clean = updating(tmp_path, TEXTS[1])
+    link_copy, parent = switch.link_copy, os.getpid()
 
     def slow(source: Path, target: Path) -> int:
         if os.getpid() != parent:
@@ -178,11 +183,8 @@ def test_a_linking_stopped_by_a_failure_leaves_nothing(tmp_path: Path, monkeypat
 
 
 def test_a_linking_that_fails_is_done_again_in_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    project, site, clean = configs(tmp_path)
-    build_site(site)
-    say(project, TEXTS[2])
-    link_copy = switch.link_copy
-    parent = os.getpid()
+    site, clean = updating(tmp_path, TEXTS[2])
+    link_copy, parent = switch.link_copy, os.getpid()
     linked_here: list[Path] = []
 
     def failing_in_the_child(source: Path, target: Path) -> int:
