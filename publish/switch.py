@@ -63,6 +63,10 @@ SPARE = ".spare"
 SPOOL = ".spool-"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+_PR_SET_PDEATHSIG = 1
+# The descriptors of the locks this process holds (the site's, its spool's): a process forked to link the site
+# closes them first, so that it never keeps a lock held once the build that took it has ended or been killed.
+_HELD: set[int] = set()
 
 
 def generations(out_dir: Path) -> Path:
@@ -93,8 +97,10 @@ def locked(out_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildError(f"{out_dir}: another build of this site is running; wait until it ends") from None
+        _HELD.add(handle)
         yield
     finally:
+        _HELD.discard(handle)
         os.close(handle)
 
 
@@ -149,10 +155,12 @@ def spooling(out_dir: Path) -> Iterator[Path]:
         os.close(handle)
     else:
         raise BuildError(f"{generations(out_dir)}: cannot keep a folder of the build's own there")
+    _HELD.add(handle)
     try:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        _HELD.discard(handle)
         os.close(handle)
 
 
@@ -348,7 +356,8 @@ def start_linking(out_dir: Path) -> Linking | None:
         return None
     folder = new_generation(out_dir)
     try:
-        process = multiprocessing.get_context("fork").Process(target=_link_in_child, args=(now, folder), daemon=True)
+        context = multiprocessing.get_context("fork")
+        process = context.Process(target=_link_in_child, args=(now, folder, os.getpid()), daemon=True)
         process.start()
     except (OSError, ValueError):
         _remove(folder)
@@ -356,10 +365,22 @@ def start_linking(out_dir: Path) -> Linking | None:
     return Linking(folder, process)
 
 
-def _link_in_child(source: Path, target: Path) -> None:
-    """The forked process of `start_linking`: Ctrl-C is for the build, which stops this process itself; a failure
-    is its exit code (the build links again in its own process, where the error is reported)."""
+def _link_in_child(source: Path, target: Path, parent: int) -> None:
+    """The forked process of `start_linking`: it lets go of the build's locks (the build holds them), ends when the
+    build's process does (Linux's parent-death signal: a killed build's next build removes the folder), and
+    leaves Ctrl-C to the build, which stops it itself; a failure is its exit code (the build links again in its
+    own process, where the error is reported)."""
+    for handle in list(_HELD):
+        with contextlib.suppress(OSError):
+            os.close(handle)
+    _HELD.clear()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    library = ctypes.util.find_library("c")
+    prctl = getattr(ctypes.CDLL(library), "prctl", None) if library else None
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)  # the build ended before the signal was asked for
     try:
         link_copy(source, target)
     except OSError:
