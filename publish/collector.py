@@ -14,15 +14,19 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def paused_gc() -> Iterator[None]:
+def paused_gc(collect: bool = False) -> Iterator[None]:
     """Hold off the cyclic garbage collector while building large acyclic structures (indexes, sort keys,
     documents): millions of new containers would otherwise set off full collections over the whole heap, again
-    and again. Reference counting frees everything as usual; the previous setting is restored."""
+    and again. Reference counting frees everything as usual; the previous setting is restored. `collect`: the
+    block leaves reference cycles behind (rdflib's graphs do): what it made is collected when it ends, whatever
+    the setting (the youngest generation: everything made since the last collection)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if collect:
+            gc.collect(0)
         if enabled:
             gc.enable()
 

@@ -446,22 +446,10 @@ class DumpInputs:
         self.prefixes = policy.prefixes()
         self.parts = [part for part in parts.values() if part.triples]
         self.assembled = assemble(self.parts, self.prefixes)
-        self.makers: dict[str, Callable[[], bytes | Assembled]] = {
-            "turtle": lambda: self.assembled["turtle"],
-            "ntriples": lambda: self.assembled["ntriples"],
-            "jsonld": self.jsonld,
-            "trig": self.trig,
-            SDG_KOS_KEY: lambda: sorted_ntriples(self.kos),
-            "ontology": lambda: turtle(self.sources.triples(Role.ONTOLOGY), self.prefixes),
-            "shapes": lambda: turtle(self.sources.triples(Role.SHAPES), self.prefixes),
-            "sdg-csv": lambda: sdg_links_csv(self.index, self.policy),
-            "sssom": lambda: sdg_links_sssom(self.index, self.policy, self.config),
-            "coverage-csv": lambda: coverage_csv(self.matrices),
-        }
 
     def made(self, key: str) -> bytes | Assembled:
         """The download with this key: its bytes, or the pieces it is assembled from."""
-        return self.makers[key]()
+        return _MAKERS[key](self)
 
     @cached_property
     def kos(self) -> list[ox.Triple]:
@@ -497,6 +485,22 @@ class DumpInputs:
             lambda: chain([head], (part.piece(TURTLE_PIECE) for part in parts), [rest]),
             lambda: chain([gzip_bytes(head)], (part.packed[TURTLE_PIECE] for part in parts), [gzip_bytes(rest)]),
         )
+
+
+# What makes each download from the inputs (functions of the inputs, so that the inputs hold no reference cycle
+# and are freed as soon as the dumps are made).
+_MAKERS: dict[str, Callable[[DumpInputs], bytes | Assembled]] = {
+    "turtle": lambda inputs: inputs.assembled["turtle"],
+    "ntriples": lambda inputs: inputs.assembled["ntriples"],
+    "jsonld": DumpInputs.jsonld,
+    "trig": DumpInputs.trig,
+    SDG_KOS_KEY: lambda inputs: sorted_ntriples(inputs.kos),
+    "ontology": lambda inputs: turtle(inputs.sources.triples(Role.ONTOLOGY), inputs.prefixes),
+    "shapes": lambda inputs: turtle(inputs.sources.triples(Role.SHAPES), inputs.prefixes),
+    "sdg-csv": lambda inputs: sdg_links_csv(inputs.index, inputs.policy),
+    "sssom": lambda inputs: sdg_links_sssom(inputs.index, inputs.policy, inputs.config),
+    "coverage-csv": lambda inputs: coverage_csv(inputs.matrices),
+}
 
 
 def _gzipped(content: bytes) -> Iterator[bytes]:

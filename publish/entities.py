@@ -92,6 +92,11 @@ class Rendered:
 _JOB: EntityJob | None = None
 
 
+def render_workers(count: int) -> int:
+    """How many processes render `count` entities: one per usable core when there are many, else this one."""
+    return max(1, min(usable_cores(), count // PARALLEL_THRESHOLD))
+
+
 def render_entities(
     writer: SiteWriter,
     graph: SiteGraph,
@@ -108,7 +113,7 @@ def render_entities(
     the CPU seconds spent. `done(n)` is told as every n entities are made.
     """
     global _JOB  # noqa: PLW0603 - the forked workers read the job from the module, not from a pickle
-    workers = max(1, min(usable_cores(), len(entities) // PARALLEL_THRESHOLD))
+    workers = render_workers(len(entities))
     _JOB = EntityJob(writer, graph, entities, views, renderer, site, schema_org, workers)
     count = done or (lambda _n: None)
     # Everything allocated so far (the site graph above all) is left out of garbage collection while rendering:

@@ -684,7 +684,7 @@ def run_validation(
     `urls.site_first_segments()`; the build adds its static pages). With a `memory` of the last validation, only
     what changed since is checked again against the shapes (the findings are the same)."""
     reserved = site_first_segments() if reserved is None else reserved
-    with paused_gc(), _quiet_rdflib():
+    with paused_gc(collect=True), _quiet_rdflib():
         try:
             return _run_validation(sources, policy, lang, reserved, progress, memory)
         except BaseException:
