@@ -135,3 +135,27 @@ def test_corpus_builds(corpus3: Path, tmp_path: Path) -> None:
         for suffix in ("/index.html", "/en/index.html", ".ttl", ".jsonld", ".nt"):
             assert (out / (path + suffix)).is_file(), path + suffix
         assert (out / "kilde" / plan.parent.name / (plan.stem + ".txt")).is_file()
+
+
+def test_the_home_page_of_many_plans_lists_them_by_municipality_with_their_figures(tmp_path: Path) -> None:
+    """Past three plans the home page lists the municipalities with their plans, each with its date and its
+    numbers of focus areas and focus points (counted from the data), and shows no plan's focus areas."""
+    project, out = tmp_path / "corpus", tmp_path / "site"
+    generate(project, 5, 2)
+    done = planlod("build", "--project", str(project), "--out", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    home = (out / "index.html").read_text("utf-8")
+    figures = {name: int(n) for n, name in re.findall(r"<li><strong>(\d+)</strong> ([^<]+)</li>", home)}
+    assert figures["plan(er)"] == 5
+    listed = re.findall(r'<li><a href="(plan/[^"]+/)">[^<]+</a> <span class="meta">· ([\d-]+) · (\d+) ', home)
+    plans = [
+        p
+        for p in (project / "data" / "kommuner").glob("*/*.ttl")
+        if p.name != "organisationer.ttl" and not p.name.endswith("-sdg-koblinger.ttl")
+    ]
+    areas = {
+        f"plan/{p.parent.name}/{p.stem}/": len(re.findall(r"a plo:FocusArea", p.read_text("utf-8"))) for p in plans
+    }
+    assert {href: int(count) for href, _issued, count in listed} == areas
+    assert figures["fokusområde(r)"] == sum(areas.values())
+    assert '<ol class="areas compact">' not in home and "/omraade/" not in home

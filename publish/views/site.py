@@ -102,14 +102,20 @@ class SitePages:
     def home(self, lang: str, here: str) -> HomeView:
         """The home page: an overview (the municipalities with their plans, the 17 goals with the number of focus
         points linked to each) and, when the plans are few, each plan with its focus areas and SDG badges."""
-        plans = self.home_plans(lang, here)
+        # Each plan is shown with its focus areas only while they fit on one page (else the municipalities' list):
+        # the areas and their badges are made only then.
+        shown = sum(1 for p in self.g.subjects(RDF_TYPE, self.vocab.Plan) if isinstance(p, ox.NamedNode)) <= 3
+        plans = self.home_plans(lang, here, areas=shown)
         matrices = self.coverage.matrices
         municipalities: dict[str, list[tuple[HomePlanEntryView, str]]] = {}
         for plan in plans:
             node = ox.NamedNode(plan.iri)
             owner = self.g.value(node, self.vocab.municipality) or self.g.value(node, DCT_PUBLISHER)
             matrix = matrices.get(plan.iri)
-            areas = len(matrix.areas) if matrix else len(plan.view.children)
+            if matrix:
+                areas = len(matrix.areas)
+            else:
+                areas = len(plan.view.children if shown else self.hierarchy.children(node, here, lang, depth=0))
             points = sum(1 for area in self.g.objects(node, self.vocab.focusArea) for _ in self._points(area))
             entry = HomePlanEntryView(plan.view.link, plan.view.issued, areas, points)
             municipalities.setdefault(owner.value if isinstance(owner, ox.NamedNode) else "", []).append(
@@ -132,8 +138,7 @@ class SitePages:
                 GoalCountView(self.links.badge(goal, here, lang), title, title_lang, count, shade(count, peak))
             )
         return HomeView(
-            # Each plan with its focus areas only while they fit on one page; else the municipalities' list.
-            tuple(p.view for p in plans) if len(plans) <= 3 else (),
+            tuple(p.view for p in plans) if shown else (),
             tuple(
                 HomeMunicipalityView(
                     self.links.link(ox.NamedNode(m), here, lang) if m else None,
@@ -150,8 +155,8 @@ class SitePages:
     def _points(self, area: Term) -> list[Term]:
         return self.g.objects(area, self.vocab.initiative) if isinstance(area, ox.NamedNode) else []
 
-    def home_plans(self, lang: str, here: str) -> list[_HomePlan]:
-        """Every plan with its focus areas, goals and SDG badges, newest first."""
+    def home_plans(self, lang: str, here: str, areas: bool = True) -> list[_HomePlan]:
+        """Every plan with its focus areas, goals and SDG badges (without them unless `areas`), newest first."""
         plans = []
         link = self.links.link
         for plan in self.g.subjects(RDF_TYPE, self.vocab.Plan):
@@ -167,7 +172,7 @@ class SitePages:
                         issued.value if isinstance(issued, ox.Literal) else "",
                         link(publisher, here, lang) if publisher is not None else None,
                         # The home page shows each plan's focus areas, not their focus points.
-                        self.hierarchy.children(plan, here, lang, depth=0),
+                        self.hierarchy.children(plan, here, lang, depth=0) if areas else (),
                     ),
                 )
             )
