@@ -377,6 +377,9 @@ def site_first_segments() -> frozenset[str]:
 PATH_CHARACTERS = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/-]+")
 # Segments ending like the site's files would collide with them (a document, a dump, a page).
 DOCUMENT_SUFFIXES = tuple("." + extension for fmt in SITE_FILES for extension in fmt.extensions)
+# A path of non-empty segments of letters, digits, '-', '_' and '~' alone: no dot, so no file ending either.
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_~-]+(?:/[A-Za-z0-9_~-]+)*")
+_RESERVED_ANYWHERE = reserved_segments()
 # The longest name a file system gives a file is 255 bytes; an entity's last segment gets its longest extension.
 MAX_SEGMENT_BYTES = 255 - max(len(suffix) for suffix in DOCUMENT_SUFFIXES)
 
@@ -387,17 +390,19 @@ def path_problem(path: str, reserved: frozenset[str] | set[str] | None = None) -
     pages use (default `site_first_segments()`; add the static pages)."""
     reserved = site_first_segments() if reserved is None else reserved
     segments = path.split("/")
-    anywhere = reserved_segments()
-    if not path or any(s in ("", ".", "..") for s in segments):
+    anywhere = _RESERVED_ANYWHERE
+    # A path of plain segments (most are) passes the rules on empty and dot segments, characters and file endings.
+    plain = _PLAIN_PATH.fullmatch(path) is not None
+    if not plain and (not path or any(s in ("", ".", "..") for s in segments)):
         return "its path is empty or has an empty, '.' or '..' segment"
-    if not PATH_CHARACTERS.fullmatch(path):
+    if not plain and not PATH_CHARACTERS.fullmatch(path):
         return "its path has characters that need percent-encoding, a query string or a fragment"
-    if any(s.startswith(".") for s in segments):
+    if not plain and any(s.startswith(".") for s in segments):
         return "a segment of its path starts with '.', which the site keeps for its own files"
     if anywhere.intersection(segments):
         names = " or ".join(repr(name) for name in sorted(anywhere))
         return f"its path uses a segment reserved for the site's own pages ({names})"
-    if any(segment.lower().endswith(DOCUMENT_SUFFIXES) for segment in segments):
+    if not plain and any(segment.lower().endswith(DOCUMENT_SUFFIXES) for segment in segments):
         return "a segment of its path ends like a file name (.ttl, .html, …), which would collide with a file"
     if segments[0] in reserved:
         return f"its path starts with {segments[0]!r}, a file or folder of the site itself"
