@@ -38,9 +38,7 @@ class SiteFacts:
     @cached_property
     def modified(self) -> str:
         """The latest xsd:date on the site's own resources (IRIs under the base, blank nodes)."""
-        own = [s for s in self.index.all_subjects() if isinstance(s, ox.BlankNode) or self.is_own(s)]
-        dates = self.index.dates_of(own)
-        return max(dates) if dates else ""
+        return self.index.latest_date(lambda s: isinstance(s, ox.BlankNode) or self.is_own(s))
 
     def is_own(self, subject: Term) -> bool:
         """Whether the subject is an IRI under the base (VoID's uriSpace)."""

@@ -6,7 +6,7 @@ Stage: query (the plans read model). Imports `collector`, `rdfterms` and `vocab`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import pyoxigraph as ox
 
@@ -120,6 +120,17 @@ class DataIndex:
         """The earliest xsd:date of (subject, predicate, ?), or ''."""
         dates = [lit.value for lit in self.literals(subject, predicate) if is_date(lit)]
         return min(dates) if dates else ""
+
+    def latest_date(self, holds: Callable[[Term], bool]) -> str:
+        """The latest xsd:date stated on a subject for which `holds` is true, or '' (read from the objects' side:
+        the data hold far fewer distinct dates than triples)."""
+        latest = ""
+        for obj, by_predicate in self._in.items():
+            if not (isinstance(obj, ox.Literal) and obj.value > latest and is_date(obj)):
+                continue
+            if any(holds(s) for subjects in by_predicate.values() for s in subjects):
+                latest = obj.value
+        return latest
 
     def dates_of(self, subjects: Iterable[Term]) -> list[str]:
         """Every xsd:date stated on the given subjects."""
