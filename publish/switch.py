@@ -333,13 +333,18 @@ class Linking:
         _remove(self.folder)
         return False
 
+    def cancel(self) -> None:
+        """Stop the linking (or wait for it to end) and remove its folder: the build does not need it."""
+        if self.process.is_alive():
+            self.process.kill()  # it only makes links, which the folder's removal undoes
+        self.process.join()
+        _remove(self.folder)
+
     def stop(self, out_dir: Path) -> None:
         """For a build that failed: a finished linking is kept as the spare (the current generation's files, so
         the next update starts from it); one still running is stopped and its folder removed."""
         if self.process.is_alive():
-            self.process.kill()  # it only makes links, which the folder's removal undoes
-            self.process.join()
-            _remove(self.folder)
+            self.cancel()
             return
         now = current(out_dir)
         if self.finish() and now is not None and spare(out_dir) is None:

@@ -143,11 +143,19 @@ class SiteWriter:
     `commit` makes the new generation from hard links to the current one's files, moves the staged files over
     them, removes the paths it is given, and switches. The site's lock is held from `__enter__` to `__exit__`;
     `__enter__` removes what stopped builds left.
+
+    With `link`, the writer is entered before the build knows whether it is an update (`settle` says so): when
+    the site has no spare generation, `__enter__` starts linking the current one into a new one on another core
+    (`switch.start_linking`), which a full build then stops, as does a build that fails before it settles.
     """
 
-    def __init__(self, out_dir: Path, update: bool = False, known: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, out_dir: Path, update: bool = False, known: dict[str, str] | None = None, link: bool = False
+    ) -> None:
         self.out_dir = out_dir
         self.update = update
+        self.link = link
+        self._settled = not link
         # For an update: digests of small files as the output folder holds them, so unchanged ones are skipped.
         self.known = known or {}
         self.written: dict[str, int] = {}
@@ -174,8 +182,7 @@ class SiteWriter:
 
     def _enter(self) -> SiteWriter:
         check_output_folder(self.out_dir)
-        if self.update and not (self.out_dir / MARKER).is_file():
-            raise BuildError(f"{self.out_dir}: no site to update")
+        self._check_update()
         try:
             self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -184,10 +191,23 @@ class SiteWriter:
         self._lock.__enter__()
         self.cleaned = switch.clean_leftovers(self.out_dir)
         self.tmp = switch.new_generation(self.out_dir)
-        if self.update and switch.spare(self.out_dir) is None:
+        if (self.update or self.link) and (self.out_dir / MARKER).is_file() and switch.spare(self.out_dir) is None:
             # No spare to start the new generation from: link the current one on another core meanwhile.
             self._linking = switch.start_linking(self.out_dir)
         return self
+
+    def _check_update(self) -> None:
+        if self.update and not (self.out_dir / MARKER).is_file():
+            raise BuildError(f"{self.out_dir}: no site to update")
+
+    def settle(self, update: bool, known: dict[str, str] | None = None) -> None:
+        """For a writer entered with `link`: whether the build is an update after all, and what the site holds
+        (see `__init__`). A full build stops the linking."""
+        self.update, self.known, self._settled = update, known or {}, True
+        self._check_update()
+        if not update and self._linking is not None:
+            linking, self._linking = self._linking, None
+            linking.cancel()
 
     def _release(self) -> None:
         if self._lock is not None:
@@ -302,7 +322,10 @@ class SiteWriter:
         try:
             if self._linking is not None:
                 linking, self._linking = self._linking, None
-                linking.stop(self.out_dir)
+                if self._settled:
+                    linking.stop(self.out_dir)
+                else:  # the build failed before it knew it would update (invalid data): it leaves nothing
+                    linking.cancel()
             for folder in (self.tmp, self._pending):
                 if folder is not None:
                     shutil.rmtree(folder, ignore_errors=True)

@@ -1,12 +1,14 @@
 """An update starts from the generation the last update replaced (the spare), linking again only the paths where
 the two differ: the site it makes is the site a clean full build makes, and a spare that is not as its record says
 is never used. Without a spare (the first update after a full build) the current generation is linked whole in a
-forked process while the update renders; a failed build keeps a finished linking as the spare."""
+forked process from the build's start, while it reads, checks and renders; a failed update keeps a finished linking
+as the spare."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -200,3 +202,44 @@ def test_a_linking_that_fails_is_done_again_in_the_build(tmp_path: Path, monkeyp
     assert tree(site.out_dir) == tree(clean.out_dir)
     found = switch.spare(site.out_dir)
     assert found is not None and beside(site.out_dir) == [found[0].name]
+
+
+def test_the_first_updates_linking_starts_before_the_data_are_read_and_a_full_build_stops_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build takes the site's lock when it starts: without a spare, the current generation is linked on
+    another core while the data are loaded, validated and gathered. A build that turns out to be full (a template
+    changed) stops the linking and leaves no folder but the new generation."""
+    project, site, clean = configs(tmp_path)
+    build_site(site)
+    started: list[switch.Linking] = []
+    start_linking, load_sources = switch.start_linking, build.load_sources
+
+    def noted(out_dir: Path) -> switch.Linking | None:
+        linking = start_linking(out_dir)
+        assert linking is not None
+        started.append(linking)
+        return linking
+
+    def loading(*args: Any, **kwargs: Any) -> Any:
+        assert started, "the data were read before the linking started"
+        return load_sources(*args, **kwargs)
+
+    monkeypatch.setattr(switch, "start_linking", noted)
+    monkeypatch.setattr(build, "load_sources", loading)
+    say(project, TEXTS[1])
+    summary = build_site(site)
+    assert 0 < summary.rendered < summary.entities and len(started) == 1
+    assert started[0].folder.is_dir() and not started[0].process.is_alive()
+    build_site(clean, force=True)
+    assert tree(site.out_dir) == tree(clean.out_dir)
+    # The next update starts from the spare; a full build (another template) needs no linking and keeps none.
+    switch.drop_spare(site.out_dir)
+    template = project / "site" / "templates" / "base.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    summary = build_site(site)
+    assert summary.rendered == summary.entities and len(started) == 2
+    assert not started[1].folder.exists() and not started[1].process.is_alive()
+    assert beside(site.out_dir) == [] and switch.spare(site.out_dir) is None
+    build_site(clean, force=True)
+    assert tree(site.out_dir) == tree(clean.out_dir)
