@@ -54,7 +54,7 @@ from .progress import Progress, as_progress
 from .query import SiteGraph
 from .render import Renderer
 from .sitefiles import copy_assets, plan_catalogue, sitemap
-from .sitepages import SitePages, plan_site_pages, sdg_page_files
+from .sitepages import SdgPage, SitePages, plan_site_pages, sdg_pages
 from .siteplan import SitePlan, check_outside_base, check_paths, reserved_first_segments, site_segments
 from .urls import DUMP_PARTS, UrlPolicy, is_page_file, search_index_file, sitemap_file
 from .validate import ValidationMemory, run_validation
@@ -176,6 +176,8 @@ class Work:
     update: bool
     key: str
     outside: dict[str, str]
+    # The SDG goals' and targets' pages.
+    sdg: list[SdgPage]
     # The SDG pages (by reader) an update leaves as they are, with their files.
     pages: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
@@ -394,14 +396,15 @@ def plan_work(config: Config, inputs: Inputs, gathered: Gathered, force: bool, r
     graph = gathered.graph
     key = render_key(config, gathered.site, gathered.views)
     outside = outside_digests(gathered.matrices, gathered.schema_org)
-    outside[SDG_PAGES] = digest("\n".join(sdg_page_files(gathered.views)).encode("utf-8"))
+    sdg = sdg_pages(gathered.views)
+    outside[SDG_PAGES] = digest("\n".join(file for page in sdg for file in page.files).encode("utf-8"))
     parts = graph_parts(inputs.sources, inputs.data_files, gathered.described, len(gathered.data))
     state = None if force else BuildState.load(config.out_dir)
     if state is not None and (state.key != key or state.fingerprint != inputs.previous.get("fingerprint")):
         state = None
     if state is None:
         state, changes = BuildState.first(key, inputs.fingerprint, parts)
-        return Work(state, changes, graph.entities, False, key, outside)
+        return Work(state, changes, graph.entities, False, key, outside, sdg)
     changes = state.changes(parts)
     dirty = state.changed_entities(changes, graph.count_about, (e.value for e in graph.entities), outside)
     # Entities whose files were removed or changed by hand are made again too.
@@ -415,7 +418,7 @@ def plan_work(config: Config, inputs: Inputs, gathered: Gathered, force: bool, r
         f"{changes.count} triple(s) changed since the last build: {len(entities)} entities to make again, "
         f"{len(readers) - len(pages)} of {len(readers)} SDG pages"
     )
-    return Work(state, changes, entities, True, key, outside, pages)
+    return Work(state, changes, entities, True, key, outside, sdg, pages)
 
 
 def write_site(
@@ -457,7 +460,7 @@ def write_site(
         summary.phases.append((name, seconds))
         report(f"{name}: {seconds:.2f} s")
     with phase(summary, "site pages", report):
-        pages = plan_site_pages(plan, gathered.views, renderer, gathered.site, kept=work.pages)
+        pages = plan_site_pages(plan, gathered.views, renderer, gathered.site, kept=work.pages, sdg=work.sdg)
     with phase(summary, "write", report):
         finish(config, policy, inputs, gathered, work, (rendered, pages), early_pages, lastmod, writer, summary)
 

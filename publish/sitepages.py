@@ -10,10 +10,12 @@ site graph, as the entities' pages do: an update leaves those whose reads did no
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
+
+import pyoxigraph as ox
 
 from .incremental import page_reader, read_key
 from .query import Read
@@ -44,10 +46,22 @@ class SitePages:
     readers: dict[str, list[str]] = field(default_factory=dict)
 
 
-def sdg_page_files(views: Views) -> list[str]:
-    """The files of the SDG pages, in both languages."""
-    codes = [concept.value.rsplit("/", 1)[1] for concept in views.site.sdg_pages()]
-    return [page_file(page_dir(sdg_page(code), lang)) for code in codes for lang in LANGS]
+@dataclass(frozen=True)
+class SdgPage:
+    """The page of an SDG goal or target: the concept and the page's site path."""
+
+    concept: ox.NamedNode
+    path: str
+
+    @property
+    def files(self) -> list[str]:
+        """The page's files, in both languages."""
+        return [page_file(page_dir(self.path, lang)) for lang in LANGS]
+
+
+def sdg_pages(views: Views) -> list[SdgPage]:
+    """The SDG goals' and linked targets' pages."""
+    return [SdgPage(c, sdg_page(c.value.rsplit("/", 1)[1])) for c in views.site.sdg_pages()]
 
 
 def plan_site_pages(
@@ -56,21 +70,28 @@ def plan_site_pages(
     renderer: Renderer,
     site: SiteView,
     kept: Mapping[str, object] | None = None,
+    sdg: Sequence[SdgPage] | None = None,
 ) -> SitePages:
     """Home, SDG goal and target pages, coverage, data model and the static pages, in both languages. `kept`: the
-    SDG pages (by reader) left as the site has them, which an update found unchanged."""
+    SDG pages (by reader) left as the site has them, which an update found unchanged; `sdg`: the SDG pages, when
+    the caller has them already."""
     # These pages walk every plan more than once: keep every node's values once read. What is there already (the
     # site graph) is left out of garbage collection meanwhile, so the caches' growth sets off no walks over it.
     views.g.cache_window = max(views.g.cache_window, len(views.g.by_subject))
     gc.freeze()
     try:
-        return _plan_site_pages(plan, views, renderer, site, kept or {})
+        return _plan_site_pages(plan, views, renderer, site, kept or {}, sdg_pages(views) if sdg is None else sdg)
     finally:
         gc.unfreeze()
 
 
 def _plan_site_pages(
-    plan: SitePlan, views: Views, renderer: Renderer, site: SiteView, kept: Mapping[str, object]
+    plan: SitePlan,
+    views: Views,
+    renderer: Renderer,
+    site: SiteView,
+    kept: Mapping[str, object],
+    sdg: Sequence[SdgPage],
 ) -> SitePages:
     pages = views.site
     site_pages: list[tuple[str, str, Callable[[str, str], SitePageContext], bool]] = [
@@ -78,9 +99,8 @@ def _plan_site_pages(
         (coverage_page(), "coverage.html", pages.coverage_page, False),
         (datamodel_page(), "datamodel.html", pages.datamodel, False),
     ]
-    for concept in pages.sdg_pages():
-        code = concept.value.rsplit("/", 1)[1]
-        site_pages.append((sdg_page(code), "sdg.html", partial(pages.sdg, concept), True))
+    for one in sdg:
+        site_pages.append((one.path, "sdg.html", partial(pages.sdg, one.concept), True))
     for stem in sorted(p.stem for p in (views.config.site_dir / "templates" / "pages").glob("*.html")):
         site_pages.append((static_page(stem), f"pages/{stem}.html", pages.static, False))
     made = SitePages()
