@@ -56,7 +56,7 @@ from .render import Renderer
 from .sitefiles import copy_assets, plan_catalogue, sitemap
 from .sitepages import SdgPage, SitePages, plan_site_pages, sdg_pages
 from .siteplan import SitePlan, check_outside_base, check_paths, reserved_first_segments, site_segments
-from .urls import DUMP_PARTS, UrlPolicy, is_page_file, search_index_file, sitemap_file
+from .urls import DUMP_PARTS, UrlPolicy, is_page_file, sitemap_file
 from .validate import ValidationMemory, run_validation
 from .views import SiteView, Views
 from .write import (
@@ -489,8 +489,6 @@ def finish(
         written = {path for path, _ in files}
         removed += [path for path, _ in state.files.get(entity, ()) if path not in written]
     state.files = {e: f for e, f in state.files.items() if e in current} | rendered.files | pages
-    state.search = {e: row for e, row in state.search.items() if e in current} | rendered.search
-    plan.add(search_index_file(), gathered.views.search.document(state.search))
     # Entity files were written by the render workers; the writer accounts for them here.
     writer.record([item for entity in sorted(rendered.files) for item in rendered.files[entity]])
     entity_files = {path for files in state.files.values() for path, _ in files}

@@ -75,13 +75,10 @@ class Rendered:
     files: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     readers: dict[str, list[str]] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=lambda: {"documents": 0.0, "pages": 0.0})
-    # Per entity its row of the site search's index (`views.search`), read together with its pages.
-    search: dict[str, str] = field(default_factory=dict)
 
     def merge(self, other: Rendered) -> None:
         """Add another share's results."""
         self.files.update(other.files)
-        self.search.update(other.search)
         for read, entities in other.readers.items():
             known = self.readers.get(read)
             if known is None:
@@ -240,10 +237,8 @@ def _render_share(start: int, end: int, count: Callable[[int], None]) -> Rendere
                 os._exit(1)  # the build was killed; the next build removes what it left
             with job.graph.recording() as reads:
                 render_entity(entity, job, sink.write, rendered.cpu)
-                row = job.views.search.entity(entity).row()
             iri = entity.value  # one string shared by every list it is put in
             rendered.files[iri] = sink.take()
-            rendered.search[iri] = row
             if len(names) > READ_NAMES_KEPT:
                 names.clear()
             for read in reads:

@@ -11,8 +11,7 @@ The state lives in the output folder (`.planlod-state`, never served) and is rep
   ones, "O", only its labels, "L", or whether it has any triples, "E"), recorded while they were rendered: a
   changed triple `s p o` touches the readers of "S s" and "O o", of "L s" when p is a label property and of
   "E s" when s appeared or disappeared;
-- per entity the files it wrote, its row of the site search's index (made while its pages were, so their reads
-  are its reads), and digests of what its page shows from outside the graph (a plan's coverage).
+- per entity the files it wrote, and digests of what its page shows from outside the graph (a plan's coverage).
 The SDG goal and target pages are readers too (`page_reader`: "page " and the page's file, which no IRI can be):
 their reads and files are kept as an entity's are, so an update makes again only the SDG pages that read a
 changed triple, and all of them when the set of SDG pages changed (a goal's page lists its targets' pages).
@@ -48,7 +47,7 @@ PAGE_READER = "page "
 # The key, among the digests of what is shown from outside the graph, of the set of SDG pages.
 SDG_PAGES = "(sdg pages)"
 # Bumped whenever the layout below changes; a state of another version is ignored (a full build follows).
-STATE_VERSION = 3
+STATE_VERSION = 2
 
 
 def page_reader(file: str) -> str:
@@ -135,8 +134,6 @@ class BuildState:
     readers: dict[str, list[str]] = field(default_factory=dict)
     # Entity IRI → digest of what its page shows from outside the graph.
     outside: dict[str, str] = field(default_factory=dict)
-    # Entity IRI → its row of the site search's index (made with its pages, from what they read).
-    search: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def first(cls, key: str, fingerprint: str, parts: GraphParts) -> tuple[BuildState, Changes]:
@@ -186,10 +183,9 @@ class BuildState:
     ) -> set[str]:
         """The entities whose outputs the changes may touch.
 
-        New entities (and any without a search index row), entities whose outside digest changed and every reader
-        of a changed triple's subject (its outgoing triples, or its labels when the triple is one; its existence
-        when it appeared or disappeared) and object (its incoming ones). `triples_about` counts a subject's
-        triples in the new graph.
+        New entities, entities whose outside digest changed and every reader of a changed triple's subject (its
+        outgoing triples, or its labels when the triple is one; its existence when it appeared or disappeared)
+        and object (its incoming ones). `triples_about` counts a subject's triples in the new graph.
         """
         dirty: set[str] = set()
         touched: dict[Term, int] = {}
@@ -210,7 +206,7 @@ class BuildState:
             if now in (0, added):
                 dirty.update(self.readers.get("E" + str(node), ()))
         for entity in entities:
-            if entity not in self.files or entity not in self.search or self.outside.get(entity) != outside.get(entity):
+            if entity not in self.files or self.outside.get(entity) != outside.get(entity):
                 dirty.add(entity)
         return dirty
 
@@ -227,7 +223,6 @@ class BuildState:
             [(p, s, d) for p, s, d in self.own],
             self.readers,
             self.outside,
-            self.search,
         )
         return zlib.compress(marshal.dumps(payload), 1)
 
@@ -238,17 +233,15 @@ class BuildState:
             payload = marshal.loads(zlib.decompress((out_dir / STATE).read_bytes()))
         except (OSError, ValueError, EOFError, TypeError, zlib.error):
             return None
-        if not isinstance(payload, tuple) or len(payload) != 10 or payload[0] != STATE_VERSION:
+        if not isinstance(payload, tuple) or len(payload) != 9 or payload[0] != STATE_VERSION:
             return None
-        _, key, fingerprint, parts, rest, files, own, readers, outside, search = payload
+        _, key, fingerprint, parts, rest, files, own, readers, outside = payload
         shapes = ((key, str), (fingerprint, str), (parts, dict), (rest, bytes), (files, dict), (own, list))
         if not all(isinstance(value, kind) for value, kind in shapes) or not isinstance(readers, dict):
             return None
         if not isinstance(outside, dict) or any(not (isinstance(o, tuple) and len(o) == 3) for o in own):
             return None
-        if not isinstance(search, dict):
-            return None
-        return cls(key, fingerprint, parts, rest, files, own, readers, outside, search)
+        return cls(key, fingerprint, parts, rest, files, own, readers, outside)
 
 
 # -- what a build reads ------------------------------------------------------------------------------------

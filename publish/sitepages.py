@@ -1,6 +1,5 @@
 """The site's own pages: home, the SDG goal and target pages, coverage, the data model and the static pages, in
-both languages. (The site search's index is made with the build's record: its entities' rows are kept per entity,
-see `views.search` and `build.finish`.)
+both languages; and the site search's index.
 
 Stage: build. Imports `incremental`, `query`, `render`, `siteplan`, `urls` and `views`.
 The SDG pages (about a hundred at 1000 plans, most of the time these pages take) note what they read from the
@@ -10,6 +9,7 @@ site graph, as the entities' pages do: an update leaves those whose reads did no
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -32,9 +32,20 @@ from .urls import (
     page_file,
     relative,
     sdg_page,
+    search_index_file,
     static_page,
 )
-from .views import SitePageContext, SiteView, Views
+from .views import SearchEntry, SitePageContext, SiteView, Views
+
+# The fields of each entry of the search index, in order (the search page's script reads them by position).
+SEARCH_FIELDS = ("path", "kind_da", "kind_en", "title_da", "title_en", "text_da", "text_en")
+
+
+def search_index_document(entries: list[SearchEntry]) -> bytes:
+    """The search index as compact JSON: the field names, then one array per page, sorted by path."""
+    rows = [[e.path, *e.kind, *e.title, *e.text] for e in entries]
+    document = {"fields": SEARCH_FIELDS, "entries": rows}
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 @dataclass
@@ -120,4 +131,5 @@ def _plan_site_pages(
                 made.files[reader] = [(file, len(content))]
                 for key in sorted(read_key(read) for read in reads):
                     made.readers.setdefault(key, []).append(reader)
+    plan.add(search_index_file(), search_index_document(views.search.entries()))
     return made

@@ -8,16 +8,13 @@ import random
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import pyoxigraph as ox
 import pytest
 
-from publish import entities, incremental
+from publish import incremental
 from publish.build import build_site
 from publish.config import Config, load_config
 from publish.incremental import STATE, BuildState
-from publish.views.search import SearchEntry, SearchIndex
 from publish.write import FILES, MARKER
 
 from .conftest import copy_project, run_planlod
@@ -222,52 +219,6 @@ def test_an_update_makes_again_only_the_sdg_pages_that_read_a_changed_triple(tmp
     assert sdg_pages_made(messages)[0] >= 1
     build_site(full, force=True)
     assert tree(config.out_dir) == tree(full.out_dir)
-
-
-def test_an_update_makes_the_search_rows_of_the_entities_it_makes_again_and_keeps_the_others(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The site search's index holds a row per entity page: made with the entity's pages (so what it reads is
-    among their reads) and kept in the build state, so an update makes only the rows of the entities it makes
-    again; an entity the state has no row of is made again; the index is the one a full build writes."""
-    project, config = built_project(tmp_path)
-    state = BuildState.load(config.out_dir)
-    assert state is not None
-    area = BASE + "plan/ambitioner-og-retning-2020/omraade/sundhed"
-    assert '"Sundhed","Health"' in state.search[area]
-    made: list[str] = []
-    entity = SearchIndex.entity
-
-    def counted(self: SearchIndex, node: ox.NamedNode) -> SearchEntry:
-        made.append(node.value)
-        return entity(self, node)
-
-    monkeypatch.setattr(SearchIndex, "entity", counted)
-    monkeypatch.setattr(entities, "render_workers", lambda count: 1)  # every row made in this process
-    edit(project, PLAN, rename_area)
-    summary = build_site(config)
-    assert sorted(made) == sorted(set(made)) and len(made) == summary.rendered < len(state.search) // 10
-    assert area in made
-    index = (config.out_dir / "soeg" / "indeks.json").read_text(encoding="utf-8")
-    assert '"Sundhed","Public health"' in index
-    assert tree(config.out_dir) == tree(full_build(project, tmp_path))
-    # A state without an entity's row (written by hand, or damaged) makes that entity again.
-    state = BuildState.load(config.out_dir)
-    assert state is not None
-    del state.search[area]
-    (config.out_dir / STATE).write_bytes(state.dump())
-    rendered: list[str] = []
-    render = entities.render_entity
-
-    def noted(entity: ox.NamedNode, *args: Any) -> None:
-        rendered.append(entity.value)
-        render(entity, *args)
-
-    monkeypatch.setattr(entities, "render_entity", noted)
-    edit(project, PLAN, lambda t: t.replace('"Erhvervsliv"@da, "Business"@en', '"Erhvervsliv"@da, "Trade"@en', 1))
-    build_site(config)
-    assert area in rendered and len(rendered) < 100
-    assert tree(config.out_dir) == tree(full_build(project, tmp_path))
 
 
 def test_moving_statements_into_a_new_file_changes_no_page(tmp_path: Path) -> None:

@@ -6,8 +6,6 @@ Stage: query (view models). Imports `query`, `urls` and `vocab`, and the other `
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -33,22 +31,6 @@ class SearchEntry:
     title: tuple[str, str]
     text: tuple[str, str]
 
-    def row(self) -> str:
-        """The entry as the index holds it: a compact JSON array of its fields, in `SEARCH_FIELDS` order."""
-        fields = [self.path, *self.kind, *self.title, *self.text]
-        return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-
-
-# The fields of each entry of the search index, in order (the search page's script reads them by position).
-SEARCH_FIELDS = ("path", "kind_da", "kind_en", "title_da", "title_en", "text_da", "text_en")
-
-
-def search_index_document(rows: Iterable[str]) -> bytes:
-    """The search index as compact JSON: the field names, then one array per page (`SearchEntry.row`), in the
-    order given (by path)."""
-    head = json.dumps({"fields": SEARCH_FIELDS}, separators=(",", ":"))[:-1]
-    return (head + ',"entries":[' + ",".join(rows) + "]}\n").encode("utf-8")
-
 
 class SearchIndex:
     """Makes the search index of a site graph."""
@@ -58,26 +40,13 @@ class SearchIndex:
         self.policy = policy
         self.vocab = vocab
 
-    def concepts(self) -> list[SearchEntry]:
-        """The pages of the SDG goals and of the targets the site links to."""
+    def entries(self) -> list[SearchEntry]:
+        """Every entity's page and every SDG goal's and linked target's page, by path."""
+        entries = [self.entity(e) for e in self.g.entities]
         goals = [n for n in self.g.by_subject if isinstance(n, ox.NamedNode) and is_goal(self.g, n)]
         concepts = sorted(set(goals) | set(self.g.sdg_concepts_linked), key=lambda n: sdg_sort_key(n.value))
-        return [self.sdg_concept(c) for c in concepts]
-
-    def document(self, rows: Mapping[str, str]) -> bytes:
-        """The search index of every entity's page and every SDG page, by path: an entity's row from `rows` (by
-        its IRI, as `entity(...).row()` made it), else made now."""
-        listed = []
-        for entity in self.g.entities:
-            row = rows.get(entity.value)
-            listed.append((self.entity_path(entity), row if row is not None else self.entity(entity).row()))
-        listed += [(entry.path, entry.row()) for entry in self.concepts()]
-        listed.sort()
-        return search_index_document(row for _path, row in listed)
-
-    def entity_path(self, node: ox.NamedNode) -> str:
-        """The path of the entity's (Danish) page."""
-        return page(self.policy.path(node.value), "da")
+        entries += [self.sdg_concept(c) for c in concepts]
+        return sorted(entries, key=lambda e: e.path)
 
     def kind(self, node: ox.NamedNode) -> tuple[str, str]:
         """The label of the node's own class (the project's first), in Danish and English."""
@@ -102,7 +71,9 @@ class SearchIndex:
     def entity(self, node: ox.NamedNode) -> SearchEntry:
         labels = self.g.labels(node)
         title = (self.g.label(node, "da"), self.g.label(node, "en"))
-        return SearchEntry(self.entity_path(node), self.kind(node), title, self.texts(node, set(labels.values())))
+        return SearchEntry(
+            page(self.policy.path(node.value), "da"), self.kind(node), title, self.texts(node, set(labels.values()))
+        )
 
     def sdg_concept(self, concept: ox.NamedNode) -> SearchEntry:
         code = concept.value.rsplit("/", 1)[1]
