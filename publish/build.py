@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -226,9 +226,12 @@ def _build_site(
     # The site's lock is taken now: the first update after a full build (no spare generation) links the current
     # generation into a new one on another core (20-40 s at 1000 plans) while this one loads, validates and
     # gathers; a full build stops it (`SiteWriter.settle`).
-    likely_update = not force and bool(inputs.previous)
-    with SiteWriter(config.out_dir, link=likely_update) as writer:
-        _build_in(config, policy, inputs, summary, report, force, memory, writer)
+    # (Only when there is a site: a first build that fails leaves nothing beside its output folder.)
+    if not force and inputs.previous:
+        with SiteWriter(config.out_dir, link=True) as writer:
+            _build_in(config, policy, inputs, summary, report, force, memory, lambda: nullcontext(writer))
+    else:
+        _build_in(config, policy, inputs, summary, report, force, memory, lambda: SiteWriter(config.out_dir))
     return summary
 
 
@@ -240,9 +243,10 @@ def _build_in(
     report: Progress,
     force: bool,
     memory: BuildMemory | None,
-    writer: SiteWriter,
+    site_writer: Callable[[], AbstractContextManager[SiteWriter]],
 ) -> None:
-    """Steps 2 to 5, holding the site's lock."""
+    """Steps 2 to 5; `site_writer` gives the writer of step 5 (entered already when the build holds the site's
+    lock from its start)."""
     # 2. Load and validate: violations stop the build before anything is written.
     with phase(summary, "load", report):
         inputs.sources = load_sources(config, parsed=memory.parsed if memory is not None else None)
@@ -266,11 +270,12 @@ def _build_in(
             work = plan_work(config, inputs, gathered, force, report)
         # 5. Write, into a new generation of the site that the output folder is switched to at the end.
         known = {path: digest for path, _, digest in work.state.own if digest and path not in inputs.repair}
-        writer.settle(work.update, known)
-        write_site(config, policy, inputs, gathered, work, renderer, writer, summary, report)
-        summary.bytes_written = sum(writer.written.values())
-        summary.rendered = len(work.entities)
-        summary.replaced = writer.replaced
+        with site_writer() as writer:
+            writer.settle(work.update, known)
+            write_site(config, policy, inputs, gathered, work, renderer, writer, summary, report)
+            summary.bytes_written = sum(writer.written.values())
+            summary.rendered = len(work.entities)
+            summary.replaced = writer.replaced
 
 
 def settings_warnings(config: Config) -> list[str]:

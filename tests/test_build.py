@@ -280,6 +280,16 @@ def test_a_literal_with_script_is_escaped_in_html_and_embedded_jsonld(tmp_path: 
     assert hostile in json.dumps(json.loads(block.group(1)), ensure_ascii=False).replace('\\"', '"')
 
 
+def test_a_first_build_of_invalid_data_leaves_nothing_beside_its_output_folder(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    data = project / "data" / "ambitioner-og-retning-2020.ttl"
+    data.write_text(data.read_text(encoding="utf-8").replace('"2020-02-17"^^xsd:date', '"2020"', 1), encoding="utf-8")
+    out = tmp_path / "public" / "site"
+    result = run_planlod("build", "--project", str(project), "--out", str(out))
+    assert result.code == 1 and "nothing was written" in result.err
+    assert not (tmp_path / "public").exists() or list((tmp_path / "public").iterdir()) == []
+
+
 def test_invalid_data_exit_1_and_leave_the_earlier_output_untouched(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     out = tmp_path / "site"
