@@ -230,7 +230,7 @@ def _render_share(start: int, end: int, count: Callable[[int], None]) -> Rendere
     gc.disable()
     for number, first in enumerate(range(start, end, SHARE_RUN), 1):
         if number % (COLLECT_EVERY // SHARE_RUN) == 0:
-            gc.collect(0)
+            gc.collect()
         run = entities[first : min(first + SHARE_RUN, end)]
         for entity in run:
             if forked and os.getppid() != job.parent:
