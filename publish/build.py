@@ -150,6 +150,8 @@ class Gathered:
     # The dataset's dumps in parts (`dumps.dataset_parts`), and the key of what wrote them.
     parts: dict[str, DumpPart] = field(default_factory=dict)
     parts_key: str = ""
+    # The latest date in the data (`dumps.latest_date`): the dumps' provenance and the sitemap's last modified.
+    modified: str = ""
 
     def release(self) -> None:
         """Drop the data, the index and the described triples (the graph and the views keep what pages need)."""
@@ -374,11 +376,12 @@ def gather(
     with phase(summary, "dumps", report):
         plan = SitePlan(spool=spool)
         data = site_data(sources, policy)
+        modified = latest_date(data)
         # One index of the data with the ontology and reference labels serves the exports and the catalogue.
         index = as_index(data + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE)))
         matrices = coverage_matrix(index, policy)
         parts = dataset_parts(sources, data_files, data, policy.prefixes(), parts_key, known)
-        distributions = plan_dumps(plan, config, policy, sources, data, index, matrices, parts, report)
+        distributions = plan_dumps(plan, config, policy, sources, (data, modified), index, matrices, parts, report)
     with phase(summary, "catalogue", report):
         described = plan_catalogue(plan, config, policy, sources, data, index, distributions)
     with phase(summary, "plan", report):
@@ -391,7 +394,19 @@ def gather(
     site = SiteView.from_config(config, graph)
     schema_org = {policy.dataset: embed_json(schema_org_dataset(config, policy, index, distributions))}
     return Gathered(
-        plan, data, index, matrices, distributions, described, graph, views, site, schema_org, parts, parts_key
+        plan,
+        data,
+        index,
+        matrices,
+        distributions,
+        described,
+        graph,
+        views,
+        site,
+        schema_org,
+        parts,
+        parts_key,
+        modified,
     )
 
 
@@ -447,7 +462,7 @@ def write_site(
         for path in sorted(plan.files):
             writer.write(path, plan.files[path])
         plan.files.clear()
-        lastmod = latest_date(gathered.data)
+        lastmod = gathered.modified
         inputs.sources = None
         gathered.release()
         if render_workers(len(work.entities)) > 1:

@@ -90,12 +90,14 @@ def latest_date(triples: list[ox.Triple]) -> str:
 
 def site_data(sources: Sources, policy: UrlPolicy) -> list[ox.Triple]:
     """The dataset: the data files' triples and the triples derived from them (accepted links as dct:subject, the
-    standard terms of the ontology's alignment), sorted."""
+    standard terms of the ontology's alignment), each once, in a fixed order: the files' triples as read (the files
+    in their paths' order), then the derived ones. Not sorted: what needs an order (a dump's part, a document)
+    sorts its own triples, and sorting the whole dataset cost more than all of them together."""
     own = list(sources.triples(Role.DATA))
     vocab = vocabulary(policy)
     with paused_gc():
         derived = derived_triples(own, vocab) + standard_triples(own, sources.triples(Role.ONTOLOGY), vocab)
-        return sorted(set(own + derived), key=_triple_text_key)
+        return list(dict.fromkeys(own + derived))
 
 
 def _term_text_key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
@@ -115,15 +117,16 @@ def _triple_text_key(triple: ox.Triple) -> str:
     return _term_text_key(subject) + "\0" + _term_text_key(predicate) + "\0" + _term_text_key(obj)
 
 
-def provenance_triples(policy: UrlPolicy, data: list[ox.Triple]) -> list[ox.Triple]:
-    """The dump's provenance graph: what the dataset derives from, when it last changed, what made it."""
+def provenance_triples(policy: UrlPolicy, data: list[ox.Triple], modified: str) -> list[ox.Triple]:
+    """The dump's provenance graph: what the dataset derives from, when it last changed (`modified`: the data's
+    `latest_date`), what made it."""
     dataset = ox.NamedNode(policy.dataset)
     derived_from = sorted(
         {t.object for t in data if t.predicate == PROV_WAS_DERIVED_FROM and isinstance(t.object, ox.NamedNode)},
         key=lambda n: n.value,
     )
     return [ox.Triple(dataset, PROV_WAS_DERIVED_FROM, s) for s in derived_from] + [
-        ox.Triple(dataset, DCT_MODIFIED, ox.Literal(latest_date(data), datatype=XSD_DATE)),
+        ox.Triple(dataset, DCT_MODIFIED, ox.Literal(modified, datatype=XSD_DATE)),
     ]
 
 
@@ -239,7 +242,7 @@ def dataset_parts(
             found = DumpPart.make(this_key, own, prefixes)
         parts[source.path] = found
         stated.update(source.triples)
-    derived = [t for t in data if t not in stated]
+    derived = sorted((t for t in data if t not in stated), key=_triple_text_key)
     derived_key = part_key(key, DERIVED_PART, sorted_ntriples(derived))
     found = known.get(DERIVED_PART)
     parts[DERIVED_PART] = (
@@ -427,22 +430,22 @@ def dumps() -> tuple[Dump, ...]:
 
 
 class DumpInputs:
-    """What the downloads are made from: the dataset (sorted by `triple_key`) and its dumps' parts, the ontology,
-    the shapes, the read model's index and coverage; `made` gives a download by its key: its bytes, or when it is
-    assembled from parts, its pieces and its gzipped pieces."""
+    """What the downloads are made from: the dataset (`site_data`, unsorted, and its latest date) and its dumps'
+    parts, the ontology, the shapes, the read model's index and coverage; `made` gives a download by its key: its
+    bytes, or when it is assembled from parts, its pieces and its gzipped pieces."""
 
     def __init__(
         self,
         config: Config,
         policy: UrlPolicy,
         sources: Sources,
-        data: list[ox.Triple],
+        data: tuple[list[ox.Triple], str],
         index: DataIndex,
         matrices: list[CoverageMatrix],
         parts: Mapping[str, DumpPart],
     ) -> None:
         self.config, self.policy, self.sources = config, policy, sources
-        self.data, self.index, self.matrices = data, index, matrices
+        (self.data, self.modified), self.index, self.matrices = data, index, matrices
         self.prefixes = policy.prefixes()
         self.parts = [part for part in parts.values() if part.triples]
         self.assembled = assemble(self.parts, self.prefixes)
@@ -459,14 +462,14 @@ class DumpInputs:
     def jsonld(self) -> bytes | Assembled:
         """The JSON-LD dump: from the parts, unless they cannot share one context (see `assemble`)."""
         if "jsonld" not in self.assembled:
-            return jsonld_flat(self.data, self.prefixes, presorted=True)
+            return jsonld_flat(sorted(self.data, key=_triple_text_key), self.prefixes, presorted=True)
         return self.assembled["jsonld"]
 
     def trig(self) -> bytes | Assembled:
         """The TriG dump: the dataset as the default graph (the Turtle dump's pieces), its provenance and the UN
         SDG KOS as named graphs (written here, after the same prefix lines); its gzipped copy from the Turtle
         pieces' members the same way."""
-        provenance = sorted(provenance_triples(self.policy, self.data), key=triple_key)
+        provenance = sorted(provenance_triples(self.policy, self.data, self.modified), key=triple_key)
         names = {name for part in self.parts for name in part.turtle_prefixes}
         in_data = {namespace for prefix, namespace in self.prefixes if prefix in names}
         in_named = set(used_prefixes(provenance + self.kos, self.prefixes).values())
@@ -478,7 +481,9 @@ class DumpInputs:
         ]
         named = trig(graphs, self.prefixes, presorted=True, used=used)
         if named and not named.startswith(head):  # pragma: no cover - a writer that words its prefixes otherwise
-            return trig([(None, self.data), *graphs], self.prefixes, presorted=True, used=used)
+            return trig(
+                [(None, sorted(self.data, key=_triple_text_key)), *graphs], self.prefixes, presorted=True, used=used
+            )
         rest = named[len(head) :]
         parts = self.parts
         return Assembled(
@@ -513,7 +518,7 @@ def plan_dumps(
     config: Config,
     policy: UrlPolicy,
     sources: Sources,
-    data: list[ox.Triple],
+    data: tuple[list[ox.Triple], str],
     index: DataIndex,
     matrices: list[CoverageMatrix],
     parts: Mapping[str, DumpPart],
@@ -521,7 +526,7 @@ def plan_dumps(
 ) -> list[Distribution]:
     """The dumps and the researchers' exports, each with its checksum for the catalogue (counted on `progress`).
 
-    `data` is in `triple_key` order (`site_data`); the dataset's dumps are assembled from `parts`
+    `data`: `site_data` (unsorted) and its `latest_date`; the dataset's dumps are assembled from `parts`
     (`dataset_parts`) piece by piece into the plan (its spool, when it has one: no dump is held whole in memory).
     The files are planned, gzipped and hashed on two other threads (zlib and hashlib let go of the interpreter
     while they work) while the next file is being made.

@@ -137,19 +137,21 @@ def standard_triples(
     triples: Iterable[ox.Triple], ontology: Iterable[ox.Triple], vocab: PlanVocabulary
 ) -> list[ox.Triple]:
     """The data's `plo:` statements in the standard terms the ontology aligns them to, and the SSSOM reading of
-    the decided link records; sorted, without the triples the data state already."""
+    the decided link records, each once, without the triples the data state already; in the order of the data
+    statements they derive from (not sorted: `dumps.site_data` gives the dataset in a fixed order, unsorted)."""
     data = list(triples)
     properties, classes = alignment(ontology, vocab)
-    derived: set[ox.Triple] = set()
+    derived: dict[ox.Triple, None] = {}
     for t in data:
         if t.predicate == RDF_TYPE:
             for cls in classes.get(t.object, ()) if isinstance(t.object, ox.NamedNode) else ():
-                derived.add(ox.Triple(t.subject, RDF_TYPE, cls))
+                derived[ox.Triple(t.subject, RDF_TYPE, cls)] = None
             continue
         for prop in properties.get(t.predicate, ()):
-            derived.add(ox.Triple(t.subject, prop, t.object))
-    derived.update(sssom_triples(data, vocab))
-    return sorted(derived.difference(data), key=str)
+            derived[ox.Triple(t.subject, prop, t.object)] = None
+    derived.update(dict.fromkeys(sssom_triples(data, vocab)))
+    stated = set(data)
+    return [t for t in derived if t not in stated]
 
 
 def sssom_triples(triples: Iterable[ox.Triple], vocab: PlanVocabulary) -> list[ox.Triple]:

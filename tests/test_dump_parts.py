@@ -63,6 +63,8 @@ def test_the_dumps_hold_the_dataset_file_by_file_and_their_gzip_files_unpack_to_
     in_order = [q.triple for q in ox.parse(b"".join(first), ox.RdfFormat.N_TRIPLES)]
     assert in_order == sorted(in_order, key=triple_key)
     assert made["ntriples"].content.endswith(parts[DERIVED_PART].piece(1))
+    derived = [q.triple for q in ox.parse(parts[DERIVED_PART].piece(1), ox.RdfFormat.N_TRIPLES)]
+    assert derived and derived == sorted(derived, key=triple_key)
     document = json.loads(made["jsonld"].content)
     assert gzip.decompress(made["jsonld"].packed) == made["jsonld"].content
     assert {node["@id"] for node in document["@graph"]} == {
