@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from .catalog import Distribution, schema_org_dataset
 from .collector import give_back_freed_memory, paused_gc
 from .config import Config
-from .dumps import DumpPart, dataset_parts, latest_date, plan_dumps, site_data, store_parts, stored_parts
+from .dumps import DumpPart, dataset, dataset_parts, latest_date, plan_dumps, store_parts, stored_parts
 from .entities import Rendered, render_entities, render_workers
 from .errors import NonConforming
 from .escaping import embed_json
@@ -152,10 +152,12 @@ class Gathered:
     parts_key: str = ""
     # The latest date in the data (`dumps.latest_date`): the dumps' provenance and the sitemap's last modified.
     modified: str = ""
+    # Per data file the triples in standard terms it gives, and the alignment's key (`dumps.dataset`).
+    aligned: tuple[dict[str, list[ox.Triple]], str] = ({}, "")
 
     def release(self) -> None:
         """Drop the data, the index and the described triples (the graph and the views keep what pages need)."""
-        self.data, self.described, self.index = [], [], DataIndex(())
+        self.data, self.described, self.index, self.aligned = [], [], DataIndex(()), ({}, "")
 
 
 @dataclass
@@ -375,7 +377,8 @@ def gather(
     data_files, parts_key, known = parted
     with phase(summary, "dumps", report):
         plan = SitePlan(spool=spool)
-        data = site_data(sources, policy)
+        made = dataset(sources, policy)
+        data = made.triples
         modified = latest_date(data)
         # One index of the data with the ontology and reference labels serves the exports and the catalogue.
         index = as_index(data + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE)))
@@ -407,6 +410,7 @@ def gather(
         parts,
         parts_key,
         modified,
+        (made.aligned, made.alignment_key),
     )
 
 
@@ -418,7 +422,7 @@ def plan_work(config: Config, inputs: Inputs, gathered: Gathered, force: bool, r
     outside = outside_digests(gathered.matrices, gathered.schema_org)
     sdg = sdg_pages(gathered.views)
     outside[SDG_PAGES] = digest("\n".join(file for page in sdg for file in page.files).encode("utf-8"))
-    parts = graph_parts(inputs.sources, inputs.data_files, gathered.described, len(gathered.data))
+    parts = graph_parts(inputs.sources, inputs.data_files, gathered.described, len(gathered.data), gathered.aligned)
     state = None if force else BuildState.load(config.out_dir)
     if state is not None and (state.key != key or state.fingerprint != inputs.previous.get("fingerprint")):
         state = None

@@ -36,7 +36,7 @@ from .errors import BuildError
 from .exports import coverage_csv, sdg_links_csv, sdg_links_sssom
 from .formats import CSV, GZIP, JSONLD, NTRIPLES, TRIG, TSV, TURTLE, Format
 from .load import Role, Sources
-from .model import derived_triples, sdg_kos, standard_triples, vocabulary
+from .model import aligned_triples, alignment, derived_triples, sdg_kos, sssom_triples, vocabulary
 from .plans import CoverageMatrix, DataIndex
 from .progress import QUIET, Progress
 from .query import triple_key
@@ -88,16 +88,41 @@ def latest_date(triples: list[ox.Triple]) -> str:
     return max(dates) if dates else "1970-01-01"
 
 
-def site_data(sources: Sources, policy: UrlPolicy) -> list[ox.Triple]:
-    """The dataset: the data files' triples and the triples derived from them (accepted links as dct:subject, the
-    standard terms of the ontology's alignment), each once, in a fixed order: the files' triples as read (the files
-    in their paths' order), then the derived ones. Not sorted: what needs an order (a dump's part, a document)
-    sorts its own triples, and sorting the whole dataset cost more than all of them together."""
+@dataclass
+class SiteData:
+    """The dataset (`site_data`) and, per data file, the triples in standard terms its own statements give
+    (`model.aligned_triples`), with a key that changes when the ontology's alignment does: an update compares
+    them with the file they come from (`incremental.graph_parts`), not with the whole dataset."""
+
+    triples: list[ox.Triple]
+    aligned: dict[str, list[ox.Triple]]
+    alignment_key: str
+
+
+def dataset(sources: Sources, policy: UrlPolicy) -> SiteData:
+    """The dataset: the data files' triples and the triples derived from them (the standard terms of the
+    ontology's alignment, accepted links as dct:subject, decided links as SSSOM mappings), each once, in a fixed
+    order: the files' triples as read (the files in their paths' order), then the derived ones. Not sorted: what
+    needs an order (a dump's part, a document) sorts its own triples, and sorting the whole dataset cost more than
+    all of them together."""
     own = list(sources.triples(Role.DATA))
     vocab = vocabulary(policy)
     with paused_gc():
-        derived = derived_triples(own, vocab) + standard_triples(own, sources.triples(Role.ONTOLOGY), vocab)
-        return list(dict.fromkeys(own + derived))
+        aligned = alignment(sources.triples(Role.ONTOLOGY), vocab)
+        by_file = {s.path: aligned_triples(s.triples, aligned) for s in sources.files if s.role is Role.DATA}
+        derived = derived_triples(own, vocab) + sssom_triples(own, vocab)
+        triples = list(dict.fromkeys(chain(own, *by_file.values(), derived)))
+    ancestors = [
+        f"{kind} {term.value} {' '.join(sorted(a.value for a in above))}"
+        for kind, mapping in zip("PC", aligned, strict=True)
+        for term, above in mapping.items()
+    ]
+    return SiteData(triples, by_file, part_key(*sorted(ancestors)))
+
+
+def site_data(sources: Sources, policy: UrlPolicy) -> list[ox.Triple]:
+    """The dataset (`dataset`): the data files' triples and the triples derived from them, each once, unsorted."""
+    return dataset(sources, policy).triples
 
 
 def _term_text_key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:

@@ -23,10 +23,11 @@ import hashlib
 import json
 import marshal
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -47,7 +48,7 @@ PAGE_READER = "page "
 # The key, among the digests of what is shown from outside the graph, of the set of SDG pages.
 SDG_PAGES = "(sdg pages)"
 # Bumped whenever the layout below changes; a state of another version is ignored (a full build follows).
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 
 def page_reader(file: str) -> str:
@@ -211,29 +212,47 @@ class BuildState:
         return dirty
 
     # -- storage -------------------------------------------------------------------------------------------
+    def _fields(self) -> Iterator[Any]:
+        """The fields `dump` stores, in order, each made when it is asked for."""
+        yield STATE_VERSION
+        yield self.key
+        yield self.fingerprint
+        yield self.parts
+        yield self.rest
+        yield {k: [(p, s) for p, s in v] for k, v in self.files.items()}
+        yield [(p, s, d) for p, s, d in self.own]
+        yield self.readers
+        yield self.outside
+
     def dump(self) -> bytes:
-        """The state as bytes (marshal, compressed): plain data only, nothing that runs code when read."""
-        payload = (
-            STATE_VERSION,
-            self.key,
-            self.fingerprint,
-            self.parts,
-            self.rest,
-            {k: [(p, s) for p, s in v] for k, v in self.files.items()},
-            [(p, s, d) for p, s, d in self.own],
-            self.readers,
-            self.outside,
-        )
-        return zlib.compress(marshal.dumps(payload), 1)
+        """The state as bytes: its fields marshalled one at a time (plain data only, nothing that runs code when
+        read), each after its length, compressed as one stream; a build's largest state is never held whole in
+        memory uncompressed (at 1000 plans it is 100 MiB, its readers half of it)."""
+        packer = zlib.compressobj(1)
+        out = []
+        for value in self._fields():
+            blob = marshal.dumps(value)
+            out += [packer.compress(len(blob).to_bytes(8, "big")), packer.compress(blob)]
+            del blob
+        out.append(packer.flush())
+        return b"".join(out)
 
     @classmethod
     def load(cls, out_dir: Path) -> BuildState | None:
         """The state the build in `out_dir` left, or None when there is none or it cannot be used."""
         try:
-            payload = marshal.loads(zlib.decompress((out_dir / STATE).read_bytes()))
+            raw = memoryview(zlib.decompress((out_dir / STATE).read_bytes()))
+            payload: list[Any] = []
+            at = 0
+            while at < len(raw) and len(payload) < 9:
+                size = int.from_bytes(raw[at : at + 8], "big")
+                if at + 8 + size > len(raw):
+                    return None
+                payload.append(marshal.loads(raw[at + 8 : at + 8 + size]))
+                at += 8 + size
         except (OSError, ValueError, EOFError, TypeError, zlib.error):
             return None
-        if not isinstance(payload, tuple) or len(payload) != 9 or payload[0] != STATE_VERSION:
+        if len(payload) != 9 or at != len(raw) or payload[0] != STATE_VERSION:
             return None
         _, key, fingerprint, parts, rest, files, own, readers, outside = payload
         shapes = ((key, str), (fingerprint, str), (parts, dict), (rest, bytes), (files, dict), (own, list))
@@ -295,13 +314,23 @@ def input_fingerprint(config: Config, data_files: dict[str, str] | None = None) 
 
 
 def graph_parts(
-    sources: Sources, data_files: dict[str, str], described: list[ox.Triple], data_count: int
+    sources: Sources,
+    data_files: dict[str, str],
+    described: list[ox.Triple],
+    data_count: int,
+    aligned: tuple[Mapping[str, Sequence[ox.Triple]], str] = ({}, ""),
 ) -> GraphParts:
-    """The site graph in parts for the incremental build: the data files' triples, each keyed by the digest of
-    the file (its blank node labels depend on its path only, see load.blank_prefixes), and the rest: the derived
-    triples and what `described` holds after the data (it starts with site_data()'s `data_count` triples, see
-    plan_catalogue)."""
-    files = {s.path: (data_files.get(s.path, ""), s.triples) for s in sources.files if s.role is Role.DATA}
+    """The site graph in parts for the incremental build: the data files' triples, each with the triples in
+    standard terms it gives (`aligned`: by file, and the key of the alignment they follow, see `dumps.dataset`),
+    keyed by the digest of the file and that key (its blank node labels depend on its path only, see
+    load.blank_prefixes); and the rest: the other derived triples and what `described` holds after the data (it
+    starts with site_data()'s `data_count` triples, see plan_catalogue)."""
+    by_file, alignment_key = aligned
+    files: dict[str, tuple[str, Sequence[ox.Triple]]] = {}
+    for s in sources.files:
+        if s.role is Role.DATA:
+            key = data_files.get(s.path, "")
+            files[s.path] = (f"{key} {alignment_key}" if key else "", [*s.triples, *by_file.get(s.path, ())])
     stated = {t for _, triples in files.values() for t in triples}
     derived = [t for t in described[:data_count] if t not in stated]
     return GraphParts(files, described[data_count:] + derived)

@@ -5,7 +5,7 @@ Derived triples, made here and never written by hand:
 - an accepted SDG link record also holds as a direct `dct:subject` triple from the plan element to the SDG goal or
   target, so that simple queries stay simple (`derived_triples`);
 - the standard terms a consumer who knows DCTERMS, SKOS, PROV, ORG, ADMS and schema.org but not `plo:` expects
-  (`standard_triples`): every `plo:` property's standard super-properties and every `plo:` class's standard
+  (`aligned_triples`): every `plo:` property's standard super-properties and every `plo:` class's standard
   super-classes, as the ontology states them (`rdfs:subPropertyOf`, `rdfs:subClassOf`, transitively), so a focus
   point is `dct:isPartOf` its area, the plan `dct:hasPart` its areas and `dct:contributor` the group behind it, a
   position is a `schema:position`, a rationale an `rdfs:comment`;
@@ -133,14 +133,12 @@ def alignment(ontology: Iterable[ox.Triple], vocab: PlanVocabulary) -> tuple[Anc
     return standard(_closure(properties)), standard(_closure(classes))
 
 
-def standard_triples(
-    triples: Iterable[ox.Triple], ontology: Iterable[ox.Triple], vocab: PlanVocabulary
-) -> list[ox.Triple]:
-    """The data's `plo:` statements in the standard terms the ontology aligns them to, and the SSSOM reading of
-    the decided link records, each once, without the triples the data state already; in the order of the data
-    statements they derive from (not sorted: `dumps.site_data` gives the dataset in a fixed order, unsorted)."""
+def aligned_triples(triples: Iterable[ox.Triple], aligned: tuple[Ancestors, Ancestors]) -> list[ox.Triple]:
+    """The `plo:` statements among `triples` in the standard terms `aligned` (`alignment`: the properties' and the
+    classes' standard ancestors) gives them, each once, without the triples `triples` state; in the order of the
+    statements they derive from."""
     data = list(triples)
-    properties, classes = alignment(ontology, vocab)
+    properties, classes = aligned
     derived: dict[ox.Triple, None] = {}
     for t in data:
         if t.predicate == RDF_TYPE:
@@ -149,7 +147,6 @@ def standard_triples(
             continue
         for prop in properties.get(t.predicate, ()):
             derived[ox.Triple(t.subject, prop, t.object)] = None
-    derived.update(dict.fromkeys(sssom_triples(data, vocab)))
     stated = set(data)
     return [t for t in derived if t not in stated]
 
