@@ -383,7 +383,7 @@ def gather(
         # One index of the data with the ontology and reference labels serves the exports and the catalogue.
         index = as_index(data + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE)))
         matrices = coverage_matrix(index, policy)
-        parts = dataset_parts(sources, data_files, data, policy.prefixes(), parts_key, known)
+        parts = dataset_parts(sources, data_files, made, policy.prefixes(), parts_key, known)
         distributions = plan_dumps(plan, config, policy, sources, (data, modified), index, matrices, parts, report)
     with phase(summary, "catalogue", report):
         described = plan_catalogue(plan, config, policy, sources, data, index, distributions)

@@ -4,13 +4,15 @@ Stage: build. Imports `catalog` (its Distribution), `collector`, `config`, `erro
 `model`, `plans`, `progress`, `query`, `serialize`, `siteplan`, `urls` and `vocab`.
 `dumps()` lists each download once (key, path, format, titles, gzipped or not); `DumpInputs` makes each one.
 The dumps of the whole dataset (Turtle, N-Triples, JSON-LD, and TriG's default graph) are assembled from parts
-(`DumpPart`): one per data file, in the order of the files' paths, holding the triples that file states and no
-earlier file does, in `triple_key` order; then the triples derived from the data. A part is written (and gzipped:
-gzip members concatenate) once and kept by its key, which changes when the file does, so a build after an edit
-writes again only the edited file's part; `.planlod-dumps` keeps the parts for the next build. A part keeps only
-its gzip members, and the dumps are planned piece by piece, each piece unpacked as it is written (into the build's
-spool: `SitePlan.add_pieces`), so no dump is held whole in memory. The other files are made whole from the data,
-and hashed (and gzipped) on two other threads while the next is being made.
+(`DumpPart`): one per data file, in the order of the files' paths, holding the triples that file states and the
+triples in standard terms they give (`model.aligned_triples`) that no earlier part holds, in `triple_key` order;
+then the other triples derived from the data (accepted links as dct:subject, SSSOM mappings). A part is written
+(and gzipped: gzip members concatenate) once and kept by its key, which changes when the file (or the ontology's
+alignment) does, so a build after an edit writes again only the edited file's part and the small derived one;
+`.planlod-dumps` keeps the parts for the next build. A part keeps only its gzip members, and the dumps are planned
+piece by piece, each piece unpacked as it is written (into the build's spool: `SitePlan.add_pieces`), so no dump
+is held whole in memory. The other files are made whole from the data, and hashed (and gzipped) on two other
+threads while the next is being made.
 """
 
 from __future__ import annotations
@@ -241,33 +243,35 @@ def part_key(*made_from: str | bytes) -> str:
 def dataset_parts(
     sources: Sources,
     data_files: Mapping[str, str],
-    data: list[ox.Triple],
+    data: SiteData,
     prefixes: Prefixes,
     key: str,
     known: Mapping[str, DumpPart],
 ) -> dict[str, DumpPart]:
     """The parts of the dataset's dumps, in order: per data file (by its path, in the sources' order), the triples
-    it states that no earlier file does; then the triples derived from the data (`data` is `site_data`). A part in
-    `known` (by the same name) whose key is still the same is reused. The key of a file's part is made from `key`
-    (what the dumps are written by), the file's path and digest (`data_files`), and the triples it repeats from
-    earlier files; the derived part's from its N-Triples."""
+    it states and the triples in standard terms they give (`SiteData.aligned`) that no earlier part holds; then
+    the other triples derived from the data (`data` is `dataset`'s). A part in `known` (by the same name) whose
+    key is still the same is reused. The key of a file's part is made from `key` (what the dumps are written by),
+    the file's path and digest (`data_files`), the alignment's key, and the triples it repeats from earlier parts;
+    the derived part's from its N-Triples."""
     parts: dict[str, DumpPart] = {}
     stated: set[ox.Triple] = set()
     for source in sources.files:
         if source.role is not Role.DATA:
             continue
-        repeated = {t for t in source.triples if t in stated}
+        triples = [*source.triples, *data.aligned.get(source.path, ())]
+        repeated = {t for t in triples if t in stated}
         found = known.get(source.path)
         this_key = ""
         if source.path in data_files:
             said = sorted_ntriples(sorted(repeated, key=_triple_text_key)) if repeated else b""
-            this_key = part_key(key, source.path, data_files[source.path], said)
+            this_key = part_key(key, source.path, data_files[source.path], data.alignment_key, said)
         if found is None or not this_key or found.key != this_key:
-            own = sorted(set(source.triples).difference(repeated), key=_triple_text_key)
+            own = sorted(set(triples).difference(repeated), key=_triple_text_key)
             found = DumpPart.make(this_key, own, prefixes)
         parts[source.path] = found
-        stated.update(source.triples)
-    derived = sorted((t for t in data if t not in stated), key=_triple_text_key)
+        stated.update(triples)
+    derived = sorted((t for t in data.triples if t not in stated), key=_triple_text_key)
     derived_key = part_key(key, DERIVED_PART, sorted_ntriples(derived))
     found = known.get(DERIVED_PART)
     parts[DERIVED_PART] = (
