@@ -225,12 +225,15 @@ def _render_share(start: int, end: int, count: Callable[[int], None]) -> Rendere
     entities = job.entities
     forked = os.getpid() != job.parent  # a worker (the build's process renders the first share itself)
     # Rendering makes few reference cycles: the collector runs every COLLECT_EVERY entities instead of whenever
-    # enough objects were made (which cost about a tenth of the rendering time).
+    # enough objects were made (which cost about a tenth of the rendering time). What outlives a collection (the
+    # files written and the reads recorded so far) is frozen with the rest, so each collection walks only what
+    # the last COLLECT_EVERY entities made (walking the growing results took 1.7 s a collection at 1000 plans).
     collecting = gc.isenabled()
     gc.disable()
     for number, first in enumerate(range(start, end, SHARE_RUN), 1):
         if number % (COLLECT_EVERY // SHARE_RUN) == 0:
             gc.collect()
+            gc.freeze()
         run = entities[first : min(first + SHARE_RUN, end)]
         for entity in run:
             if forked and os.getppid() != job.parent:
