@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .catalog import Distribution, schema_org_dataset
+from .catalog import Distribution, schema_org_dataset, site_facts
 from .collector import give_back_freed_memory, paused_gc
 from .config import Config
 from .dumps import DumpPart, dataset, dataset_parts, latest_date, plan_dumps, store_parts, stored_parts
@@ -386,7 +386,9 @@ def gather(
         parts = dataset_parts(sources, data_files, made, policy.prefixes(), parts_key, known)
         distributions = plan_dumps(plan, config, policy, sources, (data, modified), index, matrices, parts, report)
     with phase(summary, "catalogue", report):
-        described = plan_catalogue(plan, config, policy, sources, data, index, distributions)
+        # The plans' facts, read once for the catalogue and the schema.org block (VoID reads the data alone).
+        facts = site_facts(config, policy, index)
+        described = plan_catalogue(plan, config, policy, sources, data, index, distributions, facts)
     with phase(summary, "plan", report):
         graph = SiteGraph(described, policy)
         check_outside_base(graph, policy)
@@ -395,7 +397,7 @@ def gather(
         summary.entities = len(graph.entities)
     views = Views(graph, config, policy, matrices)
     site = SiteView.from_config(config, graph)
-    schema_org = {policy.dataset: embed_json(schema_org_dataset(config, policy, index, distributions))}
+    schema_org = {policy.dataset: embed_json(schema_org_dataset(config, policy, facts, distributions))}
     return Gathered(
         plan,
         data,

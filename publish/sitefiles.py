@@ -11,7 +11,7 @@ import json
 
 import pyoxigraph as ox
 
-from .catalog import Distribution, catalogue_triples, void_triples
+from .catalog import Distribution, SiteFacts, catalogue_triples, void_triples
 from .collector import paused_gc
 from .config import Config
 from .errors import InputError
@@ -48,13 +48,15 @@ def plan_catalogue(
     data: list[ox.Triple],
     index: DataIndex,
     distributions: list[Distribution],
+    facts: SiteFacts | None = None,
 ) -> list[ox.Triple]:
-    """Catalogue, VoID, context, server rules and robots.txt; returns every triple the site describes."""
+    """Catalogue, VoID, context, server rules and robots.txt; returns every triple the site describes. `facts`:
+    the site's facts read from `index` already (`catalog.site_facts`)."""
     with paused_gc():
         prefixes = policy.prefixes()
         ontology = list(sources.triples(Role.ONTOLOGY))
         reference = list(sources.triples(Role.REFERENCE))
-        catalogue = catalogue_triples(config, policy, index, distributions)
+        catalogue = catalogue_triples(config, policy, index if facts is None else facts, distributions)
         # VoID counts the dataset alone: the index's first triples when it holds the data first (build_site's).
         own = index.first(len(data)) if index.triples[: len(data)] == data else DataIndex(data)
         void = void_triples(config, policy, own, distributions, kos=sdg_kos(reference))

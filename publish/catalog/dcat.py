@@ -389,7 +389,7 @@ def _series(out: TripleSet, site: SiteFacts, group: Sequence[PlanFacts]) -> ox.N
 def catalogue_triples(
     config: Config,
     policy: UrlPolicy,
-    data: Sequence[ox.Triple] | DataIndex,
+    data: Sequence[ox.Triple] | DataIndex | SiteFacts,
     distributions: Sequence[Distribution],
     publisher: str | None = None,
 ) -> list[ox.Triple]:

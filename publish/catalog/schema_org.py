@@ -13,7 +13,7 @@ from ..config import Config
 from ..plans import AgentFacts, DataIndex
 from ..urls import UrlPolicy
 from .distributions import Distribution, check_distributions
-from .site import catalogue_title, keywords, site_description, site_facts, site_title
+from .site import SiteFacts, catalogue_title, keywords, site_description, site_facts, site_title
 
 MUNICIPALITY_COUNTRY_ISO2 = "DK"  # the same country as ISO 3166-1 alpha-2, for schema.org
 
@@ -25,7 +25,7 @@ def _schema_agent(agent: AgentFacts) -> dict[str, object]:
 def schema_org_dataset(
     config: Config,
     policy: UrlPolicy,
-    data: Sequence[ox.Triple] | DataIndex,
+    data: Sequence[ox.Triple] | DataIndex | SiteFacts,
     distributions: Sequence[Distribution],
     publisher: str | None = None,
 ) -> dict[str, object]:
