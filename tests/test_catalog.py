@@ -32,6 +32,7 @@ from publish.dumps import site_data
 from publish.errors import BuildError, ConfigError
 from publish.load import Role, load_sources
 from publish.model import sdg_kos
+from publish.plans import DataIndex
 from publish.rdfterms import rdflib_graph
 from publish.urls import UrlPolicy
 
@@ -574,6 +575,23 @@ def test_plans_of_different_publishers_need_a_named_publisher(
 def void(config: Config, policy: UrlPolicy, data: list[ox.Triple], distributions: list[Distribution]) -> Graph:
     kos = sdg_kos(load_sources(config).triples(Role.REFERENCE))
     return rdflib_graph(void_triples(config, policy, data, distributions, kos=kos))
+
+
+def test_voids_index_of_the_data_alone_is_the_index_of_the_datas_triples(config: Config, policy: UrlPolicy) -> None:
+    # The build counts VoID's statistics on the data alone, taken out of the index of the data with the ontology
+    # and the reference vocabularies (`DataIndex.first`): it must hold exactly what an index of the data holds.
+    sources = load_sources(config)
+    data = site_data(sources, policy)
+    whole = DataIndex(data + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE)))
+    own, alone = whole.first(len(data)), DataIndex(data)
+    assert len(whole.triples) > len(data)
+    assert own.triples == alone.triples
+    assert own.all_subjects() == alone.all_subjects() and own.all_objects() == alone.all_objects()
+    assert own.predicates() == alone.predicates() and own.object_count() == alone.object_count()
+    for t in whole.triples:
+        for node in (t.subject, t.object):
+            assert own.objects(node, t.predicate) == alone.objects(node, t.predicate)
+            assert own.subjects(t.predicate, node) == alone.subjects(t.predicate, node)
 
 
 def _number(store: ox.Store, query: str) -> int:

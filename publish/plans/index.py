@@ -55,7 +55,8 @@ class DataIndex:
         out, into = dict(self._out), dict(self._in)
         copied_out: set[Term] = set()
         copied_in: set[Term] = set()
-        for subject, predicate, obj in self.triples[count:]:
+        # Last first: each value taken out is then the last of its list (the triples were indexed in order).
+        for subject, predicate, obj in reversed(self.triples[count:]):
             _take_out(out, copied_out, subject, predicate, obj)
             _take_out(into, copied_in, obj, predicate, subject)
         part._out, part._in = out, into
@@ -156,7 +157,10 @@ def _take_out(
         inner = table[key] = {p: list(values) for p, values in inner.items()}
         copied.add(key)
     values = inner[predicate]
-    values.remove(value)
+    if values[-1] == value:
+        values.pop()
+    else:
+        values.remove(value)
     if not values:
         del inner[predicate]
         if not inner:
