@@ -486,7 +486,8 @@ def write_site(
         summary.phases.append((name, seconds))
         report(f"{name}: {seconds:.2f} s")
     with phase(summary, "site pages", report):
-        pages = plan_site_pages(plan, gathered.views, renderer, gathered.site, kept=work.pages, sdg=work.sdg)
+        search = work.state.search, work.entities
+        pages = plan_site_pages(plan, gathered.views, renderer, gathered.site, work.pages, work.sdg, search)
     with phase(summary, "write", report):
         finish(config, policy, inputs, gathered, work, (rendered, pages), early_pages, lastmod, writer, summary)
 
@@ -515,6 +516,7 @@ def finish(
         written = {path for path, _ in files}
         removed += [path for path, _ in state.files.get(entity, ()) if path not in written]
     state.files = {e: f for e, f in state.files.items() if e in current} | rendered.files | pages
+    state.search = site_pages.search
     # Entity files were written by the render workers; the writer accounts for them here.
     writer.record([item for entity in sorted(rendered.files) for item in rendered.files[entity]])
     entity_files = {path for files in state.files.values() for path, _ in files}

@@ -11,7 +11,8 @@ The state lives in the output folder (`.planlod-state`, never served) and is rep
   ones, "O", only its labels, "L", or whether it has any triples, "E"), recorded while they were rendered: a
   changed triple `s p o` touches the readers of "S s" and "O o", of "L s" when p is a label property and of
   "E s" when s appeared or disappeared;
-- per entity the files it wrote, and digests of what its page shows from outside the graph (a plan's coverage).
+- per entity the files it wrote, its row of the site search's index (its reads recorded as the entity's), and
+  digests of what its page shows from outside the graph (a plan's coverage).
 The SDG goal and target pages are readers too (`page_reader`: "page " and the page's file, which no IRI can be):
 their reads and files are kept as an entity's are, so an update makes again only the SDG pages that read a
 changed triple, and all of them when the set of SDG pages changed (a goal's page lists its targets' pages).
@@ -48,7 +49,7 @@ PAGE_READER = "page "
 # The key, among the digests of what is shown from outside the graph, of the set of SDG pages.
 SDG_PAGES = "(sdg pages)"
 # Bumped whenever the layout below changes; a state of another version is ignored (a full build follows).
-STATE_VERSION = 3
+STATE_VERSION = 4
 
 
 def page_reader(file: str) -> str:
@@ -135,6 +136,8 @@ class BuildState:
     readers: dict[str, list[str]] = field(default_factory=dict)
     # Entity IRI → digest of what its page shows from outside the graph.
     outside: dict[str, str] = field(default_factory=dict)
+    # Entity IRI → its row of the site search's index (path, JSON), made with what it read (`sitepages`).
+    search: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
     def first(cls, key: str, fingerprint: str, parts: GraphParts) -> tuple[BuildState, Changes]:
@@ -223,6 +226,7 @@ class BuildState:
         yield [(p, s, d) for p, s, d in self.own]
         yield self.readers
         yield self.outside
+        yield self.search
 
     def dump(self) -> bytes:
         """The state as bytes: its fields marshalled one at a time (plain data only, nothing that runs code when
@@ -244,7 +248,7 @@ class BuildState:
             raw = memoryview(zlib.decompress((out_dir / STATE).read_bytes()))
             payload: list[Any] = []
             at = 0
-            while at < len(raw) and len(payload) < 9:
+            while at < len(raw) and len(payload) < 10:
                 size = int.from_bytes(raw[at : at + 8], "big")
                 if at + 8 + size > len(raw):
                     return None
@@ -252,15 +256,17 @@ class BuildState:
                 at += 8 + size
         except (OSError, ValueError, EOFError, TypeError, zlib.error):
             return None
-        if len(payload) != 9 or at != len(raw) or payload[0] != STATE_VERSION:
+        if len(payload) != 10 or at != len(raw) or payload[0] != STATE_VERSION:
             return None
-        _, key, fingerprint, parts, rest, files, own, readers, outside = payload
+        _, key, fingerprint, parts, rest, files, own, readers, outside, search = payload
         shapes = ((key, str), (fingerprint, str), (parts, dict), (rest, bytes), (files, dict), (own, list))
         if not all(isinstance(value, kind) for value, kind in shapes) or not isinstance(readers, dict):
             return None
         if not isinstance(outside, dict) or any(not (isinstance(o, tuple) and len(o) == 3) for o in own):
             return None
-        return cls(key, fingerprint, parts, rest, files, own, readers, outside)
+        if not isinstance(search, dict):
+            return None
+        return cls(key, fingerprint, parts, rest, files, own, readers, outside, search)
 
 
 # -- what a build reads ------------------------------------------------------------------------------------

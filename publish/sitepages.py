@@ -3,14 +3,15 @@ both languages; and the site search's index.
 
 Stage: build. Imports `incremental`, `query`, `render`, `siteplan`, `urls` and `views`.
 The SDG pages (about a hundred at 1000 plans, most of the time these pages take) note what they read from the
-site graph, as the entities' pages do: an update leaves those whose reads did not change as they are.
+site graph, as the entities' pages do: an update leaves those whose reads did not change as they are. So do the
+search index's rows of the entities (their reads are the entity's, kept in the build state): an update makes again
+only the rows of the entities it renders again (and of any the last build left without one).
 """
 
 from __future__ import annotations
 
 import gc
-import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
@@ -35,17 +36,10 @@ from .urls import (
     search_index_file,
     static_page,
 )
-from .views import SearchEntry, SitePageContext, SiteView, Views
+from .views import SitePageContext, SiteView, Views, search_index_document
 
-# The fields of each entry of the search index, in order (the search page's script reads them by position).
-SEARCH_FIELDS = ("path", "kind_da", "kind_en", "title_da", "title_en", "text_da", "text_en")
-
-
-def search_index_document(entries: list[SearchEntry]) -> bytes:
-    """The search index as compact JSON: the field names, then one array per page, sorted by path."""
-    rows = [[e.path, *e.kind, *e.title, *e.text] for e in entries]
-    document = {"fields": SEARCH_FIELDS, "entries": rows}
-    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+# A row of the search index: the page's path and its entry as JSON (`views.SearchEntry.row`).
+SearchRow = tuple[str, str]
 
 
 @dataclass
@@ -55,6 +49,8 @@ class SitePages:
 
     files: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     readers: dict[str, list[str]] = field(default_factory=dict)
+    # Every entity's row of the search index, by its IRI (the SDG pages' rows are made every time).
+    search: dict[str, SearchRow] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -82,16 +78,22 @@ def plan_site_pages(
     site: SiteView,
     kept: Mapping[str, object] | None = None,
     sdg: Sequence[SdgPage] | None = None,
+    search: tuple[Mapping[str, SearchRow], Iterable[ox.NamedNode]] = ({}, ()),
 ) -> SitePages:
     """Home, SDG goal and target pages, coverage, data model and the static pages, in both languages. `kept`: the
     SDG pages (by reader) left as the site has them, which an update found unchanged; `sdg`: the SDG pages, when
-    the caller has them already."""
+    the caller has them already; `search`: the entities' rows of the search index the last build kept, and the
+    entities whose rows are made again (those whose pages were)."""
     # These pages walk every plan more than once: keep every node's values once read. What is there already (the
     # site graph) is left out of garbage collection meanwhile, so the caches' growth sets off no walks over it.
     views.g.cache_window = max(views.g.cache_window, len(views.g.by_subject))
     gc.freeze()
     try:
-        return _plan_site_pages(plan, views, renderer, site, kept or {}, sdg_pages(views) if sdg is None else sdg)
+        made = _plan_site_pages(plan, views, renderer, site, kept or {}, sdg_pages(views) if sdg is None else sdg)
+        made.search = _search_rows(views, *search, made.readers)
+        rows = [*made.search.values(), *((entry.path, entry.row()) for entry in views.search.concepts())]
+        plan.add(search_index_file(), search_index_document(rows))
+        return made
     finally:
         gc.unfreeze()
 
@@ -131,5 +133,24 @@ def _plan_site_pages(
                 made.files[reader] = [(file, len(content))]
                 for key in sorted(read_key(read) for read in reads):
                     made.readers.setdefault(key, []).append(reader)
-    plan.add(search_index_file(), search_index_document(views.search.entries()))
     return made
+
+
+def _search_rows(
+    views: Views, known: Mapping[str, SearchRow], again: Iterable[ox.NamedNode], readers: dict[str, list[str]]
+) -> dict[str, SearchRow]:
+    """Every entity's row of the search index: the known one, unless the entity is among `again` or has none;
+    what a row made now reads is recorded as its entity's reads (into `readers`)."""
+    remake = {entity.value for entity in again}
+    rows: dict[str, SearchRow] = {}
+    for entity in views.g.entities:
+        iri = entity.value
+        row = known.get(iri)
+        if row is None or iri in remake:
+            with views.g.recording() as reads:
+                entry = views.search.entity(entity)
+            row = (entry.path, entry.row())
+            for key in {read_key(read) for read in reads}:
+                readers.setdefault(key, []).append(iri)
+        rows[iri] = row
+    return rows

@@ -4,6 +4,7 @@ to a full build of the changed data."""
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import re
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from publish import incremental
 from publish.build import build_site
 from publish.config import Config, load_config
 from publish.incremental import STATE, BuildState
+from publish.urls import search_index_file
 from publish.write import FILES, MARKER
 
 from .conftest import copy_project, run_planlod
@@ -173,6 +175,12 @@ def test_the_build_state_records_what_each_page_read(tmp_path: Path) -> None:
         "plan/ambitioner-og-retning-2020/omraade/sundhed/en/index.html",
         "plan/ambitioner-og-retning-2020/omraade/sundhed/index.html",
     ]
+    # It keeps each entity's row of the search index (an update makes again only those of the entities it makes).
+    path, row = state.search[area]
+    entries = json.loads((config.out_dir / search_index_file()).read_text(encoding="utf-8"))["entries"]
+    assert json.loads(row) in entries and json.loads(row)[0] == path
+    assert path == "plan/ambitioner-og-retning-2020/omraade/sundhed/" and "Sundhed" in json.loads(row)
+    assert len(state.search) == len([e for e in entries if not e[0].startswith("sdg/")])
 
 
 def sdg_pages_made(messages: list[str]) -> tuple[int, int]:

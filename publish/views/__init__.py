@@ -40,7 +40,7 @@ from .models import (
     ValueView,
 )
 from .parts import ViewParts
-from .search import SearchEntry, SearchIndex
+from .search import SearchEntry, SearchIndex, search_index_document
 from .site import SitePages
 
 
@@ -87,4 +87,5 @@ __all__ = [
     "load_examples",
     "parse_example",
     "script_json",
+    "search_index_document",
 ]

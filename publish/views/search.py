@@ -6,6 +6,7 @@ Stage: query (view models). Imports `query`, `urls` and `vocab`, and the other `
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -31,6 +32,22 @@ class SearchEntry:
     title: tuple[str, str]
     text: tuple[str, str]
 
+    def row(self) -> str:
+        """The entry as the index holds it: a compact JSON array of its fields, in `SEARCH_FIELDS` order."""
+        return json.dumps([self.path, *self.kind, *self.title, *self.text], ensure_ascii=False, separators=(",", ":"))
+
+
+# The fields of each entry of the search index, in order (the search page's script reads them by position).
+SEARCH_FIELDS = ("path", "kind_da", "kind_en", "title_da", "title_en", "text_da", "text_en")
+
+
+def search_index_document(rows: list[tuple[str, str]]) -> bytes:
+    """The search index as compact JSON: the field names, then one array per page (`SearchEntry.row`), sorted by
+    path; `rows` are (path, row) pairs."""
+    head = json.dumps({"fields": SEARCH_FIELDS}, separators=(",", ":"))[:-1]
+    listed = ",".join(row for _path, row in sorted(rows))
+    return (head + ',"entries":[' + listed + "]}\n").encode("utf-8")
+
 
 class SearchIndex:
     """Makes the search index of a site graph."""
@@ -40,13 +57,11 @@ class SearchIndex:
         self.policy = policy
         self.vocab = vocab
 
-    def entries(self) -> list[SearchEntry]:
-        """Every entity's page and every SDG goal's and linked target's page, by path."""
-        entries = [self.entity(e) for e in self.g.entities]
+    def concepts(self) -> list[SearchEntry]:
+        """The pages of the SDG goals and of the targets the site links to."""
         goals = [n for n in self.g.by_subject if isinstance(n, ox.NamedNode) and is_goal(self.g, n)]
         concepts = sorted(set(goals) | set(self.g.sdg_concepts_linked), key=lambda n: sdg_sort_key(n.value))
-        entries += [self.sdg_concept(c) for c in concepts]
-        return sorted(entries, key=lambda e: e.path)
+        return [self.sdg_concept(c) for c in concepts]
 
     def kind(self, node: ox.NamedNode) -> tuple[str, str]:
         """The label of the node's own class (the project's first), in Danish and English."""
