@@ -526,6 +526,8 @@ def finish(
     plan.add(sitemap_file(), sitemap(listed, policy, lastmod))
     for path in sorted(plan.files):
         writer.write(path, plan.files[path])
+    # Written: let their contents go before the build state is marshalled (the search index alone is tens of MB).
+    plan.files.clear()
     copy_assets(config, writer)
     own = sorted((p, n, writer.digests.get(p, "")) for p, n in writer.written.items() if p not in entity_files)
     removed += [path for path, _, _ in state.own if path not in writer.written]
