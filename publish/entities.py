@@ -2,8 +2,8 @@
 value lists), rendered on every core for a large site (this process renders a share itself beside a forked worker
 process per further core), written through the guarded writer's sink into its temporary folder.
 
-Stage: build. Imports `config`, `errors`, `formats`, `incremental`, `query`, `render`, `serialize`, `urls`, `views`,
-`vocab` and `write`.
+Stage: build. Imports `config`, `errors`, `formats`, `incremental`, `query`, `render`, `serialize`, `switch`, `urls`,
+`views`, `vocab` and `write`.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from .incremental import read_key
 from .query import Read, SiteGraph, triple_key
 from .render import Renderer
 from .serialize import json_text, jsonld_tree, ntriples, prefix_scan, turtle
+from .switch import tie_to_build
 from .urls import LANGS, UrlPolicy, document, other_lang, page, page_dir, page_file, relative
 from .views import SiteView, Views
 from .vocab import DCT_LICENSE, FOAF_DOCUMENT, FOAF_PRIMARY_TOPIC, RDF_TYPE, VOID_IN_DATASET
@@ -193,7 +194,11 @@ def _in_workers(workers: int, total: int, count: Callable[[int], None]) -> list[
 
 
 def _worker(share: int, start: int, end: int, messages: multiprocessing.queues.Queue[tuple[str, int, Any]]) -> None:
-    """A forked render worker: render entities[start:end], report progress and the result (or the error)."""
+    """A forked render worker: render entities[start:end], report progress and the result (or the error). It ends
+    with the build's process: a worker left behind by a killed build would hold the site's lock, waiting for ever
+    to hand its result to a build that is gone."""
+    assert _JOB is not None
+    tie_to_build(_JOB.parent)
     try:
         messages.put(("done", share, _render_share(start, end, lambda n: messages.put(("count", share, n)))))
     except BaseException as exc:  # handed to the parent, which raises it

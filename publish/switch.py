@@ -370,22 +370,29 @@ def start_linking(out_dir: Path) -> Linking | None:
     return Linking(folder, process)
 
 
-def _link_in_child(source: Path, target: Path, parent: int) -> None:
-    """The forked process of `start_linking`: it lets go of the build's locks (the build holds them), ends when the
-    build's process does (Linux's parent-death signal: a killed build's next build removes the folder), and
-    leaves Ctrl-C to the build, which stops it itself; a failure is its exit code (the build links again in its
-    own process, where the error is reported)."""
+def tie_to_build(parent: int) -> None:
+    """In a process forked from a build (`parent`, its process id): let go of the build's locks (the build holds
+    them), and end when the build's process does (Linux's parent-death signal), so that a killed build leaves no
+    process behind that holds its site's lock or waits on it for ever."""
     for handle in list(_HELD):
         with contextlib.suppress(OSError):
             os.close(handle)
     _HELD.clear()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     library = ctypes.util.find_library("c")
     prctl = getattr(ctypes.CDLL(library), "prctl", None) if library else None
     if prctl is not None:
         prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(1)  # the build ended before the signal was asked for
+
+
+def _link_in_child(source: Path, target: Path, parent: int) -> None:
+    """The forked process of `start_linking`: it lets go of the build's locks (the build holds them), ends when the
+    build's process does (Linux's parent-death signal: a killed build's next build removes the folder), and
+    leaves Ctrl-C to the build, which stops it itself; a failure is its exit code (the build links again in its
+    own process, where the error is reported)."""
+    tie_to_build(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         link_copy(source, target)
     except OSError:

@@ -207,3 +207,59 @@ def test_the_render_workers_of_a_killed_build_stop_at_once(tmp_path: Path) -> No
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert not [pid for pid in workers if alive(pid)]
+
+
+# `planlod build` whose own share of the rendering takes 200 ms an entity while its worker renders at full speed:
+# the worker is done long before the build reads what it sent.
+SLOW_BUILD_PROCESS = """
+import os, sys, time
+import publish.entities as entities
+
+render_entity = entities.render_entity
+build = os.getpid()
+
+def slowly_here(*args):
+    if os.getpid() == build:
+        time.sleep(0.2)
+    render_entity(*args)
+
+entities.render_entity = slowly_here
+entities.PARALLEL_THRESHOLD = 50
+entities.os.sched_getaffinity = lambda _pid: {0, 1}
+from publish.cli import main
+sys.argv = ["planlod", "build", "--force", "--project", sys.argv[1], "--out", sys.argv[2]]
+main()
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from /proc")
+def test_a_killed_build_leaves_no_worker_holding_the_site(tmp_path: Path) -> None:
+    """A render worker that finished its share waits for the build to read its result; when the build is killed
+    then, the worker ends with it instead of waiting for ever with the site's lock (which it shares with the
+    build), so the next build can run."""
+    project = copy_project(tmp_path / "project")
+    out = tmp_path / "public" / "site"
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_BUILD_PROCESS, str(project), str(out)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    workers: list[int] = []
+    deadline = time.monotonic() + 300
+    while not workers and process.poll() is None and time.monotonic() < deadline:
+        workers = [int(pid) for pid in children.read_text().split()]
+        time.sleep(0.02)
+    assert workers, process.stderr.read().decode() if process.stderr else ""
+    # The worker renders its share in a few seconds; the build's own first run of entities takes 13 s.
+    time.sleep(8)
+    assert process.poll() is None
+    process.send_signal(signal.SIGKILL)
+    process.wait(30)
+    deadline = time.monotonic() + 5
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not [pid for pid in workers if alive(pid)]
+    complete(project, out)
+    assert not leftovers(out)
