@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,7 +56,7 @@ from .render import Renderer
 from .sitefiles import copy_assets, plan_catalogue, sitemap
 from .sitepages import SdgPage, SitePages, plan_site_pages, sdg_pages
 from .siteplan import SitePlan, check_outside_base, check_paths, reserved_first_segments, site_segments
-from .urls import DUMP_PARTS, UrlPolicy, is_page_file, sitemap_file
+from .urls import DUMP_PARTS, VALIDATION_RECORD, UrlPolicy, is_page_file, sitemap_file
 from .validate import ValidationMemory, run_validation
 from .views import SiteView, Views
 from .write import (
@@ -128,6 +128,9 @@ class Inputs:
     sources: Sources | None = None
     # Files of the built site that are not as its build left them (removed, or changed by hand): made again.
     repair: set[str] = field(default_factory=set)
+    # What validation learned (kept beside the site for the next build), and the key of what wrote it.
+    validation: ValidationMemory | None = None
+    key: str = ""
 
 
 @dataclass
@@ -225,6 +228,7 @@ def _build_site(
             # The first build of a watch: the output is current, but the next build needs what this one learns.
             with phase(summary, "learn", report):
                 sources = load_sources(config, parsed=memory.parsed)
+                restore_validation(config, memory.validation, code_key(config))
                 run_validation(sources, policy, reserved=site_segments(config), memory=memory.validation)
         return up_to_date(summary, inputs.previous, report)
     # The site's lock is taken now: the first update after a full build (no spare generation) links the current
@@ -255,11 +259,15 @@ def _build_in(
     with phase(summary, "load", report):
         inputs.sources = load_sources(config, parsed=memory.parsed if memory is not None else None)
         renderer = Renderer(config.site_dir)
+    # What the last validation learned: kept by a watching process, else recorded beside the site.
+    parts_key = inputs.key = code_key(config)
+    inputs.validation = memory.validation if memory is not None else ValidationMemory()
+    if not force:
+        restore_validation(config, inputs.validation, parts_key)
     with phase(summary, "validate", report):
-        validate(inputs.sources, policy, site_segments(config), report, memory.validation if memory else None)
+        validate(inputs.sources, policy, site_segments(config), report, inputs.validation)
     # 3. Gather the whole site (the dumps into the spool folder): the dumps from the parts of the last build that
     # are still current (kept by a watching process, else stored beside the site), unless the build is forced.
-    parts_key = code_key(config)
     kept = {} if force else memory.dumps if memory is not None and memory.dumps else None
     if kept is None:
         kept = stored_parts(config.out_dir, parts_key)
@@ -322,6 +330,14 @@ def check_inputs(config: Config, report: Progress) -> Inputs:
 
 
 NO_RECORD = "(the build's record)"
+
+
+def restore_validation(config: Config, validation: ValidationMemory, key: str) -> None:
+    """A memory that has not validated yet takes up what the last build's validation recorded beside the site
+    (when the same code and settings, `key`, wrote it); a record that cannot be used is left aside."""
+    if validation.shapes_key is None:
+        with suppress(OSError):
+            validation.restore((config.out_dir / VALIDATION_RECORD).read_bytes(), key)
 
 
 def site_changed_by_hand(out_dir: Path) -> list[str]:
@@ -468,6 +484,9 @@ def write_site(
         for path in sorted(plan.files):
             writer.write(path, plan.files[path])
         plan.files.clear()
+        if inputs.validation is not None:
+            writer.write_hidden(VALIDATION_RECORD, inputs.validation.record(inputs.key))
+            inputs.validation = None
         lastmod = gathered.modified
         inputs.sources = None
         gathered.release()

@@ -38,7 +38,7 @@ from .errors import InputError
 from .load import Role, Sources, display_path
 from .plans import CoverageMatrix
 from .query import Read
-from .rdfterms import Term
+from .rdfterms import Term, nt_lines, pack, parse_lines, unpack
 from .urls import BUILD_STATE
 from .views import SiteView, Views
 from .vocab import LABEL_PREDICATES
@@ -72,23 +72,6 @@ def digest(content: bytes) -> str:
     return hashlib.blake2b(content, digest_size=16).hexdigest()
 
 
-def nt_lines(triples: Iterable[ox.Triple]) -> set[bytes]:
-    """The triples as distinct N-Triples lines."""
-    text = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
-    assert text is not None
-    return set(text.splitlines()) - {b""}
-
-
-def pack(lines: Iterable[bytes]) -> bytes:
-    """Lines stored compressed."""
-    return zlib.compress(b"\n".join(sorted(lines)), 1)
-
-
-def unpack(packed: bytes) -> set[bytes]:
-    """Lines stored by `pack`."""
-    return set(zlib.decompress(packed).split(b"\n")) - {b""}
-
-
 @dataclass(frozen=True)
 class GraphParts:
     """The site graph in parts: each data file's triples (with a key that changes when the file does) and the
@@ -112,11 +95,6 @@ class Changes:
     def count(self) -> int:
         """How many triples were added or removed."""
         return len(self.added) + len(self.removed)
-
-
-def _parse(lines: Iterable[bytes]) -> list[ox.Triple]:
-    text = b"\n".join(sorted(lines))
-    return [q.triple for q in ox.parse(text + b"\n", format=ox.RdfFormat.N_TRIPLES)] if text else []
 
 
 @dataclass
@@ -167,7 +145,7 @@ class BuildState:
         added |= rest - before
         removed |= before - rest
         # A triple that moved between parts did not change.
-        return Changes(_parse(added - removed), _parse(removed - added), stored, pack(rest))
+        return Changes(parse_lines(added - removed), parse_lines(removed - added), stored, pack(rest))
 
     def add_readers(self, readers: Mapping[str, Iterable[str]]) -> None:
         """Merge recorded reads (a superset of the true readers only costs re-rendering)."""

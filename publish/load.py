@@ -44,11 +44,14 @@ class Role(Enum):
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One parsed file: its path relative to the project, its role and its triples in file order."""
+    """One parsed file: its path relative to the project, its role and its triples in file order; `key`, a digest
+    of what the triples are made from (the file's bytes, its blank node labels' prefix, the base IRI): two
+    parses with the same key give the same triples ("" when not known, as for files made in memory)."""
 
     path: str
     role: Role
     triples: tuple[ox.Triple, ...]
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,8 @@ def parse_file(path: Path, root: Path, role: Role, base_iri: str, prefix: str) -
             # relative IRI.
             obj = ox.Literal(UrlPolicy(base_iri).iri(obj.value), datatype=XSD_ANY_URI)
         triples.append(ox.Triple(subject, quad.predicate, obj))  # type: ignore[arg-type]
-    return SourceFile(shown, role, tuple(triples))
+    made_from = b"\0".join((content, prefix.encode("utf-8"), base_iri.encode("utf-8")))
+    return SourceFile(shown, role, tuple(triples), hashlib.blake2b(made_from, digest_size=16).hexdigest())
 
 
 def shown_name(path: Path, root: Path) -> str:

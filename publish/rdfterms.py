@@ -10,6 +10,7 @@ normal lexical form back).
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -81,3 +82,27 @@ def rdflib_graph(triples: Iterable[ox.Triple], graph: Graph | None = None) -> Gr
     for t in triples:
         add((convert(t.subject), convert(t.predicate), convert(t.object)))
     return graph
+
+
+# -- triples kept as N-Triples lines (what a build keeps for the next one to compare with) ----------------------
+def nt_lines(triples: Iterable[ox.Triple]) -> set[bytes]:
+    """The triples as distinct N-Triples lines."""
+    text = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
+    assert text is not None
+    return set(text.splitlines()) - {b""}
+
+
+def pack(lines: Iterable[bytes]) -> bytes:
+    """Lines stored compressed, in a fixed order."""
+    return zlib.compress(b"\n".join(sorted(lines)), 1)
+
+
+def unpack(packed: bytes) -> set[bytes]:
+    """Lines stored by `pack` (zlib.error when they are damaged)."""
+    return set(zlib.decompress(packed).split(b"\n")) - {b""}
+
+
+def parse_lines(lines: Iterable[bytes]) -> list[ox.Triple]:
+    """The triples of N-Triples lines (SyntaxError when one is not N-Triples)."""
+    text = b"\n".join(sorted(lines))
+    return [q.triple for q in ox.parse(text + b"\n", format=ox.RdfFormat.N_TRIPLES)] if text else []

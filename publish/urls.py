@@ -107,6 +107,9 @@ BUILD_MARKER = ".planlod-site"
 BUILD_STATE = ".planlod-state"
 # The dumps of the last build in parts (per data file), for the next build to reuse.
 DUMP_PARTS = ".planlod-dumps"
+# What the last build's validation learned (`validate.ValidationMemory.record`), for the next build to check again
+# only what changed.
+VALIDATION_RECORD = ".planlod-validation"
 # The site's files as the build left them (path, size), for the check for files changed by hand.
 BUILD_FILES = ".planlod-files"
 

@@ -17,9 +17,11 @@ import contextlib
 import hashlib
 import itertools
 import logging
+import marshal
 import re
 import threading
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,10 +34,10 @@ from rdflib.term import Node
 from . import buildrules, shacl
 from .collector import paused_gc
 from .errors import InputError
-from .load import Role, Sources
+from .load import Role, SourceFile, Sources
 from .model import derived_triples, vocabulary
 from .progress import QUIET, Progress
-from .rdfterms import RdflibTerms, Term, ox_term, rdflib_graph, rdflib_term
+from .rdfterms import RdflibTerms, Term, nt_lines, ox_term, pack, parse_lines, rdflib_graph, rdflib_term, unpack
 from .urls import UrlPolicy, site_first_segments
 from .vocab import LABEL_PREDICATES, PlanVocabulary
 
@@ -146,9 +148,11 @@ def _run_whole_graph(constraints: list[WholeGraphConstraint], store: ox.Store, s
 
 
 class ValidationMemory:
-    """What a validation learned, for the next validation of the same shapes after an edit (`planlod build
-    --watch` keeps one between builds): the triples checked, SHACL Core's results and reads per focus node
-    (`shacl.CoreMemory`), and each SPARQL constraint's results with the predicates its query can read.
+    """What a validation learned, for the next validation of the same shapes after an edit: each checked file's
+    triples (by the file's key, `load.SourceFile.key`) and the derived triples, SHACL Core's results and reads per
+    focus node (`shacl.CoreMemory`), and each SPARQL constraint's results with the predicates its query can read.
+    `planlod build --watch` keeps one between builds; a build keeps it beside the site (`record`, `restore`) for
+    the next build in another process.
 
     The next validation checks again only the focus nodes whose checks read a subject or object of a triple added
     or removed since, and runs again only the SPARQL constraints whose predicates such a triple has. Other shapes,
@@ -157,46 +161,161 @@ class ValidationMemory:
 
     def __init__(self) -> None:
         self.shapes_key: str | None = None
-        self.triples: frozenset[ox.Triple] = frozenset()
+        # Path → (key, triples); the triples as packed N-Triples lines (`rdfterms.pack`) once recorded or restored.
+        self.files: dict[str, tuple[str, Sequence[ox.Triple] | bytes]] = {}
+        self.derived: frozenset[ox.Triple] | bytes = frozenset()
         self.core = shacl.CoreMemory()
         self.predicates: list[set[str] | None] = []
-        self.rows: list[list[Row]] = []
-        # A store of every triple checked, for the SPARQL constraints, kept up to date with the changes.
-        self.store: _StoreLoader | None = None
-        self.added: list[ox.Triple] = []
-        self.removed: list[ox.Triple] = []
+        # Per SPARQL constraint its rows; None when they are not known (they are found again).
+        self.rows: list[list[Row] | None] = []
 
     def forget(self) -> None:
         """Forget everything: the next validation checks everything."""
-        self.shapes_key, self.triples, self.store = None, frozenset(), None
+        self.shapes_key, self.files, self.derived = None, {}, frozenset()
         self.core = shacl.CoreMemory()
-        self.predicates, self.rows, self.added, self.removed = [], [], [], []
+        self.predicates, self.rows = [], []
 
-    def changes(self, shapes_key: str, triples: list[ox.Triple]) -> list[ox.Triple] | None:
-        """The triples added or removed since the last validation; None when everything must be checked."""
-        now = frozenset(triples)
-        before, known, self.triples = self.triples, self.shapes_key == shapes_key, now
+    def changes(self, shapes_key: str, files: Sequence[SourceFile], derived: list[ox.Triple]) -> list[ox.Triple] | None:
+        """The triples added or removed since the last validation (with, at most, triples that only moved from one
+        file to another); None when everything must be checked. `files`: the checked files; `derived`: the
+        triples derived from the data."""
+        known = self.shapes_key == shapes_key
+        before, before_derived = self.files, self.derived
+        self.shapes_key, self.derived = shapes_key, frozenset(derived)
+        self.files = {f.path: (f.key, f.triples) for f in files}
         if not known:
-            self.shapes_key = shapes_key
-            self.predicates, self.rows, self.store = [], [], None
+            self.predicates, self.rows = [], []
             return None
-        self.added, self.removed = list(now - before), list(before - now)
-        changed = self.added + self.removed
+        changed: list[ox.Triple] = []
+        try:
+            for f in files:
+                old = before.pop(f.path, None)
+                if old is not None and f.key and old[0] == f.key:
+                    self.files[f.path] = old  # the same triples (kept packed when they were)
+                    continue
+                changed += frozenset(f.triples) ^ (_unpacked(old[1]) if old is not None else frozenset())
+            for _key, triples in before.values():
+                changed += _unpacked(triples)
+            changed += self.derived ^ _unpacked(before_derived)
+        except (zlib.error, SyntaxError, ValueError):  # a damaged record (see `restore`): everything is checked
+            self.predicates, self.rows = [], []
+            return None
         if any(t.predicate.value == _SUBCLASS_OF for t in changed):
             return None
         return changed
 
-    def sparql_store(self, triples: list[ox.Triple]) -> _StoreLoader:
-        """The store of every triple checked: the last one with the changes applied, or a new one."""
-        if self.store is None:
-            self.store = _StoreLoader(triples)
-        else:
-            store = self.store.store()
-            for t in self.removed:
-                store.remove(ox.Quad(t.subject, t.predicate, t.object))
-            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.added)
-        self.added, self.removed = [], []
-        return self.store
+    # -- kept beside the site ----------------------------------------------------------------------------------
+    def record(self, key: str) -> bytes:
+        """The memory as bytes for `restore`, written by what `key` names (the code and settings): plain data only,
+        nothing that runs code when read. SHACL Core's entries with results, and the rows of SPARQL constraints
+        that found any, are left out (a restored memory checks those again)."""
+        for path, (file_key, triples) in list(self.files.items()):
+            if not isinstance(triples, bytes):
+                self.files[path] = (file_key, pack(nt_lines(triples)))
+        if not isinstance(self.derived, bytes):
+            self.derived = pack(nt_lines(self.derived))
+        terms: dict[Term, int] = {}
+
+        def number(term: Term) -> int:
+            found = terms.get(term)
+            if found is None:
+                found = terms[term] = len(terms)
+            return found
+
+        # In a fixed order (terms by their N-Triples form): a memory brought up to date edit by edit is recorded as
+        # the memory of a validation of everything would be.
+        entries = [
+            [
+                (number(focus), [number(node) for node in sorted(reads, key=str)])
+                for focus, (results, reads) in sorted(by_focus.items(), key=lambda item: str(item[0]))
+                if not results and _codable(focus) and all(_codable(node) for node in reads)
+            ]
+            for _shape, by_focus in sorted(self.core.entries.items())
+        ]
+        numbers = [shape for shape, _ in sorted(self.core.entries.items())]
+        return marshal.dumps(
+            [
+                _RECORD_VERSION,
+                key,
+                self.shapes_key or "",
+                [sorted(read) if read is not None else None for read in self.predicates],
+                [rows == [] for rows in self.rows],
+                [_term_code(term) for term in terms],
+                numbers,
+                entries,
+                {path: list(self.files[path]) for path in sorted(self.files)},
+                self.derived,
+            ]
+        )
+
+    def restore(self, content: bytes, key: str) -> bool:
+        """Take up what `record` wrote when it was written by the same `key`; False (the memory unchanged) when it
+        was not, or cannot be read."""
+        try:
+            found = marshal.loads(content)
+            version, stored_key, shapes, predicates, empty, codes, numbers, entries, files, derived = found
+            if version != _RECORD_VERSION or stored_key != key:
+                return False
+            terms = [_code_term(code) for code in codes]
+            core = shacl.CoreMemory()
+            for shape, by_focus in zip(numbers, entries, strict=True):
+                core.entries[shape] = {
+                    terms[focus]: ([], frozenset(terms[node] for node in reads)) for focus, reads in by_focus
+                }
+                for focus, reads in by_focus:
+                    for node in reads:
+                        core.readers.setdefault(terms[node], set()).add((shape, terms[focus]))
+            kept: dict[str, tuple[str, Sequence[ox.Triple] | bytes]] = {
+                str(path): (str(k), bytes(packed)) for path, (k, packed) in files.items()
+            }
+            read_sets = [set(map(str, read)) if read is not None else None for read in predicates]
+            rows: list[list[Row] | None] = [[] if flag is True else None for flag in empty]
+            if not isinstance(shapes, str) or not isinstance(derived, bytes):
+                return False
+        except (ValueError, TypeError, EOFError, KeyError, IndexError):
+            return False
+        self.shapes_key, self.files, self.derived = shapes, kept, derived
+        self.core, self.predicates, self.rows = core, read_sets, rows
+        return True
+
+
+# What `ValidationMemory.record` writes is read back only by the same version.
+_RECORD_VERSION = 1
+# A term in a record: an IRI as its text, a blank node as (label,), a literal as (text, datatype, language).
+TermCode = str | tuple[str] | tuple[str, str, str]
+
+
+def _codable(term: Term) -> bool:
+    return not isinstance(term, ox.Triple)
+
+
+def _term_code(term: Term) -> TermCode:
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return (term.value,)
+    assert isinstance(term, ox.Literal)
+    return (term.value, term.datatype.value, term.language or "")
+
+
+def _code_term(code: object) -> Term:
+    if isinstance(code, str):
+        return ox.NamedNode(code)
+    if isinstance(code, tuple) and len(code) == 1:
+        return ox.BlankNode(str(code[0]))
+    if isinstance(code, tuple) and len(code) == 3:
+        text, datatype, language = map(str, code)
+        if language:
+            return ox.Literal(text, language=language)
+        return ox.Literal(text, datatype=ox.NamedNode(datatype))
+    raise ValueError(f"not a term in a validation record: {code!r}")
+
+
+def _unpacked(triples: Sequence[ox.Triple] | frozenset[ox.Triple] | bytes) -> frozenset[ox.Triple]:
+    """Triples kept as they are or packed (`ValidationMemory.files`)."""
+    if isinstance(triples, bytes):
+        return frozenset(parse_lines(unpack(triples)))
+    return frozenset(triples)
 
 
 _SUBCLASS_OF = str(RDFS.subClassOf)
@@ -378,11 +497,33 @@ def _path_text(report: Graph, path: Node | None, namer: _Namer) -> str:
     return "^" + namer.short(inverse) if inverse is not None else namer.short(path)
 
 
+CHECKED_ROLES = (Role.DATA, Role.ONTOLOGY, Role.REFERENCE)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The triples checked against the shapes: the data, the triples derived from them, the ontology and the
+    reference vocabularies; `files` are the files they come from and `derived` the derived ones."""
+
+    triples: list[ox.Triple]
+    data_count: int
+    files: tuple[SourceFile, ...] = ()
+    derived: tuple[ox.Triple, ...] = ()
+
+
+def checked_triples(sources: Sources, vocab: PlanVocabulary) -> Checked:
+    """The triples checked against the shapes, from the files they come from."""
+    data = list(sources.triples(Role.DATA))
+    derived = derived_triples(data, vocab)
+    checked = data + derived + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE))
+    files = tuple(f for f in sources.files if f.role in CHECKED_ROLES)
+    return Checked(checked, len(data), files, tuple(derived))
+
+
 def data_triples(sources: Sources, vocab: PlanVocabulary) -> tuple[list[ox.Triple], int]:
     """The triples checked against the shapes, and how many of them are the data's own."""
-    data = list(sources.triples(Role.DATA))
-    checked = data + derived_triples(data, vocab) + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE))
-    return checked, len(data)
+    checked = checked_triples(sources, vocab)
+    return checked.triples, checked.data_count
 
 
 def _new_report(shapes: Graph) -> tuple[Graph, BNode]:
@@ -473,7 +614,7 @@ def _merge(report: Graph, root: Node, other: Graph) -> None:
 
 
 def shacl_report(
-    triples: list[ox.Triple],
+    triples: list[ox.Triple] | Checked,
     shapes: Graph,
     progress: Progress = QUIET,
     memory: ValidationMemory | None = None,
@@ -484,29 +625,29 @@ def shacl_report(
     not implement. Also returns what findings need from the data about the results' nodes.
 
     With a `memory` (and the shapes' `key`), only what the triples changed since its last validation can change
-    is checked again, and the memory is brought up to date."""
+    is checked again, and the memory is brought up to date; `triples` are then `Checked`, with their files."""
+    checked = triples if isinstance(triples, Checked) else Checked(triples, len(triples))
+    triples = checked.triples
     whole_graph = _whole_graph_constraints(shapes)
     compiled = shacl.plan(shapes, {c.constraint for c in whole_graph})
     report, root = _new_report(shapes)
-    changed = memory.changes(key, triples) if memory is not None else None
+    changed = memory.changes(key, checked.files, list(checked.derived)) if memory is not None else None
     data = shacl.DataIndex(triples, compiled.forward, compiled.inverse)
-    if memory is not None and not memory.predicates:
+    if memory is not None and len(memory.predicates) != len(whole_graph):
         memory.predicates = [_query_predicates(c.select) for c in whole_graph]
+    count = len(whole_graph)
+    reads = memory.predicates if memory is not None else [None] * count
+    known = list(memory.rows) if memory is not None and len(memory.rows) == count else [None] * count
     changed_predicates = {t.predicate.value for t in changed} if changed is not None else None
     rerun = [
         n
-        for n, read in enumerate(memory.predicates if memory is not None else [None] * len(whole_graph))
-        if memory is None
-        or changed_predicates is None
-        or n >= len(memory.rows)
+        for n, read in enumerate(reads)
+        if changed_predicates is None
+        or known[n] is None
         or (bool(changed_predicates) and (read is None or bool(read & changed_predicates)))
     ]
-    # The store for the SPARQL constraints loads on another core while SHACL Core is checked.
-    loading: _StoreLoader | None = None
-    if memory is not None:
-        loading = memory.sparql_store(triples) if whole_graph else None
-    elif rerun:
-        loading = _StoreLoader(sparql_triples(data, [whole_graph[n].select for n in rerun]))
+    # The store for the SPARQL constraints to run loads on another core while SHACL Core is checked.
+    loading = _StoreLoader(sparql_triples(data, [whole_graph[n].select for n in rerun])) if rerun else None
     steps = len(compiled.shapes) + (1 if compiled.unsupported else 0) + (1 if whole_graph else 0)
     with progress.count("validate", steps, "shapes") as done:
         dirty = _dirty_nodes(data, changed) if changed is not None else None
@@ -517,15 +658,17 @@ def shacl_report(
             done(1)
         if whole_graph:
             store = loading.store() if loading is not None else None
-            rows = list(memory.rows) if memory is not None and len(memory.rows) == len(whole_graph) else []
-            rows += [[] for _ in range(len(whole_graph) - len(rows))]
-            for n in rerun:
-                assert store is not None
-                rows[n] = _query_rows(whole_graph[n], store)
+            rows: list[list[Row]] = []
+            for n, kept in enumerate(known):
+                if kept is None or n in rerun:
+                    assert store is not None
+                    rows.append(_query_rows(whole_graph[n], store))
+                else:
+                    rows.append(kept)
             for c, found in zip(whole_graph, rows, strict=True):
                 _add_rows(c, found, shapes, report)
             if memory is not None:
-                memory.rows = rows
+                memory.rows = list(rows)
             done(1)
     nodes: set[Node] = {rdflib_term(r.focus) for r in results}
     nodes |= {rdflib_term(r.value) for r in results if isinstance(r.value, ox.BlankNode)}
@@ -770,10 +913,11 @@ def _run_validation(
     memory: ValidationMemory | None,
 ) -> ValidationReport:
     vocab = vocabulary(policy)
-    triples, data_count = data_triples(sources, vocab)
+    checked = checked_triples(sources, vocab)
+    triples, data_count = checked.triples, checked.data_count
     shapes = rdflib_graph(sources.triples(Role.SHAPES))
     key = shapes_key(sources) if memory is not None else ""
-    report, context = shacl_report(triples, shapes, progress, memory, key)
+    report, context = shacl_report(checked, shapes, progress, memory, key)
     broken = buildrules.check(itertools.chain(triples, sources.triples(Role.SHAPES)), policy, reserved)
     if broken:
         _add_rule_results(report, broken, policy)

@@ -16,7 +16,7 @@ from publish import incremental
 from publish.build import build_site
 from publish.config import Config, load_config
 from publish.incremental import STATE, BuildState
-from publish.urls import search_index_file
+from publish.urls import VALIDATION_RECORD, search_index_file
 from publish.write import FILES, MARKER
 
 from .conftest import copy_project, run_planlod
@@ -246,11 +246,19 @@ def test_moving_statements_into_a_new_file_changes_no_page(tmp_path: Path) -> No
     dumps = ("turtle", "ntriples", "jsonld", "trig")
     assert summary.rendered == 1 + 2 * len(dumps)  # the dataset, its dumps' distributions and their gzip files'
     after = tree(config.out_dir)
-    # The same site but for the dumps and what states their checksums (and the record of the files' sizes); the
-    # marker's fingerprint of the inputs.
+    # The same site but for the dumps and what states their checksums (and the records of the files' sizes and of
+    # the validation, which keeps the triples file by file); the marker's fingerprint of the inputs.
     assert after.pop(MARKER) != before.pop(MARKER)
     changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
-    dumped = ("dump/latest.", "catalog.", "datasaet/index.html", "datasaet/en/index.html", ".planlod-dumps", FILES)
+    dumped = (
+        "dump/latest.",
+        "catalog.",
+        "datasaet/index.html",
+        "datasaet/en/index.html",
+        ".planlod-dumps",
+        FILES,
+        VALIDATION_RECORD,
+    )
     assert {path for path in changed if not path.startswith(dumped)} == {
         f"datasaet/distribution/{key}{gz}{end}"
         for key in dumps

@@ -1,0 +1,110 @@
+"""What a build's validation learned, recorded beside the site (`.planlod-validation`): the next build, in another
+process, checks again only what the edit can have changed, finds what a full validation finds, and leaves aside a
+record it cannot use."""
+
+from __future__ import annotations
+
+import marshal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from publish import build
+from publish.build import build_site
+from publish.config import Config, load_config
+from publish.errors import NonConforming
+from publish.shacl import engine
+from publish.urls import VALIDATION_RECORD
+from publish.validate import ValidationMemory
+
+from .conftest import copy_project
+
+BASE = "https://data.example.org/hedensted/"
+PLAN = "data/ambitioner-og-retning-2020.ttl"
+
+
+@pytest.fixture
+def evaluations(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """How many times SHACL Core evaluated a shape on a node (nested shapes included), build by build."""
+    counts = [0]
+    evaluate = engine._evaluate
+
+    def counted(*args: object) -> None:
+        counts[-1] += 1
+        evaluate(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_evaluate", counted)
+    yield counts
+
+
+def built(tmp_path: Path, evaluations: list[int]) -> tuple[Path, Config, int]:
+    """A copy of the project built once; the evaluations the build made."""
+    project = copy_project(tmp_path / "project")
+    config = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "site")}, environ={})
+    build_site(config)
+    full = evaluations[-1]
+    evaluations.append(0)
+    return project, config, full
+
+
+def edit_text(project: Path) -> None:
+    path = project / PLAN
+    text = path.read_text(encoding="utf-8")
+    assert '"Health"@en' in text
+    path.write_text(text.replace('"Health"@en', '"Public health"@en', 1), encoding="utf-8")
+
+
+def test_an_update_checks_again_only_what_the_edit_touches(tmp_path: Path, evaluations: list[int]) -> None:
+    project, config, full = built(tmp_path, evaluations)
+    assert full > 1000 and (config.out_dir / VALIDATION_RECORD).is_file()
+    edit_text(project)
+    build_site(config)
+    assert 0 < evaluations[-1] < full / 20
+    # The record the update wrote is the one a build of everything writes.
+    clean = load_config(project, {"base_iri": BASE, "out_dir": str(tmp_path / "full")}, environ={})
+    build_site(clean, force=True)
+    assert (config.out_dir / VALIDATION_RECORD).read_bytes() == (clean.out_dir / VALIDATION_RECORD).read_bytes()
+
+
+def test_an_update_with_the_record_still_refuses_data_that_do_not_conform(
+    tmp_path: Path, evaluations: list[int]
+) -> None:
+    project, config, full = built(tmp_path, evaluations)
+    path = project / PLAN
+    text = path.read_text(encoding="utf-8")
+    # The plan loses its Danish and English titles (the shapes require one).
+    path.write_text(text.replace('dct:title "Ambitioner og retning"@da, "Ambitions and direction"@en ;', "", 1))
+    with pytest.raises(NonConforming):
+        build_site(config)
+    assert evaluations[-1] < full / 10  # the plan's checks, and those that read the plan
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "packed-part", "other-code"])
+def test_a_record_that_cannot_be_used_is_left_aside(
+    tmp_path: Path, evaluations: list[int], damage: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, config, full = built(tmp_path, evaluations)
+    record = config.out_dir / VALIDATION_RECORD
+    content = record.read_bytes()
+    if damage == "garbage":
+        record.write_bytes(b"not a record")
+    elif damage == "truncated":
+        record.write_bytes(content[: len(content) // 2])
+    elif damage == "packed-part":
+        # The plan file's triples damaged: the memory cannot tell what changed, so everything is checked.
+        fields = marshal.loads(content)
+        fields[8][PLAN][1] = b"damaged"
+        record.write_bytes(marshal.dumps(fields))
+    else:
+        assert ValidationMemory().restore(content, "written by other code") is False
+        monkeypatch.setattr(build, "code_key", lambda config: "written by other code")
+    edit_text(project)
+    summary = build_site(config)
+    assert summary.triples > 0
+    assert evaluations[-1] >= full * 0.9  # validated whole
+    assert (
+        (config.out_dir / "plan/ambitioner-og-retning-2020/omraade/sundhed/en/index.html")
+        .read_text(encoding="utf-8")
+        .count("Public health")
+    )
