@@ -755,8 +755,11 @@ class _StoreLoader:
 
 def _fixed_predicates(node: object) -> set[str] | None:
     """The predicates of every triple pattern in a query's algebra; None when one is a variable or anything
-    but an IRI or a path of IRIs (a negated property set matches any predicate, and a path of length zero any
-    node of the graph)."""
+    but an IRI or a path of IRIs (a negated property set matches any predicate). A path that can have length zero
+    matches any node of the graph with itself, so it is allowed only where its match starts or ends at a fixed
+    term or at a variable another pattern of the same group binds by a path of length one or more: then the nodes
+    it can match are those of the triples with the predicates found, and a store of those triples answers the
+    query as the whole graph does."""
     found: set[str] = set()
     todo = [node]
     while todo:
@@ -766,18 +769,47 @@ def _fixed_predicates(node: object) -> set[str] | None:
                 if key == "triples":
                     if not isinstance(value, list | tuple):
                         return None
-                    for triple in value:
-                        if not isinstance(triple, list | tuple) or len(triple) != 3:
-                            return None
-                        iris = _path_iris(triple[1])
-                        if iris is None:
-                            return None
-                        found |= iris
+                    iris = _group_predicates(value)
+                    if iris is None:
+                        return None
+                    found |= iris
                 else:
                     todo.append(value)
         elif isinstance(item, list | tuple | set):
             todo.extend(item)
     return found
+
+
+def _group_predicates(triples: list[object] | tuple[object, ...]) -> set[str] | None:
+    """The predicates of a group of triple patterns (see `_fixed_predicates`)."""
+    patterns: list[tuple[object, object, object]] = []
+    for t in triples:
+        if not isinstance(t, list | tuple) or len(t) != 3:
+            return None
+        patterns.append((t[0], t[1], t[2]))
+    anchored = {term for s, p, o in patterns if _shortest(p) >= 1 for term in (s, o)}
+    found: set[str] = set()
+    for s, p, o in patterns:
+        iris = _path_iris(p)
+        if iris is None:
+            return None
+        if _shortest(p) == 0 and not any(isinstance(t, URIRef | Literal) or t in anchored for t in (s, o)):
+            return None
+        found |= iris
+    return found
+
+
+def _shortest(path: object) -> int:
+    """The fewest triples a match of the path (an IRI or a property path of IRIs) goes through."""
+    if isinstance(path, SequencePath):
+        return sum(_shortest(part) for part in path.args)
+    if isinstance(path, AlternativePath):
+        return min(_shortest(part) for part in path.args)
+    if isinstance(path, InvPath):
+        return _shortest(path.arg)
+    if isinstance(path, MulPath):
+        return 0 if path.mod in ("?", "*") else _shortest(path.path)
+    return 1
 
 
 def _path_iris(predicate: object) -> set[str] | None:
@@ -788,7 +820,7 @@ def _path_iris(predicate: object) -> set[str] | None:
         parts = list(predicate.args)
     elif isinstance(predicate, InvPath):
         parts = [predicate.arg]
-    elif isinstance(predicate, MulPath) and predicate.mod == "+":
+    elif isinstance(predicate, MulPath):
         parts = [predicate.path]
     else:
         return None

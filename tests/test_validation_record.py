@@ -16,7 +16,7 @@ from publish.config import Config, load_config
 from publish.errors import NonConforming
 from publish.shacl import engine
 from publish.urls import VALIDATION_RECORD
-from publish.validate import ValidationMemory
+from publish.validate import ValidationMemory, _query_predicates
 
 from .conftest import copy_project
 
@@ -108,3 +108,33 @@ def test_a_record_that_cannot_be_used_is_left_aside(
         .read_text(encoding="utf-8")
         .count("Public health")
     )
+
+
+PREFIXES = "PREFIX ex: <http://example.org/>\n"
+TYPE_AND_SUBCLASS = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+    "http://www.w3.org/2000/01/rdf-schema#subClassOf",
+}
+
+
+@pytest.mark.parametrize(
+    ("where", "reads"),
+    [
+        ("?this ex:p ?x", {"p"}),
+        # A path that can have length zero, anchored by the step before it or by another pattern's variable.
+        ("?this ex:p/ex:q? ?x", {"p", "q"}),
+        ("?this ex:p ?c . ?c ex:q? ?g . ?g ex:r ?z", {"p", "q", "r"}),
+        ("?this ex:p* <http://example.org/top>", {"p"}),
+        ("?this ex:p ?x MINUS { ?y ex:q/ex:r* ?this }", {"p", "q", "r"}),
+        # Unanchored, it matches every node of the graph; a variable or negated predicate matches any triple.
+        ("?this ex:p? ?x", None),
+        ("?this ?p ?x", None),
+        ("?this !ex:p ?x", None),
+    ],
+)
+def test_a_constraint_reads_the_predicates_its_query_names(where: str, reads: set[str] | None) -> None:
+    """A SPARQL constraint runs again only after a change of a predicate it reads, on a store of the triples with
+    those predicates: what it can read is known only when the store answers it as the whole graph would."""
+    found = _query_predicates(PREFIXES + f"SELECT ?this WHERE {{ {where} }}")
+    expected = None if reads is None else {"http://example.org/" + p for p in reads} | TYPE_AND_SUBCLASS
+    assert found == expected
