@@ -208,7 +208,9 @@ class ValidationMemory:
     def record(self, key: str) -> bytes:
         """The memory as bytes for `restore`, written by what `key` names (the code and settings): plain data only,
         nothing that runs code when read. SHACL Core's entries with results, and the rows of SPARQL constraints
-        that found any, are left out (a restored memory checks those again)."""
+        that found any, are left out (a restored memory checks those again), as are the predicates the SPARQL
+        constraints read (found again when a change asks for them): a memory brought up to date edit by edit is
+        recorded as the memory of a validation of everything would be."""
         for path, (file_key, triples) in list(self.files.items()):
             if not isinstance(triples, bytes):
                 self.files[path] = (file_key, pack(nt_lines(triples)))
@@ -238,7 +240,6 @@ class ValidationMemory:
                 _RECORD_VERSION,
                 key,
                 self.shapes_key or "",
-                [sorted(read) if read is not None else None for read in self.predicates],
                 [rows == [] for rows in self.rows],
                 [_term_code(term) for term in terms],
                 numbers,
@@ -253,7 +254,7 @@ class ValidationMemory:
         was not, or cannot be read."""
         try:
             found = marshal.loads(content)
-            version, stored_key, shapes, predicates, empty, codes, numbers, entries, files, derived = found
+            version, stored_key, shapes, empty, codes, numbers, entries, files, derived = found
             if version != _RECORD_VERSION or stored_key != key:
                 return False
             terms = [_code_term(code) for code in codes]
@@ -268,14 +269,13 @@ class ValidationMemory:
             kept: dict[str, tuple[str, Sequence[ox.Triple] | bytes]] = {
                 str(path): (str(k), bytes(packed)) for path, (k, packed) in files.items()
             }
-            read_sets = [set(map(str, read)) if read is not None else None for read in predicates]
             rows: list[list[Row] | None] = [[] if flag is True else None for flag in empty]
             if not isinstance(shapes, str) or not isinstance(derived, bytes):
                 return False
         except (ValueError, TypeError, EOFError, KeyError, IndexError):
             return False
         self.shapes_key, self.files, self.derived = shapes, kept, derived
-        self.core, self.predicates, self.rows = core, read_sets, rows
+        self.core, self.predicates, self.rows = core, [], rows
         return True
 
 
@@ -633,12 +633,16 @@ def shacl_report(
     report, root = _new_report(shapes)
     changed = memory.changes(key, checked.files, list(checked.derived)) if memory is not None else None
     data = shacl.DataIndex(triples, compiled.forward, compiled.inverse)
-    if memory is not None and len(memory.predicates) != len(whole_graph):
-        memory.predicates = [_query_predicates(c.select) for c in whole_graph]
     count = len(whole_graph)
-    reads = memory.predicates if memory is not None else [None] * count
     known = list(memory.rows) if memory is not None and len(memory.rows) == count else [None] * count
     changed_predicates = {t.predicate.value for t in changed} if changed is not None else None
+    reads: list[set[str] | None] = [None] * count
+    if memory is not None and changed_predicates:
+        # What each constraint's query can read (parsing the queries takes about 10 ms each): asked for only when
+        # something changed since a validation the memory knows.
+        if len(memory.predicates) != count:
+            memory.predicates = [_query_predicates(c.select) for c in whole_graph]
+        reads = memory.predicates
     rerun = [
         n
         for n, read in enumerate(reads)

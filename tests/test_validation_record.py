@@ -94,7 +94,7 @@ def test_a_record_that_cannot_be_used_is_left_aside(
     elif damage == "packed-part":
         # The plan file's triples damaged: the memory cannot tell what changed, so everything is checked.
         fields = marshal.loads(content)
-        fields[8][PLAN][1] = b"damaged"
+        fields[7][PLAN][1] = b"damaged"
         record.write_bytes(marshal.dumps(fields))
     else:
         assert ValidationMemory().restore(content, "written by other code") is False
