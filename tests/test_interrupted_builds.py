@@ -151,24 +151,34 @@ def test_a_site_changed_by_hand_is_made_again(tmp_path: Path) -> None:
     assert "up to date" in again.stdout
 
 
-# `planlod build` of a project whose rendering takes at least 50 ms an entity, in two worker processes.
-SLOW_RENDERING = """
-import sys, time
+def slow_build(seconds: float, where: str) -> str:
+    """A script running `planlod build --force` (project and output folder as its arguments) in two render
+    processes, rendering each entity `seconds` slower: in both (`where` "everywhere") or only in the build's own
+    process (`where` "in the build")."""
+    condition = "True" if where == "everywhere" else "os.getpid() == build"
+    return f"""
+import os, sys, time
 import publish.entities as entities
 
 render_entity = entities.render_entity
+build = os.getpid()
 
 def slowly(*args):
-    time.sleep(0.05)
+    if {condition}:
+        time.sleep({seconds})
     render_entity(*args)
 
 entities.render_entity = slowly
 entities.PARALLEL_THRESHOLD = 50
-entities.os.sched_getaffinity = lambda _pid: {0, 1}
+entities.os.sched_getaffinity = lambda _pid: {{0, 1}}
 from publish.cli import main
 sys.argv = ["planlod", "build", "--force", "--project", sys.argv[1], "--out", sys.argv[2]]
 main()
 """
+
+
+# A build whose rendering takes at least 50 ms an entity.
+SLOW_RENDERING = slow_build(0.05, "everywhere")
 
 
 def alive(pid: int) -> bool:
@@ -180,13 +190,10 @@ def alive(pid: int) -> bool:
     return "\nState:\tZ" not in status
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from /proc")
-def test_the_render_workers_of_a_killed_build_stop_at_once(tmp_path: Path) -> None:
-    """A killed build's render workers write nothing more into its folder (which the next build removes): each
-    stops before its next entity instead of rendering the rest of its share."""
-    project = copy_project(tmp_path / "project")
+def build_with_worker(script: str, project: Path, out: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
+    """Start `script` (a build) and wait until it has forked its render worker; the build and the workers' ids."""
     process = subprocess.Popen(
-        [sys.executable, "-c", SLOW_RENDERING, str(project), str(tmp_path / "site")],
+        [sys.executable, "-c", script, str(project), str(out)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -199,37 +206,33 @@ def test_the_render_workers_of_a_killed_build_stop_at_once(tmp_path: Path) -> No
         workers = [int(pid) for pid in children.read_text().split()]
         time.sleep(0.02)
     assert workers, process.stderr.read().decode() if process.stderr else ""
+    return process, workers
+
+
+def running_after(workers: list[int], seconds: float) -> list[int]:
+    """The workers still running after at most `seconds`."""
+    deadline = time.monotonic() + seconds
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return [pid for pid in workers if alive(pid)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from /proc")
+def test_the_render_workers_of_a_killed_build_stop_at_once(tmp_path: Path) -> None:
+    """A killed build's render workers write nothing more into its folder (which the next build removes): each
+    stops before its next entity instead of rendering the rest of its share."""
+    project = copy_project(tmp_path / "project")
+    process, workers = build_with_worker(SLOW_RENDERING, project, tmp_path / "site")
     time.sleep(0.5)
     process.send_signal(signal.SIGKILL)
     process.wait(30)
     # The worker had more than a hundred entities of 50 ms or more left to render.
-    deadline = time.monotonic() + 3
-    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert not [pid for pid in workers if alive(pid)]
+    assert not running_after(workers, 3)
 
 
-# `planlod build` whose own share of the rendering takes 200 ms an entity while its worker renders at full speed:
-# the worker is done long before the build reads what it sent.
-SLOW_BUILD_PROCESS = """
-import os, sys, time
-import publish.entities as entities
-
-render_entity = entities.render_entity
-build = os.getpid()
-
-def slowly_here(*args):
-    if os.getpid() == build:
-        time.sleep(0.2)
-    render_entity(*args)
-
-entities.render_entity = slowly_here
-entities.PARALLEL_THRESHOLD = 50
-entities.os.sched_getaffinity = lambda _pid: {0, 1}
-from publish.cli import main
-sys.argv = ["planlod", "build", "--force", "--project", sys.argv[1], "--out", sys.argv[2]]
-main()
-"""
+# A build whose own share of the rendering takes 200 ms an entity while its worker renders at full speed: the
+# worker is done long before the build reads what it sent.
+SLOW_BUILD_PROCESS = slow_build(0.2, "in the build")
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from /proc")
@@ -239,27 +242,12 @@ def test_a_killed_build_leaves_no_worker_holding_the_site(tmp_path: Path) -> Non
     build), so the next build can run."""
     project = copy_project(tmp_path / "project")
     out = tmp_path / "public" / "site"
-    process = subprocess.Popen(
-        [sys.executable, "-c", SLOW_BUILD_PROCESS, str(project), str(out)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    workers: list[int] = []
-    deadline = time.monotonic() + 300
-    while not workers and process.poll() is None and time.monotonic() < deadline:
-        workers = [int(pid) for pid in children.read_text().split()]
-        time.sleep(0.02)
-    assert workers, process.stderr.read().decode() if process.stderr else ""
+    process, workers = build_with_worker(SLOW_BUILD_PROCESS, project, out)
     # The worker renders its share in a few seconds; the build's own first run of entities takes 13 s.
     time.sleep(8)
     assert process.poll() is None
     process.send_signal(signal.SIGKILL)
     process.wait(30)
-    deadline = time.monotonic() + 5
-    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert not [pid for pid in workers if alive(pid)]
+    assert not running_after(workers, 5)
     complete(project, out)
     assert not leftovers(out)
