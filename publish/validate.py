@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
-from rdflib.term import Node
+from rdflib.term import Node, Variable
 
 from . import buildrules, shacl
 from .collector import paused_gc
@@ -272,7 +272,7 @@ class ValidationMemory:
             rows: list[list[Row] | None] = [[] if flag is True else None for flag in empty]
             if not isinstance(shapes, str) or not isinstance(derived, bytes):
                 return False
-        except (ValueError, TypeError, EOFError, KeyError, IndexError):
+        except Exception:  # a record of another shape, damaged or made by hand: everything is checked
             return False
         self.shapes_key, self.files, self.derived = shapes, kept, derived
         self.core, self.predicates, self.rows = core, [], rows
@@ -286,7 +286,8 @@ TermCode = str | tuple[str] | tuple[str, str, str]
 
 
 def _codable(term: Term) -> bool:
-    return not isinstance(term, ox.Triple)
+    """Whether `_term_code` keeps the term whole (not a triple term, nor a literal with a base direction)."""
+    return not isinstance(term, ox.Triple) and not (isinstance(term, ox.Literal) and term.direction)
 
 
 def _term_code(term: Term) -> TermCode:
@@ -626,11 +627,17 @@ def shacl_report(
 
     With a `memory` (and the shapes' `key`), only what the triples changed since its last validation can change
     is checked again, and the memory is brought up to date; `triples` are then `Checked`, with their files."""
+    if memory is not None and not isinstance(triples, Checked):
+        raise TypeError("a validation with a memory needs the checked triples with their files (Checked)")
     checked = triples if isinstance(triples, Checked) else Checked(triples, len(triples))
     triples = checked.triples
     whole_graph = _whole_graph_constraints(shapes)
     compiled = shacl.plan(shapes, {c.constraint for c in whole_graph})
     report, root = _new_report(shapes)
+    if memory is not None:
+        # The constraints' rows are kept by position, and the shapes' key does not see the constraints' order.
+        order = "\n".join(f"{c.constraint} {c.query}" for c in whole_graph)
+        key = hashlib.blake2b(f"{key}\n{order}".encode(), digest_size=16).hexdigest()
     changed = memory.changes(key, checked.files, list(checked.derived)) if memory is not None else None
     data = shacl.DataIndex(triples, compiled.forward, compiled.inverse)
     count = len(whole_graph)
@@ -760,10 +767,10 @@ class _StoreLoader:
 def _fixed_predicates(node: object) -> set[str] | None:
     """The predicates of every triple pattern in a query's algebra; None when one is a variable or anything
     but an IRI or a path of IRIs (a negated property set matches any predicate). A path that can have length zero
-    matches any node of the graph with itself, so it is allowed only where its match starts or ends at a fixed
-    term or at a variable another pattern of the same group binds by a path of length one or more: then the nodes
-    it can match are those of the triples with the predicates found, and a store of those triples answers the
-    query as the whole graph does."""
+    matches any node of the graph with itself (a fixed term too, only when it is a node of the graph), so it is
+    allowed only where its match starts or ends at a variable another pattern of the same group binds by a path of
+    length one or more: then the nodes it can match are those of the triples with the predicates found, and a
+    store of those triples answers the query as the whole graph does."""
     found: set[str] = set()
     todo = [node]
     while todo:
@@ -797,7 +804,7 @@ def _group_predicates(triples: list[object] | tuple[object, ...]) -> set[str] | 
         iris = _path_iris(p)
         if iris is None:
             return None
-        if _shortest(p) == 0 and not any(isinstance(t, URIRef | Literal) or t in anchored for t in (s, o)):
+        if _shortest(p) == 0 and not any(isinstance(t, Variable) and t in anchored for t in (s, o)):
             return None
         found |= iris
     return found

@@ -124,7 +124,8 @@ TYPE_AND_SUBCLASS = {
         # A path that can have length zero, anchored by the step before it or by another pattern's variable.
         ("?this ex:p/ex:q? ?x", {"p", "q"}),
         ("?this ex:p ?c . ?c ex:q? ?g . ?g ex:r ?z", {"p", "q", "r"}),
-        ("?this ex:p* <http://example.org/top>", {"p"}),
+        # A fixed term matches itself only when it is a node of the graph, which other predicates can decide.
+        ("?this ex:p* <http://example.org/top>", None),
         ("?this ex:p ?x MINUS { ?y ex:q/ex:r* ?this }", {"p", "q", "r"}),
         # Unanchored, it matches every node of the graph; a variable or negated predicate matches any triple.
         ("?this ex:p? ?x", None),
