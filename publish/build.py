@@ -491,6 +491,8 @@ def write_site(
         inputs.sources = None
         gathered.release()
         if render_workers(len(work.entities)) > 1:
+            # The workers share the graph's lists as they are at the fork: sorted once here, not in each of them.
+            gathered.graph.sort_all()
             give_back_freed_memory()
     start = time.perf_counter()
     with report.count("rendering", len(work.entities), "entities") as done:

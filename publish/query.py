@@ -83,24 +83,55 @@ Read = tuple[str, Term]
 
 
 class _Index(dict[Term, list[ox.Triple]]):
-    """A subject or object index that can note every node looked up in it (see SiteGraph.recording)."""
+    """A subject or object index whose lists are sorted (by `order`) when they are first read, and that can note
+    every node looked up in it (see SiteGraph.recording). Sorting on first read spares an incremental build, which
+    reads a few entities, sorting every node's triples; `sort_all` sorts what is left (before render workers are
+    forked, so they do not each sort, and copy, the lists they read)."""
 
-    __slots__ = ("sink", "tag")
+    __slots__ = ("order", "sink", "tag", "unsorted")
 
-    def __init__(self, entries: dict[Term, list[ox.Triple]], tag: str) -> None:
+    def __init__(self, entries: dict[Term, list[ox.Triple]], tag: str, order: Callable[[ox.Triple], Any]) -> None:
         super().__init__(entries)
         self.tag = tag
+        self.order = order
         self.sink: set[Read] | None = None
+        self.unsorted = {key for key, values in entries.items() if len(values) > 1}
+
+    def sorted_get(self, key: Term) -> list[ox.Triple] | None:
+        """The node's triples in order, or None (not a recorded read)."""
+        values = dict.get(self, key)
+        if values is not None and key in self.unsorted:
+            values.sort(key=self.order)
+            self.unsorted.discard(key)
+        return values
+
+    def sort_all(self) -> None:
+        """Sort every list not read yet."""
+        for key in self.unsorted:
+            dict.__getitem__(self, key).sort(key=self.order)
+        self.unsorted = set()
 
     def get(self, key: Term, default: object = None) -> Any:
         if self.sink is not None:
             self.sink.add((self.tag, key))
-        return dict.get(self, key, default)
+        values = self.sorted_get(key)
+        return default if values is None else values
 
     def __getitem__(self, key: Term) -> list[ox.Triple]:
         if self.sink is not None:
             self.sink.add((self.tag, key))
-        return dict.__getitem__(self, key)
+        values = self.sorted_get(key)
+        if values is None:
+            raise KeyError(key)
+        return values
+
+    def values(self) -> Any:
+        self.sort_all()
+        return dict.values(self)
+
+    def items(self) -> Any:
+        self.sort_all()
+        return dict.items(self)
 
     def __contains__(self, key: object) -> bool:
         if self.sink is not None and isinstance(key, ox.NamedNode | ox.BlankNode | ox.Literal):
@@ -130,16 +161,10 @@ class SiteGraph:
             by_subject[t.subject].append(t)
             if not isinstance(t.object, ox.Literal):
                 by_object[t.object].append(t)
-        # Sorted once here, so every lookup below returns its values in a stable order without sorting again.
-        # (Keys in the order of (term_key(predicate), term_key(other)): predicates are always IRIs.)
-        for outgoing in by_subject.values():
-            if len(outgoing) > 1:
-                outgoing.sort(key=_by_predicate_then_object)
-        for incoming in by_object.values():
-            if len(incoming) > 1:
-                incoming.sort(key=_by_predicate_then_subject)
-        self.by_subject: dict[Term, list[ox.Triple]] = _Index(by_subject, "S")
-        self.by_object: dict[Term, list[ox.Triple]] = _Index(by_object, "O")
+        # Each list is sorted when it is first read, so every lookup returns its values in a stable order without
+        # sorting again. (Keys in the order of (term_key(predicate), term_key(other)): predicates are always IRIs.)
+        self.by_subject: dict[Term, list[ox.Triple]] = _Index(by_subject, "S", _by_predicate_then_object)
+        self.by_object: dict[Term, list[ox.Triple]] = _Index(by_object, "O", _by_predicate_then_subject)
         self.triple_count = len(seen)
         self._labels: dict[Term, dict[str, str]] = {}
         # Subjects whose values by property (and whose label triples) are kept; the values by property in two
@@ -200,7 +225,7 @@ class SiteGraph:
 
     def count_about(self, node: Term) -> int:
         """How many triples have the node as subject (not a recorded read)."""
-        return len(dict.get(self.by_subject, node, ()))
+        return len(dict.get(self.by_subject, node, ()))  # the count does not need the order
 
     def types(self, node: Subject) -> list[ox.NamedNode]:
         """The node's rdf:type values that are IRIs."""
@@ -225,7 +250,7 @@ class SiteGraph:
             if len(self._labels) >= self.cache_window:
                 self._labels.clear()  # kept for the nodes recently read (see cache_window)
             cached = self._labels[node] = {}
-            outgoing = dict.get(self.by_subject, node, ()) if isinstance(node, ox.NamedNode | ox.BlankNode) else ()
+            outgoing = self._peek(node) if isinstance(node, ox.NamedNode | ox.BlankNode) else ()
             for predicate in LABEL_PREDICATES:
                 for t in outgoing:
                     if t.predicate == predicate and isinstance(t.object, ox.Literal):
@@ -233,6 +258,18 @@ class SiteGraph:
                 if cached:
                     break
         return cached
+
+    def _peek(self, node: Term) -> Sequence[ox.Triple]:
+        """The node's outgoing triples in order, not noted as a read (the caller notes what it reads)."""
+        index = self.by_subject
+        found = index.sorted_get(node) if isinstance(index, _Index) else dict.get(index, node)
+        return found or ()
+
+    def sort_all(self) -> None:
+        """Sort every node's triples that no lookup has sorted yet (see `_Index`)."""
+        for index in (self.by_subject, self.by_object):
+            if isinstance(index, _Index):
+                index.sort_all()
 
     def _note_label_read(self, node: Term) -> None:
         """Note a read of the node's labels only: ("L", node), touched only by changes to its label triples."""
@@ -315,7 +352,7 @@ class SiteGraph:
         cached = self._label_triples.get(node)
         if cached is None:
             cached = []
-            outgoing = dict.get(self.by_subject, node, ())
+            outgoing = self._peek(node)
             for predicate in LABEL_PREDICATES:
                 cached = [t for t in outgoing if t.predicate == predicate]
                 if cached:

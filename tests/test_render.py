@@ -127,6 +127,33 @@ def test_the_property_index_gives_every_subjects_values_in_order_through_its_sma
     assert len(graph._outgoing) <= 2
 
 
+@pytest.mark.parametrize("order", ["sorted", "reversed", "shuffled"])
+def test_the_site_graph_gives_each_nodes_triples_in_order_however_they_came_and_however_they_are_read(
+    order: str,
+) -> None:
+    # The indexes sort a node's triples when they are first read (or all at once, before render workers fork):
+    # every way of reading them gives the same order, and so the same documents, as triples given sorted.
+    _, triples = tricky_document()
+    given = {"sorted": triples, "reversed": list(reversed(triples)), "shuffled": triples[1::2] + triples[::2]}[order]
+    expected = SiteGraph(triples, UrlPolicy(BASE))
+    expected.sort_all()
+    lazy, eager = SiteGraph(given, UrlPolicy(BASE)), SiteGraph(given, UrlPolicy(BASE))
+    eager.sort_all()
+    for graph in (lazy, eager):
+        for node in [*expected.by_subject, n("plan/p/omraade/a")]:
+            assert graph.by_subject.get(node) == dict.get(expected.by_subject, node)
+            assert graph.labels(node) == expected.labels(node)
+            assert graph.label_triples(node) == expected.label_triples(node)
+        for node in expected.by_object:
+            assert graph.by_object[node] == dict.__getitem__(expected.by_object, node)
+        for entity in expected.entities:
+            assert graph.document(entity) == expected.document(entity)
+    # Walking every list sorts those not read yet.
+    fresh = SiteGraph(given, UrlPolicy(BASE))
+    assert dict(fresh.by_subject.items()) == dict(dict.items(expected.by_subject))
+    assert all(values == sorted(values, key=triple_key) for values in dict.values(fresh.by_subject))
+
+
 MACROS = """\
 {%- macro text(value, value_lang) -%}
 {% if value_lang and value_lang != lang %}<span lang="{{ value_lang }}">{{ value }}</span>{% else %}{{ value }}{% endif %}

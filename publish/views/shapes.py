@@ -12,7 +12,7 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from ..query import SiteGraph
+from ..query import SiteGraph, term_key
 from ..rdfterms import Term
 from ..vocab import SH_DESCRIPTION, SH_INVERSE_PATH, SH_NAME, SH_ORDER, SH_PATH, SH_PROPERTY, SH_TARGET_CLASS
 from .models import PropertySpec
@@ -31,10 +31,12 @@ class ShapeSpecs:
 
     def __init__(self, graph: SiteGraph) -> None:
         self.g = graph
-        # The shapes' sh:targetClass triples (found by one walk over every triple).
-        self.target_class_triples = [
-            t for triples in graph.by_subject.values() for t in triples if t.predicate == SH_TARGET_CLASS
-        ]
+        # The shapes' sh:targetClass triples (found by one walk over every triple, in the index's order: a
+        # subject's lists are sorted when first read, so the few found are sorted here instead).
+        self.target_class_triples: list[ox.Triple] = []
+        for triples in dict.values(graph.by_subject):
+            found = [t for t in triples if t.predicate == SH_TARGET_CLASS]
+            self.target_class_triples += sorted(found, key=lambda t: term_key(t.object)) if len(found) > 1 else found
         self.specs = self._property_specs(inverse=False)
         self.inverse_specs = self._property_specs(inverse=True)
 
