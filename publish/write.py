@@ -255,10 +255,16 @@ class SiteWriter:
         """A writer of files into the temporary folder for a render worker; `record` what it wrote."""
         return FileSink(self.root)
 
-    def write_hidden(self, name: str, content: bytes) -> None:
-        """A file beside the marker that is not part of the site (the build state); not counted as written."""
+    def write_hidden(self, name: str, content: bytes | Iterable[bytes]) -> None:
+        """A file beside the marker that is not part of the site (the build state), given whole or in pieces; not
+        counted as written."""
         assert self.tmp is not None, "use SiteWriter as a context manager"
-        (self.tmp / safe_relative(name).as_posix()).write_bytes(content)
+        with (self.tmp / safe_relative(name).as_posix()).open("wb") as file:
+            if isinstance(content, bytes):
+                file.write(content)
+            else:
+                for piece in content:
+                    file.write(piece)
 
     def commit(self, marker: dict[str, object], removed: Iterable[str] = ()) -> None:
         """Switch the output folder to what was written; `marker` records what the build was made from."""
