@@ -59,7 +59,7 @@ def plan_catalogue(
         catalogue = catalogue_triples(config, policy, index if facts is None else facts, distributions)
         # VoID counts the dataset alone: the index's first triples when it holds the data first (build_site's).
         own = index.first(len(data)) if index.triples[: len(data)] == data else DataIndex(data)
-        void = void_triples(config, policy, own, distributions, kos=sdg_kos(reference))
+        void = void_triples(config, policy, own, distributions, kos=sdg_kos(reference), facts=facts)
         plan.add(catalogue_file(TURTLE), turtle(catalogue, prefixes, ox.NamedNode(policy.catalogue)))
         plan.add(catalogue_file(RDFXML), rdfxml(catalogue, prefixes))
         plan.add(catalogue_file(JSONLD), jsonld_flat(catalogue, prefixes))

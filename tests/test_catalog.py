@@ -594,6 +594,25 @@ def test_voids_index_of_the_data_alone_is_the_index_of_the_datas_triples(config:
             assert own.subjects(t.predicate, node) == alone.subjects(t.predicate, node)
 
 
+def test_void_given_the_catalogues_facts_counts_the_data_alone_and_titles_the_dataset_as_the_catalogue(
+    config: Config, policy: UrlPolicy, distributions: list[Distribution]
+) -> None:
+    # The build reads the plans once, from the index of the data with the ontology and the reference vocabularies,
+    # and hands those facts to VoID: its statistics must still be the data's alone, and the description the same.
+    sources = load_sources(config)
+    data = site_data(sources, policy)
+    whole = DataIndex(data + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE)))
+    facts = site_facts(config, policy, whole)
+    kos = sdg_kos(sources.triples(Role.REFERENCE))
+    given = void_triples(config, policy, whole.first(len(data)), distributions, kos=kos, facts=facts)
+    alone = void_triples(config, policy, data, distributions, kos=kos)
+    assert ox.serialize(given, format=ox.RdfFormat.N_TRIPLES) == ox.serialize(alone, format=ox.RdfFormat.N_TRIPLES)
+    graph, catalogue = rdflib_graph(given), rdflib_graph(catalogue_triples(config, policy, facts, distributions))
+    dataset = URIRef(policy.dataset)
+    assert int(graph.value(dataset, VOID.triples)) == len(set(data)) < len(set(whole.triples))
+    assert set(graph.objects(dataset, DCTERMS.title)) == set(catalogue.objects(dataset, DCTERMS.title))
+
+
 def _number(store: ox.Store, query: str) -> int:
     ((value,),) = rows(store, query)
     return int(value)

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from ..config import Config
 from ..namespaces import SDG
-from ..plans import DataIndex
+from ..plans import DataIndex, as_index
 from ..urls import UrlPolicy
 from ..vocab import (
     DCT_BIBLIOGRAPHIC_CITATION,
@@ -72,14 +72,20 @@ def void_triples(
     distributions: Sequence[Distribution],
     publisher: str | None = None,
     kos: Sequence[ox.Triple] = (),
+    facts: SiteFacts | None = None,
 ) -> list[ox.Triple]:
     """The VoID description of the site's dataset: statistics of `data`, dumps, endpoint, and the SDG linkset to
     the site's copy of the UN SDG KOS (`kos`, its triples), itself a dataset with its dump.
 
     The counts describe exactly the triples passed in `data` (duplicates counted once): pass the dump's triples.
+    `facts`: the site's facts the catalogue read already; the dataset's title and publisher are then theirs (the
+    catalogue describes the same dataset), and only the statistics are read from `data`.
     """
     check_distributions(distributions)
-    site = site_facts(config, policy, data, publisher)
+    if facts is None:
+        site = site_facts(config, policy, data, publisher)
+    else:
+        site = SiteFacts(config, policy, as_index(data), facts.vocab, facts.plans, facts.publisher)
     out = TripleSet()
     dataset = ox.NamedNode(policy.dataset)
     out.add(dataset, RDF_TYPE, VOID_DATASET)
