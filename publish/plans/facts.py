@@ -138,7 +138,17 @@ def plan_areas(index: DataIndex, vocab: PlanVocabulary, plan: ox.NamedNode) -> l
 
 
 def area_parts(index: DataIndex, vocab: PlanVocabulary, area: ox.NamedNode) -> tuple[list[str], list[str]]:
-    """The area's headline goals and its focus points (sorted by position), as IRIs."""
+    """The area's headline goals and its focus points (sorted by position), as IRIs; read once per index (the
+    plans' facts and the link rows both walk every area)."""
+    key = ("area_parts " + vocab.Plan.value, area.value)
+    found = index.memo.get(key)
+    if found is None:
+        found = index.memo[key] = _area_parts(index, vocab, area)
+    goals, points = cast(tuple[list[str], list[str]], found)
+    return list(goals), list(points)
+
+
+def _area_parts(index: DataIndex, vocab: PlanVocabulary, area: ox.NamedNode) -> tuple[list[str], list[str]]:
     parts = {p for p in index.subjects(vocab.area, area) if isinstance(p, ox.NamedNode)}
     goals = {g for g in index.objects(area, vocab.headlineGoal) if isinstance(g, ox.NamedNode)}
     goals |= {p for p in parts if index.has_type(p, vocab.Goal)}
