@@ -168,12 +168,15 @@ class ValidationMemory:
         self.predicates: list[set[str] | None] = []
         # Per SPARQL constraint its rows; None when they are not known (they are found again).
         self.rows: list[list[Row] | None] = []
+        # The keys of the files whose triples break no build rule, and the key of the rules' settings.
+        self.ruled: tuple[str, frozenset[str]] = ("", frozenset())
 
     def forget(self) -> None:
         """Forget everything: the next validation checks everything."""
         self.shapes_key, self.files, self.derived = None, {}, frozenset()
         self.core = shacl.CoreMemory()
         self.predicates, self.rows = [], []
+        self.ruled = ("", frozenset())
 
     def changes(self, shapes_key: str, files: Sequence[SourceFile], derived: list[ox.Triple]) -> list[ox.Triple] | None:
         """The triples added or removed since the last validation (with, at most, triples that only moved from one
@@ -246,6 +249,9 @@ class ValidationMemory:
                 entries,
                 {path: list(self.files[path]) for path in sorted(self.files)},
                 self.derived,
+                # The keys as one new string: marshal writes an object other references also hold as a reference,
+                # so the same keys held elsewhere (the files') would not give the same bytes.
+                [self.ruled[0], " ".join(sorted(self.ruled[1]))],
             ]
         )
 
@@ -254,7 +260,7 @@ class ValidationMemory:
         was not, or cannot be read."""
         try:
             found = marshal.loads(content)
-            version, stored_key, shapes, empty, codes, numbers, entries, files, derived = found
+            version, stored_key, shapes, empty, codes, numbers, entries, files, derived, (rules, clean) = found
             if version != _RECORD_VERSION or stored_key != key:
                 return False
             terms = [_code_term(code) for code in codes]
@@ -272,15 +278,16 @@ class ValidationMemory:
             rows: list[list[Row] | None] = [[] if flag is True else None for flag in empty]
             if not isinstance(shapes, str) or not isinstance(derived, bytes):
                 return False
+            ruled = (str(rules), frozenset(str(clean).split()))
         except Exception:  # a record of another shape, damaged or made by hand: everything is checked
             return False
         self.shapes_key, self.files, self.derived = shapes, kept, derived
-        self.core, self.predicates, self.rows = core, [], rows
+        self.core, self.predicates, self.rows, self.ruled = core, [], rows, ruled
         return True
 
 
 # What `ValidationMemory.record` writes is read back only by the same version.
-_RECORD_VERSION = 1
+_RECORD_VERSION = 2
 # A term in a record: an IRI as its text, a blank node as (label,), a literal as (text, datatype, language).
 TermCode = str | tuple[str] | tuple[str, str, str]
 
@@ -947,6 +954,33 @@ class _Lines:
         return first_use
 
 
+def rule_results(
+    checked: Checked,
+    sources: Sources,
+    policy: UrlPolicy,
+    reserved: frozenset[str] | set[str],
+    memory: ValidationMemory | None = None,
+) -> list[buildrules.RuleResult]:
+    """The build rules' violations in the checked triples and the shapes. Each rule reads one triple (or one
+    subject) at a time, so with a `memory` only the files whose key it has not seen pass the rules (under the same
+    base IRI and reserved segments), and the derived triples, are checked again; when they break a rule,
+    everything is checked, so the report is a full check's."""
+    everything = itertools.chain(checked.triples, sources.triples(Role.SHAPES))
+    files = [*checked.files, *(f for f in sources.files if f.role is Role.SHAPES)]
+    if memory is None or sum(len(f.triples) for f in checked.files) + len(checked.derived) != len(checked.triples):
+        return buildrules.check(everything, policy, reserved)
+    rules = hashlib.blake2b(
+        "\n".join([policy.base, policy.ontology_ns, *sorted(reserved)]).encode("utf-8"), digest_size=16
+    ).hexdigest()
+    clean = memory.ruled[1] if memory.ruled[0] == rules else frozenset()
+    todo = [f.triples for f in files if not f.key or f.key not in clean]
+    broken = buildrules.check(itertools.chain(checked.derived, *todo), policy, reserved)
+    if broken:
+        broken = buildrules.check(everything, policy, reserved)
+    memory.ruled = (rules, frozenset() if broken else frozenset(f.key for f in files if f.key))
+    return broken
+
+
 def _run_validation(
     sources: Sources,
     policy: UrlPolicy,
@@ -961,7 +995,7 @@ def _run_validation(
     shapes = rdflib_graph(sources.triples(Role.SHAPES))
     key = shapes_key(sources) if memory is not None else ""
     report, context = shacl_report(checked, shapes, progress, memory, key)
-    broken = buildrules.check(itertools.chain(triples, sources.triples(Role.SHAPES)), policy, reserved)
+    broken = rule_results(checked, sources, policy, reserved, memory)
     if broken:
         _add_rule_results(report, broken, policy)
         nodes: set[Node] = set(report.objects(None, SH.focusNode))

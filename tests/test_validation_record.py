@@ -5,18 +5,22 @@ record it cannot use."""
 from __future__ import annotations
 
 import marshal
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
 
-from publish import build
+from publish import build, buildrules
 from publish.build import build_site
 from publish.config import Config, load_config
 from publish.errors import NonConforming
+from publish.load import load_sources
+from publish.model import vocabulary
 from publish.shacl import engine
-from publish.urls import VALIDATION_RECORD
-from publish.validate import ValidationMemory, _query_predicates
+from publish.urls import VALIDATION_RECORD, UrlPolicy
+from publish.validate import ValidationMemory, _query_predicates, checked_triples
 
 from .conftest import copy_project
 
@@ -78,6 +82,37 @@ def test_an_update_with_the_record_still_refuses_data_that_do_not_conform(
     with pytest.raises(NonConforming):
         build_site(config)
     assert evaluations[-1] < full / 10  # the plan's checks, and those that read the plan
+
+
+def test_an_update_with_the_record_checks_the_build_rules_on_the_edited_file_alone_and_finds_what_a_full_check_finds(
+    tmp_path: Path, evaluations: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, config, _full = built(tmp_path, evaluations)
+    checked: list[int] = []
+    check = buildrules.check
+
+    def counted(triples: Iterable[ox.Triple], *args: Any) -> list[buildrules.RuleResult]:
+        given = list(triples)
+        checked.append(len(given))
+        return check(given, *args)
+
+    monkeypatch.setattr(buildrules, "check", counted)
+    edit_text(project)
+    build_site(config)
+    (update,) = checked
+    sources = load_sources(config)
+    every = sum(len(f.triples) for f in sources.files) + len(
+        checked_triples(sources, vocabulary(UrlPolicy(BASE))).derived
+    )
+    assert 0 < update < every * 0.7  # the edited plan and the derived triples, not the ontology and the SDG KOS
+    # A control character in a text breaks a build rule: the update refuses it as a full validation does.
+    path = project / PLAN
+    path.write_text(path.read_text(encoding="utf-8").replace('"Public health"@en', '"Public\\u0007health"@en', 1))
+    with pytest.raises(NonConforming) as refused:
+        build_site(config)
+    with pytest.raises(NonConforming) as whole:
+        build_site(config, force=True)
+    assert "control character U+0007" in str(refused.value) and str(refused.value) == str(whole.value)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "packed-part", "other-code"])
