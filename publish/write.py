@@ -260,7 +260,7 @@ class SiteWriter:
         counted as written."""
         assert self.tmp is not None, "use SiteWriter as a context manager"
         with (self.tmp / safe_relative(name).as_posix()).open("wb") as file:
-            if isinstance(content, bytes):
+            if isinstance(content, (bytes, bytearray, memoryview)):
                 file.write(content)
             else:
                 for piece in content:

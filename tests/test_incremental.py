@@ -16,6 +16,7 @@ from publish import incremental
 from publish.build import build_site
 from publish.config import Config, load_config
 from publish.incremental import STATE, BuildState
+from publish.rdfterms import pack
 from publish.urls import VALIDATION_RECORD, search_index_file
 from publish.write import FILES, MARKER
 
@@ -157,6 +158,34 @@ def test_a_build_after_an_interrupted_update_or_without_a_usable_state_builds_ev
     assert summary.rendered == summary.entities
     assert not stale.exists()  # a full build replaces the folder
     assert tree(config.out_dir) == tree(full_build(project, tmp_path))
+
+
+def test_a_build_state_damaged_anywhere_is_not_used(tmp_path: Path) -> None:
+    # A state that reads back as another one would make an update skip pages that changed (a damaged reader or
+    # file) or stop it with an error on every later build (a damaged packed part): any byte changed is found.
+    lines = {b'<https://data.example.org/a> <https://data.example.org/p> "x" .'}
+    state = BuildState(
+        "key",
+        "fingerprint",
+        {"data/plan.ttl": ("file key", pack(lines))},
+        pack(set()),
+        {"https://data.example.org/a": [("a/index.html", 120)]},
+        [("index.html", 300, "digest")],
+        {"S<https://data.example.org/a>": ["https://data.example.org/a"]},
+        {"https://data.example.org/a": "outside"},
+        {"https://data.example.org/a": ("a/", "{}")},
+    )
+    stored = b"".join(state.dump())
+    (tmp_path / STATE).write_bytes(stored)
+    assert BuildState.load(tmp_path) == state
+    for at in range(len(stored)):
+        damaged = bytearray(stored)
+        damaged[at] ^= 0x20
+        (tmp_path / STATE).write_bytes(bytes(damaged))
+        assert BuildState.load(tmp_path) is None, f"a changed byte at {at} of {len(stored)} went unnoticed"
+    for end in (0, 5, 12, len(stored) // 2, len(stored) - 1):
+        (tmp_path / STATE).write_bytes(stored[:end])
+        assert BuildState.load(tmp_path) is None, f"a state cut at {end} bytes was read"
 
 
 def test_the_build_state_records_what_each_page_read(tmp_path: Path) -> None:

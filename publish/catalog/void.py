@@ -79,7 +79,8 @@ def void_triples(
 
     The counts describe exactly the triples passed in `data` (duplicates counted once): pass the dump's triples.
     `facts`: the site's facts the catalogue read already; the dataset's title and publisher are then theirs (the
-    catalogue describes the same dataset), and only the statistics are read from `data`.
+    catalogue describes the same dataset), and only the statistics are read from `data`; `publisher` (the
+    publisher's IRI when the data do not say it) is then not read: the facts were made with it.
     """
     check_distributions(distributions)
     if facts is None:
