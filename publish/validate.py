@@ -1,7 +1,7 @@
 """Check the data against the shapes and turn the SHACL report into findings.
 
-Stage: validate. Imports `buildrules`, `collector`, `errors`, `load`, `model`, `progress`, `rdfterms`, `shacl`,
-`urls` and `vocab`; the only module that imports pyshacl.
+Stage: validate. Imports `buildrules`, `collector`, `errors`, `load`, `model`, `progress`, `rdfterms`, `sealed`,
+`shacl`, `urls` and `vocab`; the only module that imports pyshacl.
 The data graph is the data, the triples derived from it, the ontology (so `sh:class` sees subclasses) and the
 reference vocabularies (so SDG links can be checked against the UN SDG KOS).
 SHACL Core runs on the whole graph at once (`shacl`), the SHACL-SPARQL constraints of class-targeted shapes once
@@ -17,7 +17,6 @@ import contextlib
 import hashlib
 import itertools
 import logging
-import marshal
 import re
 import threading
 import zlib
@@ -38,6 +37,7 @@ from .load import Role, SourceFile, Sources
 from .model import derived_triples, vocabulary
 from .progress import QUIET, Progress
 from .rdfterms import RdflibTerms, Term, nt_lines, ox_term, pack, parse_lines, rdflib_graph, rdflib_term, unpack
+from .sealed import sealed, unseal
 from .urls import UrlPolicy, site_first_segments
 from .vocab import LABEL_PREDICATES, PlanVocabulary
 
@@ -210,10 +210,11 @@ class ValidationMemory:
     # -- kept beside the site ----------------------------------------------------------------------------------
     def record(self, key: str) -> bytes:
         """The memory as bytes for `restore`, written by what `key` names (the code and settings): plain data only,
-        nothing that runs code when read. SHACL Core's entries with results, and the rows of SPARQL constraints
-        that found any, are left out (a restored memory checks those again), as are the predicates the SPARQL
-        constraints read (found again when a change asks for them): a memory brought up to date edit by edit is
-        recorded as the memory of a validation of everything would be."""
+        nothing that runs code when read, sealed (`sealed`: a byte changed or a record cut short is found). SHACL
+        Core's entries with results, and the rows of SPARQL constraints that found any, are left out (a restored
+        memory checks those again), as are the predicates the SPARQL constraints read (found again when a change
+        asks for them): a memory brought up to date edit by edit is recorded as the memory of a validation of
+        everything would be."""
         for path, (file_key, triples) in list(self.files.items()):
             if not isinstance(triples, bytes):
                 self.files[path] = (file_key, pack(nt_lines(triples)))
@@ -238,7 +239,7 @@ class ValidationMemory:
             for _shape, by_focus in sorted(self.core.entries.items())
         ]
         numbers = [shape for shape, _ in sorted(self.core.entries.items())]
-        return marshal.dumps(
+        return sealed(
             [
                 _RECORD_VERSION,
                 key,
@@ -259,9 +260,9 @@ class ValidationMemory:
         """Take up what `record` wrote when it was written by the same `key`; False (the memory unchanged) when it
         was not, or cannot be read."""
         try:
-            found = marshal.loads(content)
+            found, end = unseal(content)
             version, stored_key, shapes, empty, codes, numbers, entries, files, derived, (rules, clean) = found
-            if version != _RECORD_VERSION or stored_key != key:
+            if version != _RECORD_VERSION or stored_key != key or end != len(content):
                 return False
             terms = [_code_term(code) for code in codes]
             core = shacl.CoreMemory()
@@ -287,7 +288,7 @@ class ValidationMemory:
 
 
 # What `ValidationMemory.record` writes is read back only by the same version.
-_RECORD_VERSION = 2
+_RECORD_VERSION = 3
 # A term in a record: an IRI as its text, a blank node as (label,), a literal as (text, datatype, language).
 TermCode = str | tuple[str] | tuple[str, str, str]
 

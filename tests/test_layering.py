@@ -22,9 +22,9 @@ PACKAGE = ROOT / "publish"
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer.split())
     for layer in (
-        # shared; import nothing of the package (namespaces: rdflib only); what SPARQL queries may be and the queue;
-        # where progress is reported
-        "errors collector namespaces rdfterms escaping sparqlcheck sparqlqueue progress",
+        # shared; import nothing of the package (namespaces: rdflib only); the build's records on disk; what SPARQL
+        # queries may be and the queue; where progress is reported
+        "errors collector namespaces rdfterms sealed escaping sparqlcheck sparqlqueue progress",
         "config vocab",  # one frozen configuration; the terms
         "formats headers",  # the formats table; the security headers
         "urls",  # the URI policy

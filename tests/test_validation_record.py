@@ -4,7 +4,6 @@ record it cannot use."""
 
 from __future__ import annotations
 
-import marshal
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from publish.config import Config, load_config
 from publish.errors import NonConforming
 from publish.load import load_sources
 from publish.model import vocabulary
+from publish.sealed import sealed, unseal
 from publish.shacl import engine
 from publish.urls import VALIDATION_RECORD, UrlPolicy
 from publish.validate import ValidationMemory, _query_predicates, checked_triples
@@ -115,7 +115,7 @@ def test_an_update_with_the_record_checks_the_build_rules_on_the_edited_file_alo
     assert "control character U+0007" in str(refused.value) and str(refused.value) == str(whole.value)
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "packed-part", "other-code"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "changed-byte", "packed-part", "other-code"])
 def test_a_record_that_cannot_be_used_is_left_aside(
     tmp_path: Path, evaluations: list[int], damage: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -128,9 +128,13 @@ def test_a_record_that_cannot_be_used_is_left_aside(
         record.write_bytes(content[: len(content) // 2])
     elif damage == "packed-part":
         # The plan file's triples damaged: the memory cannot tell what changed, so everything is checked.
-        fields = marshal.loads(content)
+        fields, _end = unseal(content)
         fields[7][PLAN][1] = b"damaged"
-        record.write_bytes(marshal.dumps(fields))
+        record.write_bytes(sealed(fields))
+    elif damage == "changed-byte":
+        changed = bytearray(content)
+        changed[len(changed) // 2] ^= 0x20
+        record.write_bytes(bytes(changed))
     else:
         assert ValidationMemory().restore(content, "written by other code") is False
         monkeypatch.setattr(build, "code_key", lambda config: "written by other code")
