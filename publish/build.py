@@ -1,14 +1,15 @@
 """`planlod build`: gather the site (in memory, but for the dumps, which wait in a spool folder), then write it
 through the guarded writer.
 
-Stage: build. Imports `catalog`, `collector`, `config`, `dumps`, `entities`, `errors`, `escaping`, `incremental`,
-`load`, `plans`, `progress`, `query`, `render`, `sitefiles`, `sitepages`, `siteplan`, `urls`, `validate`, `views`
-and `write`; nothing imports it but `cli`.
+Stage: build. Imports `beside`, `catalog`, `collector`, `config`, `dumps`, `entities`, `errors`, `escaping`,
+`incremental`, `load`, `plans`, `progress`, `query`, `render`, `sitefiles`, `sitepages`, `siteplan`, `urls`,
+`validate`, `views` and `write`; nothing imports it but `cli`.
 `build_site` reads as its steps:
 1. check: every input readable, the output folder where it may be and leftovers of stopped builds removed; when
    nothing the build reads changed since the last build and the site is as that build left it, it is kept (files
    removed or changed by hand are made again);
-2. load and validate: violations stop the build, nothing is written;
+2. load and validate: violations stop the build, nothing is written (validation runs beside the gathering, in a
+   forked process on another core, and the build takes its verdict before it writes: `beside`);
 3. gather: the dumps and exports (`dumps`, written piece by piece into a spool folder that the writer moves
    them from), the catalogue and the site's own files (`sitefiles`), the site graph
    with its path checks (`siteplan`) and the views;
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .beside import Beside
 from .catalog import Distribution, schema_org_dataset, site_facts
 from .collector import give_back_freed_memory, paused_gc
 from .config import Config
@@ -128,8 +130,8 @@ class Inputs:
     sources: Sources | None = None
     # Files of the built site that are not as its build left them (removed, or changed by hand): made again.
     repair: set[str] = field(default_factory=set)
-    # What validation learned (kept beside the site for the next build), and the key of what wrote it.
-    validation: ValidationMemory | None = None
+    # What validation learned, as the record kept beside the site for the next build; the key of what wrote it.
+    validation: bytes | None = None
     key: str = ""
 
 
@@ -261,11 +263,9 @@ def _build_in(
         renderer = Renderer(config.site_dir)
     # What the last validation learned: kept by a watching process, else recorded beside the site.
     parts_key = inputs.key = code_key(config)
-    inputs.validation = memory.validation if memory is not None else ValidationMemory()
+    validation = memory.validation if memory is not None else ValidationMemory()
     if not force:
-        restore_validation(config, inputs.validation, parts_key)
-    with phase(summary, "validate", report):
-        validate(inputs.sources, policy, site_segments(config), report, inputs.validation)
+        restore_validation(config, validation, parts_key)
     # 3. Gather the whole site (the dumps into the spool folder): the dumps from the parts of the last build that
     # are still current (kept by a watching process, else stored beside the site), unless the build is forced.
     kept = {} if force else memory.dumps if memory is not None and memory.dumps else None
@@ -274,9 +274,24 @@ def _build_in(
     # The dumps wait in a spool folder beside the site's generations until the writer moves them in.
     with spooling(config.out_dir) as spool:
         parted = (inputs.data_files, parts_key, kept)
-        gathered = gather(config, policy, inputs.sources, summary, report, parted, spool)
+        # Validation (step 2) runs beside the gathering, in a forked process on another core: it reads the loaded
+        # files only, and the build takes its verdict, with the record of what it learned, before it writes.
+        check = validating(inputs.sources, policy, site_segments(config), validation, parts_key)
+        with Beside(check, report) as checking:
+            try:
+                gathered = gather(config, policy, inputs.sources, summary, report, parted, spool)
+            except BaseException:
+                # Gathering takes the data as valid: data that do not conform are reported as such, whatever else
+                # went wrong with them.
+                with phase(summary, "validate", report):
+                    checking.result()
+                raise
+            with phase(summary, "validate", report):
+                inputs.validation = checking.result()
         if memory is not None:
             memory.dumps = gathered.parts
+            # What the validation learned is in its record: the next build takes it up from there.
+            memory.validation = ValidationMemory()
         # 4. Changes: what to make again (everything, unless the last build's state says otherwise).
         with phase(summary, "changes", report):
             work = plan_work(config, inputs, gathered, force, report)
@@ -376,6 +391,20 @@ def validate(
         raise NonConforming(
             f"the data do not conform ({validation.violations} violation(s)); nothing was written.\n{shown}"
         )
+
+
+def validating(
+    sources: Sources | None, policy: UrlPolicy, reserved: set[str], memory: ValidationMemory, key: str
+) -> Callable[[Progress], bytes]:
+    """Step 2 as work to run beside the gathering (`beside.Beside`): `validate` with `memory`, which then gives
+    the record of what it learned (`ValidationMemory.record`, written by `key`)."""
+    assert sources is not None
+
+    def check(report: Progress) -> bytes:
+        validate(sources, policy, reserved, report, memory)
+        return memory.record(key)
+
+    return check
 
 
 def gather(
@@ -485,7 +514,7 @@ def write_site(
             writer.write(path, plan.files[path])
         plan.files.clear()
         if inputs.validation is not None:
-            writer.write_hidden(VALIDATION_RECORD, inputs.validation.record(inputs.key))
+            writer.write_hidden(VALIDATION_RECORD, inputs.validation)
             inputs.validation = None
         lastmod = gathered.modified
         inputs.sources = None

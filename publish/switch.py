@@ -162,6 +162,9 @@ def spooling(out_dir: Path) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
         _HELD.discard(handle)
         os.close(handle)
+        # A first build that stopped leaves nothing beside its output folder (another build's folder stays).
+        with contextlib.suppress(OSError):
+            folder.parent.rmdir()
 
 
 def _running_spool(entry: Path) -> bool:

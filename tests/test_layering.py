@@ -29,7 +29,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "formats headers",  # the formats table; the security headers
         "urls",  # the URI policy
         "model buildrules switch",  # triples that follow from the data; what the build needs; the site's generations
-        "load shacl",  # reading the inputs; the SHACL Core engine
+        "load shacl beside",  # reading the inputs; the SHACL Core engine; work run beside the build
         "validate",  # the data against the shapes
         "query plans",  # the site graph; the plans read model
         # view models, writers of documents and files; the staff's workbooks (a plan into a spreadsheet and back)
