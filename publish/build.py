@@ -130,6 +130,8 @@ class Inputs:
     sources: Sources | None = None
     # Files of the built site that are not as its build left them (removed, or changed by hand): made again.
     repair: set[str] = field(default_factory=set)
+    # The look for them while it runs beside the build (after an edit, when the build goes on whatever it finds).
+    looking: Beside[list[str]] | None = None
     # What validation learned, as the record kept beside the site for the next build; the key of what wrote it.
     validation: bytes | None = None
     key: str = ""
@@ -159,10 +161,12 @@ class Gathered:
     modified: str = ""
     # Per data file the triples in standard terms it gives, and the alignment's key (`dumps.dataset`).
     aligned: tuple[dict[str, list[ox.Triple]], str] = ({}, "")
+    # The triples derived from the data that no data file states (`dumps.SiteData.derived`).
+    derived: list[ox.Triple] = field(default_factory=list)
 
     def release(self) -> None:
         """Drop the data, the index and the described triples (the graph and the views keep what pages need)."""
-        self.data, self.described, self.index, self.aligned = [], [], DataIndex(()), ({}, "")
+        self.data, self.described, self.index, self.aligned, self.derived = [], [], DataIndex(()), ({}, ""), []
 
 
 @dataclass
@@ -222,7 +226,24 @@ def _build_site(
     # 1. Check: when nothing the build reads changed and the site is as the last build left it, that build's
     # output is what this one would write.
     with phase(summary, "check", report):
-        inputs = check_inputs(config, report)
+        inputs = check_inputs(config, report, look=not force)
+    try:
+        return _build_checked(config, policy, inputs, summary, report, force, memory)
+    finally:
+        if inputs.looking is not None:
+            inputs.looking.stop()
+
+
+def _build_checked(
+    config: Config,
+    policy: UrlPolicy,
+    inputs: Inputs,
+    summary: BuildSummary,
+    report: Progress,
+    force: bool,
+    memory: BuildMemory | None,
+) -> BuildSummary:
+    """Steps 2 to 5 after the check, unless the site is up to date."""
     if inputs.repair == {NO_RECORD}:
         force = True
     if not force and not inputs.repair and inputs.previous.get("fingerprint") == inputs.fingerprint:
@@ -318,10 +339,10 @@ def settings_warnings(config: Config) -> list[str]:
     return warnings
 
 
-def check_inputs(config: Config, report: Progress) -> Inputs:
+def check_inputs(config: Config, report: Progress, look: bool = True) -> Inputs:
     """Step 1: every input file readable as one; the output folder where it may be, and what stopped builds left
-    beside it removed; the fingerprint of everything the build reads, what the last build recorded, and the
-    site's files that are not as that build left them."""
+    beside it removed; the fingerprint of everything the build reads, what the last build recorded, and (unless
+    not `look`: a forced build makes every file) the site's files that are not as that build left them."""
     plan_inputs(config)
     inputs = {"data": config.data_dir, "ontology": config.ontology_dir, "shapes": config.shapes_dir}
     check_out_dir(config.out_dir, {**inputs, "site": config.site_dir})
@@ -332,16 +353,29 @@ def check_inputs(config: Config, report: Progress) -> Inputs:
     data_files: dict[str, str] = {}
     fingerprint = input_fingerprint(config, data_files)
     previous = read_marker(config.out_dir)
-    changed = site_changed_by_hand(config.out_dir) if previous.get("fingerprint") else []
+    found = Inputs(fingerprint, data_files, previous)
+    if look and previous.get("fingerprint") not in (None, fingerprint) and (config.out_dir / FILES).is_file():
+        # After an edit the build goes on whatever the look finds (a few seconds at 1000 plans: a lookup of every
+        # file), so it runs beside the loading, in one process; the build takes what it found when it plans its
+        # changes.
+        out_dir = config.out_dir
+        found.looking = Beside(lambda _report: site_changed_by_hand(out_dir, alone=True), report)
+    elif look and previous.get("fingerprint"):
+        take_repair(found, site_changed_by_hand(config.out_dir), config.out_dir, report)
+    return found
+
+
+def take_repair(inputs: Inputs, changed: list[str], out_dir: Path, report: Progress) -> None:
+    """What the look for files changed by hand found, said and kept as the files to make again."""
     if changed == [NO_RECORD]:
-        report(f"{config.out_dir}: the build's record is missing; building the site whole again")
+        report(f"{out_dir}: the build's record is missing; building the site whole again")
     elif changed:
         shown = ", ".join(changed[:3]) + (" …" if len(changed) > 3 else "")
         report(
-            f"{len(changed)} file(s) of {config.out_dir} were removed or changed since the last build "
+            f"{len(changed)} file(s) of {out_dir} were removed or changed since the last build "
             f"({shown}): making them again"
         )
-    return Inputs(fingerprint, data_files, previous, repair=set(changed))
+    inputs.repair = set(changed)
 
 
 NO_RECORD = "(the build's record)"
@@ -355,19 +389,19 @@ def restore_validation(config: Config, validation: ValidationMemory, key: str) -
             validation.restore((config.out_dir / VALIDATION_RECORD).read_bytes(), key)
 
 
-def site_changed_by_hand(out_dir: Path) -> list[str]:
-    """The files of the built site that are not as its build left them (see `write.changed_files`), by the
-    build's record of its files (or, for a site built before that record, its state); `[NO_RECORD]` when there is
-    no record to check against."""
+def site_changed_by_hand(out_dir: Path, alone: bool = False) -> list[str]:
+    """The files of the built site that are not as its build left them (see `write.changed_files`; `alone`: in
+    this process only), by the build's record of its files (or, for a site built before that record, its state);
+    `[NO_RECORD]` when there is no record to check against."""
     folders = read_files_record(out_dir)
     if folders is not None:
-        return changed_files(out_dir, folders)
+        return changed_files(out_dir, folders, alone)
     state = BuildState.load(out_dir)
     if state is None:
         return [NO_RECORD]
     recorded = [(path, size) for files in state.files.values() for path, size in files]
     recorded += [(path, size) for path, size, _digest in state.own]
-    return changed_files(out_dir, recorded)
+    return changed_files(out_dir, recorded, alone)
 
 
 def up_to_date(summary: BuildSummary, previous: dict[str, object], report: Progress) -> BuildSummary:
@@ -458,18 +492,30 @@ def gather(
         parts_key,
         modified,
         (made.aligned, made.alignment_key),
+        made.derived,
     )
 
 
 def plan_work(config: Config, inputs: Inputs, gathered: Gathered, force: bool, report: Progress) -> Work:
     """Step 4: every entity for a full build; for an incremental one, those that read a changed triple."""
     assert inputs.sources is not None
+    if inputs.looking is not None:
+        take_repair(inputs, inputs.looking.result(), config.out_dir, report)
+        inputs.looking = None
+        force = force or inputs.repair == {NO_RECORD}
     graph = gathered.graph
     key = render_key(config, gathered.site, gathered.views)
     outside = outside_digests(gathered.matrices, gathered.schema_org)
     sdg = sdg_pages(gathered.views)
     outside[SDG_PAGES] = digest("\n".join(file for page in sdg for file in page.files).encode("utf-8"))
-    parts = graph_parts(inputs.sources, inputs.data_files, gathered.described, len(gathered.data), gathered.aligned)
+    parts = graph_parts(
+        inputs.sources,
+        inputs.data_files,
+        gathered.described,
+        len(gathered.data),
+        gathered.aligned,
+        gathered.derived,
+    )
     state = None if force else BuildState.load(config.out_dir)
     if state is not None and (state.key != key or state.fingerprint != inputs.previous.get("fingerprint")):
         state = None

@@ -99,6 +99,9 @@ class SiteData:
     triples: list[ox.Triple]
     aligned: dict[str, list[ox.Triple]]
     alignment_key: str
+    # The triples derived from the data that no data file states (nor gives in standard terms), in first-seen
+    # order: the last of `triples`.
+    derived: list[ox.Triple]
 
 
 def dataset(sources: Sources, policy: UrlPolicy) -> SiteData:
@@ -113,13 +116,16 @@ def dataset(sources: Sources, policy: UrlPolicy) -> SiteData:
         aligned = alignment(sources.triples(Role.ONTOLOGY), vocab)
         by_file = {s.path: aligned_triples(s.triples, aligned) for s in sources.files if s.role is Role.DATA}
         derived = derived_triples(own, vocab) + sssom_triples(own, vocab)
-        triples = list(dict.fromkeys(chain(own, *by_file.values(), derived)))
+        unique = dict.fromkeys(chain(own, *by_file.values()))
+        stated = len(unique)
+        unique.update(dict.fromkeys(derived))  # a triple stated already keeps its place
+        triples = list(unique)
     ancestors = [
         f"{kind} {term.value} {' '.join(sorted(a.value for a in above))}"
         for kind, mapping in zip("PC", aligned, strict=True)
         for term, above in mapping.items()
     ]
-    return SiteData(triples, by_file, part_key(*sorted(ancestors)))
+    return SiteData(triples, by_file, part_key(*sorted(ancestors)), triples[stated:])
 
 
 def site_data(sources: Sources, policy: UrlPolicy) -> list[ox.Triple]:
@@ -271,7 +277,7 @@ def dataset_parts(
             found = DumpPart.make(this_key, own, prefixes)
         parts[source.path] = found
         stated.update(triples)
-    derived = sorted((t for t in data.triples if t not in stated), key=_triple_text_key)
+    derived = sorted(data.derived, key=_triple_text_key)
     derived_key = part_key(key, DERIVED_PART, sorted_ntriples(derived))
     found = known.get(DERIVED_PART)
     parts[DERIVED_PART] = (

@@ -96,6 +96,10 @@ class Changes:
         return len(self.added) + len(self.removed)
 
 
+# Readers added to a key by a list scan each (`BuildState.add_readers`) up to this many.
+_SCANNED = 16
+
+
 @dataclass
 class BuildState:
     """What one build recorded (see the module's description)."""
@@ -152,8 +156,12 @@ class BuildState:
             known = self.readers.get(key)
             if known is None:
                 self.readers[key] = list(entities)
-            else:
-                self.readers[key] = sorted(set(known).union(entities))
+                continue
+            # After an update most readers are known already (a list scan each, not a set and a sort of the list).
+            listed = entities if isinstance(entities, list | tuple) else list(entities)
+            new = [e for e in listed if e not in known] if len(listed) <= _SCANNED else listed
+            if new:
+                self.readers[key] = sorted(set(known).union(new))
 
     def changed_entities(
         self,
@@ -293,22 +301,22 @@ def graph_parts(
     data_files: dict[str, str],
     described: list[ox.Triple],
     data_count: int,
-    aligned: tuple[Mapping[str, Sequence[ox.Triple]], str] = ({}, ""),
+    aligned: tuple[Mapping[str, Sequence[ox.Triple]], str],
+    derived: Sequence[ox.Triple],
 ) -> GraphParts:
     """The site graph in parts for the incremental build: the data files' triples, each with the triples in
     standard terms it gives (`aligned`: by file, and the key of the alignment they follow, see `dumps.dataset`),
     keyed by the digest of the file and that key (its blank node labels depend on its path only, see
-    load.blank_prefixes); and the rest: the other derived triples and what `described` holds after the data (it
-    starts with site_data()'s `data_count` triples, see plan_catalogue)."""
+    load.blank_prefixes); and the rest: what `described` holds after the data (it starts with site_data()'s
+    `data_count` triples, see plan_catalogue), and the other triples derived from the data (`derived`: those no
+    data file states, `dumps.SiteData.derived`)."""
     by_file, alignment_key = aligned
     files: dict[str, tuple[str, Sequence[ox.Triple]]] = {}
     for s in sources.files:
         if s.role is Role.DATA:
             key = data_files.get(s.path, "")
             files[s.path] = (f"{key} {alignment_key}" if key else "", [*s.triples, *by_file.get(s.path, ())])
-    stated = {t for _, triples in files.values() for t in triples}
-    derived = [t for t in described[:data_count] if t not in stated]
-    return GraphParts(files, described[data_count:] + derived)
+    return GraphParts(files, [*described[data_count:], *derived])
 
 
 def code_key(config: Config) -> str:

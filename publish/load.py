@@ -126,17 +126,26 @@ def parse_file(path: Path, root: Path, role: Role, base_iri: str, prefix: str) -
         line, column, message = _position(exc)
         raise SyntaxProblem(shown, line, column, message) from exc
     labels: dict[str, ox.BlankNode] = {}
-    triples = []
+    triples: list[ox.Triple] = []
+    append, blank, literal, named = triples.append, ox.BlankNode, ox.Literal, ox.NamedNode
     for quad in quads:
-        if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
+        subject, predicate, obj = quad.subject, quad.predicate, quad.object
+        # Most triples have an IRI subject and an IRI or literal object: the quad's own triple, as read.
+        kind, object_kind = type(subject), type(obj)
+        if kind is named and (object_kind is named or object_kind is literal) and predicate not in RELATIVE_TEXT_IRIS:
+            append(quad.triple)
+            continue
+        if kind is ox.Triple or object_kind is ox.Triple:
             raise SyntaxProblem(shown, None, None, "RDF-star (a triple used as a term) is not supported: " + str(quad))
-        subject = _relabel(quad.subject, labels, prefix)
-        obj = _relabel(quad.object, labels, prefix)
-        if quad.predicate in RELATIVE_TEXT_IRIS and isinstance(obj, ox.Literal) and "://" not in obj.value:
+        if kind is blank:
+            subject = _relabel(subject, labels, prefix)
+        if object_kind is blank:
+            obj = _relabel(obj, labels, prefix)
+        if predicate in RELATIVE_TEXT_IRIS and object_kind is literal and "://" not in obj.value:
             # A relative namespace (SHACL-SPARQL's, the ontology's preferred one) resolves against the base like any
             # relative IRI.
             obj = ox.Literal(UrlPolicy(base_iri).iri(obj.value), datatype=XSD_ANY_URI)
-        triples.append(ox.Triple(subject, quad.predicate, obj))  # type: ignore[arg-type]
+        append(ox.Triple(subject, predicate, obj))
     made_from = b"\0".join((content, prefix.encode("utf-8"), base_iri.encode("utf-8")))
     return SourceFile(shown, role, tuple(triples), hashlib.blake2b(made_from, digest_size=16).hexdigest())
 

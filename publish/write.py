@@ -406,11 +406,13 @@ def read_files_record(out_dir: Path) -> dict[str, dict[str, int]] | None:
     return folders
 
 
-def changed_files(out_dir: Path, recorded: Iterable[tuple[str, int]] | dict[str, dict[str, int]]) -> list[str]:
+def changed_files(
+    out_dir: Path, recorded: Iterable[tuple[str, int]] | dict[str, dict[str, int]], alone: bool = False
+) -> list[str]:
     """The site's files that are not as the last build left them: gone, of another size, or modified after the
     build committed (the marker is the last file a build writes). `recorded`: (path, size) pairs, or the sizes
     by folder and name (`read_files_record`); each file is looked up by its folder's path, made once. A large
-    site's folders are checked on every core (`check_in_parallel`)."""
+    site's folders are checked on every core (`check_in_parallel`), unless `alone` (in this process only)."""
     try:
         committed_ns: int | None = (out_dir / MARKER).stat().st_mtime_ns
     except OSError:
@@ -427,7 +429,7 @@ def changed_files(out_dir: Path, recorded: Iterable[tuple[str, int]] | dict[str,
     latest = committed_ns if committed_ns is not None else float("inf")
     items = list(folders.items())
     files = sum(len(names) for _, names in items)
-    workers = min(usable_cores(), 8)
+    workers = 1 if alone else min(usable_cores(), 8)
     if files >= PARALLEL_CHECK_FROM and workers > 1:
         return sorted(check_in_parallel(root, items, latest, workers))
     return sorted(_changed_in(root, items, latest))

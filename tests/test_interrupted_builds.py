@@ -151,6 +151,32 @@ def test_a_site_changed_by_hand_is_made_again(tmp_path: Path) -> None:
     assert "up to date" in again.stdout
 
 
+def test_files_changed_by_hand_beside_an_edit_are_made_again(tmp_path: Path) -> None:
+    """After an edit the look for files changed by hand runs beside the loading (in another process): what it
+    finds is said, and made again with the edit, byte for byte as a full build of the edited data makes it."""
+    project = copy_project(tmp_path / "project")
+    out = tmp_path / "site"
+    complete(project, out)
+    real = Path(os.path.realpath(out))
+    (real / "kommune" / "hedensted.ttl").unlink()
+    (real / "plan" / "ambitioner-og-retning-2020" / "index.html").write_bytes(b"")
+    plan = project / "data" / "ambitioner-og-retning-2020.ttl"
+    plan.write_text(plan.read_text(encoding="utf-8").replace('"Health"@en', '"Public health"@en', 1), "utf-8")
+    repaired = subprocess.run(
+        [sys.executable, "-m", "publish", "build", "--project", str(project), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert repaired.returncode == 0, repaired.stderr
+    assert "2 file(s) of" in repaired.stdout and "were removed or changed since the last build" in repaired.stdout
+    assert "updated:" in repaired.stdout
+    clean = tmp_path / "clean"
+    complete(project, clean)
+    assert files(out, published_only=True) == files(clean, published_only=True)
+
+
 def slow_build(seconds: float, where: str) -> str:
     """A script running `planlod build --force` (project and output folder as its arguments) in two render
     processes, rendering each entity `seconds` slower: in both (`where` "everywhere") or only in the build's own
