@@ -5,8 +5,9 @@ back when the build asks for it.
 Stage: shared (below the build's stages). Imports `errors`, `progress` and `switch`.
 The build validates beside its gathering (`build._build_in`): validation reads the loaded files only, the
 gathering writes nothing but its spool, and the build waits for the verdict before it writes anything, so data
-that do not conform still stop the build with nothing written. Where no process can be forked the function is
-called in the build's own process, when the result is asked for.
+that do not conform still stop the build with nothing written. Where no process can be forked (and in a
+watching build, which keeps what validation learned in its own process) the function is called in the build's
+own process, when the result is asked for.
 """
 
 from __future__ import annotations
@@ -67,14 +68,15 @@ class Beside(Generic[T]):
     # counts what the work does in this process turns it off.
     forks: ClassVar[bool] = True
 
-    def __init__(self, work: Callable[[Progress], T], report: Progress) -> None:
+    def __init__(self, work: Callable[[Progress], T], report: Progress, fork: bool = True) -> None:
+        """`fork` False: the work is called in this process when its result is asked for."""
         self.work, self.report = work, report
         self.process: BaseProcess | None = None
         self.outcome: tuple[str, Any] | None = None
         self.counts: dict[int, AbstractContextManager[Callable[[int], None]]] = {}
         self.adders: dict[int, Callable[[int], None]] = {}
         self.reader: threading.Thread | None = None
-        if not self.forks:
+        if not (fork and self.forks):
             return
         try:
             context = multiprocessing.get_context("fork")

@@ -25,9 +25,11 @@ the next update brings the spare up to the current generation at those paths onl
 changes to it, so an update costs what changed, not the size of the site (linking every file of a large site into
 a new generation and removing the old one took longer than the rest of the build). The record is removed before
 the spare is touched: a build stopped while it works on the spare leaves no record, and the next build removes
-that folder and links the current generation whole again. An update that finds no spare (the first after a full
-build) has the current generation linked whole in a forked process (`start_linking`) while it renders and writes,
-so that linking a large site runs on another core instead of after everything else.
+that folder and links the current generation whole again. A full build leaves a spare too: once its entities'
+files are written, what it wrote is linked into a new generation in a forked process (`start_linking` from the
+generation being written) while it writes the rest, which is then linked again there. An update that finds no spare
+(one removed, or whose linking failed) has the current generation linked whole in a forked process while it renders
+and writes, so that linking a large site runs on another core instead of after everything else.
 
 A web server's root (nginx `root`, Apache `DocumentRoot`) is `…/_site` itself, never a generation folder, which
 goes away at the next build.
@@ -270,11 +272,11 @@ def take_spare(out_dir: Path) -> Path | None:
     generation = generations(out_dir) / _generation_name()
     os.rename(folder, generation)
     for path in paths:
-        _link_again(now, generation, path)
+        link_again(now, generation, path)
     return generation
 
 
-def _link_again(source: Path, target: Path, path: str) -> None:
+def link_again(source: Path, target: Path, path: str) -> None:
     """Make `target`'s `path` what `source` holds there (a hard link, a symbolic link, or nothing)."""
     origin, there = source / path, target / path
     if there.is_symlink() or there.is_file():
@@ -356,10 +358,11 @@ class Linking:
             _remove(self.folder)
 
 
-def start_linking(out_dir: Path) -> Linking | None:
-    """Start making a new generation that holds the current one's files (`link_copy`) in a forked process; call it
-    holding the lock. None when there is no current generation or no process can be forked."""
-    now = current(out_dir)
+def start_linking(out_dir: Path, source: Path | None = None) -> Linking | None:
+    """Start making a new generation that holds the current one's files (or `source`'s: a generation being
+    written) by hard links (`link_copy`) in a forked process; call it holding the lock. None when there is no
+    current generation or no process can be forked."""
+    now = current(out_dir) if source is None else source
     if now is None:
         return None
     folder = new_generation(out_dir)

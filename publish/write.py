@@ -169,6 +169,10 @@ class SiteWriter:
         self._differ: set[str] = set()
         # For an update without a spare: the current generation being linked into a new one meanwhile.
         self._linking: switch.Linking | None = None
+        # For a full build: the generation being written, linked into the spare of the next update meanwhile
+        # (`prepare_spare`), and the paths written since that began.
+        self._spare: switch.Linking | None = None
+        self._since: set[str] = set()
 
     def __enter__(self) -> SiteWriter:
         try:
@@ -214,9 +218,20 @@ class SiteWriter:
             lock, self._lock = self._lock, None
             lock.__exit__(None, None, None)
 
+    def prepare_spare(self) -> None:
+        """For a full build, once most of its files are written (the entities'): link what it wrote into a new
+        generation on another core while it writes the rest, so that the next update starts from that spare
+        rather than linking the whole site itself (at 1000 plans 333,000 links, 13-40 s of the file system's
+        time). `commit` links what was written since, and keeps the folder as the spare."""
+        if not self.update and self.tmp is not None and self._spare is None:
+            self._spare = switch.start_linking(self.out_dir, source=self.tmp)
+            self._since = set()
+
     def write(self, path: str, content: bytes | Spooled) -> None:
         """Write one file (or move a spooled one in); two writes to the same path are a planning error."""
         assert self.tmp is not None, "use SiteWriter as a context manager"
+        if self._spare is not None:
+            self._since.add(path)
         if isinstance(content, Spooled):
             self.record([(path, content.size)])
             target = self.tmp.joinpath(*safe_relative(path).parts)
@@ -259,6 +274,8 @@ class SiteWriter:
         """A file beside the marker that is not part of the site (the build state), given whole or in pieces; not
         counted as written."""
         assert self.tmp is not None, "use SiteWriter as a context manager"
+        if self._spare is not None:
+            self._since.add(name)
         with (self.tmp / safe_relative(name).as_posix()).open("wb") as file:
             if isinstance(content, (bytes, bytearray, memoryview)):
                 file.write(content)
@@ -284,6 +301,21 @@ class SiteWriter:
                 switch.keep_spare(self.out_dir, previous, generation, self._differ | {MARKER})
             else:
                 shutil.rmtree(previous, ignore_errors=True)
+        if self._spare is not None:
+            spare, self._spare = self._spare, None
+            self._keep_spare(spare, generation)
+
+    def _keep_spare(self, spare: switch.Linking, generation: Path) -> None:
+        """A full build's spare (`prepare_spare`) made whole and kept: an optimisation only, so a linking that
+        failed (a full disk, too many links) leaves no spare, and the next update links the site itself."""
+        if not spare.finish():
+            return
+        try:
+            for path in sorted(self._since | {MARKER}):
+                switch.link_again(generation, spare.folder, safe_relative(path).as_posix())
+            switch.keep_spare(self.out_dir, spare.folder, generation, [])
+        except OSError:
+            shutil.rmtree(spare.folder, ignore_errors=True)
 
     def _apply(self, removed: Iterable[str]) -> Path:
         """The new generation of an update: the current one's files linked, the staged files moved over them
@@ -332,6 +364,9 @@ class SiteWriter:
                     linking.stop(self.out_dir)
                 else:  # the build failed before it knew it would update (invalid data): it leaves nothing
                     linking.cancel()
+            if self._spare is not None:  # the build failed: the generation it was linking is removed too
+                spare, self._spare = self._spare, None
+                spare.cancel()
             for folder in (self.tmp, self._pending):
                 if folder is not None:
                     shutil.rmtree(folder, ignore_errors=True)

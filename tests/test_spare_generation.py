@@ -1,6 +1,7 @@
 """An update starts from the generation the last update replaced (the spare), linking again only the paths where
 the two differ: the site it makes is the site a clean full build makes, and a spare that is not as its record says
-is never used. Without a spare (the first update after a full build) the current generation is linked whole in a
+is never used. A full build links what it wrote into a spare in a forked process while it writes its last files, so
+the first update after it starts from a spare too. Without a spare the current generation is linked whole in a
 forked process from the build's start, while it reads, checks and renders; a failed update keeps a finished linking
 as the spare."""
 
@@ -42,6 +43,22 @@ def say(project: Path, text: str) -> None:
     plan.write_text(content, encoding="utf-8")
 
 
+def without_spare(out: Path) -> None:
+    """The site as one built before full builds kept a spare (or whose spare was removed)."""
+    switch.drop_spare(out)
+    assert switch.spare(out) is None and beside(out) == []
+
+
+def same_files(out: Path, spare: Path, but: set[str] | frozenset[str] = frozenset()) -> None:
+    """Outside `but`, the spare holds the current generation's very files (hard links), and no other."""
+    now = Path(os.path.realpath(out))
+    names = {p.relative_to(now).as_posix() for p in now.rglob("*") if p.is_file()}
+    for name in names - but:
+        assert os.path.samefile(now / name, spare / name), name
+    kept = {p.relative_to(spare).as_posix() for p in spare.rglob("*") if p.is_file()}
+    assert kept - but == names - but
+
+
 def beside(out: Path) -> list[str]:
     """The folders beside the current generation."""
     now = os.path.realpath(out)
@@ -54,14 +71,18 @@ def test_updates_start_from_the_spare_and_write_what_full_builds_write(
 ) -> None:
     project, site, clean = configs(tmp_path)
     build_site(site)
-    assert switch.spare(site.out_dir) is None, "a full build keeps no spare"
+    found = switch.spare(site.out_dir)
+    assert found is not None and found[1] == [], "a full build keeps a spare that holds what it wrote"
+    same_files(site.out_dir, found[0])
+    assert beside(site.out_dir) == [found[0].name]
     whole: list[Path] = []
     start_linking = switch.start_linking
 
-    def counted(out_dir: Path) -> switch.Linking | None:
-        linking = start_linking(out_dir)
+    def counted(out_dir: Path, source: Path | None = None) -> switch.Linking | None:
+        linking = start_linking(out_dir, source)
         assert linking is not None
-        whole.append(linking.folder)
+        if source is None:  # the current generation linked whole (not a full build's spare)
+            whole.append(linking.folder)
         return linking
 
     link_copy, parent = switch.link_copy, os.getpid()
@@ -89,9 +110,8 @@ def test_updates_start_from_the_spare_and_write_what_full_builds_write(
             if name not in recorded:
                 assert os.path.samefile(path, found[0] / name), f"update {number}: {name}"
         assert any(name.endswith(".html") for name in recorded), "the pages showing the text differ"
-    # The first update linked the site whole (there was no spare), in a forked process: the generation it made is
-    # the one the second update replaced, now the spare. The later ones started from the spare.
-    assert len(whole) == 1, whole
+    # Every update started from a spare: the full build's, then the generation the update before replaced.
+    assert whole == []
 
 
 def test_a_spare_whose_record_does_not_hold_is_removed_and_the_site_linked_whole(tmp_path: Path) -> None:
@@ -111,10 +131,12 @@ def test_a_spare_whose_record_does_not_hold_is_removed_and_the_site_linked_whole
     assert tree(site.out_dir) == tree(clean.out_dir)
     assert not found[0].exists(), "the spare its record did not describe was removed"
     assert len(beside(site.out_dir)) == 1  # the new spare
-    # A full build drops the spare.
+    # A full build replaces the spare with one of what it wrote.
+    old = beside(site.out_dir)
     build_site(site, force=True)
-    assert switch.spare(site.out_dir) is None
-    assert beside(site.out_dir) == []
+    renewed = switch.spare(site.out_dir)
+    assert renewed is not None and renewed[1] == [] and beside(site.out_dir) == [renewed[0].name] != old
+    same_files(site.out_dir, renewed[0])
 
 
 def fail_after_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -129,13 +151,14 @@ def test_a_failed_update_keeps_the_finished_linking_as_the_spare(
 ) -> None:
     project, site, clean = configs(tmp_path)
     build_site(site)
+    without_spare(site.out_dir)
     before = tree(site.out_dir)
     say(project, TEXTS[1])
     started: list[switch.Linking] = []
     start_linking = switch.start_linking
 
-    def waited(out_dir: Path) -> switch.Linking | None:
-        linking = start_linking(out_dir)
+    def waited(out_dir: Path, source: Path | None = None) -> switch.Linking | None:
+        linking = start_linking(out_dir, source)
         assert linking is not None
         linking.process.join()  # finished before the build fails
         started.append(linking)
@@ -153,7 +176,12 @@ def test_a_failed_update_keeps_the_finished_linking_as_the_spare(
         assert os.path.samefile(path, found[0] / path.relative_to(now)), path
     # The next update starts from it, links nothing whole, and writes what a clean build writes.
     monkeypatch.undo()
-    monkeypatch.setattr(switch, "start_linking", lambda out_dir: pytest.fail("linked whole again"))
+
+    def not_whole(out_dir: Path, source: Path | None = None) -> switch.Linking | None:
+        assert source is not None, "linked whole again"
+        return start_linking(out_dir, source)  # a full build's spare
+
+    monkeypatch.setattr(switch, "start_linking", not_whole)
     build_site(site)
     build_site(clean, force=True)
     assert tree(site.out_dir) == tree(clean.out_dir)
@@ -163,6 +191,7 @@ def updating(tmp_path: Path, text: str) -> tuple[Config, Config]:
     """A site built whole, then the plan's text changed: its next build is an update that finds no spare."""
     project, site, clean = configs(tmp_path)
     build_site(site)
+    without_spare(site.out_dir)
     say(project, text)
     return site, clean
 
@@ -212,11 +241,12 @@ def test_the_first_updates_linking_starts_before_the_data_are_read_and_a_full_bu
     changed) stops the linking and leaves no folder but the new generation."""
     project, site, clean = configs(tmp_path)
     build_site(site)
+    without_spare(site.out_dir)
     started: list[switch.Linking] = []
     start_linking, load_sources = switch.start_linking, build.load_sources
 
-    def noted(out_dir: Path) -> switch.Linking | None:
-        linking = start_linking(out_dir)
+    def noted(out_dir: Path, source: Path | None = None) -> switch.Linking | None:
+        linking = start_linking(out_dir, source)
         assert linking is not None
         started.append(linking)
         return linking
@@ -233,13 +263,49 @@ def test_the_first_updates_linking_starts_before_the_data_are_read_and_a_full_bu
     assert started[0].folder.is_dir() and not started[0].process.is_alive()
     build_site(clean, force=True)
     assert tree(site.out_dir) == tree(clean.out_dir)
-    # The next update starts from the spare; a full build (another template) needs no linking and keeps none.
+    # A full build (another template) stops the linking it started before it knew, and keeps as the spare the
+    # linking of what it wrote.
     switch.drop_spare(site.out_dir)
+    started.clear()
     template = project / "site" / "templates" / "base.html"
     template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     summary = build_site(site)
     assert summary.rendered == summary.entities and len(started) == 2
-    assert not started[1].folder.exists() and not started[1].process.is_alive()
-    assert beside(site.out_dir) == [] and switch.spare(site.out_dir) is None
+    stopped, kept = started
+    assert not stopped.folder.exists() and not stopped.process.is_alive()
+    found = switch.spare(site.out_dir)
+    assert found is not None and found[0] == kept.folder and beside(site.out_dir) == [kept.folder.name]
+    build_site(clean, force=True)
+    assert tree(site.out_dir) == tree(clean.out_dir)
+
+
+def test_a_full_build_that_fails_leaves_the_spare_it_was_linking_nowhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _project, site, _clean = configs(tmp_path)
+    build_site(site)
+    before, kept = tree(site.out_dir), beside(site.out_dir)
+    fail_after_rendering(monkeypatch)
+    with pytest.raises(BuildError, match="after the entities were rendered"):
+        build_site(site, force=True)
+    assert tree(site.out_dir) == before and beside(site.out_dir) == kept, "the site and its spare as they were"
+
+
+def test_a_spare_that_cannot_be_linked_is_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project, site, clean = configs(tmp_path)
+    link_copy, parent = switch.link_copy, os.getpid()
+
+    def full_disk_in_the_child(source: Path, target: Path) -> int:
+        if os.getpid() != parent:
+            raise OSError(28, "No space left on device")
+        return link_copy(source, target)
+
+    monkeypatch.setattr(switch, "link_copy", full_disk_in_the_child)
+    summary = build_site(site)
+    assert summary.rendered == summary.entities
+    assert switch.spare(site.out_dir) is None and beside(site.out_dir) == []
+    # The next update links the site itself, and writes what a clean build writes.
+    say(project, TEXTS[1])
+    build_site(site)
     build_site(clean, force=True)
     assert tree(site.out_dir) == tree(clean.out_dir)
