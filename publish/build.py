@@ -226,7 +226,7 @@ def _build_site(
     # 1. Check: when nothing the build reads changed and the site is as the last build left it, that build's
     # output is what this one would write.
     with phase(summary, "check", report):
-        inputs = check_inputs(config, report, look=not force)
+        inputs = check_inputs(config, report, look=not force, beside=memory is None)
     try:
         return _build_checked(config, policy, inputs, summary, report, force, memory)
     finally:
@@ -341,10 +341,13 @@ def settings_warnings(config: Config) -> list[str]:
     return warnings
 
 
-def check_inputs(config: Config, report: Progress, look: bool = True) -> Inputs:
+def check_inputs(config: Config, report: Progress, look: bool = True, beside: bool = True) -> Inputs:
     """Step 1: every input file readable as one; the output folder where it may be, and what stopped builds left
     beside it removed; the fingerprint of everything the build reads, what the last build recorded, and (unless
-    not `look`: a forced build makes every file) the site's files that are not as that build left them."""
+    not `look`: a forced build makes every file) the site's files that are not as that build left them: after an
+    edit, looked for beside the build's next steps (unless not `beside`: a watching process looks in the check
+    itself, as it validates in its own process: forking a process that holds what it learned copies every page
+    either process writes to while both run)."""
     plan_inputs(config)
     inputs = {"data": config.data_dir, "ontology": config.ontology_dir, "shapes": config.shapes_dir}
     check_out_dir(config.out_dir, {**inputs, "site": config.site_dir})
@@ -356,7 +359,8 @@ def check_inputs(config: Config, report: Progress, look: bool = True) -> Inputs:
     fingerprint = input_fingerprint(config, data_files)
     previous = read_marker(config.out_dir)
     found = Inputs(fingerprint, data_files, previous)
-    if look and previous.get("fingerprint") not in (None, fingerprint) and (config.out_dir / FILES).is_file():
+    edited = previous.get("fingerprint") not in (None, fingerprint)
+    if look and beside and edited and (config.out_dir / FILES).is_file():
         # After an edit the build goes on whatever the look finds (a few seconds at 1000 plans: a lookup of every
         # file), so it runs beside the loading, in one process; the build takes what it found when it plans its
         # changes.

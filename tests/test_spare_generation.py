@@ -293,14 +293,13 @@ def test_a_full_build_that_fails_leaves_the_spare_it_was_linking_nowhere(
 
 def test_a_spare_that_cannot_be_linked_is_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project, site, clean = configs(tmp_path)
-    link_copy, parent = switch.link_copy, os.getpid()
+    start_linking = switch.start_linking
 
-    def full_disk_in_the_child(source: Path, target: Path) -> int:
-        if os.getpid() != parent:
-            raise OSError(28, "No space left on device")
-        return link_copy(source, target)
+    def gone(out_dir: Path, source: Path | None = None) -> switch.Linking | None:
+        # The full build's spare is linked from a folder that is not there: its linking fails.
+        return start_linking(out_dir, None if source is None else tmp_path / "gone")
 
-    monkeypatch.setattr(switch, "link_copy", full_disk_in_the_child)
+    monkeypatch.setattr(switch, "start_linking", gone)
     summary = build_site(site)
     assert summary.rendered == summary.entities
     assert switch.spare(site.out_dir) is None and beside(site.out_dir) == []
