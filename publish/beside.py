@@ -144,14 +144,25 @@ class Beside(Generic[T]):
             self.counts.clear()
             receiving.close()
 
+    @property
+    def forked(self) -> bool:
+        """Whether the work runs in another process (else `result` calls it here, once)."""
+        return self.process is not None
+
     def result(self) -> T:
         """What the work returned (waiting for it), or what it raised, raised here."""
         if self.process is None:
-            return self.work(self.report)
-        assert self.reader is not None
-        self.reader.join()
-        self.process.join()
+            if self.outcome is None:
+                try:
+                    self.outcome = ("result", self.work(self.report))
+                except BaseException as exc:
+                    self.outcome = ("error", exc)
+        else:
+            assert self.reader is not None
+            self.reader.join()
+            self.process.join()
         if self.outcome is None:
+            assert self.process is not None
             raise BuildError(f"the process working beside the build stopped (exit code {self.process.exitcode})")
         kind, value = self.outcome
         if kind == "error":

@@ -303,16 +303,21 @@ def _build_in(
         # and the two processes held 2.2 GB).
         check = validating(inputs.sources, policy, site_segments(config), validation, parts_key)
         with Beside(check, report, fork=memory is None) as checking:
+            if not checking.forked:  # validated first, before the gathering grows the heap
+                with phase(summary, "validate", report):
+                    inputs.validation = checking.result()
             try:
                 gathered = gather(config, policy, inputs.sources, summary, report, parted, spool)
             except BaseException:
                 # Gathering takes the data as valid: data that do not conform are reported as such, whatever else
                 # went wrong with them.
-                with phase(summary, "validate", report):
-                    checking.result()
+                if checking.forked:
+                    with phase(summary, "validate", report):
+                        checking.result()
                 raise
-            with phase(summary, "validate", report):
-                inputs.validation = checking.result()
+            if checking.forked:
+                with phase(summary, "validate", report):
+                    inputs.validation = checking.result()
         if memory is not None:
             memory.dumps = gathered.parts
         # 4. Changes: what to make again (everything, unless the last build's state says otherwise).

@@ -119,5 +119,16 @@ def test_without_forking_the_work_runs_here_when_asked(monkeypatch: pytest.Monke
         return 1
 
     beside = Beside(work, Progress())
-    assert calls == []
+    assert calls == [] and not beside.forked
     assert beside.result() == 1 and calls == [os.getpid()]
+    assert beside.result() == 1 and calls == [os.getpid()], "called once, however often its result is asked"
+
+    def refuses(report: Progress) -> None:
+        calls.append(0)
+        raise NonConforming("the data do not conform")
+
+    refusing = Beside(refuses, Progress(), fork=False)
+    for _ in range(2):
+        with pytest.raises(NonConforming):
+            refusing.result()
+    assert calls.count(0) == 1
