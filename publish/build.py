@@ -228,42 +228,29 @@ def _build_site(
     with phase(summary, "check", report):
         inputs = check_inputs(config, report, look=not force, beside=memory is None)
     try:
-        return _build_checked(config, policy, inputs, summary, report, force, memory)
+        if inputs.repair == {NO_RECORD}:
+            force = True
+        if not force and not inputs.repair and inputs.previous.get("fingerprint") == inputs.fingerprint:
+            if memory is not None and not memory.parsed:
+                # The first build of a watch: the output is current, but the next build needs what it learns.
+                with phase(summary, "learn", report):
+                    sources = load_sources(config, parsed=memory.parsed)
+                    restore_validation(config, memory.validation, code_key(config))
+                    run_validation(sources, policy, reserved=site_segments(config), memory=memory.validation)
+            return up_to_date(summary, inputs.previous, report)
+        # The site's lock is taken now: an update that finds no spare generation (a full build leaves one) links
+        # the current generation into a new one on another core (20-40 s at 1000 plans) while this one loads,
+        # validates and gathers; a full build stops it (`SiteWriter.settle`).
+        # (Only when there is a site: a first build that fails leaves nothing beside its output folder.)
+        if not force and inputs.previous:
+            with SiteWriter(config.out_dir, link=True) as writer:
+                _build_in(config, policy, inputs, summary, report, force, memory, lambda: nullcontext(writer))
+        else:
+            _build_in(config, policy, inputs, summary, report, force, memory, lambda: SiteWriter(config.out_dir))
+        return summary
     finally:
         if inputs.looking is not None:
             inputs.looking.stop()
-
-
-def _build_checked(
-    config: Config,
-    policy: UrlPolicy,
-    inputs: Inputs,
-    summary: BuildSummary,
-    report: Progress,
-    force: bool,
-    memory: BuildMemory | None,
-) -> BuildSummary:
-    """Steps 2 to 5 after the check, unless the site is up to date."""
-    if inputs.repair == {NO_RECORD}:
-        force = True
-    if not force and not inputs.repair and inputs.previous.get("fingerprint") == inputs.fingerprint:
-        if memory is not None and not memory.parsed:
-            # The first build of a watch: the output is current, but the next build needs what this one learns.
-            with phase(summary, "learn", report):
-                sources = load_sources(config, parsed=memory.parsed)
-                restore_validation(config, memory.validation, code_key(config))
-                run_validation(sources, policy, reserved=site_segments(config), memory=memory.validation)
-        return up_to_date(summary, inputs.previous, report)
-    # The site's lock is taken now: an update that finds no spare generation (a full build leaves one) links the current
-    # generation into a new one on another core (20-40 s at 1000 plans) while this one loads, validates and
-    # gathers; a full build stops it (`SiteWriter.settle`).
-    # (Only when there is a site: a first build that fails leaves nothing beside its output folder.)
-    if not force and inputs.previous:
-        with SiteWriter(config.out_dir, link=True) as writer:
-            _build_in(config, policy, inputs, summary, report, force, memory, lambda: nullcontext(writer))
-    else:
-        _build_in(config, policy, inputs, summary, report, force, memory, lambda: SiteWriter(config.out_dir))
-    return summary
 
 
 def _build_in(
