@@ -13,6 +13,7 @@ own process, when the result is asked for.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import os
 import pickle
@@ -78,13 +79,15 @@ class Beside(Generic[T]):
         self.reader: threading.Thread | None = None
         if not (fork and self.forks):
             return
+        context = multiprocessing.get_context("fork")
+        receiving, sending = context.Pipe(duplex=False)
         try:
-            context = multiprocessing.get_context("fork")
-            receiving, sending = context.Pipe(duplex=False)
             self.process = context.Process(target=self._child, args=(sending, os.getpid()), daemon=True)
             self.process.start()
         except (OSError, ValueError):  # no fork here: the work runs in this process when it is asked for
             self.process = None
+            receiving.close()
+            sending.close()
             return
         sending.close()
         self.reader = threading.Thread(target=self._take, args=(receiving,), daemon=True)
@@ -94,10 +97,8 @@ class Beside(Generic[T]):
     def _child(self, sending: Connection, parent: int) -> None:
         tie_to_build(parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it stops this process
-        numbers = iter(range(1 << 30))
-
-        def send(message: tuple[Any, ...]) -> None:
-            sending.send(message)
+        numbers = itertools.count()
+        send = sending.send
 
         def counter(what: str, total: int, unit: str) -> _Forwarded:
             number = next(numbers)
