@@ -197,8 +197,12 @@ def child_build(
     start = time.perf_counter()
     sys.path.insert(0, str(REPO))
     from publish.build import BuildMemory, build_site  # noqa: PLC0415 (imported in the child that needs it)
+    from publish.collector import keep_until_exit  # noqa: PLC0415 (imported in the child that needs it)
     from publish.config import load_config  # noqa: PLC0415 (imported in the child that needs it)
 
+    # As the `planlod` command does: what a build lets go of is left for the system to take back when the
+    # process ends (a watching process frees it as it goes on).
+    keep_until_exit(not watch)
     overrides: dict[str, object] = {"base_iri": BASE_IRI}
     if out is not None:
         overrides["out_dir"] = str(out)
@@ -530,6 +534,9 @@ def main(argv: list[str] | None = None) -> int:
         a = child.parse_args(argv[1:])
         if a.kind == "build":
             child_build(a.project, a.out, a.result, a.digest, a.profile, a.watch)
+            from publish.cli import end  # noqa: PLC0415 (imported in the child that needs it)
+
+            end(0)  # as `planlod` does
         else:
             child_naive(a.project, a.slice_plans, a.result)
         return 0

@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from .beside import Beside
 from .catalog import Distribution, schema_org_dataset, site_facts
-from .collector import give_back_freed_memory, paused_gc
+from .collector import give_back_freed_memory, let_go, paused_gc
 from .config import Config
 from .dumps import DumpPart, dataset, dataset_parts, latest_date, plan_dumps, store_parts, stored_parts
 from .entities import Rendered, render_entities, render_workers
@@ -164,9 +164,12 @@ class Gathered:
     # The triples derived from the data that no data file states (`dumps.SiteData.derived`).
     derived: list[ox.Triple] = field(default_factory=list)
 
-    def release(self) -> None:
-        """Drop the data, the index and the described triples (the graph and the views keep what pages need)."""
+    def release(self) -> tuple[object, ...]:
+        """Drop the data, the index and the described triples (the graph and the views keep what pages need);
+        returns them, for the caller to free or to let go of (`collector.let_go`)."""
+        dropped = self.data, self.described, self.index, self.aligned, self.derived
         self.data, self.described, self.index, self.aligned, self.derived = [], [], DataIndex(()), ({}, ""), []
+        return dropped
 
 
 @dataclass
@@ -272,8 +275,6 @@ def _build_in(
     # What the last validation learned: kept by a watching process, else recorded beside the site.
     parts_key = inputs.key = code_key(config)
     validation = memory.validation if memory is not None else ValidationMemory()
-    if not force:
-        restore_validation(config, validation, parts_key)
     # 3. Gather the whole site (the dumps into the spool folder): the dumps from the parts of the last build that
     # are still current (kept by a watching process, else stored beside the site), unless the build is forced.
     kept = {} if force else memory.dumps if memory is not None and memory.dumps else None
@@ -288,7 +289,8 @@ def _build_in(
         # an edit is checked in about a second, less than what forking a process that holds the parsed files costs
         # (every page either process writes to is copied; at 1000 plans the gathering took 3 s longer beside it,
         # and the two processes held 2.2 GB).
-        check = validating(inputs.sources, policy, site_segments(config), validation, parts_key)
+        restore = None if force else config  # the record is read where the validation runs
+        check = validating(inputs.sources, policy, site_segments(config), validation, parts_key, restore)
         with Beside(check, report, fork=memory is None) as checking:
             if not checking.forked:  # validated first, before the gathering grows the heap
                 with phase(summary, "validate", report):
@@ -318,6 +320,7 @@ def _build_in(
             summary.bytes_written = sum(writer.written.values())
             summary.rendered = len(work.entities)
             summary.replaced = writer.replaced
+        let_go(gathered, work, validation, kept)
 
 
 def settings_warnings(config: Config) -> list[str]:
@@ -426,13 +429,21 @@ def validate(
 
 
 def validating(
-    sources: Sources | None, policy: UrlPolicy, reserved: set[str], memory: ValidationMemory, key: str
+    sources: Sources | None,
+    policy: UrlPolicy,
+    reserved: set[str],
+    memory: ValidationMemory,
+    key: str,
+    restore: Config | None = None,
 ) -> Callable[[Progress], bytes]:
     """Step 2 as work to run beside the gathering (`beside.Beside`): `validate` with `memory`, which then gives
-    the record of what it learned (`ValidationMemory.record`, written by `key`)."""
+    the record of what it learned (`ValidationMemory.record`, written by `key`). `restore`: the memory first takes
+    up what the last build of this configuration recorded (`restore_validation`), where the validation runs."""
     assert sources is not None
 
     def check(report: Progress) -> bytes:
+        if restore is not None:
+            restore_validation(restore, memory, key)
         validate(sources, policy, reserved, report, memory)
         return memory.record(key)
 
@@ -561,12 +572,17 @@ def write_site(
             writer.write_hidden(VALIDATION_RECORD, inputs.validation)
             inputs.validation = None
         lastmod = gathered.modified
+        dropped = (inputs.sources, gathered.release())
         inputs.sources = None
-        gathered.release()
         if render_workers(len(work.entities)) > 1:
-            # The workers share the graph's lists as they are at the fork: sorted once here, not in each of them.
+            # Freed now, and the memory given back, before the workers are forked. The workers share the graph's
+            # lists as they are at the fork: sorted once here, not in each of them.
+            del dropped
             gathered.graph.sort_all()
             give_back_freed_memory()
+        else:
+            let_go(dropped)  # kept until a one-command process ends, else freed here
+            del dropped
     start = time.perf_counter()
     with report.count("rendering", len(work.entities), "entities") as done:
         rendered = render_entities(

@@ -1,28 +1,30 @@
 """The `planlod` command line: parses options, runs a stage, reports errors with exit codes.
 
-Stage: cli, the boundary. Imports `build`, `builtsite`, `config`, `errors`, `formats`, `incremental`, `load`,
-`progress`, `push`, `serve`, `sheet`, `siteplan`, `sparqlpool`, `stores`, `suggest`, `urls` and `validate` (`serve`,
-`sparqlpool`, `push`, `stores`, `sheet` and `suggest` only when their command runs); nothing imports it. The only
-module that prints or exits.
+Stage: cli, the boundary. Imports `build`, `builtsite`, `collector`, `config`, `errors`, `formats`, `incremental`,
+`load`, `progress`, `push`, `serve`, `sheet`, `siteplan`, `sparqlpool`, `stores`, `suggest`, `urls` and `validate`
+(`serve`, `sparqlpool`, `push`, `stores`, `sheet` and `suggest` only when their command runs); nothing imports it.
+The only module that prints or exits.
 Long work shows its progress on standard error (`progress.Display`): a bar with count, rate and time left on a
 terminal, a plain line every few seconds otherwise (a log, CI).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from . import __version__
 from .build import BuildMemory, BuildSummary, build_site
 from .builtsite import read_site, site_base
+from .collector import keep_until_exit, kept
 from .config import Config, load_config
 from .errors import EXIT_CANNOT_RUN, EXIT_NONCONFORMING, EXIT_OK, NonConforming, PlanlodError
 from .formats import NTRIPLES
@@ -176,6 +178,7 @@ def _progress() -> Progress:
 def watch_and_build(config: Config, force: bool, interval: float) -> None:
     """Build, then build again whenever an input changes; one line per build says what changed and what it did."""
     progress = _display().progress()
+    keep_until_exit(False)  # this process builds again and again: it frees what each build lets go of
     memory = BuildMemory()  # what each build learned, for the next
     seen = input_snapshot(config)
     _watched_build(config, progress, force, [], memory)
@@ -619,10 +622,26 @@ def suggest(
         raise InputError("name a plan (planlod suggest PLAN), or give --input and --out, or accept|reject LINK…")
 
 
-def main() -> None:
-    """Entry point: run the CLI; report library errors and unexpected failures without a traceback."""
+def end(code: int) -> NoReturn:
+    """End the process with exit status `code`: when it kept what a build let go of (`collector.keep_until_exit`),
+    at once, with standard output and error flushed (`os._exit`: nothing is freed object by object and no exit
+    handler runs; everything the command wrote is committed and closed by then); otherwise as `sys.exit` does."""
+    if not kept():
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed or broken stream: nothing more can reach it
+            stream.flush()
+    os._exit(code)
+
+
+def main(ending: bool = True) -> None:
+    """Entry point: run the CLI; report library errors and unexpected failures without a traceback. `ending`: the
+    process ends with the command (the console script), so what a build lets go of is left for the system to take
+    back (`end`); False where the process goes on (tests run commands in their own)."""
+    keep_until_exit(ending)
     try:
         cli.main(standalone_mode=False)
+        end(EXIT_OK)
     except PlanlodError as exc:
         click.echo(f"planlod: error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)

@@ -52,14 +52,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def run_planlod(*args: str) -> CliResult:
-    """Run the planlod command line in this process, as `main()` does for the console script."""
+    """Run the planlod command line in this process, as `main()` does for the console script (but for ending the
+    process: this one goes on)."""
     out, err = io.StringIO(), io.StringIO()
     code = 0
     saved = sys.argv
     sys.argv = ["planlod", *args]
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            main()
+            main(ending=False)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     finally:
