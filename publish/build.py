@@ -51,7 +51,7 @@ from .incremental import (
     render_key,
 )
 from .load import Parsed, Role, Sources, load_sources, plan_inputs
-from .plans import CoverageMatrix, DataIndex, as_index, coverage_matrix
+from .plans import CoverageMatrix, DataIndex, coverage_matrix
 from .progress import Progress, as_progress
 from .query import SiteGraph
 from .render import Renderer
@@ -469,7 +469,7 @@ def gather(
         data = made.triples
         modified = latest_date(data)
         # One index of the data with the ontology and reference labels serves the exports and the catalogue.
-        index = as_index(data + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE)))
+        index = DataIndex(data + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE)), distinct=len(data))
         matrices = coverage_matrix(index, policy)
         parts = dataset_parts(sources, data_files, made, policy.prefixes(), parts_key, known)
         distributions = plan_dumps(plan, config, policy, sources, (data, modified), index, matrices, parts, report)
@@ -478,7 +478,7 @@ def gather(
         facts = site_facts(config, policy, index)
         described = plan_catalogue(plan, config, policy, sources, data, index, distributions, facts)
     with phase(summary, "plan", report):
-        graph = SiteGraph(described, policy)
+        graph = SiteGraph(described, policy, distinct=len(data))  # the data first, as the catalogue returns them
         check_outside_base(graph, policy)
         check_paths(graph.entities, policy, reserved_first_segments(plan, config))
         summary.triples = len(data)

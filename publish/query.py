@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
+from itertools import islice
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
@@ -149,15 +150,24 @@ class SiteGraph:
     changed triple touches.
     """
 
-    def __init__(self, triples: Iterable[ox.Triple], policy: UrlPolicy) -> None:
+    def __init__(self, triples: Iterable[ox.Triple], policy: UrlPolicy, distinct: int = 0) -> None:
+        """`distinct`: the first so many triples are known to hold no duplicates (the dataset, `dumps.dataset`):
+        only the others are compared (hashing a million triples to find none took a third of a second)."""
         self.policy = policy
         by_subject: dict[Term, list[ox.Triple]] = defaultdict(list)
         by_object: dict[Term, list[ox.Triple]] = defaultdict(list)
+        listed = triples if isinstance(triples, list) else list(triples)
+        for t in islice(listed, distinct):
+            by_subject[t.subject].append(t)
+            if not isinstance(t.object, ox.Literal):
+                by_object[t.object].append(t)
+        count = head = min(distinct, len(listed))
         seen: set[ox.Triple] = set()
-        for t in triples:
-            if t in seen:
+        for t in islice(listed, distinct, None):
+            if t in seen or (head and t in dict.get(by_subject, t.subject, ())):
                 continue
             seen.add(t)
+            count += 1
             by_subject[t.subject].append(t)
             if not isinstance(t.object, ox.Literal):
                 by_object[t.object].append(t)
@@ -165,7 +175,7 @@ class SiteGraph:
         # sorting again. (Keys in the order of (term_key(predicate), term_key(other)): predicates are always IRIs.)
         self.by_subject: dict[Term, list[ox.Triple]] = _Index(by_subject, "S", _by_predicate_then_object)
         self.by_object: dict[Term, list[ox.Triple]] = _Index(by_object, "O", _by_predicate_then_subject)
-        self.triple_count = len(seen)
+        self.triple_count = count
         self._labels: dict[Term, dict[str, str]] = {}
         # Subjects whose values by property (and whose label triples) are kept; the values by property in two
         # generations (the newer, and the one before). Entity pages read the same few nodes (an entity, its parents,

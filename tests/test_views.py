@@ -12,7 +12,7 @@ from publish.dumps import site_data
 from publish.escaping import embed_json, linkable
 from publish.load import Role, load_sources
 from publish.model import vocabulary
-from publish.plans import as_index, coverage_matrix
+from publish.plans import DataIndex, as_index, coverage_matrix
 from publish.query import SiteGraph, sdg_sort_key
 from publish.urls import UrlPolicy, values_folder
 from publish.views import PAGE_SIZE, Views
@@ -224,3 +224,23 @@ def test_only_web_and_mail_addresses_are_linkable_and_json_is_embedded_safely() 
     embedded = embed_json({"a": "</script><!-- & "})
     assert "<" not in embedded and ">" not in embedded and "&" not in embedded
     assert json.loads(embedded) == {"a": "</script><!-- & "}
+
+
+def test_the_indexes_given_distinct_data_first_hold_what_they_hold_without_it(config: Config) -> None:
+    """The build tells the data index and the site graph that the dataset, which comes first, holds no
+    duplicates; what follows it (the ontology, the references, the catalogue) may repeat a triple of the data
+    or of itself, and each triple is still indexed once, in first-seen order."""
+    policy = UrlPolicy(config.base_iri)
+    sources = load_sources(config)
+    data = site_data(sources, policy)
+    rest = list(sources.triples(Role.ONTOLOGY, Role.REFERENCE))
+    triples = [*data, *rest, *data[:50], *rest[:50], data[7]]
+    plain, told = DataIndex(triples), DataIndex(triples, distinct=len(data))
+    assert told.triples == plain.triples == list(dict.fromkeys(triples))
+    subject = data[7].subject
+    assert told.objects(subject, data[7].predicate) == plain.objects(subject, data[7].predicate)
+    assert told.all_objects() == plain.all_objects() and told.all_subjects() == plain.all_subjects()
+    whole, known = SiteGraph(triples, policy), SiteGraph(triples, policy, distinct=len(data))
+    assert known.triple_count == whole.triple_count == len(set(triples))
+    assert dict(known.by_subject) == dict(whole.by_subject) and dict(known.by_object) == dict(whole.by_object)
+    assert known.outgoing(subject) == whole.outgoing(subject)

@@ -18,19 +18,32 @@ from ..vocab import RDF_TYPE, XSD_DATE
 class DataIndex:
     """The triples indexed by subject and by object, without duplicates, in first-seen order."""
 
-    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+    def __init__(self, triples: Iterable[ox.Triple], distinct: int = 0) -> None:
+        """`distinct`: the first so many triples are known to hold no duplicates (the dataset, `dumps.dataset`):
+        only the others are compared (hashing a million triples to find none took 0.4 s)."""
         self.triples: list[ox.Triple] = []
         self._out: dict[Term, dict[ox.NamedNode, list[Term]]] = {}
         self._in: dict[Term, dict[ox.NamedNode, list[Term]]] = {}
         # What is read from the index more than once (the plans, the link rows), by key; the index never changes.
         self.memo: dict[tuple[str, str], object] = {}
         with paused_gc():
-            self._index(triples)
+            if distinct:
+                listed = list(triples)
+                self._index(listed[:distinct])
+                self._index_more(dict.fromkeys(listed[distinct:]))
+            else:
+                self._index(dict.fromkeys(triples))  # without duplicates, in first-seen order
+
+    def _index_more(self, triples: Iterable[ox.Triple]) -> None:
+        """Index the triples that are not in the index yet (few: each is looked for in its subject's values)."""
+        self._index([t for t in triples if t.object not in self._out.get(t.subject, {}).get(t.predicate, ())])
 
     def _index(self, triples: Iterable[ox.Triple]) -> None:
-        self.triples = list(dict.fromkeys(triples))  # without duplicates, in first-seen order
+        """Add `triples`, none of which is in the index yet, in their order."""
+        added = list(triples)
+        self.triples += added
         out, into = self._out, self._in
-        for subject, predicate, obj in self.triples:
+        for subject, predicate, obj in added:
             by_predicate = out.get(subject)
             if by_predicate is None:
                 out[subject] = {predicate: [obj]}
