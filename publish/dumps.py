@@ -38,7 +38,7 @@ from .errors import BuildError
 from .exports import coverage_csv, sdg_links_csv, sdg_links_sssom
 from .formats import CSV, GZIP, JSONLD, NTRIPLES, TRIG, TSV, TURTLE, Format
 from .load import Role, Sources
-from .model import aligned_triples, alignment, derived_triples, sdg_kos, sssom_triples, vocabulary
+from .model import aligned_triples, alignment, derived_triples, link_fields, sdg_kos, sssom_triples, vocabulary
 from .plans import CoverageMatrix, DataIndex
 from .progress import QUIET, Progress
 from .query import triple_key
@@ -115,7 +115,8 @@ def dataset(sources: Sources, policy: UrlPolicy) -> SiteData:
     with paused_gc():
         aligned = alignment(sources.triples(Role.ONTOLOGY), vocab)
         by_file = {s.path: aligned_triples(s.triples, aligned) for s in sources.files if s.role is Role.DATA}
-        derived = derived_triples(own, vocab) + sssom_triples(own, vocab)
+        links = link_fields(own, vocab)
+        derived = derived_triples(links, vocab) + sssom_triples(links, vocab)
         unique = dict.fromkeys(chain(own, *by_file.values()))
         stated = len(unique)
         unique.update(dict.fromkeys(derived))  # a triple stated already keeps its place

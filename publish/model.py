@@ -65,8 +65,12 @@ def mapping_justification(method: Term | None, vocab: PlanVocabulary) -> ox.Name
     return SEMAPV_MANUAL_MAPPING_CURATION
 
 
-def _link_fields(triples: Iterable[ox.Triple], vocab: PlanVocabulary) -> dict[Term, dict[str, Term]]:
-    """For each subject typed plo:SDGLink, its type, subject, concept, status and method."""
+LinkFields = dict[Term, dict[str, Term]]
+
+
+def link_fields(triples: Iterable[ox.Triple], vocab: PlanVocabulary) -> LinkFields:
+    """For each subject typed plo:SDGLink, its type, subject, concept, status and method (by the predicate's IRI),
+    read in one pass: what `derived_triples` and `sssom_triples` make their triples from."""
     wanted = {vocab.linkSubject, vocab.sdgConcept, vocab.status, vocab.method}
     links: dict[Term, dict[str, Term]] = {}
     for t in triples:
@@ -77,10 +81,10 @@ def _link_fields(triples: Iterable[ox.Triple], vocab: PlanVocabulary) -> dict[Te
     return {s: fields for s, fields in links.items() if "type" in fields}
 
 
-def derived_triples(triples: Iterable[ox.Triple], vocab: PlanVocabulary) -> list[ox.Triple]:
-    """`element dct:subject concept` for every accepted SDG link, sorted, without duplicates."""
+def derived_triples(links: LinkFields, vocab: PlanVocabulary) -> list[ox.Triple]:
+    """`element dct:subject concept` for every accepted SDG link (`link_fields`), sorted, without duplicates."""
     derived = set()
-    for fields in _link_fields(triples, vocab).values():
+    for fields in links.values():
         element, concept = fields.get(vocab.linkSubject.value), fields.get(vocab.sdgConcept.value)
         if (
             fields.get(vocab.status.value) == vocab.Accepted
@@ -151,10 +155,11 @@ def aligned_triples(triples: Iterable[ox.Triple], aligned: tuple[Ancestors, Ance
     return [t for t in derived if t not in stated]
 
 
-def sssom_triples(triples: Iterable[ox.Triple], vocab: PlanVocabulary) -> list[ox.Triple]:
-    """Each accepted or rejected link record as an SSSOM mapping (its RDF form), on the record itself."""
+def sssom_triples(links: LinkFields, vocab: PlanVocabulary) -> list[ox.Triple]:
+    """Each accepted or rejected link record (`link_fields`) as an SSSOM mapping (its RDF form), on the record
+    itself."""
     out = []
-    for record, fields in _link_fields(triples, vocab).items():
+    for record, fields in links.items():
         element, concept = fields.get(vocab.linkSubject.value), fields.get(vocab.sdgConcept.value)
         status = fields.get(vocab.status.value)
         if not isinstance(record, ox.NamedNode) or status not in (vocab.Accepted, vocab.Rejected):

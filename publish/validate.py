@@ -34,7 +34,7 @@ from . import buildrules, shacl
 from .collector import paused_gc
 from .errors import InputError
 from .load import Role, SourceFile, Sources
-from .model import derived_triples, vocabulary
+from .model import derived_triples, link_fields, vocabulary
 from .progress import QUIET, Progress
 from .rdfterms import RdflibTerms, Term, nt_lines, ox_term, pack, parse_lines, rdflib_graph, rdflib_term, unpack
 from .sealed import sealed, unseal
@@ -523,7 +523,7 @@ class Checked:
 def checked_triples(sources: Sources, vocab: PlanVocabulary) -> Checked:
     """The triples checked against the shapes, from the files they come from."""
     data = list(sources.triples(Role.DATA))
-    derived = derived_triples(data, vocab)
+    derived = derived_triples(link_fields(data, vocab), vocab)
     checked = data + derived + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE))
     files = tuple(f for f in sources.files if f.role in CHECKED_ROLES)
     return Checked(checked, len(data), files, tuple(derived))
