@@ -56,7 +56,7 @@ from .progress import Progress, as_progress
 from .query import SiteGraph
 from .render import Renderer
 from .sitefiles import copy_assets, plan_catalogue, sitemap
-from .sitepages import SdgPage, SitePages, plan_site_pages, sdg_pages
+from .sitepages import SdgPage, SitePages, coverage_readers, plan_site_pages, sdg_pages, site_page_readers
 from .siteplan import SitePlan, check_outside_base, check_paths, reserved_first_segments, site_segments
 from .urls import DUMP_PARTS, VALIDATION_RECORD, UrlPolicy, is_page_file, sitemap_file
 from .validate import ValidationMemory, run_validation
@@ -517,6 +517,8 @@ def plan_work(config: Config, inputs: Inputs, gathered: Gathered, force: bool, r
     outside = outside_digests(gathered.matrices, gathered.schema_org)
     sdg = sdg_pages(gathered.views)
     outside[SDG_PAGES] = digest("\n".join(file for page in sdg for file in page.files).encode("utf-8"))
+    shown = digest(repr(gathered.matrices).encode("utf-8"))
+    outside.update(dict.fromkeys(coverage_readers(), shown))
     parts = graph_parts(
         inputs.sources,
         inputs.data_files,
@@ -536,13 +538,19 @@ def plan_work(config: Config, inputs: Inputs, gathered: Gathered, force: bool, r
     # Entities whose files were removed or changed by hand are made again too.
     dirty |= {entity for entity, files in state.files.items() if any(path in inputs.repair for path, _ in files)}
     entities = [e for e in graph.entities if e.value in dirty]
-    # The SDG pages that read no changed triple stay as they are, unless the set of SDG pages changed.
+    # The site pages that read no changed triple (and show the same coverage) stay as they are, unless the set of
+    # SDG pages changed.
     same_pages = state.outside.get(SDG_PAGES) == outside[SDG_PAGES]
     readers = [reader for reader in state.files if is_page_reader(reader)]
-    pages = {r: state.files[r] for r in readers if same_pages and r not in dirty}
+    pages = {
+        r: state.files[r] for r in readers if same_pages and r not in dirty and state.outside.get(r) == outside.get(r)
+    }
+    others = set(site_page_readers())
+    sdg_readers = [r for r in readers if r not in others]
     report(
         f"{changes.count} triple(s) changed since the last build: {len(entities)} entities to make again, "
-        f"{len(readers) - len(pages)} of {len(readers)} SDG pages"
+        f"{sum(1 for r in sdg_readers if r not in pages)} of {len(sdg_readers)} SDG pages, "
+        f"{sum(1 for r in others if r not in pages)} of {len(others)} other site pages"
     )
     return Work(state, changes, entities, True, key, outside, sdg, pages)
 

@@ -13,9 +13,11 @@ The state lives in the output folder (`.planlod-state`, never served) and is rep
   "E s" when s appeared or disappeared;
 - per entity the files it wrote, its row of the site search's index (its reads recorded as the entity's), and
   digests of what its page shows from outside the graph (a plan's coverage).
-The SDG goal and target pages are readers too (`page_reader`: "page " and the page's file, which no IRI can be):
-their reads and files are kept as an entity's are, so an update makes again only the SDG pages that read a
-changed triple, and all of them when the set of SDG pages changed (a goal's page lists its targets' pages).
+The SDG goal and target pages, the home, coverage and data model pages are readers too (`page_reader`: "page "
+and the page's file, which no IRI can be): their reads and files are kept as an entity's are, so an update makes
+again only the pages that read a changed triple, and all of them when the set of SDG pages changed (a goal's page
+lists its targets' pages); the home and coverage pages also when the coverage matrices they show changed (their
+digest is kept with the entities' outside digests, by the pages' readers).
 """
 
 from __future__ import annotations

@@ -2,8 +2,10 @@
 both languages; and the site search's index.
 
 Stage: build. Imports `incremental`, `query`, `render`, `siteplan`, `urls` and `views`.
-The SDG pages (about a hundred at 1000 plans, most of the time these pages take) note what they read from the
-site graph, as the entities' pages do: an update leaves those whose reads did not change as they are. So do the
+The SDG pages (about a hundred at 1000 plans, most of the time these pages take), the home page, the coverage page
+and the data model page note what they read from the site graph, as the entities' pages do: an update leaves
+those whose reads did not change as they are (the home and coverage pages also show the plans' coverage matrices,
+which are not read from the graph: a digest of them is kept for those pages, `coverage_readers`). So do the
 search index's rows of the entities (their reads are the entity's, kept in the build state): an update makes again
 only the rows of the entities it renders again (and of any the last build left without one).
 """
@@ -44,8 +46,8 @@ SearchRow = tuple[str, str]
 
 @dataclass
 class SitePages:
-    """The SDG pages `plan_site_pages` made, as readers (`incremental.page_reader`): the file each wrote (path,
-    size), and who read what (read key → readers), for the build state."""
+    """The site pages `plan_site_pages` made that note their reads, as readers (`incremental.page_reader`): the
+    file each wrote (path, size), and who read what (read key → readers), for the build state."""
 
     files: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     readers: dict[str, list[str]] = field(default_factory=dict)
@@ -66,6 +68,19 @@ class SdgPage:
         return [page_file(page_dir(self.path, lang)) for lang in LANGS]
 
 
+def site_page_readers() -> list[str]:
+    """The readers (`incremental.page_reader`) of the site pages that note their reads besides the SDG pages: the
+    home, coverage and data model pages, in both languages."""
+    paths = (home_page(), coverage_page(), datamodel_page())
+    return [page_reader(page_file(page_dir(path, lang))) for path in paths for lang in LANGS]
+
+
+def coverage_readers() -> list[str]:
+    """The readers (`incremental.page_reader`) of the pages that show the plans' coverage matrices besides what
+    they read from the site graph: the home page and the coverage page, in both languages."""
+    return [page_reader(page_file(page_dir(path, lang))) for path in (home_page(), coverage_page()) for lang in LANGS]
+
+
 def sdg_pages(views: Views) -> list[SdgPage]:
     """The SDG goals' and linked targets' pages."""
     return [SdgPage(c, sdg_page(c.value.rsplit("/", 1)[1])) for c in views.site.sdg_pages()]
@@ -81,7 +96,7 @@ def plan_site_pages(
     search: tuple[Mapping[str, SearchRow], Iterable[ox.NamedNode]] = ({}, ()),
 ) -> SitePages:
     """Home, SDG goal and target pages, coverage, data model and the static pages, in both languages. `kept`: the
-    SDG pages (by reader) left as the site has them, which an update found unchanged; `sdg`: the SDG pages, when
+    pages (by reader) left as the site has them, which an update found unchanged; `sdg`: the SDG pages, when
     the caller has them already; `search`: the entities' rows of the search index the last build kept, and the
     entities whose rows are made again (those whose pages were)."""
     # These pages walk every plan more than once: keep every node's values once read. What is there already (the
@@ -108,9 +123,9 @@ def _plan_site_pages(
 ) -> SitePages:
     pages = views.site
     site_pages: list[tuple[str, str, Callable[[str, str], SitePageContext], bool]] = [
-        (home_page(), "home.html", pages.home, False),
-        (coverage_page(), "coverage.html", pages.coverage_page, False),
-        (datamodel_page(), "datamodel.html", pages.datamodel, False),
+        (home_page(), "home.html", pages.home, True),
+        (coverage_page(), "coverage.html", pages.coverage_page, True),
+        (datamodel_page(), "datamodel.html", pages.datamodel, True),
     ]
     for one in sdg:
         site_pages.append((one.path, "sdg.html", partial(pages.sdg, one.concept), True))

@@ -258,6 +258,49 @@ def test_an_update_makes_again_only_the_sdg_pages_that_read_a_changed_triple(tmp
     assert tree(config.out_dir) == tree(full.out_dir)
 
 
+def site_pages_made(messages: list[str]) -> tuple[int, int]:
+    """From a build's progress: how many of the home, coverage and data model pages it made again, of how many."""
+    found = [re.search(r"(\d+) of (\d+) other site pages", m) for m in messages]
+    counts = [(int(f.group(1)), int(f.group(2))) for f in found if f]
+    assert len(counts) == 1, messages
+    return counts[0]
+
+
+def test_an_update_leaves_the_home_coverage_and_data_model_pages_unless_what_they_show_changed(
+    tmp_path: Path,
+) -> None:
+    """They note their reads as the SDG pages do; the home and coverage pages also show the coverage matrices,
+    which are not read from the graph, so a change of a plan's coverage makes them again too."""
+    project, config = built_project(tmp_path)
+    out = config.out_dir
+    pages = {"home": "index.html", "coverage": "daekning/index.html", "datamodel": "datamodel/en/index.html"}
+    inodes = {name: (out / file).stat().st_ino for name, file in pages.items()}
+    # A link's rationale is shown on the link's and its target's pages only: the three pages are kept as they are
+    # (the files of the last build, not written again).
+    edit(project, LINKS, lambda t: t.replace("Target 3.8 concerns", "Target 3.8 is about", 1))
+    messages: list[str] = []
+    build_site(config, progress=messages.append)
+    assert site_pages_made(messages) == (0, 6)
+    assert {name: (out / file).stat().st_ino for name, file in pages.items()} == inodes
+    assert tree(out) == tree(full_build(project, tmp_path))
+    # An accepted link removed: the plan's coverage changes, so the home and coverage pages are made again, in
+    # both languages; the data model page is not.
+    edit(project, LINKS, drop_link)
+    messages.clear()
+    build_site(config, progress=messages.append)
+    assert site_pages_made(messages) == (4, 6)
+    assert (out / pages["datamodel"]).stat().st_ino == inodes["datamodel"]
+    assert (out / pages["home"]).stat().st_ino != inodes["home"]
+    assert tree(out) == tree(full_build(project, tmp_path))
+    # A focus area renamed: the home page lists the plan's areas (read from the graph).
+    edit(project, PLAN, rename_area)
+    messages.clear()
+    build_site(config, progress=messages.append)
+    assert site_pages_made(messages)[0] >= 2
+    assert "Public health" in (out / "en" / "index.html").read_text(encoding="utf-8")
+    assert tree(out) == tree(full_build(project, tmp_path))
+
+
 def test_moving_statements_into_a_new_file_changes_no_page(tmp_path: Path) -> None:
     """Blank node labels depend on a file's own path, so a new file (sorted first) relabels nothing else. The dumps
     hold the data file by file (docs/site-layout.md), so they, their checksums in the catalogue and the pages of
