@@ -8,10 +8,11 @@ Steps, each build in a fresh Python process (as `planlod build` runs), so that p
 2. full build (the output folder removed first): wall seconds and peak RSS per phase (whatever
    BuildSummary.phases holds), files written, triples, entities;
 3. a second build with nothing changed (unchanged_s);
-4. a build after one plan changed (one_changed_s: the English text of one focus point is edited, and restored
-   afterwards): an incremental build, which makes again only the entities that read a changed triple; with
-   --verify (default) a clean full build of the changed data checks that the output is byte-identical to the
-   rebuild's, and the unchanged rebuild's output is compared with the first build's;
+4. a build after one plan changed (one_changed_s: one English text of one plan is edited, the first before a
+   `plo:position 1`, which in the generated corpus is a focus area's alternative label, and restored afterwards):
+   an incremental build, which makes again only the entities that read a changed triple; with --verify (default)
+   a clean full build of the changed data checks that the output is byte-identical to the rebuild's, and the
+   unchanged rebuild's output is compared with the first build's;
 5. the build of the repository's own data (the seed: Hedensted): `planlod build --force` into a fresh folder,
    --seed-runs times (5), as a user runs it (Python's start-up included); the medians of the build's own seconds,
    the command's wall and CPU seconds, printed as a line `seed_s=… seed_command_s=…` too (--seed-only: this
@@ -494,7 +495,8 @@ def print_seed(seed: dict[str, Any]) -> None:
 
 
 def edit_one_plan(project: Path) -> tuple[Path, bytes]:
-    """Change the English text of the first focus point of the middle plan; returns the file and its old bytes."""
+    """Change the first English text before a `plo:position 1` in the middle plan (in the generated corpus, the
+    first focus area's alternative label); returns the file and its old bytes."""
     plans = sorted(
         p
         for p in (project / "data").glob("kommuner/*/*.ttl")
@@ -505,7 +507,7 @@ def edit_one_plan(project: Path) -> tuple[Path, bytes]:
     text = old.decode("utf-8")
     marker = '"@en ;\n    plo:position "1"^^xsd:positiveInteger'
     if marker not in text:
-        raise SystemExit(f"bench: cannot find a focus point to edit in {path}")
+        raise SystemExit(f"bench: cannot find a text to edit in {path}")
     path.write_bytes(text.replace(marker, ' (revised)"@en ;\n    plo:position "1"^^xsd:positiveInteger', 1).encode())
     return path, old
 
