@@ -478,7 +478,9 @@ def gather(
         facts = site_facts(config, policy, index)
         described = plan_catalogue(plan, config, policy, sources, data, index, distributions, facts)
     with phase(summary, "plan", report):
-        graph = SiteGraph(described, policy, distinct=len(data))  # the data first, as the catalogue returns them
+        # The data first, as the catalogue returns them: known to hold no duplicates.
+        distinct = len(data) if described[: len(data)] == data else 0
+        graph = SiteGraph(described, policy, distinct=distinct)
         check_outside_base(graph, policy)
         check_paths(graph.entities, policy, reserved_first_segments(plan, config))
         summary.triples = len(data)
