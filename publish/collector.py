@@ -57,7 +57,7 @@ def keep_until_exit(keep: bool = True) -> None:
     """In a process that ends when its one command does (the `planlod` command line): what a build lets go of
     (`let_go`) is kept until the process ends (`cli.end`), and nothing frees it object by object. At 1000 plans the
     parsed data, their indexes, the site graph and the build state are some 10 million objects: freeing them one
-    by one took 2-3 s after the build's work was done; the system takes the whole heap back at once. `keep`
+    by one took about 2 s after the build's work was done; the system takes the whole heap back at once. `keep`
     False: freed as usual again (a watching process builds again and again)."""
     global _kept  # noqa: PLW0603 (one setting of the process, made by its entry point)
     if not keep:
