@@ -68,17 +68,21 @@ class SdgPage:
         return [page_file(page_dir(self.path, lang)) for lang in LANGS]
 
 
-def site_page_readers() -> list[str]:
-    """The readers (`incremental.page_reader`) of the site pages that note their reads besides the SDG pages: the
-    home, coverage and data model pages, in both languages."""
-    paths = (home_page(), coverage_page(), datamodel_page())
+def _readers(*paths: str) -> list[str]:
+    """The readers (`incremental.page_reader`) of the pages at these site paths, in both languages."""
     return [page_reader(page_file(page_dir(path, lang))) for path in paths for lang in LANGS]
 
 
+def site_page_readers() -> list[str]:
+    """The readers of the site pages that note their reads besides the SDG pages: the home, coverage and data
+    model pages, in both languages."""
+    return _readers(home_page(), coverage_page(), datamodel_page())
+
+
 def coverage_readers() -> list[str]:
-    """The readers (`incremental.page_reader`) of the pages that show the plans' coverage matrices besides what
-    they read from the site graph: the home page and the coverage page, in both languages."""
-    return [page_reader(page_file(page_dir(path, lang))) for path in (home_page(), coverage_page()) for lang in LANGS]
+    """The readers of the pages that show the plans' coverage matrices besides what they read from the site graph:
+    the home page and the coverage page, in both languages."""
+    return _readers(home_page(), coverage_page())
 
 
 def sdg_pages(views: Views) -> list[SdgPage]:
