@@ -629,6 +629,8 @@ def end(code: int) -> NoReturn:
     if not kept():
         sys.exit(code)
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started without it (`planlod build >&-`)
+            continue
         with contextlib.suppress(OSError, ValueError):  # a closed or broken stream: nothing more can reach it
             stream.flush()
     os._exit(code)

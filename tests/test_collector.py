@@ -123,6 +123,19 @@ def test_a_process_that_kept_what_it_let_go_of_ends_with_its_status_and_everythi
     assert done.stdout == ("built" if keep else "builtexit handlers ran\n")
 
 
+def test_a_build_started_without_standard_output_ends_with_status_0(tmp_path: Path) -> None:
+    """`planlod build >&-` (Python then has no sys.stdout): the build is committed and the process ends with 0,
+    not with an error about the missing stream."""
+    project = copy_project(tmp_path / "project")
+    command = [sys.executable, "-m", "publish", "build", "--project", str(project), "--out", str(tmp_path / "site")]
+    done = subprocess.run(
+        ["sh", "-c", '"$@" >&-', "sh", *command], stderr=subprocess.PIPE, text=True, check=False, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert "error" not in done.stderr
+    assert (tmp_path / "site" / "dump" / "latest.ttl").stat().st_size > 100_000
+
+
 def test_the_command_line_ends_a_build_with_its_summary_and_status(tmp_path: Path) -> None:
     """`planlod build` as a console script: the process ends once the site is committed, with the summary line
     on its output (a pipe, so buffered) and exit status 0, and the site complete."""
