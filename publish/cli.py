@@ -38,6 +38,21 @@ from .validate import run_validation
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def echo(message: str = "", err: bool = False) -> None:
+    """A line on standard output (`err`: error), for a reader that may stop reading: once it has closed its end
+    (`planlod build | head -1`), the stream is pointed at the null device, so that what follows is dropped and the
+    command goes on to its end and its own exit status instead of stopping half-way."""
+    try:
+        click.echo(message, err=err)
+    except BrokenPipeError:
+        stream = sys.stderr if err else sys.stdout
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, stream.fileno())
+        finally:
+            os.close(null)
+
+
 def project_options(func: F) -> F:
     """The options every command shares: the project folder and the base IRI."""
     func = click.option(
@@ -106,11 +121,11 @@ def validate(project_dir: Path | None, base_iri: str | None, output_format: str,
         with warnings.catch_warnings():
             # rdflib warns about every ill-typed literal it writes ("weird numerical"); the report names them.
             warnings.simplefilter("ignore")
-            click.echo(report.graph.serialize(format="turtle"))
+            echo(report.graph.serialize(format="turtle"))
     else:
         for finding in report.findings:
-            click.echo(finding.as_line())
-        click.echo(report.summary())
+            echo(finding.as_line())
+        echo(report.summary())
     failed = not report.conforms or (strict and report.warnings > 0)
     sys.exit(EXIT_NONCONFORMING if failed else EXIT_OK)
 
@@ -147,8 +162,8 @@ def build(
         return
     summary = build_site(config, progress=_progress(), force=force)
     for warning in summary.warnings:
-        click.echo(f"planlod: warning: {warning}", err=True)
-    click.echo(summary.line())
+        echo(f"planlod: warning: {warning}", err=True)
+    echo(summary.line())
 
 
 def built_site_config(project_dir: Path | None, base_iri: str | None, out_dir: Path | None) -> tuple[Config, str]:
@@ -159,7 +174,7 @@ def built_site_config(project_dir: Path | None, base_iri: str | None, out_dir: P
     given = make_config(project_dir, base_iri=base_iri).base_iri if base_iri is not None else None
     base = site_base(read_site(config.out_dir), given)
     if given is None and config.base_iri != base:
-        click.echo(
+        echo(
             f"planlod: {config.out_dir} was built for {base}; the settings' base_iri {config.base_iri} is not used",
             err=True,
         )
@@ -168,11 +183,11 @@ def built_site_config(project_dir: Path | None, base_iri: str | None, out_dir: P
 
 def _display(final: bool = False) -> Display:
     """Counts on standard error: a bar on a terminal (tqdm: count, rate, time left), plain periodic lines otherwise."""
-    return Display(sys.stderr, lambda line: click.echo(line, err=True), final)
+    return Display(sys.stderr, lambda line: echo(line, err=True), final)
 
 
 def _progress() -> Progress:
-    return _display().progress(click.echo)
+    return _display().progress(echo)
 
 
 def watch_and_build(config: Config, force: bool, interval: float) -> None:
@@ -182,7 +197,7 @@ def watch_and_build(config: Config, force: bool, interval: float) -> None:
     memory = BuildMemory()  # what each build learned, for the next
     seen = input_snapshot(config)
     _watched_build(config, progress, force, [], memory)
-    click.echo(f"planlod: watching {config.project_dir} for changes (Ctrl-C stops)")
+    echo(f"planlod: watching {config.project_dir} for changes (Ctrl-C stops)")
     try:
         while True:
             time.sleep(interval)
@@ -199,7 +214,7 @@ def watch_and_build(config: Config, force: bool, interval: float) -> None:
             changed, seen = changed_inputs(seen, now), now
             _watched_build(config, progress, False, changed, memory)
     except KeyboardInterrupt:
-        click.echo("planlod: stopped watching")
+        echo("planlod: stopped watching")
 
 
 def _watched_build(config: Config, progress: Progress, force: bool, changed: list[str], memory: BuildMemory) -> None:
@@ -209,12 +224,12 @@ def _watched_build(config: Config, progress: Progress, force: bool, changed: lis
     try:
         summary: BuildSummary = build_site(config, progress=progress, force=force, memory=memory)
     except NonConforming as exc:
-        click.echo(f"{prefix}not built, the data do not conform; the site is as it was:\n{exc.format_message()}")
+        echo(f"{prefix}not built, the data do not conform; the site is as it was:\n{exc.format_message()}")
         return
     except PlanlodError as exc:
-        click.echo(f"{prefix}not built: {exc.format_message()}; the site is as it was")
+        echo(f"{prefix}not built: {exc.format_message()}; the site is as it was")
         return
-    click.echo(prefix + summary.line())
+    echo(prefix + summary.line())
 
 
 # --out of the commands that read a built site
@@ -292,16 +307,16 @@ def serve(
         settings = EndpointSettings(base, query_timeout, max_rows, config.sparql_endpoint, queue_size)
         shown_host = f"[{host}]" if ":" in host else host
         root = f"http://{shown_host}:{sock.getsockname()[1]}/"
-        click.echo(
+        echo(
             f"planlod: serving {config.out_dir}, built for {base}, at {root} (SPARQL: {root}{SPARQL_PATH}); "
             "Ctrl-C stops"
         )
         if not base.startswith(root):
-            click.echo(f"planlod: the site's IRIs start with {base}; their paths are served under {root}")
+            echo(f"planlod: the site's IRIs start with {base}; their paths are served under {root}")
         try:
             server(create_app(config.out_dir, pool, settings)).run(sockets=[sock])
         except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown
-            click.echo("planlod: stopped")
+            echo("planlod: stopped")
     finally:
         pool.close()
         sock.close()
@@ -412,7 +427,7 @@ def push(
             isql=isql,
             timeout=timeout,
         )
-        click.echo(loaded.line())
+        echo(loaded.line())
         return
     if endpoint is None:
         raise PushError("--endpoint is needed: the store's Graph Store Protocol endpoint")
@@ -427,7 +442,7 @@ def push(
         dump_format=dump_format,
         timeout=timeout,
     )
-    click.echo(result.line())
+    echo(result.line())
 
 
 # ---------------------------------------------------------------- planlod sheet: the staff's workbooks
@@ -456,7 +471,7 @@ def sheet_new(out: Path, lang: str, project_dir: Path | None, base_iri: str | No
     from .sheet.export import new_workbook, open_project  # noqa: PLC0415
 
     new_workbook(open_project(make_config(project_dir, base_iri=base_iri)), out, lang)
-    click.echo(f"planlod sheet: wrote {out}" if lang == "en" else f"planlod sheet: skrev {out}")
+    echo(f"planlod sheet: wrote {out}" if lang == "en" else f"planlod sheet: skrev {out}")
 
 
 @sheet.command("export")
@@ -469,7 +484,7 @@ def sheet_export(plan: str, out: Path, lang: str, project_dir: Path | None, base
     from .sheet.export import open_project, plan_workbook  # noqa: PLC0415
 
     counts = plan_workbook(open_project(make_config(project_dir, base_iri=base_iri)), plan, out, lang)
-    click.echo(
+    echo(
         f"planlod sheet: wrote {out}: {counts['areas']} focus areas, {counts['points']} focus points, "
         f"{counts['links']} SDG links, {counts['organisations']} organisations, {counts['other']} other facts"
     )
@@ -490,30 +505,30 @@ def sheet_import(workbook: Path, dry_run: bool, lang: str, project_dir: Path | N
     result = import_workbook(make_config(project_dir, base_iri=base_iri), workbook, dry_run, lang)
     da = lang == "da"
     for problem in result.warnings:
-        click.echo(problem.line(lang))
+        echo(problem.line(lang))
     changed = {"added": ("tilføjet", "added"), "changed": ("ændret", "changed"), "removed": ("fjernet", "removed")}
     for change in result.changes:
         label = f" «{change.label}»" if change.label else ""
-        click.echo(f"{changed[change.kind][0 if da else 1]}: {change.subject}{label}")
+        echo(f"{changed[change.kind][0 if da else 1]}: {change.subject}{label}")
         for detail in change.details:
-            click.echo(f"    {detail}")
+            echo(f"    {detail}")
     files = {
         "added": ("ny fil", "new file"),
         "changed": ("ændret fil", "changed file"),
         "removed": ("fjernet fil", "removed file"),
     }
     for path, status in result.files:
-        click.echo(f"{files[status][0 if da else 1]}: {path}")
+        echo(f"{files[status][0 if da else 1]}: {path}")
     summary = {kind: sum(1 for c in result.changes if c.kind == kind) for kind in ("added", "changed", "removed")}
     if da:
         done = "intet skrevet (--dry-run)" if dry_run else ("skrevet" if result.files else "intet at ændre")
-        click.echo(
+        echo(
             f"planlod sheet import: {result.plan}: {summary['added']} tilføjet, {summary['changed']} ændret, "
             f"{summary['removed']} fjernet, {len(result.warnings)} advarsel(er); {done}"
         )
     else:
         done = "nothing written (--dry-run)" if dry_run else ("written" if result.files else "nothing to change")
-        click.echo(
+        echo(
             f"planlod sheet import: {result.plan}: {summary['added']} added, {summary['changed']} changed, "
             f"{summary['removed']} removed, {len(result.warnings)} warning(s); {done}"
         )
@@ -532,14 +547,14 @@ def sheet_from_text(source: Path, out: Path, lang: str, project_dir: Path | None
     config = make_config(project_dir, base_iri=base_iri)
     counts, notes = text_workbook(open_project(config), config, source, out, lang)
     for note in notes:
-        click.echo(note.line(lang))
+        echo(note.line(lang))
     if lang == "da":
-        click.echo(
+        echo(
             f"planlod sheet from-text: skrev {out}: {counts['areas']} fokusområder, {counts['points']} fokuspunkter; "
             f"{len(notes)} linje(r) kunne ikke placeres"
         )
     else:
-        click.echo(
+        echo(
             f"planlod sheet from-text: wrote {out}: {counts['areas']} focus areas, {counts['points']} focus points; "
             f"{len(notes)} line(s) could not be placed"
         )
@@ -611,13 +626,13 @@ def suggest(
             raise InputError("the CSV mode needs both --input IN.csv and --out OUT.csv")
         if args:
             raise InputError(f"--input takes no plan or link arguments (got {' '.join(args)})")
-        click.echo(run_csv(config, input_path, out_path, (text_column, id_column), chosen, settings, display))
+        echo(run_csv(config, input_path, out_path, (text_column, id_column), chosen, settings, display))
     elif args and args[0] in ("accept", "reject"):
         for line in run_decisions(config, list(args[1:]), args[0] == "accept", None):
-            click.echo(line)
+            echo(line)
     elif args:
         for line in run_plans(config, list(args), settings, display, None):
-            click.echo(line)
+            echo(line)
     else:
         raise InputError("name a plan (planlod suggest PLAN), or give --input and --out, or accept|reject LINK…")
 
@@ -645,10 +660,10 @@ def main(ending: bool = True) -> None:
         cli.main(standalone_mode=False)
         end(EXIT_OK)
     except PlanlodError as exc:
-        click.echo(f"planlod: error: {exc.format_message()}", err=True)
+        echo(f"planlod: error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("planlod: aborted", err=True)
+        echo("planlod: aborted", err=True)
         sys.exit(EXIT_CANNOT_RUN)
     except click.ClickException as exc:
         exc.show()
@@ -658,7 +673,7 @@ def main(ending: bool = True) -> None:
     except Exception as exc:  # the boundary: never show a traceback to the user
         if os.environ.get("PLANLOD_DEBUG"):
             raise
-        click.echo(
+        echo(
             f"planlod: internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in planlod; run again with PLANLOD_DEBUG=1 to see where it happened.",
             err=True,

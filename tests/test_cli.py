@@ -137,3 +137,19 @@ def test_checking_conforming_data_loads_neither_pyshacl_nor_a_sparql_parser_nor_
     code, loaded = json.loads(done.stdout.splitlines()[-1])
     assert code == 0, done.stdout
     assert loaded == []
+
+
+def test_a_reader_that_stops_after_the_first_line_leaves_the_build_to_finish(project: Path, tmp_path: Path) -> None:
+    """`planlod build | head -1`: once the pipe's reader has gone, the build goes on without its output lines and
+    ends with its own status (0) and the site complete, not stopped half-way with exit 1 ("do not conform")."""
+    site = tmp_path / "site"
+    command = [sys.executable, "-m", "publish", "build", "--project", str(project), "--out", str(site)]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    assert child.stdout is not None and child.stderr is not None
+    first = child.stdout.readline()
+    child.stdout.close()  # the reader goes away; the build prints a line per step until its summary
+    errors = child.stderr.read()
+    assert child.wait(timeout=300) == 0, errors
+    assert first.startswith("check: ")
+    assert "error" not in errors and "Traceback" not in errors
+    assert (site / "dump" / "latest.ttl").stat().st_size > 100_000
