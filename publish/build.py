@@ -11,8 +11,8 @@ Stage: build. Imports `beside`, `catalog`, `collector`, `config`, `dumps`, `enti
 2. load and validate: violations stop the build, nothing is written (validation runs beside the gathering, in a
    forked process on another core, and the build takes its verdict before it writes: `beside`);
 3. gather: the dumps and exports (`dumps`, written piece by piece into a spool folder that the writer moves
-   them from), the catalogue and the site's own files (`sitefiles`), the site graph
-   with its path checks (`siteplan`) and the views;
+   them from; the exports and the coverage made beside the dumps, in a forked process), the catalogue and the
+   site's own files (`sitefiles`), the site graph with its path checks (`siteplan`) and the views;
 4. changes: what an incremental build makes again (`incremental`);
 5. write: the planned files first, then every entity's documents and pages (`entities`, on every core for a large
    site), the site pages (`sitepages`), the sitemap, assets and the build's record, all into a new generation of
@@ -30,10 +30,20 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .beside import Beside
-from .catalog import Distribution, schema_org_dataset, site_facts
+from .catalog import Distribution, SiteFacts, schema_org_dataset, site_facts
 from .collector import give_back_freed_memory, let_go, paused_gc
 from .config import Config
-from .dumps import DumpPart, dataset, dataset_parts, latest_date, plan_dumps, store_parts, stored_parts
+from .dumps import (
+    DumpPart,
+    Exports,
+    dataset,
+    dataset_parts,
+    latest_date,
+    make_exports,
+    plan_dumps,
+    store_parts,
+    stored_parts,
+)
 from .entities import Rendered, render_entities, render_workers
 from .errors import NonConforming
 from .escaping import embed_json
@@ -51,7 +61,7 @@ from .incremental import (
     render_key,
 )
 from .load import Parsed, Role, Sources, load_sources, plan_inputs
-from .plans import CoverageMatrix, DataIndex, coverage_matrix
+from .plans import CoverageMatrix, DataIndex
 from .progress import Progress, as_progress
 from .query import SiteGraph
 from .render import Renderer
@@ -296,7 +306,7 @@ def _build_in(
                 with phase(summary, "validate", report):
                     inputs.validation = checking.result()
             try:
-                gathered = gather(config, policy, inputs.sources, summary, report, parted, spool)
+                gathered = gather(config, policy, inputs.sources, summary, report, parted, spool, memory is None)
             except BaseException:
                 # Gathering takes the data as valid: data that do not conform are reported as such, whatever else
                 # went wrong with them.
@@ -458,10 +468,12 @@ def gather(
     report: Progress,
     parted: tuple[dict[str, str], str, dict[str, DumpPart]],
     spool: Path | None = None,
+    fork: bool = True,
 ) -> Gathered:
     """Step 3: the dumps and exports, the catalogue and the site's own files, the site graph and its checks.
     `parted`: the data files' digests, the key of what writes the dumps' parts, and parts known already; `spool`:
-    where the dumps wait until they are written (else in memory)."""
+    where the dumps wait until they are written (else in memory); `fork`: the exports are made in a forked
+    process beside the dumps (not in a watching process: see `_build_in`)."""
     data_files, parts_key, known = parted
     with phase(summary, "dumps", report):
         plan = SitePlan(spool=spool)
@@ -470,12 +482,22 @@ def gather(
         modified = latest_date(data)
         # One index of the data with the ontology and reference labels serves the exports and the catalogue.
         index = DataIndex(data + list(sources.triples(Role.ONTOLOGY, Role.REFERENCE)), distinct=len(data))
-        matrices = coverage_matrix(index, policy)
-        parts = dataset_parts(sources, data_files, made, policy.prefixes(), parts_key, known)
-        distributions = plan_dumps(plan, config, policy, sources, (data, modified), index, matrices, parts, report)
+        # The exports and the coverage are read from the index in a forked process on another core while this one
+        # makes the dumps' parts, begins the dumps and reads the plans' facts, once for the catalogue and the
+        # schema.org block (where no process is forked, the exports are made here, when they are asked for).
+        with Beside(lambda _report: make_exports(config, policy, index), report, fork=fork) as exporting:
+            parts = dataset_parts(sources, data_files, made, policy.prefixes(), parts_key, known)
+            read: list[SiteFacts] = []
+
+            def exported() -> Exports:
+                if not read:  # the first export to be written: the dataset's dumps are begun
+                    read.append(site_facts(config, policy, index))
+                return exporting.result()
+
+            made_from = (data, modified)
+            distributions = plan_dumps(plan, config, policy, sources, made_from, exported, parts, report)
+            matrices, facts = exported().matrices, read[0]
     with phase(summary, "catalogue", report):
-        # The plans' facts, read once for the catalogue and the schema.org block (VoID reads the data alone).
-        facts = site_facts(config, policy, index)
         described = plan_catalogue(plan, config, policy, sources, data, index, distributions, facts)
     with phase(summary, "plan", report):
         # The data first, as the catalogue returns them: known to hold no duplicates.

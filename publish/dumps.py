@@ -39,7 +39,7 @@ from .exports import coverage_csv, sdg_links_csv, sdg_links_sssom
 from .formats import CSV, GZIP, JSONLD, NTRIPLES, TRIG, TSV, TURTLE, Format
 from .load import Role, Sources
 from .model import aligned_triples, alignment, derived_triples, link_fields, sdg_kos, sssom_triples, vocabulary
-from .plans import CoverageMatrix, DataIndex
+from .plans import CoverageMatrix, DataIndex, coverage_matrix
 from .progress import QUIET, Progress
 from .query import triple_key
 from .serialize import (
@@ -465,10 +465,32 @@ def dumps() -> tuple[Dump, ...]:
     )
 
 
+@dataclass(frozen=True)
+class Exports:
+    """The researchers' exports (the SDG links as CSV and SSSOM, the coverage as CSV), by their keys in `dumps()`,
+    and the coverage matrices the pages show too: what the build reads from the data's index beside the dumps
+    (`make_exports`: plain data, handed back from the process that made it)."""
+
+    files: dict[str, bytes]
+    matrices: list[CoverageMatrix]
+
+
+def make_exports(config: Config, policy: UrlPolicy, index: DataIndex) -> Exports:
+    """The exports and the coverage matrices, from the index of the data (with the ontology and references)."""
+    matrices = coverage_matrix(index, policy)
+    files = {
+        "sdg-csv": sdg_links_csv(index, policy),
+        "sssom": sdg_links_sssom(index, policy, config),
+        "coverage-csv": coverage_csv(matrices),
+    }
+    return Exports(files, matrices)
+
+
 class DumpInputs:
     """What the downloads are made from: the dataset (`site_data`, unsorted, and its latest date) and its dumps'
-    parts, the ontology, the shapes, the read model's index and coverage; `made` gives a download by its key: its
-    bytes, or when it is assembled from parts, its pieces and its gzipped pieces."""
+    parts, the ontology, the shapes, and the exports (`exported`: called when the first export is written, as it
+    may wait for them); `made` gives a download by its key: its bytes, or when it is assembled from parts, its
+    pieces and its gzipped pieces."""
 
     def __init__(
         self,
@@ -476,12 +498,11 @@ class DumpInputs:
         policy: UrlPolicy,
         sources: Sources,
         data: tuple[list[ox.Triple], str],
-        index: DataIndex,
-        matrices: list[CoverageMatrix],
+        exported: Callable[[], Exports],
         parts: Mapping[str, DumpPart],
     ) -> None:
         self.config, self.policy, self.sources = config, policy, sources
-        (self.data, self.modified), self.index, self.matrices = data, index, matrices
+        (self.data, self.modified), self.exported = data, exported
         self.prefixes = policy.prefixes()
         self.parts = [part for part in parts.values() if part.triples]
         self.assembled = assemble(self.parts, self.prefixes)
@@ -538,9 +559,9 @@ _MAKERS: dict[str, Callable[[DumpInputs], bytes | Assembled]] = {
     SDG_KOS_KEY: lambda inputs: sorted_ntriples(inputs.kos),
     "ontology": lambda inputs: turtle(inputs.sources.triples(Role.ONTOLOGY), inputs.prefixes),
     "shapes": lambda inputs: turtle(inputs.sources.triples(Role.SHAPES), inputs.prefixes),
-    "sdg-csv": lambda inputs: sdg_links_csv(inputs.index, inputs.policy),
-    "sssom": lambda inputs: sdg_links_sssom(inputs.index, inputs.policy, inputs.config),
-    "coverage-csv": lambda inputs: coverage_csv(inputs.matrices),
+    "sdg-csv": lambda inputs: inputs.exported().files["sdg-csv"],
+    "sssom": lambda inputs: inputs.exported().files["sssom"],
+    "coverage-csv": lambda inputs: inputs.exported().files["coverage-csv"],
 }
 
 
@@ -555,20 +576,20 @@ def plan_dumps(
     policy: UrlPolicy,
     sources: Sources,
     data: tuple[list[ox.Triple], str],
-    index: DataIndex,
-    matrices: list[CoverageMatrix],
+    exported: Callable[[], Exports],
     parts: Mapping[str, DumpPart],
     progress: Progress = QUIET,
 ) -> list[Distribution]:
     """The dumps and the researchers' exports, each with its checksum for the catalogue (counted on `progress`).
 
     `data`: `site_data` (unsorted) and its `latest_date`; the dataset's dumps are assembled from `parts`
-    (`dataset_parts`) piece by piece into the plan (its spool, when it has one: no dump is held whole in memory).
+    (`dataset_parts`) piece by piece into the plan (its spool, when it has one: no dump is held whole in memory);
+    `exported` gives the exports (`make_exports`), asked for once the dumps of the dataset are begun.
     The files are planned, gzipped and hashed on two other threads (zlib and hashlib let go of the interpreter
     while they work) while the next file is being made.
     """
     with paused_gc():
-        inputs = DumpInputs(config, policy, sources, data, index, matrices, parts)
+        inputs = DumpInputs(config, policy, sources, data, exported, parts)
         rows = dumps()
         with ThreadPoolExecutor(max_workers=2) as planner, progress.count("dumps", 2 * len(rows), "files") as done:
             try:
