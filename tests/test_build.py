@@ -12,7 +12,6 @@ import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
@@ -20,8 +19,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from publish import build, entities, switch
-from publish.beside import Beside
+from publish import entities, switch
 from publish.build import build_site
 from publish.config import load_config
 from publish.dumps import site_data
@@ -170,47 +168,20 @@ def test_the_reference_jsonld_processor_reads_every_jsonld_file_offline(built: P
 
 
 @pytest.mark.slow
-def compare(left: Path, right: Path) -> None:
-    """The two folders hold the same files, byte for byte."""
-    cmp = filecmp.dircmp(left, right)
-    assert not cmp.left_only and not cmp.right_only, (left, cmp.left_only, cmp.right_only)
-    _, mismatch, errors = filecmp.cmpfiles(left, right, cmp.common_files, shallow=False)
-    assert not mismatch and not errors, (left, mismatch, errors)
-    for sub in cmp.common_dirs:
-        compare(left / sub, right / sub)
-
-
 def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
     project = copy_project(tmp_path / "again")
     config = load_config(project, {"base_iri": BASE}, environ={})
     build_site(config)
+
+    def compare(left: Path, right: Path) -> None:
+        cmp = filecmp.dircmp(left, right)
+        assert not cmp.left_only and not cmp.right_only, (left, cmp.left_only, cmp.right_only)
+        _, mismatch, errors = filecmp.cmpfiles(left, right, cmp.common_files, shallow=False)
+        assert not mismatch and not errors, (left, mismatch, errors)
+        for sub in cmp.common_dirs:
+            compare(left / sub, right / sub)
+
     compare(built, config.out_dir)
-
-
-def test_the_exports_are_made_beside_the_dumps_and_the_site_is_the_same_made_here(
-    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The SDG links as CSV and SSSOM and the coverage CSV are made in a forked process while the build makes the
-    dumps; where no process is forked, in the build's own. Either way the site is the same, byte for byte."""
-    makers = tmp_path / "makers"
-    make = build.make_exports
-
-    def noted(*args: Any) -> Any:
-        with makers.open("a", encoding="utf-8") as out:
-            out.write(f"{os.getpid()}\n")
-        return make(*args)
-
-    monkeypatch.setattr(build, "make_exports", noted)
-    sites = []
-    for forks in (True, False):
-        monkeypatch.setattr(Beside, "forks", forks)
-        config = load_config(copy_project(tmp_path / f"forks-{forks}"), {"base_iri": BASE}, environ={})
-        build_site(config)
-        sites.append(config.out_dir)
-    beside, here = (int(pid) for pid in makers.read_text(encoding="utf-8").split())
-    assert beside != os.getpid() and here == os.getpid()
-    for site in sites:
-        compare(built, site)
 
 
 class _Links(HTMLParser):

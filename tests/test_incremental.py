@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from publish import incremental
+from publish import build, incremental
 from publish.build import build_site
 from publish.config import Config, load_config
 from publish.incremental import STATE, BuildState
 from publish.rdfterms import pack
-from publish.urls import VALIDATION_RECORD, search_index_file
+from publish.urls import VALIDATION_RECORD, sdg_links_csv_file, search_index_file
 from publish.write import FILES, MARKER
 
 from .conftest import copy_project, run_planlod
@@ -391,3 +393,29 @@ def test_the_fingerprint_reads_every_module_of_planlod(tmp_path: Path) -> None:
     read = {p for p in package.glob(folders[package]) if p.is_file()}
     assert read == set(package.rglob("*.py"))
     assert any(p.parent != package for p in read), "the subpackages (catalog, plans, views) are read"
+
+
+def test_an_update_makes_the_exports_beside_its_dumps_and_a_full_build_in_its_own_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update of a site built by the same code makes the SDG links as CSV and SSSOM and the coverage CSV in a
+    forked process while it makes the dumps; a full build, which validates everything beside its gathering, makes
+    them in its own process (a third process would take a large build past its memory). The updated site is the
+    full build's of the edited data, byte for byte."""
+    makers = tmp_path / "makers"
+    make = build.make_exports
+
+    def noted(*args: Any) -> Any:
+        with makers.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return make(*args)
+
+    monkeypatch.setattr(build, "make_exports", noted)
+    project, config = built_project(tmp_path)
+    edit(project, LINKS, lambda t: t.replace("Target 3.8 concerns", "Target 3.8 is about", 1))
+    build_site(config)
+    full = full_build(project, tmp_path)
+    assert tree(config.out_dir) == tree(full)
+    assert "Target 3.8 is about" in (config.out_dir / sdg_links_csv_file()).read_text(encoding="utf-8")
+    first, update, clean = (int(pid) for pid in makers.read_text(encoding="utf-8").split())
+    assert first == clean == os.getpid() and update != os.getpid()
