@@ -5,10 +5,10 @@ back when the build asks for it.
 Stage: shared (below the build's stages). Imports `errors`, `progress` and `switch`.
 The build validates beside its gathering (`build._build_in`): validation reads the loaded files only, the
 gathering writes nothing but its spool, and the build waits for the verdict before it writes anything, so data
-that do not conform still stop the build with nothing written. It makes the exports and the coverage beside its
-dumps (`build.gather`): they are read from the data's index and handed back as plain data. Where no process can
-be forked (and in a watching build, which keeps what validation learned in its own process) the function is
-called in the build's own process, when the result is asked for.
+that do not conform still stop the build with nothing written. An update makes the exports and the coverage
+beside its dumps (`build.gather`): they are read from the data's index and handed back as plain data. Where no
+process can be forked (and in a watching build, which keeps what validation learned in its own process) the
+function is called in the build's own process, when the result is asked for.
 """
 
 from __future__ import annotations

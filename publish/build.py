@@ -11,8 +11,8 @@ Stage: build. Imports `beside`, `catalog`, `collector`, `config`, `dumps`, `enti
 2. load and validate: violations stop the build, nothing is written (validation runs beside the gathering, in a
    forked process on another core, and the build takes its verdict before it writes: `beside`);
 3. gather: the dumps and exports (`dumps`, written piece by piece into a spool folder that the writer moves
-   them from; the exports and the coverage made beside the dumps, in a forked process), the catalogue and the
-   site's own files (`sitefiles`), the site graph with its path checks (`siteplan`) and the views;
+   them from; in an update, the exports and the coverage made beside them, in a forked process), the catalogue
+   and the site's own files (`sitefiles`), the site graph with its path checks (`siteplan`) and the views;
 4. changes: what an incremental build makes again (`incremental`);
 5. write: the planned files first, then every entity's documents and pages (`entities`, on every core for a large
    site), the site pages (`sitepages`), the sitemap, assets and the build's record, all into a new generation of
@@ -478,7 +478,7 @@ def gather(
     """Step 3: the dumps and exports, the catalogue and the site's own files, the site graph and its checks.
     `parted`: the data files' digests, the key of what writes the dumps' parts, and parts known already; `spool`:
     where the dumps wait until they are written (else in memory); `fork`: the exports are made in a forked
-    process beside the dumps (not in a watching process: see `_build_in`)."""
+    process beside the dumps (in an update by the same code: see `_build_in`)."""
     data_files, parts_key, known = parted
     with phase(summary, "dumps", report):
         plan = SitePlan(spool=spool)
