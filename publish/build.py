@@ -301,10 +301,10 @@ def _build_in(
         # and the two processes held 2.2 GB).
         restore = None if force else config  # the record is read where the validation runs
         # The exports are made in a forked process beside the dumps when this build updates a site built by the
-        # same code and settings (its dumps' parts are kept): validation then checks again what changed only, in
-        # a small process. Beside a whole validation a third process took a full build at 1000 plans past 2 GB
-        # (2254 MiB of the processes' PSS, against 1988 MiB without it).
-        beside = memory is None and bool(kept)
+        # same code and settings (its dumps' parts are kept) that recorded its validation: validation then checks
+        # again what changed only, in a small process. Beside a whole validation a third process took a full build
+        # at 1000 plans past 2 GB (2254 MiB of the processes' PSS, against 1988 MiB without it).
+        beside = memory is None and bool(kept) and (config.out_dir / VALIDATION_RECORD).is_file()
         check = validating(inputs.sources, policy, site_segments(config), validation, parts_key, restore)
         with Beside(check, report, fork=memory is None) as checking:
             if not checking.forked:  # validated first, before the gathering grows the heap

@@ -399,9 +399,9 @@ def test_an_update_makes_the_exports_beside_its_dumps_and_a_full_build_in_its_ow
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An update of a site built by the same code makes the SDG links as CSV and SSSOM and the coverage CSV in a
-    forked process while it makes the dumps; a full build, which validates everything beside its gathering, makes
-    them in its own process (a third process would take a large build past its memory). The updated site is the
-    full build's of the edited data, byte for byte."""
+    forked process while it makes the dumps; a full build, or an update without the last validation's record, which
+    validates everything beside its gathering, makes them in its own process (a third process would take a large
+    build past its memory). The updated site is the full build's of the edited data, byte for byte."""
     makers = tmp_path / "makers"
     make = build.make_exports
 
@@ -417,5 +417,10 @@ def test_an_update_makes_the_exports_beside_its_dumps_and_a_full_build_in_its_ow
     full = full_build(project, tmp_path)
     assert tree(config.out_dir) == tree(full)
     assert "Target 3.8 is about" in (config.out_dir / sdg_links_csv_file()).read_text(encoding="utf-8")
-    first, update, clean = (int(pid) for pid in makers.read_text(encoding="utf-8").split())
-    assert first == clean == os.getpid() and update != os.getpid()
+    # Without the validation's record, the update validates everything: the exports are made here.
+    (config.out_dir / VALIDATION_RECORD).unlink()
+    edit(project, LINKS, lambda t: t.replace("Target 3.8 is about", "Target 3.8 concerns", 1))
+    build_site(config)
+    assert tree(config.out_dir) == tree(full_build(project, tmp_path))
+    first, update, clean, unrecorded, clean_again = (int(pid) for pid in makers.read_text(encoding="utf-8").split())
+    assert first == clean == unrecorded == clean_again == os.getpid() and update != os.getpid()
